@@ -1,0 +1,42 @@
+# Two commands matter: `make run` and `make test`. Both install first; installing is a no-op when
+# neither the lock file nor pyproject.toml changed since the last install.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint lock demo build-data bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+run: install
+	$(BIN)/reindus demo --if-empty
+	$(BIN)/streamlit run app.py
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Re-pin every dependency (needs uv; the lock targets CPython 3.11 on x86_64 Linux).
+lock:
+	uv pip compile pyproject.toml --extra dev --extra build --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 -o requirements.lock
+
+build-data: install
+	$(BIN)/reindus build-reference
+	$(BIN)/reindus build-geodata
+
+bench: install
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) var

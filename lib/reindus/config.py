@@ -1,0 +1,29 @@
+"""Where state lives. One folder, REINDUS_HOME, holds everything the app writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Committed reference files (geodata, NAF tree). The package is installed in editable mode from the
+# repository, so data/ sits two levels above the package; REINDUS_DATA_DIR overrides it.
+DATA_DIR = Path(os.environ.get("REINDUS_DATA_DIR", PACKAGE_DIR.parent.parent / "data"))
+
+
+def home() -> Path:
+    """The state folder (SQLite database, establishment register), created on first use."""
+    path = Path(os.environ.get("REINDUS_HOME", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    url = os.environ.get("REINDUS_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{home() / 'reindus.sqlite'}"
+
+
+def register_path() -> Path:
+    return home() / "register.duckdb"

