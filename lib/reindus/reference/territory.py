@@ -106,3 +106,11 @@ def departement_of_commune(commune: str) -> str:
     """Département code of an INSEE commune code (overseas codes have three digits)."""
     commune = str(commune).strip().upper()
     return commune[:3] if commune.startswith("97") else commune[:2]
+
+
+# Paris, Lyon and Marseille are split into municipal arrondissements, whose codes SIRENE uses.
+ARRONDISSEMENT_RANGES: tuple[tuple[int, int], ...] = ((75101, 75120), (69381, 69389), (13201, 13216))
+
+
+def is_arrondissement(commune: str) -> bool:
+    return commune.isdigit() and any(lo <= int(commune) <= hi for lo, hi in ARRONDISSEMENT_RANGES)

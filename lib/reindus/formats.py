@@ -1,0 +1,30 @@
+"""French number and date formats (babel), for text outside Streamlit's own number columns."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LOCALE = "fr_FR"
+
+
+def number(value: float | int, digits: int = 0) -> str:
+    return format_decimal(value, format=f"#,##0{'.' + '0' * digits if digits else ''}", locale=LOCALE)
+
+
+def euros(value: float | int) -> str:
+    return format_currency(value, "EUR", format="#,##0\u00a0¤", locale=LOCALE, currency_digits=False)
+
+
+def percent(ratio: float, digits: int = 0) -> str:
+    return format_percent(ratio, format=f"#,##0{'.' + '0' * digits if digits else ''}\u00a0%", locale=LOCALE)
+
+
+def day(value: date) -> str:
+    return format_date(value, format="d MMMM y", locale=LOCALE)
+
+
+def moment(value: datetime) -> str:
+    return format_datetime(value, format="d MMMM y 'à' HH:mm", locale=LOCALE)

@@ -1,0 +1,86 @@
+"""What is loaded: counts per table, per region and per source, freshness. Data in, DataFrames out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from reindus import register
+from reindus.demo.catalogue import DEMO_SOURCE
+from reindus.reference.territory import PILOT_REGIONS, departements, regions
+from reindus.store import models as m
+from reindus.store import repository
+from reindus.store.db import session_factory
+
+
+@dataclass(frozen=True)
+class Inventory:
+    tables: pd.DataFrame  # table label, source, rows
+    projects_by_region: pd.DataFrame  # region × edition
+    register_by_source: pd.DataFrame  # source, rows, active
+    register_by_region: pd.DataFrame  # region, rows, active
+    register_rows: int
+    last_change: datetime | None
+
+    @property
+    def has_demo(self) -> bool:
+        return bool((self.tables["source"] == DEMO_SOURCE).any()
+                    or (self.register_by_source["source"] == DEMO_SOURCE).any())
+
+    def count(self, table: str) -> int:
+        label = m.TABLE_LABELS[table]
+        return int(self.tables.loc[self.tables["table"] == label, "rows"].sum())
+
+
+def store_inventory(engine: Engine, register_path: Path | None) -> Inventory:
+    with session_factory(engine)() as session:
+        tables = repository.inventory(session)
+        last = repository.last_change(session)
+        rows = session.execute(
+            select(m.Project.region_code, m.Project.edition, func.count()).group_by(
+                m.Project.region_code, m.Project.edition)
+        ).all()
+    projects = _projects_by_region(pd.DataFrame(rows, columns=["region_code", "edition", "projects"]))
+    by_source, by_region, total = _register_counts(register_path)
+    return Inventory(tables, projects, by_source, by_region, total, last)
+
+
+def _projects_by_region(frame: pd.DataFrame) -> pd.DataFrame:
+    """Regions in the programme's order as rows, editions as columns."""
+    order = [r.code for r in PILOT_REGIONS]
+    names = regions()
+    if frame.empty:
+        return pd.DataFrame(columns=["Région"])
+    pivot = frame.pivot_table(index="region_code", columns="edition", values="projects", aggfunc="sum",
+                              fill_value=0)
+    pivot = pivot.reindex([c for c in order if c in pivot.index]
+                          + sorted(c for c in pivot.index if c not in order))
+    pivot.columns = [str(c) for c in pivot.columns]
+    pivot["Total"] = pivot.sum(axis=1)
+    pivot.insert(0, "Région", [names.get(c, c) for c in pivot.index])
+    return pivot.reset_index(drop=True)
+
+
+def _register_counts(path: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    empty_source = pd.DataFrame({"source": pd.Series(dtype=str), "rows": pd.Series(dtype=int),
+                                 "active": pd.Series(dtype=int)})
+    if path is None or not path.exists():
+        return empty_source, pd.DataFrame(columns=["Région", "rows", "active"]), 0
+    with register.open_register(path, read_only=True) as reg:
+        info = register.summary(reg)
+    by_dep = info["by_departement"]
+    region_of = {code: d.region_code for code, d in departements().items()}
+    names = regions()
+    by_dep = by_dep.assign(region_code=by_dep["departement"].map(region_of))
+    pilot = [r.code for r in PILOT_REGIONS]
+    by_region = by_dep.assign(
+        group=by_dep["region_code"].where(by_dep["region_code"].isin(pilot), "autres")
+    ).groupby("group", as_index=False)[["rows", "active"]].sum()
+    by_region["order"] = by_region["group"].map({c: i for i, c in enumerate(pilot)}).fillna(len(pilot))
+    by_region = by_region.sort_values("order")
+    by_region.insert(0, "Région", by_region["group"].map(lambda c: names.get(c, "Autres régions")))
+    return info["by_source"], by_region[["Région", "rows", "active"]].reset_index(drop=True), int(info["rows"])

@@ -1,0 +1,21 @@
+"""Cached reads for the pages. Keys are simple values (URLs, paths); every cache is bounded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from reindus import config, inventory
+from reindus.ui.resources import engine
+
+FRESH_SECONDS = 30
+
+
+@st.cache_data(ttl=FRESH_SECONDS, max_entries=4, show_spinner=False)
+def store_inventory(url: str, register_path: str) -> inventory.Inventory:
+    return inventory.store_inventory(engine(url), Path(register_path))
+
+
+def current_inventory() -> inventory.Inventory:
+    return store_inventory(config.database_url(), str(config.register_path()))

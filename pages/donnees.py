@@ -1,0 +1,41 @@
+"""« Données »: what is loaded, from where, and how fresh."""
+
+import streamlit as st
+
+from reindus import formats
+from reindus.config import DATA_DIR
+from reindus.ui import tables
+from reindus.ui.banner import demo_banner
+from reindus.ui.cached import current_inventory
+
+inv = current_inventory()
+st.title("Données chargées")
+demo_banner(inv.has_demo)
+
+cols = st.columns(4)
+cols[0].metric("Projets", formats.number(inv.count("projects")))
+cols[1].metric("Conseillers", formats.number(inv.count("coaches")))
+cols[2].metric("Établissements au registre", formats.number(inv.register_rows))
+cols[3].metric("Dernière modification", formats.moment(inv.last_change) if inv.last_change else "—")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Base opérationnelle")
+    st.caption("Nombre de lignes par table et par source.")
+    st.dataframe(inv.tables, hide_index=True, width="stretch",
+                 column_config={"table": "Table", "source": "Source", "rows": tables.count("Lignes")})
+with right:
+    st.subheader("Projets par région et par édition")
+    st.caption("2022 : Normandie seule ; le pilote national à quatre régions commence en 2023.")
+    st.dataframe(inv.projects_by_region, hide_index=True, width="stretch")
+
+    st.subheader("Registre des établissements")
+    st.caption("Établissements candidats fournisseurs, au format SIRENE.")
+    st.dataframe(inv.register_by_region, hide_index=True, width="stretch",
+                 column_config={"rows": tables.count("Établissements"), "active": tables.count("Dont actifs")})
+    st.dataframe(inv.register_by_source, hide_index=True, width="stretch",
+                 column_config={"source": "Source", "rows": tables.count("Établissements"),
+                                "active": tables.count("Dont actifs")})
+
+with st.expander("Provenance des fichiers de référence"):
+    st.markdown((DATA_DIR / "README.md").read_text(encoding="utf-8"))

@@ -1,0 +1,21 @@
+import pytest
+
+from reindus import formats
+from tests.e2e.conftest import assert_no_error, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_donnees_page_shows_counts_and_demo_banner(page, app_url):
+    page.goto(f"{app_url}/donnees")
+    page.get_by_text("Données chargées").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_text("Données de démonstration").first.wait_for()
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Établissements au registre")
+    assert formats.number(24_000) in metric.inner_text()
+    assert "60" in page.locator('[data-testid="stMetric"]').filter(has_text="Conseillers").inner_text()
+    assert_no_error(page)
+    # the app serves a single menu: st.navigation's, not the legacy automatic pages/ one
+    assert page.locator('[data-testid="stSidebarNav"]').count() <= 1
+    shot = screenshot(page, "donnees")
+    assert shot.stat().st_size > 20_000
