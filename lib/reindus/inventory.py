@@ -17,6 +17,9 @@ from reindus.store import repository
 from reindus.store.db import session_factory
 
 
+FICTITIOUS_SOURCES = (DEMO_SOURCE, register.SYNTH_SOURCE)
+
+
 @dataclass(frozen=True)
 class Inventory:
     tables: pd.DataFrame  # table label, source, rows
@@ -28,8 +31,9 @@ class Inventory:
 
     @property
     def has_demo(self) -> bool:
-        return bool((self.tables["source"] == DEMO_SOURCE).any()
-                    or (self.register_by_source["source"] == DEMO_SOURCE).any())
+        """Whether any fictitious row (demo or synthetic) is loaded: the page then shows the banner."""
+        return bool(self.tables["source"].isin(FICTITIOUS_SOURCES).any()
+                    or self.register_by_source["source"].isin(FICTITIOUS_SOURCES).any())
 
     def count(self, table: str) -> int:
         label = m.TABLE_LABELS[table]

@@ -1,0 +1,559 @@
+"""The establishment register: one DuckDB table, `establishments`, in the SIRENE schema.
+
+Every load rewrites the table sorted by (departement, naf, siret), in one transaction: DuckDB's
+per-row-group min/max then lets a query on a few départements and NAF codes skip most of the file
+(GUIDE §5: ~370 ms unsorted → ~30 ms sorted on 30 M rows). A load that fails leaves the previous
+table as it was.
+
+Functions take a `Register` (or a bare DuckDB connection) and return plain data. Each call works on
+its own cursor, so one `Register` can be shared by the threads of a Streamlit server
+(`st.cache_resource`). Values always travel as query parameters, never inside the SQL text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from reindus.config import register_path
+from reindus.reference import headcount
+from reindus.reference.naf import NAF_VERSION
+
+TABLE = "establishments"
+EARTH_RADIUS_KM = 6371.0088
+SORT_KEY = ("departement", "naf", "siret")
+# Legal category of sole traders: their name is a person's name (personal data).
+SOLE_TRADER = "1000"
+MASKED_NAME = "Entrepreneur individuel (nom masqué)"
+
+SCHEMA: dict[str, str] = {
+    "siret": "VARCHAR",
+    "siren": "VARCHAR",
+    "nic": "VARCHAR",
+    "name": "VARCHAR",
+    "naf": "VARCHAR",  # dotted, "13.20Z"
+    "naf_version": "VARCHAR",
+    "band": "VARCHAR",  # SIRENE tranche code, "NN" when unknown
+    "active": "BOOLEAN",
+    "commune": "VARCHAR",  # INSEE code (arrondissements for Paris, Lyon, Marseille)
+    "departement": "VARCHAR",
+    "longitude": "DOUBLE",
+    "latitude": "DOUBLE",
+    "approximate": "BOOLEAN",  # placed at the commune point
+    "created": "DATE",
+    "legal_category": "VARCHAR",  # 1000 = sole trader, the name is a person's
+    "source": "VARCHAR",
+}
+COLUMNS: tuple[str, ...] = tuple(SCHEMA)
+REQUIRED: tuple[str, ...] = ("siret", "naf", "active", "commune")
+CANDIDATE_COLUMNS: tuple[str, ...] = (*COLUMNS, "distance_km", "naf_match", "regional")
+
+_ALL_BANDS: tuple[str, ...] = tuple(b.code for b in headcount.BANDS)
+
+
+class RegisterError(ValueError):
+    """A load refused, with a French reason; the register keeps its previous contents."""
+
+
+@dataclass
+class Register:
+    """A DuckDB database holding the `establishments` table."""
+
+    con: duckdb.DuckDBPyConnection
+    path: Path | None = None  # None: in memory
+    read_only: bool = False
+    _closed: bool = field(default=False, repr=False)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+    def close(self) -> None:
+        if not self._closed:
+            self.con.close()
+            self._closed = True
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+RegisterLike = Register | duckdb.DuckDBPyConnection
+
+
+def open_register(path: str | Path | None = None, read_only: bool = False) -> Register:
+    """Open (and, unless read-only, create) the register; `path` defaults to REINDUS_HOME/register.duckdb.
+
+    `":memory:"` gives an in-memory register. DuckDB lets one process write a file, or several
+    processes read it: the app opens read-only, the CLI writes.
+    """
+    if path is None:
+        path = register_path()
+    if str(path) == ":memory:":
+        con = duckdb.connect(":memory:")
+        con.execute("SET enable_progress_bar = false")
+        _ensure_table(con)
+        return Register(con, None, False)
+    path = Path(path)
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"Aucun registre des établissements à {path} : chargez-en un d'abord.")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("SET enable_progress_bar = false")
+    if not read_only:
+        _ensure_table(con)
+    return Register(con, path, read_only)
+
+
+def _ensure_table(con: duckdb.DuckDBPyConnection) -> None:
+    columns = ", ".join(f"{name} {kind}" for name, kind in SCHEMA.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} ({columns})")
+
+
+@contextmanager
+def _cursor(reg: RegisterLike) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = reg.con if isinstance(reg, Register) else reg
+    cur = con.cursor()
+    cur.execute("SET enable_progress_bar = false")  # session settings are per cursor
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def replace_all(reg: RegisterLike, df: pd.DataFrame) -> int:
+    """Replace the whole register by `df` (schema columns; see `REQUIRED`). Returns the new row count."""
+    return _load(reg, df, replace=True)
+
+
+def append(reg: RegisterLike, df: pd.DataFrame) -> int:
+    """Add `df` to the register; a SIRET already present gets its new row. Returns the new row count."""
+    return _load(reg, df, replace=False)
+
+
+def load_file(reg: RegisterLike, path: str | Path, *, replace: bool = True) -> int:
+    """Load a Parquet file (or glob) in the register schema, replacing (default) or appending."""
+    path = str(path)
+    if not any(ch in path for ch in "*?[") and not Path(path).exists():
+        raise FileNotFoundError(path)
+    return _load(reg, path, replace=replace)
+
+
+def _load(reg: RegisterLike, source: pd.DataFrame | str, *, replace: bool) -> int:
+    if isinstance(reg, Register) and reg.read_only:
+        raise RegisterError("Le registre est ouvert en lecture seule.")
+    with _cursor(reg) as cur:
+        if isinstance(source, pd.DataFrame):
+            cur.register("incoming", source)
+            columns = list(source.columns)
+            from_sql, from_params = "incoming", []
+        else:
+            from_sql, from_params = "read_parquet(?)", [source]
+            columns = [
+                row[0] for row in cur.execute(f"DESCRIBE SELECT * FROM {from_sql}", from_params).fetchall()
+            ]
+        select_sql, select_params = _staging_select(columns)
+        staged = f"SELECT {select_sql} FROM {from_sql}"
+        params = [*select_params, *from_params]
+        if not replace:
+            staged = (
+                f"WITH new AS ({staged}) SELECT * FROM new UNION ALL "
+                f"SELECT * FROM {TABLE} old WHERE NOT EXISTS (SELECT 1 FROM new WHERE new.siret = old.siret)"
+            )
+        order = ", ".join(SORT_KEY)
+        cur.begin()
+        try:
+            cur.execute("DROP TABLE IF EXISTS establishments_new")
+            cur.execute(
+                f"CREATE TABLE establishments_new AS SELECT * FROM ({staged}) ORDER BY {order}", params
+            )
+            _validate(cur, "establishments_new")
+            cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            cur.execute(f"ALTER TABLE establishments_new RENAME TO {TABLE}")
+            (rows,) = cur.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+            cur.commit()
+        except duckdb.Error as exc:
+            cur.rollback()
+            raise RegisterError(f"Chargement refusé, le registre est inchangé : {exc}") from exc
+        except BaseException:
+            cur.rollback()
+            raise
+        if isinstance(reg, Register) and reg.path is not None:
+            cur.execute("CHECKPOINT")
+        return rows
+
+
+def _staging_select(columns: Sequence[str]) -> tuple[str, list[Any]]:
+    """SELECT list casting incoming columns to the schema and filling the optional ones."""
+    present = set(columns)
+    unknown = [c for c in columns if c not in SCHEMA]
+    if unknown:
+        raise RegisterError(f"Colonnes inconnues du registre : {', '.join(map(str, unknown))}")
+    missing = [c for c in REQUIRED if c not in present]
+    if missing:
+        raise RegisterError(f"Colonnes obligatoires absentes : {', '.join(missing)}")
+
+    def col(name: str) -> str:
+        return f'CAST("{name}" AS {SCHEMA[name]})' if name in present else f"CAST(NULL AS {SCHEMA[name]})"
+
+    siret = f"trim({col('siret')})"
+    naf = f"upper(trim({col('naf')}))"
+    commune = f"upper(trim({col('commune')}))"
+    params: list[Any] = [NAF_VERSION]
+    exprs = {
+        "siret": siret,
+        "siren": f"coalesce({col('siren')}, substr({siret}, 1, 9))",
+        "nic": f"coalesce({col('nic')}, substr({siret}, 10, 5))",
+        "name": col("name"),
+        # URSSAF writes 1320Z, SIRENE 13.20Z: store the dotted form.
+        "naf": f"CASE WHEN regexp_full_match({naf}, '[0-9]{{4}}[A-Z]') "
+        f"THEN substr({naf}, 1, 2) || '.' || substr({naf}, 3) ELSE {naf} END",
+        "naf_version": f"coalesce({col('naf_version')}, ?)",
+        "band": f"coalesce(nullif(trim({col('band')}), ''), 'NN')",
+        "active": col("active"),
+        "commune": commune,
+        "departement": f"coalesce(nullif(upper(trim({col('departement')})), ''), "
+        f"CASE WHEN starts_with({commune}, '97') THEN substr({commune}, 1, 3) ELSE substr({commune}, 1, 2) END)",
+        "longitude": col("longitude"),
+        "latitude": col("latitude"),
+        "approximate": f"coalesce({col('approximate')}, false)",
+        "created": col("created"),
+        "legal_category": f"nullif(trim({col('legal_category')}), '')",
+        "source": col("source"),
+    }
+    # The default NAF version is the only parameter of the SELECT list.
+    return ", ".join(f"{exprs[name]} AS {name}" for name in COLUMNS), params
+
+
+_CHECKS: tuple[tuple[str, str], ...] = (
+    ("SIRET qui n'a pas 14 chiffres", "siret IS NULL OR NOT regexp_full_match(siret, '[0-9]{14}')"),
+    ("SIREN ou NIC incohérent avec le SIRET", "siren <> substr(siret, 1, 9) OR nic <> substr(siret, 10, 5)"),
+    ("code NAF vide", "naf IS NULL OR naf = ''"),
+    ("tranche d'effectif inconnue", "NOT list_contains(?, band)"),
+    ("état administratif manquant", "active IS NULL"),
+    (
+        "commune ou département manquant",
+        "commune IS NULL OR commune = '' OR departement IS NULL OR departement = ''",
+    ),
+    (
+        "coordonnées hors limites",
+        "abs(longitude) > 180 OR abs(latitude) > 90 OR isnan(longitude) OR isnan(latitude)",
+    ),
+)
+
+
+def _validate(cur: duckdb.DuckDBPyConnection, table: str) -> None:
+    parts, params = [], []
+    for i, (_, condition) in enumerate(_CHECKS):
+        parts.append(
+            f"count(*) FILTER (WHERE {condition}) AS n{i}, min(siret) FILTER (WHERE {condition}) AS e{i}"
+        )
+        params += [list(_ALL_BANDS)] * (2 * condition.count("?"))
+    parts.append("count(*) - count(DISTINCT siret) AS dup")
+    row = cur.execute(f"SELECT {', '.join(parts)} FROM {table}", params).fetchone()
+    problems = []
+    for i, (label, _) in enumerate(_CHECKS):
+        count, example = row[2 * i], row[2 * i + 1]
+        if count:
+            problems.append(f"{count} ligne(s) avec {label} (ex. SIRET {example})")
+    if row[-1]:
+        (example,) = cur.execute(
+            f"SELECT siret FROM {table} GROUP BY siret HAVING count(*) > 1 LIMIT 1"
+        ).fetchone()
+        problems.append(f"{row[-1]} SIRET en double (ex. {example})")
+    if problems:
+        raise RegisterError("Chargement refusé, le registre est inchangé : " + " ; ".join(problems))
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _naf_codes(codes: Iterable[str]) -> list[str]:
+    out = []
+    for code in codes:
+        c = str(code).strip().upper()
+        if len(c) == 5 and c[:4].isdigit():
+            c = f"{c[:2]}.{c[2:]}"
+        out.append(c)
+    return sorted(set(out))
+
+
+def _naf_prefixes(prefixes: Iterable[str]) -> list[tuple[str, str]]:
+    """Each prefix as a half-open range [prefix, next): `naf LIKE '13%'` that row-group min/max can prune."""
+    out = []
+    for prefix in sorted({str(p).strip().upper() for p in prefixes}):
+        if not prefix:
+            raise ValueError("Un préfixe NAF vide sélectionnerait tout le registre")
+        out.append((prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)))
+    return out
+
+
+def _bands(min_band: str) -> tuple[str, ...]:
+    try:
+        return headcount.at_least(min_band)
+    except KeyError:
+        raise ValueError(f"« {min_band} » n'est pas une tranche d'effectif SIRENE") from None
+
+
+@dataclass
+class _Query:
+    sql: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, sql: str, *params: Any) -> None:
+        self.sql.append(sql)
+        self.params.extend(params)
+
+
+def _where(
+    *,
+    naf_codes: Iterable[str],
+    naf_prefixes: Iterable[str],
+    min_band: str,
+    active_only: bool,
+    departements: Iterable[str] | None = None,
+) -> _Query:
+    codes, ranges = _naf_codes(naf_codes), _naf_prefixes(naf_prefixes)
+    bands = _bands(min_band)
+    q = _Query()
+    naf_terms = _Query()
+    if codes:
+        naf_terms.add(f"naf IN ({_placeholders(codes)})", *codes)
+    for low, high in ranges:
+        naf_terms.add("(naf >= ? AND naf < ?)", low, high)
+    if naf_terms.sql:
+        q.add("(" + " OR ".join(naf_terms.sql) + ")", *naf_terms.params)
+        # Redundant bounds: DuckDB applies a BETWEEN inside the scan (an IN list only prunes row
+        # groups), so the other columns are read only for the rows in range (~4× faster).
+        bounds = codes + [b for r in ranges for b in r]
+        q.add("naf BETWEEN ? AND ?", min(bounds), max(bounds))
+    if set(bands) != set(_ALL_BANDS):  # every stored band is a known code (checked at load)
+        q.add(f"band IN ({_placeholders(bands)})", *bands)
+    if active_only:
+        q.add("active")
+    if departements is not None:
+        deps = sorted({str(d).strip().upper() for d in departements})
+        if deps:
+            q.add(f"departement IN ({_placeholders(deps)})", *deps)
+            q.add("departement BETWEEN ? AND ?", deps[0], deps[-1])
+        else:
+            q.add("false")
+    return q
+
+
+def candidates(
+    reg: RegisterLike,
+    *,
+    naf_codes: Iterable[str] = (),
+    naf_prefixes: Iterable[str] = (),
+    departements: Iterable[str] | None = None,
+    regional_departements: Iterable[str] = (),
+    min_band: str = "NN",
+    active_only: bool = True,
+    point: tuple[float, float] | None = None,
+    limit: int | None = None,
+    show_personal_names: bool = False,
+) -> pd.DataFrame:
+    """Establishments matching the filters, regional first, then nearest to `point`, then by SIRET.
+
+    - `naf_codes` match exactly (`13.20Z`, `1320Z` accepted); `naf_prefixes` match a division (`13`),
+      group (`13.2`) or class (`13.20`). With neither, every NAF code passes and `naf_match` is null;
+      otherwise it says whether a row matched "exact" or only by "prefix".
+    - `departements=None` searches all of France; an empty collection finds nothing.
+    - `regional` is true for rows in `regional_departements`.
+    - `min_band` keeps bands whose lower bound reaches it (`headcount.at_least`); NN never passes a
+      minimum above NN.
+    - `point` is (longitude, latitude); `distance_km` is the great-circle distance (null without a point
+      or coordinates; those rows come last).
+    - Sole traders' names (legal category 1000) are personal data: replaced by `MASKED_NAME` unless
+      `show_personal_names`.
+    """
+    sql, params = _candidates_sql(
+        naf_codes=naf_codes,
+        naf_prefixes=naf_prefixes,
+        departements=departements,
+        regional_departements=regional_departements,
+        min_band=min_band,
+        active_only=active_only,
+        point=point,
+        limit=limit,
+        show_personal_names=show_personal_names,
+    )
+    with _cursor(reg) as cur:
+        return cur.execute(sql, params).df()
+
+
+def _candidates_sql(
+    *,
+    naf_codes: Iterable[str],
+    naf_prefixes: Iterable[str],
+    departements: Iterable[str] | None,
+    regional_departements: Iterable[str],
+    min_band: str,
+    active_only: bool,
+    point: tuple[float, float] | None,
+    limit: int | None,
+    show_personal_names: bool,
+) -> tuple[str, list[Any]]:
+    where = _where(
+        naf_codes=naf_codes,
+        naf_prefixes=naf_prefixes,
+        min_band=min_band,
+        active_only=active_only,
+        departements=departements,
+    )
+    codes, ranges = _naf_codes(naf_codes), _naf_prefixes(naf_prefixes)
+    regional = sorted({str(d).strip().upper() for d in regional_departements})
+    if limit is not None and (isinstance(limit, bool) or int(limit) < 0):
+        raise ValueError(f"limit invalide : {limit}")
+
+    # Expressions over the table aliased `t`.
+    if point is None:
+        distance = _Query(["CAST(NULL AS DOUBLE)"])
+    else:
+        lon, lat = (float(v) for v in point)
+        if not (math.isfinite(lon) and math.isfinite(lat) and abs(lon) <= 180 and abs(lat) <= 90):
+            raise ValueError(f"Point hors limites : {point}")
+        distance = _Query(
+            [
+                # least() skips NULLs: without the CASE a row without coordinates would be π·R away.
+                "CASE WHEN t.latitude IS NULL OR t.longitude IS NULL THEN NULL ELSE "
+                f"2 * {EARTH_RADIUS_KM} * asin(least(1.0, sqrt("
+                "pow(sin(radians(t.latitude - ?) / 2), 2) "
+                "+ cos(radians(?)) * cos(radians(t.latitude)) * pow(sin(radians(t.longitude - ?) / 2), 2)))) END"
+            ],
+            [lat, lat, lon],
+        )
+    if regional:
+        is_regional = _Query([f"t.departement IN ({_placeholders(regional)})"], list(regional))
+    else:
+        is_regional = _Query(["false"])
+    match = _Query()
+    if codes:
+        match.add(f"WHEN t.naf IN ({_placeholders(codes)}) THEN 'exact'", *codes)
+    if ranges:
+        terms = " OR ".join("(t.naf >= ? AND t.naf < ?)" for _ in ranges)
+        match.add(f"WHEN {terms} THEN 'prefix'", *(b for r in ranges for b in r))
+    naf_match = (
+        _Query([f"CASE {' '.join(match.sql)} END"], match.params)
+        if match.sql
+        else _Query(["CAST(NULL AS VARCHAR)"])
+    )
+    columns = _Query()
+    for name in COLUMNS:
+        if name == "name" and not show_personal_names:
+            columns.add(
+                "CASE WHEN t.legal_category = ? THEN ? ELSE t.name END AS name", SOLE_TRADER, MASKED_NAME
+            )
+        else:
+            columns.add(f"t.{name}")
+    filters = " WHERE " + " AND ".join(where.sql) if where.sql else ""
+    order = " ORDER BY regional DESC, distance_km ASC NULLS LAST, siret"
+
+    if limit is None:
+        sql = (
+            f"SELECT {', '.join(columns.sql)}, {distance.sql[0]} AS distance_km, {naf_match.sql[0]} AS naf_match, "
+            f"{is_regional.sql[0]} AS regional FROM {TABLE} t{filters}{order}"
+        )
+        params = [*columns.params, *distance.params, *naf_match.params, *is_regional.params, *where.params]
+        return sql, params
+    # With a limit, rank on the few columns the order needs, then fetch the whole rows of the top ones
+    # only (late materialisation: a national query reads ~2× faster).
+    sql = (
+        f"WITH top AS (SELECT t.rowid AS rid, t.siret, {distance.sql[0]} AS distance_km, "
+        f"{is_regional.sql[0]} AS regional FROM {TABLE} t{filters}{order} LIMIT ?) "
+        f"SELECT {', '.join(columns.sql)}, top.distance_km, {naf_match.sql[0]} AS naf_match, top.regional "
+        f"FROM top JOIN {TABLE} t ON t.rowid = top.rid "
+        "ORDER BY top.regional DESC, top.distance_km ASC NULLS LAST, top.siret"
+    )
+    params = [
+        *distance.params,
+        *is_regional.params,
+        *where.params,
+        int(limit),
+        *columns.params,
+        *naf_match.params,
+    ]
+    return sql, params
+
+
+def counts_by_departement(
+    reg: RegisterLike,
+    *,
+    naf_codes: Iterable[str] = (),
+    naf_prefixes: Iterable[str] = (),
+    min_band: str = "NN",
+    active_only: bool = True,
+) -> pd.DataFrame:
+    """Number of matching establishments per département (départements with none are absent)."""
+    where = _where(naf_codes=naf_codes, naf_prefixes=naf_prefixes, min_band=min_band, active_only=active_only)
+    sql = f"SELECT departement, count(*) AS establishments FROM {TABLE}"
+    if where.sql:
+        sql += " WHERE " + " AND ".join(where.sql)
+    sql += " GROUP BY departement ORDER BY departement"
+    with _cursor(reg) as cur:
+        return cur.execute(sql, where.params).df()
+
+
+def by_siret(reg: RegisterLike, sirets: Iterable[str], *, show_personal_names: bool = False) -> pd.DataFrame:
+    """The rows of the given SIRETs (those absent from the register are simply missing), by SIRET."""
+    wanted = sorted({str(s).strip() for s in sirets})
+    name = "name" if show_personal_names else "CASE WHEN legal_category = ? THEN ? ELSE name END AS name"
+    select = ", ".join(name if c == "name" else c for c in COLUMNS)
+    params: list[Any] = [] if show_personal_names else [SOLE_TRADER, MASKED_NAME]
+    with _cursor(reg) as cur:
+        return cur.execute(
+            f"SELECT {select} FROM {TABLE} WHERE list_contains(?, siret) ORDER BY siret", [*params, wanted]
+        ).df()
+
+
+def summary(reg: RegisterLike) -> dict[str, Any]:
+    """Inventory of the register: totals, and per-source and per-département counts (total and active)."""
+    with _cursor(reg) as cur:
+        rows, active, approximate, sole, located, first, last = cur.execute(
+            "SELECT count(*), count(*) FILTER (WHERE active), count(*) FILTER (WHERE approximate), "
+            "count(*) FILTER (WHERE legal_category = ?), count(longitude) FILTER (WHERE latitude IS NOT NULL), "
+            f"min(created), max(created) FROM {TABLE}",
+            [SOLE_TRADER],
+        ).fetchone()
+        by_source = cur.execute(
+            f"SELECT source, count(*) AS rows, count(*) FILTER (WHERE active) AS active FROM {TABLE} "
+            "GROUP BY source ORDER BY rows DESC, source"
+        ).df()
+        by_departement = cur.execute(
+            f"SELECT departement, count(*) AS rows, count(*) FILTER (WHERE active) AS active FROM {TABLE} "
+            "GROUP BY departement ORDER BY departement"
+        ).df()
+        naf_versions = dict(
+            cur.execute(
+                f"SELECT naf_version, count(*) FROM {TABLE} GROUP BY naf_version ORDER BY 1"
+            ).fetchall()
+        )
+    return {
+        "rows": rows,
+        "active": active,
+        "approximate": approximate,
+        "sole_traders": sole,
+        "located": located,
+        "created_min": first,
+        "created_max": last,
+        "naf_versions": naf_versions,
+        "by_source": by_source,
+        "by_departement": by_departement,
+    }
