@@ -16,7 +16,6 @@ from reindus.store import models as m
 from reindus.store import repository
 from reindus.store.db import session_factory
 
-
 FICTITIOUS_SOURCES = (DEMO_SOURCE, register.SYNTH_SOURCE)
 
 

@@ -46,7 +46,7 @@ def install(seed: int = 2023, reset: bool = False, if_empty: bool = False, engin
     init_schema(engine)
     with session_factory(engine)() as session:
         has_projects = session.scalar(select(func.count()).select_from(m.Project)) > 0
-    if if_empty and has_projects and register_path.exists():
+    if if_empty and has_projects:
         return None
     if has_projects and not reset:
         raise SystemExit("La base contient déjà des projets : utilisez `reindus demo --reset` pour la remplacer.")
