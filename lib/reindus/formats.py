@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALE = "fr_FR"
+# The programme's four regions share one time zone; timestamps are stored in UTC.
+TIME_ZONE = ZoneInfo("Europe/Paris")
 
 
 def number(value: float | int, digits: int = 0) -> str:
@@ -27,4 +30,5 @@ def day(value: date) -> str:
 
 
 def moment(value: datetime) -> str:
-    return format_datetime(value, format="d MMMM y 'à' HH:mm", locale=LOCALE)
+    """`26/11/2026 15:05`, in Paris time."""
+    return format_datetime(value, format="dd/MM/y HH:mm", tzinfo=TIME_ZONE, locale=LOCALE)

@@ -40,7 +40,7 @@ def app_url(demo_home: Path) -> Iterator[str]:
     env.pop("REINDUS_DATABASE_URL", None)
     log = (demo_home / "streamlit.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "reindus.cli", "serve", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

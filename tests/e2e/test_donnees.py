@@ -15,7 +15,9 @@ def test_donnees_page_shows_counts_and_demo_banner(page, app_url):
     assert formats.number(24_000) in metric.inner_text()
     assert "60" in page.locator('[data-testid="stMetric"]').filter(has_text="Conseillers").inner_text()
     assert_no_error(page)
-    # the app serves a single menu: st.navigation's, not the legacy automatic pages/ one
-    assert page.locator('[data-testid="stSidebarNav"]').count() <= 1
+    # a deep link opened first still runs app.py: st.navigation's menu, not the legacy pages/ one
+    menu = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Industrie régionale" in menu and "Tableau de bord" in menu
+    assert "donnees" not in menu and "app" not in menu.split()
     shot = screenshot(page, "donnees")
     assert shot.stat().st_size > 20_000
