@@ -137,6 +137,7 @@ def make_projects(rng: np.random.Generator, communes: pd.DataFrame, coaches: pd.
                 chain = cat.CHAINS[chain_keys[rng.integers(len(chain_keys))]]
                 commune = _pick_commune(rng, places, region.departements)
                 name = _company_name(rng, chain.project_naf, commune["nom"], names)
+                names.add(name)
                 description = f"Relocaliser en {region.name} la production ({chain.sector.lower()})"
                 siren = siret.complete_siren(f"{rng.integers(10_000_000, 99_999_999)}")
                 planned.append((name, commune["code"], chain.key, description, bool(rng.random() < 0.6), siren))

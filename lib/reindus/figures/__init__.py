@@ -1,0 +1,1 @@
+"""Figures (plotly) and maps (folium): data in, figure out, no Streamlit."""

@@ -1,0 +1,146 @@
+"""KPI figures: the four regions side by side, the origin of retained suppliers, editions over time.
+
+Each panel holds one KPI with its own axis: figures of different definitions never share a series.
+Every region keeps its colour from `reference.territory`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from reindus import formats
+from reindus.metrics import KPI_KINDS, KPI_LABELS
+from reindus.reference.territory import OTHER_REGION_COLOUR, region_colours
+
+FONT = dict(family="sans-serif", size=13)
+
+
+def esc(value: object) -> str:
+    """Data text for plotly labels and hovers: markup shown as text, never rendered."""
+    return html.escape(str(value), quote=False)
+
+
+def colour_of(region: str) -> str:
+    return region_colours().get(region, OTHER_REGION_COLOUR)
+
+
+def base_layout(fig: go.Figure, *, height: int, title: str | None = None, legend: bool = True) -> go.Figure:
+    """The common layout of the programme's figures: French separators, legend on top, white plot."""
+    fig.update_layout(
+        separators=", ",
+        height=height,
+        title=dict(text=esc(title)) if title else None,
+        font=FONT,
+        margin=dict(l=10, r=10, t=60 if title else 30, b=10),
+        showlegend=legend,
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title=None),
+        plot_bgcolor="white",
+        hoverlabel=dict(namelength=-1),
+    )
+    return fig
+
+# The KPIs drawn region by region, one panel each.
+REGION_PANELS: tuple[str, ...] = (
+    "projects", "jobs", "investment", "funding_granted",
+    "success_rate", "suppliers_retained", "share_in_region", "link_coverage",
+)
+ORIGIN_COLUMNS: dict[str, str] = {
+    "share_in_region": "Dans la région du projet",
+    "share_in_france": "Ailleurs en France",
+    "share_abroad": "À l'étranger",
+}
+
+
+def format_value(value: float, kind: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if kind == "euros":
+        return formats.euros(value)
+    if kind == "ratio":
+        return formats.percent(value)
+    return formats.number(value)
+
+
+def _tickformat(kind: str) -> dict:
+    if kind == "ratio":
+        return dict(tickformat=".0%", rangemode="tozero")
+    if kind == "euros":
+        return dict(tickformat="~s", ticksuffix=" €", rangemode="tozero")
+    return dict(tickformat=",d", rangemode="tozero")
+
+
+def region_panels(by_region: pd.DataFrame, columns: tuple[str, ...] = REGION_PANELS, cols: int = 4) -> go.Figure:
+    """Small multiples: one panel per KPI, one bar per region in its colour (`by_region` from metrics.kpis)."""
+    rows = math.ceil(len(columns) / cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[esc(KPI_LABELS[c]) for c in columns],
+                        horizontal_spacing=0.06, vertical_spacing=0.16)
+    regions = by_region["region"].astype(str).tolist()
+    colours = [colour_of(r) for r in regions]
+    names = [esc(r) for r in regions]
+    for i, column in enumerate(columns):
+        kind = KPI_KINDS[column]
+        values = by_region[column].astype(float)
+        texts = [format_value(v, kind) for v in values]
+        fig.add_trace(
+            go.Bar(x=names, y=values.fillna(0), marker_color=colours, text=texts, textposition="outside",
+                   cliponaxis=False, customdata=names, showlegend=False,
+                   hovertemplate="%{x}<br>" + esc(KPI_LABELS[column]) + " : %{text}<extra></extra>"),
+            row=i // cols + 1, col=i % cols + 1,
+        )
+        fig.update_yaxes(row=i // cols + 1, col=i % cols + 1, showgrid=True, gridcolor="#eee",
+                         **_tickformat(kind))
+        top = values.max()
+        if pd.notna(top) and top > 0:
+            fig.update_yaxes(row=i // cols + 1, col=i % cols + 1, range=[0, top * 1.25])
+    fig.update_xaxes(showticklabels=False)
+    for region, colour in zip(names, colours, strict=True):  # legend: one entry per region
+        fig.add_trace(go.Bar(x=[None], y=[None], name=region, marker_color=colour, showlegend=True))
+    fig.update_annotations(font_size=13)
+    return base_layout(fig, height=330 * rows + 40)
+
+
+def supplier_origin(by_region: pd.DataFrame) -> go.Figure:
+    """Where each region's retained suppliers are: in the project's region, elsewhere in France, abroad."""
+    fig = go.Figure()
+    categories = list(ORIGIN_COLUMNS.values())
+    for _, row in by_region.iterrows():
+        region = esc(row["region"])
+        shares = [row[c] for c in ORIGIN_COLUMNS]
+        texts = [format_value(v, "ratio") for v in shares]
+        counts = [formats.number(row[c]) for c in ("retained_in_region", "retained_in_france", "retained_abroad")]
+        fig.add_trace(go.Bar(
+            name=region, x=categories, y=[0 if pd.isna(v) else v for v in shares], text=texts,
+            textposition="outside", cliponaxis=False, marker_color=colour_of(row["region"]),
+            customdata=[[region, c, formats.number(row["suppliers_retained"])] for c in counts],
+            hovertemplate="%{customdata[0]} — %{x}<br>%{text} des fournisseurs retenus "
+                          "(%{customdata[1]} sur %{customdata[2]})<extra></extra>",
+        ))
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.1], gridcolor="#eee", title="Part des fournisseurs retenus")
+    fig.update_layout(barmode="group", bargroupgap=0.05)
+    return base_layout(fig, height=380)
+
+
+def editions(by_edition_region: pd.DataFrame, column: str) -> go.Figure:
+    """One KPI per edition, a bar per region in its colour (editions where a region had no project: no bar)."""
+    kind = KPI_KINDS[column]
+    fig = go.Figure()
+    present = set(by_edition_region["region"])
+    order = [r for r in region_colours() if r in present] + sorted(present - set(region_colours()))
+    for region in order:
+        rows = by_edition_region[by_edition_region["region"] == region]
+        texts = [format_value(v, kind) for v in rows[column]]
+        fig.add_trace(go.Bar(
+            name=esc(region), x=rows["edition"].astype(str), y=rows[column].fillna(0), text=texts,
+            textposition="outside", cliponaxis=False, marker_color=colour_of(region),
+            hovertemplate=esc(region) + " — édition %{x}<br>" + esc(KPI_LABELS[column])
+                          + " : %{text}<extra></extra>",
+        ))
+    fig.update_xaxes(type="category", title="Édition")
+    fig.update_yaxes(title=esc(KPI_LABELS[column]), gridcolor="#eee", **_tickformat(kind))
+    fig.update_layout(barmode="group")
+    return base_layout(fig, height=380)
