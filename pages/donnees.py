@@ -7,6 +7,7 @@ from reindus.config import DATA_DIR
 from reindus.ui import tables
 from reindus.ui.banner import demo_banner
 from reindus.ui.cached import current_inventory
+from reindus.ui.importer import export_section, import_section
 
 inv = current_inventory()
 st.title("Données chargées")
@@ -39,3 +40,8 @@ with right:
 
 with st.expander("Provenance des fichiers de référence"):
     st.markdown((DATA_DIR / "README.md").read_text(encoding="utf-8"))
+
+st.divider()
+import_section()
+st.divider()
+export_section()

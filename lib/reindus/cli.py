@@ -1,4 +1,4 @@
-"""The `reindus` command: build reference data, load the demo, manage the register.
+"""The `reindus` command: build reference data, load the demo, manage the register, import and export.
 
 Exit codes: 0 success, 1 validation or data error, 2 usage error (argparse's own).
 """
@@ -52,6 +52,85 @@ def _register_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+IMPORT_KINDS = ("projects", "links", "shortlists", "establishments", "industry", "openings")
+EXPORT_KINDS = ("projects", "shortlists", "establishments", "industry")
+
+
+def _store_engine():
+    from reindus.store.db import init_schema, make_engine
+
+    engine = make_engine()
+    init_schema(engine)
+    return engine
+
+
+def _import(args: argparse.Namespace) -> int:
+    import getpass
+
+    from reindus.ingest.importer import run_import
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"reindus import : fichier introuvable : {path}", file=sys.stderr)
+        return 2
+    actor = args.actor or f"cli:{getpass.getuser()}"
+    if args.kind == "establishments":  # streamed from the file: any size
+        from reindus import config
+        from reindus.ingest import establishments
+
+        result = establishments.run_import_path(path, engine=_store_engine(), actor=actor, dry_run=args.dry_run,
+                                                register_path=config.register_path(),
+                                                progress=_progress_printer())
+        print(file=sys.stderr)
+    else:
+        result = run_import(args.kind, path.read_bytes(), path.name, engine=_store_engine(), actor=actor,
+                            dry_run=args.dry_run, accept_warnings=args.yes)
+    for line in result.problems.lines():
+        print(line, file=sys.stderr)
+    if not result.ok:
+        print(f"Import refusé : {result.problems.errors} erreur(s), rien n'a été importé.", file=sys.stderr)
+        return 1
+    summary = result.summary.message if result.summary else ""
+    if args.dry_run:
+        print(f"Essai à blanc, rien n'a été écrit : {summary}.")
+        return 0
+    if not result.applied:
+        print(f"Import non appliqué : {result.problems.warnings} avertissement(s) ; relancez avec --yes pour "
+              f"confirmer ({summary}).", file=sys.stderr)
+        return 1
+    print(f"Import de {path.name} : {summary}.")
+    return 0
+
+
+def _progress_printer():
+    def report(rows: int, total: int | None = None) -> None:
+        done = f"{rows:,}".replace(",", " ")
+        print(f"\r{done} lignes lues" + (f" sur {total:,}".replace(",", " ") if total else ""),
+              end="", file=sys.stderr, flush=True)
+    return report
+
+
+def _export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from reindus import config, export_tables
+
+    out = Path(args.output)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        parser.error(f"-o {out} : l'extension doit être .csv ou .xlsx")
+    frame = export_tables.frame(args.kind, _store_engine(), register_path=config.register_path())
+    data = export_tables.to_bytes(frame, fmt, sheet=export_tables.EXPORT_KINDS[args.kind])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"{len(frame)} ligne(s) écrites dans {out}.")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from reindus.ui.serve import main as serve
+
+    return serve(args.streamlit_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reindus", description="Accélérateur de Relocalisations")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--if-empty", action="store_true", help="ne fait rien si la base a déjà des projets")
     demo.set_defaults(func=_demo)
 
+    serve = commands.add_parser("serve", help="lance l'application (arguments suivants passés à Streamlit)")
+    serve.set_defaults(func=_serve)
+
     reg = commands.add_parser("register", help="registre des établissements")
     reg_commands = reg.add_subparsers(dest="register_command", required=True)
     synth = reg_commands.add_parser("synth", help="écrit un registre synthétique au schéma SIRENE")
@@ -78,11 +160,31 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=0)
     synth.add_argument("-o", "--output", default="var/register-synth.parquet")
     synth.set_defaults(func=_register_synth)
+
+    imp = commands.add_parser("import", help="importe un fichier (CSV, XLSX ; Parquet pour les établissements)",
+                              description="Code de sortie : 0 importé, 1 fichier refusé (problèmes listés sur "
+                              "la sortie d'erreur, une ligne chacun), 2 erreur d'usage.")
+    imp.add_argument("kind", choices=IMPORT_KINDS)
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="vérifie et compte sans rien écrire")
+    imp.add_argument("--yes", action="store_true", help="confirme un import qui n'a que des avertissements")
+    imp.add_argument("--actor", default=None, help="qui fait l'import (journal) ; défaut : cli:<utilisateur>")
+    imp.set_defaults(func=_import)
+
+    exp = commands.add_parser("export", help="exporte une table en CSV (UTF-8 avec BOM, « ; ») ou XLSX")
+    exp.add_argument("kind", choices=EXPORT_KINDS)
+    exp.add_argument("-o", "--output", required=True, help="fichier .csv ou .xlsx")
+    exp.set_defaults(func=lambda a: _export(a, exp))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "serve":
+        args.streamlit_args = extra
+    elif extra:
+        parser.error(f"arguments non reconnus : {' '.join(extra)}")
     return args.func(args)
 
 

@@ -1,0 +1,112 @@
+"""The « Importer » and « Exporter » sections of the « Données » page.
+
+Upload → read and check (nothing written) → preview with the problems highlighted by row and column →
+dry-run summary → « Confirmer l'import » → one transaction → summary. An uploaded file is validated by
+parsing, never trusted by its name (used only as a label), and capped in size.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from reindus import config, export, export_tables
+from reindus.ingest import importer
+from reindus.ingest.problems import Problems
+from reindus.ui.resources import engine
+
+# The register is opened read-only by the app: establishments are imported with the command line.
+UPLOAD_KINDS = ("projects", "links", "shortlists", "industry", "openings")
+MAX_UPLOAD_MB = 50
+PREVIEW_ROWS = 200
+
+
+def problem_frame(problems: Problems) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"gravité": p.severity, "ligne": p.line or None, "colonne": p.column, "valeur": p.value,
+          "problème": p.reason} for p in problems.sorted()],
+        columns=["gravité", "ligne", "colonne", "valeur", "problème"]).astype({"ligne": "Int64"})
+
+
+def highlighted(table: pd.DataFrame, problems: Problems):
+    """The first rows of the file as read, cells with an error in red, with a warning in yellow."""
+    preview = table.head(PREVIEW_ROWS)
+    marks = {(p.line, p.column): p.is_error for p in problems.items}
+    rows_with = {p.line: p.is_error for p in problems.items if not p.column}
+
+    def style(frame: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        for (line, column), is_error in marks.items():
+            if line in out.index and column in out.columns:
+                out.loc[line, column] = "background-color: #f8d0d0" if is_error else "background-color: #fff3c4"
+        for line, is_error in rows_with.items():
+            if line in out.index:
+                out.loc[line] = "background-color: #f8d0d0" if is_error else "background-color: #fff3c4"
+        return out
+
+    return preview.style.apply(style, axis=None)
+
+
+def import_section() -> None:
+    st.header("Importer")
+    st.caption("Projets, maillons, fournisseurs présélectionnés, statistiques industrielles (format long ou "
+               "fichier URSSAF commune × APE), ouvertures et fermetures : CSV (UTF-8 ou Windows-1252, "
+               "séparateur « ; », « , », tabulation) ou XLSX. Un fichier avec une erreur n'importe rien. "
+               "Les établissements du registre s'importent en ligne de commande : "
+               "`reindus import establishments FICHIER`.")
+    kind = st.selectbox("Type de données", UPLOAD_KINDS, format_func=lambda k: importer.KINDS[k][1],
+                        key="import_kind")
+    upload = st.file_uploader("Fichier à importer", type=["csv", "txt", "xlsx"], key="import_file",
+                              max_upload_size=MAX_UPLOAD_MB)
+    actor = st.text_input("Votre nom (pour le journal des modifications)", key="import_actor")
+    if upload is None:
+        return
+    raw = upload.getvalue()
+    name = upload.name[-120:]
+    if len(raw) > MAX_UPLOAD_MB * 1024 * 1024:
+        st.error(f"Fichier trop gros (plus de {MAX_UPLOAD_MB} Mo).")
+        return
+    eng = engine(config.database_url())
+    result = importer.run_import(kind, raw, name, engine=eng, actor=actor or "aperçu", dry_run=True)
+    parsed = result.parsed
+    st.text(f"{name} — {parsed.description} — {len(parsed.table)} ligne(s) lue(s)")
+    if parsed.problems.errors:
+        st.error(f"{parsed.problems.errors} erreur(s) : rien ne sera importé. Corrigez le fichier puis "
+                 "déposez-le de nouveau.")
+    elif parsed.problems.warnings:
+        st.warning(f"{parsed.problems.warnings} avertissement(s) : vérifiez-les avant de confirmer.")
+    if parsed.problems.items:
+        st.dataframe(problem_frame(parsed.problems), hide_index=True, width="stretch", key="import_problems")
+    if len(parsed.table.columns):
+        st.caption("Aperçu du fichier (numéros de ligne du tableur ; en rouge les erreurs, en jaune les "
+                   "avertissements).")
+        st.dataframe(highlighted(parsed.table, parsed.problems), width="stretch", key="import_preview")
+    if not parsed.ok or result.summary is None:
+        return
+    st.info(f"Si vous confirmez : {result.summary.message}.")
+    if not result.summary.changed:
+        return
+    if st.button("Confirmer l'import", type="primary", disabled=not actor.strip(), key="import_confirm"):
+        done = importer.run_import(kind, raw, name, engine=eng, actor=actor, accept_warnings=True)
+        if done.applied:
+            st.success(f"Import terminé : {done.summary.message}.")
+            st.cache_data.clear()
+        else:
+            st.error("Import refusé, rien n'a été écrit : " + " ; ".join(done.problems.lines()[:5]))
+    elif not actor.strip():
+        st.caption("Indiquez votre nom pour pouvoir confirmer.")
+
+
+def export_section() -> None:
+    st.header("Exporter")
+    st.caption("CSV (UTF-8 avec BOM, séparateur « ; ») ou XLSX, en-têtes en français : réimportables tels quels.")
+    cols = st.columns(3)
+    kind = cols[0].selectbox("Table", [k for k in export_tables.EXPORT_KINDS if k != "establishments"],
+                             format_func=export_tables.EXPORT_KINDS.get, key="export_kind")
+    fmt = cols[1].radio("Format", ["xlsx", "csv"], horizontal=True, key="export_format")
+    if cols[2].button("Préparer le fichier", key="export_prepare"):
+        frame = export_tables.frame(kind, engine(config.database_url()))
+        st.download_button(f"Télécharger ({len(frame)} lignes)",
+                           export_tables.to_bytes(frame, fmt, sheet=export_tables.EXPORT_KINDS[kind]),
+                           file_name=f"{kind}.{fmt}", mime=export.XLSX_MIME if fmt == "xlsx" else export.CSV_MIME,
+                           key="export_download")

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from reindus import register
+from reindus.ingest import establishments
+from reindus.ingest.importer import run_import
+from reindus.siret import make_siret
+from tests.ingest.conftest import FIXTURES
+
+
+def test_sirene_stock_keeps_nafrev2_rows_places_missing_points_and_flags_them(store, tmp_path):
+    path = tmp_path / "register.duckdb"
+    raw = (FIXTURES / "sirene_stock_small.csv").read_bytes()
+    result = run_import("establishments", raw, "StockEtablissement.csv", engine=store, actor="t", register_path=path)
+    assert result.applied and result.summary.english == "3 added, 0 updated, 0 unchanged"
+    assert result.parsed.extra == {"rows": 5, "kept": 3}  # NAF 1993 and a foreign row left out
+    with register.open_register(path, read_only=True) as reg:
+        rows = register.by_siret(reg, ["55203253400018", "55203253400026", "35600000001230"],
+                                 show_personal_names=True).set_index("siret")
+    rouen = rows.loc["55203253400018"]
+    assert not rouen["approximate"] and 1.0 < rouen["longitude"] < 1.2 and 49.3 < rouen["latitude"] < 49.5
+    assert rows.loc["55203253400026", "approximate"] and rows.loc["55203253400026", "commune"] == "75112"
+    assert rows.loc["35600000001230", "departement"] == "2A"  # La Poste rule, Corsica
+
+
+def test_geolocated_variant_with_per_row_epsg_and_cci_directory(store, tmp_path):
+    s1, s2 = make_siret("55203253", "31"), make_siret("55203253", "32")
+    s13 = make_siret("05203253", "33")
+    frame = pd.DataFrame({"siret": [s1, s2, s13[1:]], "raison sociale": ["A", "B", "C"],
+                          "naf": ["1320Z", "13.20Z", "25.62A"], "code commune": ["76540", "76540", "2A004"],
+                          "effectif": ["12", "", "NN"], "x_longitude": ["562000", "1.09", ""],
+                          "y_latitude": ["6930000", "49.44", ""], "epsg": ["2154", "4326", ""],
+                          "certifications": ["ISO 9001", "", ""]})
+    raw = frame.to_csv(sep=";", index=False).encode("cp1252")
+    result = run_import("establishments", raw, "annuaire.csv", engine=store, actor="t",
+                        register_path=tmp_path / "register.duckdb", dry_run=True)
+    assert result.ok, result.problems.lines()
+    assert result.summary.added == 3 and not result.applied
+
+
+@pytest.mark.parametrize("column, value, reason", [
+    ("naf", "99.99Z", "NAF rév. 2"), ("code commune", "99999", "commune INSEE inconnu"),
+    ("effectif", "7", "tranche d'effectif"),
+])
+def test_bad_establishment_rows(store, tmp_path, column, value, reason):
+    frame = pd.DataFrame({"siret": [make_siret("55203253", "41")], "raison sociale": ["A"], "naf": ["13.20Z"],
+                          "code commune": ["76540"], "effectif": ["12"]})
+    frame[column] = value
+    parsed, parquet = establishments.read_path(_write(tmp_path, frame), "f.csv")
+    assert parquet is None and reason in parsed.problems.items[0].reason
+    assert parsed.problems.items[0].line == 2
+
+
+def _write(tmp_path, frame):
+    path = tmp_path / "f.csv"
+    frame.to_csv(path, sep=",", index=False)
+    return path

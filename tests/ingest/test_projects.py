@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reindus import export_tables
+from reindus.ingest.importer import run_import
+from reindus.store.models import AuditEntry, Coach, IndustryStat, Milestone, Project
+from tests.ingest.conftest import db_checksum
+
+HEADER = ("Nom du projet;Dept;Commune;Secteur (NAF);Année;Date de début;Coach;Étape;Emplois prévus;"
+          "Investissement (€);Statut;Public\r\n")
+
+
+def _file(*rows: str, encoding: str = "cp1252") -> bytes:
+    return (HEADER + "".join(r + "\r\n" for r in rows)).encode(encoding)
+
+
+ROW = "Filature du Test;2;Laon;1320Z;2024;02/09/2024;Nouvelle Conseillère;Cadrage;12;1\u00a0250\u00a0000,50;en cours;oui"
+
+
+def test_a_cci_spreadsheet_imports_with_aliases_zeros_restored_and_names_resolved(store):
+    result = run_import("projects", _file(ROW), "projets.csv", engine=store, actor="test")
+    assert result.ok and result.needs_confirmation and not result.applied  # unknown coach: warning
+    [warning] = result.problems.items
+    assert warning.column == "Coach" and "sera créé" in warning.reason
+
+    result = run_import("projects", _file(ROW), "projets.csv", engine=store, actor="test", accept_warnings=True)
+    assert result.applied and result.summary.english == "1 added, 0 updated, 0 unchanged"
+    with Session(store) as s:
+        p = s.execute(select(Project).where(Project.name == "Filature du Test")).scalar_one()
+        assert (p.departement, p.commune, p.naf, p.region_code) == ("02", "02408", "13.20Z", "32")
+        assert float(p.planned_investment) == 1_250_000.5 and p.public and p.status == "en_cours"
+        assert s.get(Coach, p.coach_id).name == "Nouvelle Conseillère"
+        stages = {m.stage: m for m in s.execute(select(Milestone).where(Milestone.project_id == p.id)).scalars()}
+        assert stages["selection"].actual_end and stages["cadrage"].actual_start and not stages["cadrage"].actual_end
+        entry = s.execute(select(AuditEntry).order_by(AuditEntry.id.desc())).scalars().first()
+        assert entry.action == "import" and "projets.csv" in entry.after and result.parsed.checksum in entry.after
+
+
+def test_same_file_twice_changes_nothing_and_an_edit_is_an_update(store):
+    raw = _file(ROW)
+    run_import("projects", raw, "p.csv", engine=store, actor="test", accept_warnings=True)
+    before = db_checksum(store)
+    again = run_import("projects", raw, "p.csv", engine=store, actor="test", accept_warnings=True)
+    assert again.summary.english == "0 added, 0 updated, 1 unchanged"
+    assert db_checksum(store) == before  # not even an audit entry
+    edited = run_import("projects", _file(ROW.replace(";12;", ";15;")), "p.csv", engine=store, actor="test")
+    assert edited.summary.english == "0 added, 1 updated, 0 unchanged"
+
+
+def test_dry_run_counts_but_writes_nothing(store):
+    before = db_checksum(store)
+    result = run_import("projects", _file(ROW), "p.csv", engine=store, actor="test", dry_run=True)
+    assert result.summary.added == 1 and not result.applied
+    assert db_checksum(store) == before
+
+
+def test_ambiguous_commune_name_is_an_error(store):
+    row = ROW.replace(";2;Laon;", ";76;Saint-Aubin-Celloville;").replace("Laon", "x")
+    ok = run_import("projects", _file(row), "p.csv", engine=store, actor="t", dry_run=True)
+    assert ok.ok
+    bad = run_import("projects", _file(ROW.replace(";2;Laon;", ";2;Paris;")), "p.csv", engine=store, actor="t")
+    assert "commune inconnue dans le département 02" in bad.problems.lines()[0]
+
+
+def test_round_trip_export_then_import_changes_nothing(store):
+    with Session(store) as s, s.begin():  # a smaller statistics table keeps the test quick
+        s.execute(IndustryStat.__table__.delete().where(IndustryStat.departement != "76"))
+    for fmt in ("csv", "xlsx"):
+        for kind in ("projects", "shortlists", "industry"):
+            data = export_tables.to_bytes(export_tables.frame(kind, store), fmt)
+            result = run_import(kind, data, f"export.{fmt}", engine=store, actor="test")
+            assert result.ok, result.problems.lines()[:3]
+            assert result.summary.english.startswith("0 added, 0 updated"), (kind, fmt)
+
+
+def test_exported_formula_names_are_text_and_come_back_unchanged(store):
+    payload = '=HYPERLINK("http://x","y")'
+    with Session(store) as s, s.begin():
+        s.execute(Project.__table__.update().where(Project.id == 1).values(name=payload))
+    data = export_tables.to_bytes(export_tables.frame("projects", store), "xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    cell = next(c for c in ws["A"] if c.value == payload)
+    assert cell.data_type == "s"
+    csv_data = export_tables.to_bytes(export_tables.frame("projects", store), "csv")
+    assert ("'" + payload).replace('"', '""').encode() in csv_data
+    for raw in (data, csv_data):
+        assert run_import("projects", raw, "x", engine=store, actor="t").summary.updated == 0
