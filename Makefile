@@ -4,10 +4,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENDOR_STAMP := static/vendor/.installed
 
 .PHONY: install run test lint lock demo build-data bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(VENDOR_STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,9 +16,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
+# The map's JavaScript and CSS come from the npm registry at install time (pinned, integrity-checked)
+# and are served by the app itself, so the map works in a room without internet.
+$(VENDOR_STAMP): $(STAMP) lib/reindus/vendor.py
+	$(BIN)/python -m reindus.vendor static/vendor
+	touch $@
+
 run: install
 	$(BIN)/reindus demo --if-empty
-	$(BIN)/streamlit run app.py
+	$(BIN)/reindus serve
 
 test: install
 	$(BIN)/python -m pytest
@@ -39,4 +46,4 @@ bench: install
 	$(BIN)/python bench/pages.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var static/vendor

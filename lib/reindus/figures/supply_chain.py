@@ -1,0 +1,120 @@
+"""A project's supply chain as an ordered flow, upstream (raw material) to downstream (distribution).
+
+One node per link, left to right by position, joined by arrows. Above each node its place in the chain
+and its label; below, the candidates in the region and in France and how far the shortlist has gone.
+A link with no regional supplier qualified yet is drawn as an orange diamond marked « Lacune ».
+Text from data is HTML-escaped: plotly renders <a>, <b>, <br> from labels and hover text.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from reindus import formats
+
+COVERED_COLOUR = "#009E73"
+GAP_COLOUR = "#E69F00"
+NO_CANDIDATE_COLOUR = "#CC3311"
+
+
+def _text(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=False)
+
+
+def supply_chain_figure(coverage: pd.DataFrame, *, title: str, source: str) -> go.Figure:
+    """`coverage` as returned by `sourcing.coverage`; `title` and `source` are escaped too."""
+    cov = coverage.sort_values("position").reset_index(drop=True)
+    x = list(range(1, len(cov) + 1))
+    colours, symbols, above, below, hover = [], [], [], [], []
+    for row in cov.itertuples(index=False):
+        if row.capability_gap:
+            colours.append(NO_CANDIDATE_COLOUR)
+            symbols.append("x")
+        elif row.gap:
+            colours.append(GAP_COLOUR)
+            symbols.append("diamond")
+        else:
+            colours.append(COVERED_COLOUR)
+            symbols.append("circle")
+        above.append(f"<b>{row.position}. {_text(row.tier_label)}</b><br>{_text(row.label)}")
+        status = (
+            "Lacune : aucun fournisseur régional qualifié" if row.gap else "Fournisseur régional qualifié"
+        )
+        below.append(
+            f"Région : {formats.number(row.regional_candidates)} · France : {formats.number(row.national_candidates)}"
+            f"<br>Présélection : {_text(row.furthest_label)} ({formats.number(row.shortlisted)})"
+            f"<br><b>{'⚠ Lacune' if row.gap else '✓ Qualifié en région'}</b>"
+        )
+        hover.append(f"{_text(row.label)}<br>{status}<br>NAF : {_text(row.naf_codes)}")
+    fig = go.Figure()
+    if len(cov) > 1:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=[0] * len(x),
+                mode="lines",
+                line={"color": "#8C8C8C", "width": 3},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        for a, b in zip(x, x[1:], strict=False):
+            fig.add_annotation(
+                x=b - 0.18,
+                y=0,
+                ax=a + 0.18,
+                ay=0,
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=3,
+                arrowsize=1.4,
+                arrowwidth=2,
+                arrowcolor="#8C8C8C",
+                text="",
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[0] * len(x),
+            mode="markers",
+            showlegend=False,
+            marker={
+                "size": 34,
+                "color": colours,
+                "symbol": symbols,
+                "line": {"color": "#FFFFFF", "width": 2},
+            },
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    for xi, top, bottom in zip(x, above, below, strict=True):
+        fig.add_annotation(x=xi, y=0.55, text=top, showarrow=False, yanchor="bottom", font={"size": 13})
+        fig.add_annotation(x=xi, y=-0.55, text=bottom, showarrow=False, yanchor="top", font={"size": 12})
+    fig.update_layout(
+        title={"text": _text(title)},
+        height=360,
+        margin={"l": 20, "r": 20, "t": 60, "b": 60},
+        xaxis={"visible": False, "range": [0.4, len(x) + 0.6]},
+        yaxis={"visible": False, "range": [-2.0, 1.6]},
+        plot_bgcolor="#FFFFFF",
+        separators=", ",
+    )
+    fig.add_annotation(
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.12,
+        showarrow=False,
+        xanchor="left",
+        font={"size": 11, "color": "#555"},
+        text=f"Amont → aval. Source : {_text(source)}. ✓ vert : fournisseur régional qualifié ; "
+        "◆ orange : lacune ; ✕ rouge : aucun candidat dans la région.",
+    )
+    return fig

@@ -1,0 +1,341 @@
+"""Sourcing at the Streamlit boundary: cached register reads and the shortlist editor.
+
+Caches are keyed on simple values (paths, URLs, tuples of codes) and bounded; the register connection
+is a read-only `st.cache_resource` shared by every session (never mutated). Shortlist edits keep the
+version that was *shown* in session state and save with `update_versioned`, so a coach's change made
+on an outdated row is refused with the store's French message (GUIDE.md §5, lost updates).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from reindus import config, export, frames, geo, sourcing
+from reindus.reference.programme import SHORTLIST_STATUSES
+from reindus.register import Register, candidates, counts_by_departement, open_register, summary
+from reindus.store.db import session_factory
+from reindus.store.models import ShortlistEntry
+from reindus.store.repository import StoreError, insert, update_versioned
+from reindus.ui.resources import engine
+
+REGISTER_TTL = 600
+STORE_TTL = 30
+POINT_LIMIT = 20_000  # points drawn on the map; above, the choropleth tells the rest
+TABLE_LIMIT = 5_000
+
+
+# --- register -----------------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def register_connection(path: str) -> Register:
+    """The register, read-only, shared by all sessions (one DuckDB connection, a cursor per query)."""
+    return open_register(path, read_only=True)
+
+
+def register_path() -> str:
+    return str(config.register_path())
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False)
+def register_source(path: str) -> tuple[str, int]:
+    """(sources, year of the register's last load) for captions: (« démo », 2026)."""
+    info = summary(register_connection(path))
+    sources = ", ".join(str(s) for s in info["by_source"]["source"].dropna()) or "inconnue"
+    return sources, datetime.fromtimestamp(Path(path).stat().st_mtime).year
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner="Recherche des candidats…")
+def ranked_candidates(
+    path: str,
+    codes: tuple[str, ...],
+    prefixes: tuple[str, ...],
+    departements: tuple[str, ...] | None,
+    regional: tuple[str, ...],
+    min_band: str,
+    point: tuple[float, float] | None,
+    limit: int = POINT_LIMIT,
+) -> pd.DataFrame:
+    """Candidates ranked by `sourcing.rank` (the `limit` nearest, regional first)."""
+    found = candidates(
+        register_connection(path),
+        naf_codes=codes,
+        naf_prefixes=prefixes,
+        departements=departements,
+        regional_departements=regional,
+        min_band=min_band,
+        point=point,
+        limit=limit,
+    )
+    return sourcing.rank(found)
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=256, show_spinner=False)
+def departement_counts(
+    path: str, codes: tuple[str, ...], prefixes: tuple[str, ...], min_band: str
+) -> pd.DataFrame:
+    return counts_by_departement(
+        register_connection(path), naf_codes=codes, naf_prefixes=prefixes, min_band=min_band
+    )
+
+
+def link_counts(links: pd.DataFrame, min_band: str = "NN") -> dict[int, pd.DataFrame]:
+    """Counts per département for each link's NAF codes (cached per distinct code set)."""
+    out = {}
+    for link in links.itertuples(index=False):
+        terms = sourcing.search_terms(link.naf_codes)
+        if terms.empty:
+            out[link.id] = pd.DataFrame({"departement": [], "establishments": []})
+        else:
+            out[link.id] = departement_counts(register_path(), terms.codes, terms.prefixes, min_band)
+    return out
+
+
+# --- reference lookups -------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def commune_names() -> dict[str, str]:
+    """INSEE code → commune name (shared, read-only)."""
+    frame = geo.communes()
+    return dict(zip(frame["code"], frame["nom"], strict=True))
+
+
+@st.cache_resource(show_spinner=False)
+def departement_centroids() -> dict[str, tuple[float, float]]:
+    """Département → (lon, lat) of a point inside it (shared, read-only)."""
+    frame = geo.departements_gdf()
+    points = frame.geometry.representative_point()
+    return {code: (p.x, p.y) for code, p in zip(frame["code"], points, strict=True)}
+
+
+def project_site(project: pd.Series) -> tuple[float, float] | None:
+    try:
+        return geo.commune_point(project["commune"])
+    except KeyError:
+        return None
+
+
+# --- store --------------------------------------------------------------------------------------------
+
+
+def database_url() -> str:
+    return config.database_url()
+
+
+@st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
+def projects(url: str) -> pd.DataFrame:
+    return frames.load_projects(engine(url))
+
+
+@st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
+def links(url: str) -> pd.DataFrame:
+    return frames.load_links(engine(url))
+
+
+@st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
+def shortlist(url: str) -> pd.DataFrame:
+    return frames.load_shortlist(engine(url))
+
+
+def clear_store_caches() -> None:
+    shortlist.clear()
+    links.clear()
+    projects.clear()
+
+
+# --- shortlist edits -------------------------------------------------------------------------------
+
+_FLASH = "shortlist_flash"
+
+
+def actor_input() -> str:
+    return st.text_input(
+        "Votre nom (pour le journal des modifications)",
+        key="sourcing_actor",
+        help="Chaque ajout ou changement de la présélection est enregistré à ce nom dans le journal.",
+    ).strip()
+
+
+def flash() -> None:
+    message = st.session_state.pop(_FLASH, None)
+    if message:
+        kind, text = message
+        (st.success if kind == "ok" else st.error)(text)
+
+
+def add_to_shortlist(link_id: int, rows: pd.DataFrame, actor: str) -> None:
+    """Insert the selected register rows into the link's shortlist (status « identifié »), audited."""
+    if not actor:
+        st.session_state[_FLASH] = ("error", "Indiquez votre nom avant d'ajouter des fournisseurs.")
+        return
+    current = shortlist(database_url())
+    already = set(current.loc[current["link_id"] == link_id, "siret"].dropna())
+    added, skipped = 0, 0
+    try:
+        with session_factory(engine(database_url())).begin() as session:
+            for row in rows.to_dict("records"):
+                if str(row["siret"]) in already:
+                    skipped += 1
+                    continue
+                insert(
+                    session,
+                    ShortlistEntry(
+                        link_id=link_id,
+                        status="identifie",
+                        note="",
+                        source="saisie",
+                        **sourcing.shortlist_row(row),
+                    ),
+                    actor,
+                )
+                added += 1
+    except StoreError as exc:
+        st.session_state[_FLASH] = ("error", exc.message)
+    else:
+        text = f"{added} fournisseur(s) ajouté(s) à la présélection."
+        if skipped:
+            text += f" {skipped} y figurai(en)t déjà."
+        st.session_state[_FLASH] = ("ok", text)
+    clear_store_caches()
+    _forget_shown(link_id)
+
+
+def _shown_key(link_id: int) -> str:
+    return f"shortlist_shown_{link_id}"
+
+
+def _forget_shown(link_id: int) -> None:
+    st.session_state.pop(_shown_key(link_id), None)
+    st.session_state.pop(f"shortlist_editor_{link_id}", None)
+
+
+EDIT_COLUMNS = ["id", "version", "supplier_name", "siret", "supplier_commune", "supplier_departement", "status",
+                "note", "source"]  # fmt: skip
+
+
+def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
+    """The link's shortlist, editable (status, note); returns the rows shown.
+
+    The rows shown (with their versions) are kept in session state until saved or reloaded, so a save
+    compares against what the coach saw, not against what a rerun just re-read.
+    """
+    key = _shown_key(link_id)
+    fresh = shortlist(database_url())
+    fresh = fresh.loc[fresh["link_id"] == link_id, EDIT_COLUMNS].reset_index(drop=True)
+    if key not in st.session_state:
+        st.session_state[key] = fresh.to_dict("records")  # a few rows per link: light
+    shown = pd.DataFrame(st.session_state[key], columns=EDIT_COLUMNS)
+    if shown.empty:
+        st.caption("Aucun fournisseur présélectionné pour ce maillon.")
+        return shown
+    names = commune_names()
+    display = shown.assign(
+        commune=shown["supplier_commune"].map(lambda c: names.get(c, c) if isinstance(c, str) else ""),
+        departement=shown["supplier_departement"].map(sourcing.departement_label),
+        annuaire=shown["siret"].map(lambda s: sourcing.annuaire_url(s) if isinstance(s, str) else None),
+    )
+    edited = st.data_editor(
+        display[["supplier_name", "annuaire", "commune", "departement", "status", "note", "source"]],
+        key=f"shortlist_editor_{link_id}",
+        hide_index=True,
+        width="stretch",
+        disabled=["supplier_name", "annuaire", "commune", "departement", "source"],
+        column_config={
+            "supplier_name": st.column_config.TextColumn("Fournisseur"),
+            "annuaire": st.column_config.LinkColumn(
+                "SIRET", display_text=r"etablissement/(\d+)", help="Fiche dans l'annuaire des entreprises"
+            ),
+            "commune": "Commune",
+            "departement": "Département",
+            "status": st.column_config.SelectboxColumn(
+                "Statut", options=list(SHORTLIST_STATUSES), format_func=SHORTLIST_STATUSES.get, required=True
+            ),
+            "note": st.column_config.TextColumn("Note", max_chars=2000),
+            "source": "Source",
+        },
+    )
+    changed = []
+    for i in range(len(shown)):
+        changes = {}
+        for column in ("status", "note"):
+            before, after = shown.at[i, column], edited.iloc[i][column]
+            after = "" if after is None or (isinstance(after, float) and pd.isna(after)) else after
+            if after != before:
+                changes[column] = after
+        if changes:
+            changed.append((int(shown.at[i, "id"]), int(shown.at[i, "version"]), changes))
+    left, right = st.columns([1, 1])
+    if left.button(
+        f"Enregistrer ({len(changed)} modification(s))",
+        disabled=not changed,
+        key=f"save_shortlist_{link_id}",
+        icon=":material/save:",
+        type="primary",
+    ):
+        _save(link_id, changed, actor)
+        st.rerun()
+    if right.button(
+        "Recharger la présélection", key=f"reload_shortlist_{link_id}", icon=":material/refresh:"
+    ):
+        clear_store_caches()
+        _forget_shown(link_id)
+        st.rerun()
+    return shown
+
+
+def _save(link_id: int, changed: list[tuple[int, int, dict]], actor: str) -> None:
+    if not actor:
+        st.session_state[_FLASH] = ("error", "Indiquez votre nom avant d'enregistrer.")
+        return
+    try:
+        with session_factory(engine(database_url())).begin() as session:
+            for row_id, version, changes in changed:
+                update_versioned(session, ShortlistEntry, row_id, version, changes, actor)
+    except StoreError as exc:  # StaleEditError included: nothing of this save was written
+        st.session_state[_FLASH] = ("error", exc.message)
+        return
+    st.session_state[_FLASH] = ("ok", f"{len(changed)} modification(s) enregistrée(s) au journal.")
+    clear_store_caches()
+    _forget_shown(link_id)
+
+
+def export_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The shortlist as exported: French headers, labels rather than codes."""
+    names = commune_names()
+    return pd.DataFrame(
+        {
+            "Fournisseur": rows["supplier_name"],
+            "SIRET": rows["siret"],
+            "Commune": rows["supplier_commune"].map(lambda c: names.get(c, c) if isinstance(c, str) else ""),
+            "Département": rows["supplier_departement"].map(sourcing.departement_label),
+            "Statut": rows["status"].map(SHORTLIST_STATUSES),
+            "Note": rows["note"],
+            "Source": rows["source"],
+        }
+    )
+
+
+def export_buttons(rows: pd.DataFrame, stem: str) -> None:
+    table = export_frame(rows)
+    left, right = st.columns(2)
+    left.download_button(
+        "Exporter en XLSX",
+        export.to_xlsx(table, sheet="Présélection"),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        disabled=table.empty,
+    )
+    right.download_button(
+        "Exporter en CSV",
+        export.to_csv(table),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        disabled=table.empty,
+    )
