@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from reindus import industry as ind
+from reindus import vendor
 from reindus.figures import choropleth
 from reindus.figures import industry as figs
 from reindus.figures.safe_text import js_html_text
@@ -64,15 +65,12 @@ def test_choropleth_has_french_legend_outlines_and_escaped_tooltips(dep):
     assert "Pas de donnée" in page
 
 
-def test_map_assets_come_from_one_function(monkeypatch, dep):
-    monkeypatch.delenv("REINDUS_MAP_ASSETS_URL", raising=False)
-    js, css = choropleth.map_assets()
-    assert js[0][1].startswith("https://") and css[0][1].endswith("leaflet.css")
-    monkeypatch.setenv("REINDUS_MAP_ASSETS_URL", "/app/static/leaflet/")
+def test_map_assets_are_served_by_the_app(dep):
     m = choropleth.choropleth_map(dep, "jobs", ind.class_breaks(dep["jobs"]), source_line="Source : démo, 2023")
     page = render(m)
-    assert '<script src="/app/static/leaflet/leaflet.js">' in page
-    assert "cdn.jsdelivr" not in page and "jquery" not in page and "bootstrap" not in page
+    assert f'<script src="{vendor.MAP_JS[0][1]}">' in page and vendor.MAP_JS[0][1].startswith("/app/static/vendor/")
+    assert "https://" not in page.replace("https://www.w3.org", "")
+    assert "jquery" not in page and "bootstrap" not in page
 
 
 def test_class_labels_and_signed_percent_are_french():

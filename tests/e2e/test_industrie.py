@@ -1,7 +1,5 @@
 """The « Industrie régionale » page in Chromium: the folium map, its legend, the region comparison."""
 
-import os
-
 import pytest
 
 from tests.e2e.conftest import assert_no_error, screenshot, wait_for_app
@@ -9,16 +7,6 @@ from tests.e2e.conftest import assert_no_error, screenshot, wait_for_app
 pytestmark = pytest.mark.e2e
 
 MAP_IFRAME = 'iframe[title*="st_folium"]'
-
-
-def leaflet_loaded(frame) -> bool:
-    """Leaflet comes from the URLs of choropleth.map_assets(): a CDN unless REINDUS_MAP_ASSETS_URL
-    points at a local copy. Offline, the CDN is unreachable and streamlit-folium draws nothing."""
-    try:
-        frame.locator(".leaflet-container").wait_for(timeout=20_000)
-        return True
-    except Exception:  # playwright TimeoutError
-        return False
 
 
 def test_industrie_page_shows_choropleth_legend_and_comparison(page, app_url):
@@ -30,22 +18,17 @@ def test_industrie_page_shows_choropleth_legend_and_comparison(page, app_url):
     frame = page.frame_locator(MAP_IFRAME)
     frame.locator("#map_div").wait_for(state="attached", timeout=30_000)
 
-    if leaflet_loaded(frame):
-        # one SVG path per département drawn, plus the four pilot region outlines
-        frame.locator("path.leaflet-interactive").first.wait_for()
-        assert frame.locator("svg path").count() >= 30
-        legend = frame.locator("#ri-legend")
-        text = legend.inner_text()
-        assert "Source : démo" in text
-        assert "Régions pilotes" in text and "Normandie" in text
-        assert text.count("de ") >= 3  # class bounds « de 1 234 à 5 678 »
-        assert legend.locator(".ri-swatch").count() >= 3
-    else:
-        assert not os.environ.get("REINDUS_MAP_ASSETS_URL"), "Leaflet local non chargé"
-        # Offline with the CDN default: streamlit-folium waits for Leaflet before adding the map, its
-        # legend and its script, so the frame holds the empty map container only.
-        assert frame.locator("#map_div").count() == 1
-        assert frame.locator("#ri-legend").count() == 0
+    # Leaflet is served by the app (no internet here): the map draws one SVG path per département
+    # plus the four pilot region outlines, and its French legend
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    frame.locator("path.leaflet-interactive").first.wait_for()
+    assert frame.locator("svg path").count() >= 30
+    legend = frame.locator("#ri-legend")
+    text = legend.inner_text()
+    assert "Source : démo" in text
+    assert "Régions pilotes" in text and "Normandie" in text
+    assert text.count("de ") >= 3  # class bounds « de 1 234 à 5 678 »
+    assert legend.locator(".ri-swatch").count() >= 3
 
     assert page.get_by_text("Définition de l'industrie").count() >= 1
     assert page.get_by_text("Source : démo,").count() >= 1

@@ -1,7 +1,7 @@
 """The département choropleth (folium): data in, `folium.Map` out, no Streamlit.
 
 No tile layer: the départements and region outlines come from data/ (geo.py), so the map reads without
-internet once Leaflet itself is reachable (see `map_assets`). Text from data reaches the map two ways,
+internet: Leaflet is served by the app itself (`reindus.vendor`). Text from data reaches the map two ways,
 both escaped (GUIDE.md §5): GeoJSON properties shown by `GeoJsonTooltip` (built with innerHTML:
 `html.escape`), and marker tooltips, which folium writes into JS template literals (`safe_text`).
 """
@@ -9,14 +9,13 @@ both escaped (GUIDE.md §5): GeoJSON properties shown by `GeoJsonTooltip` (built
 from __future__ import annotations
 
 import html
-import os
 
 import folium
 import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from reindus import formats, geo
+from reindus import formats, geo, vendor
 from reindus.figures.safe_text import js_html_text
 from reindus.industry import INDICATORS, classify, gap, region_reference, region_reference_label
 from reindus.reference.programme import STAGE_LABELS, STAGES
@@ -41,20 +40,6 @@ STAGE_COLOURS: dict[str, str] = dict(zip(
     strict=True,
 ))
 FINISHED_LABEL = "Projet terminé"
-
-# Leaflet from its CDN, as folium has it. REINDUS_MAP_ASSETS_URL (a base URL holding leaflet.js and
-# leaflet.css) swaps it for a local copy: this machine, CI and workshops may have no internet.
-LEAFLET_VERSION = "1.9.3"
-LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
-
-
-def map_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(js, css) as folium's `default_js` / `default_css` lists: the only place map asset URLs live.
-
-    The map needs Leaflet alone (no jQuery, Bootstrap or icon fonts: points are circle markers)."""
-    base = os.environ.get("REINDUS_MAP_ASSETS_URL", "").rstrip("/") or LEAFLET_CDN
-    return [("leaflet", f"{base}/leaflet.js")], [("leaflet_css", f"{base}/leaflet.css")]
-
 
 def class_colours(n_classes: int) -> tuple[str, ...]:
     if n_classes <= 0:
@@ -217,7 +202,7 @@ def choropleth_map(
 
     m = folium.Map(tiles=None, zoom_control=True, control_scale=False, prefer_canvas=False,
                    zoom_snap=0.25, attribution_control=False)
-    m.default_js, m.default_css = map_assets()
+    m.default_js, m.default_css = list(vendor.MAP_JS), list(vendor.MAP_CSS)
     aliases = [html.escape(a) for a in ("Département", "Région", spec.label, "Rang", "Comparaison")]
     folium.GeoJson(
         collection,
