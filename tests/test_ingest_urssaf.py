@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from reindus.ingest import urssaf
+from reindus.ingest import textfile, urssaf
 from reindus.store import AuditEntry, IndustryStat, init_schema, make_engine, session_factory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "urssaf_commune_ape.csv"
@@ -22,7 +23,7 @@ def by_key(result):
 
 def test_fixture_is_aggregated_to_departement_division_year():
     result = urssaf.read(FIXTURE)
-    assert result.ok, [p.message for p in result.problems]
+    assert result.ok, [p.message for p in result.problems.sorted()]
     assert result.years == (2021, 2022, 2023) and result.rows == 12 and result.kept == 8
     stats = by_key(result)
     # Seine-Maritime 2023: Rouen + Le Havre, « 1 310 » with a narrow no-break space, « 45,4 », « 64,6 »
@@ -42,7 +43,7 @@ def test_fixture_is_aggregated_to_departement_division_year():
 def test_bom_and_windows_encodings_are_decoded(encoding):
     raw = fixture_text().replace("\u202f", " ").encode(encoding)  # cp1252 has no NNBSP
     result = urssaf.read(raw, name="export.csv")
-    assert result.ok, [p.message for p in result.problems]
+    assert result.ok, [p.message for p in result.problems.sorted()]
     assert result.encoding == encoding and by_key(result)[("27", "10", 2023)] == (8, 35)
 
 
@@ -50,13 +51,16 @@ def test_bom_and_windows_encodings_are_decoded(encoding):
     ("1 234", 1234.0), ("1\u00a0234,5", 1234.5), ("1\u202f234", 1234.0), ("12.5", 12.5), ("", None), ("0", 0.0),
 ])
 def test_parse_number_french_formats(text, value):
-    assert urssaf.parse_number(text) == value
+    assert textfile.parse_number(text) == value
+    parsed, bad = textfile.parse_numbers(pd.Series([text]))  # the vectorised form the reader uses
+    assert not bad[0] and (parsed[0] == value if value is not None else pd.isna(parsed[0]))
 
 
 @pytest.mark.parametrize("text", ["12a", "1.234,5", "--3", "n.d."])
 def test_parse_number_refuses_what_is_not_a_number(text):
     with pytest.raises(ValueError):
-        urssaf.parse_number(text)
+        textfile.parse_number(text)
+    assert textfile.parse_numbers(pd.Series([text]))[1][0]
 
 
 def broken(line_no: int, column: str, value: str) -> bytes:
@@ -73,7 +77,7 @@ def broken(line_no: int, column: str, value: str) -> bytes:
 def test_every_problem_names_file_line_column_value():
     result = urssaf.read(broken(2, "effectifs_salaries_2022", "6l"), name="urssaf.csv")
     assert not result.ok and result.stats.empty
-    (problem,) = result.problems
+    (problem,) = result.problems.sorted()
     assert (problem.file, problem.line, problem.column, problem.value) == (
         "urssaf.csv", 2, "effectifs_salaries_2022", "6l")
     assert problem.message == ("urssaf.csv, ligne 2, colonne « effectifs_salaries_2022 », valeur « 6l » : "
@@ -82,22 +86,22 @@ def test_every_problem_names_file_line_column_value():
 
 def test_codes_are_checked():
     result = urssaf.read(broken(3, "code_departement", "77"), name="f.csv")
-    assert [(p.line, p.column) for p in result.problems] == [(3, "code_commune")]  # 76540 is not in 77
+    assert [(p.line, p.column) for p in result.problems.sorted()] == [(3, "code_commune")]  # 76540 is not in 77
     result = urssaf.read(broken(2, "code_ape", "10.7"), name="f.csv")
-    assert result.problems[0].column == "code_ape" and "1071C" in result.problems[0].reason
+    assert result.problems.sorted()[0].column == "code_ape" and "1071C" in result.problems.sorted()[0].reason
     result = urssaf.read(broken(2, "nombre_d_etablissements_2021", "2,5"), name="f.csv")
-    assert result.problems[0].reason == "nombre d'établissements non entier"
+    assert result.problems.sorted()[0].reason == "nombre d'établissements non entier"
 
 
 def test_missing_columns_are_reported_on_line_1():
     text = fixture_text().replace("code_ape", "ape_code", 1).replace("effectifs_salaries_2021", "eff_2021", 1)
     result = urssaf.read(text.encode("utf-8"), name="f.csv")
-    assert {(p.line, p.column) for p in result.problems} == {(1, "code_ape"), (1, "effectifs_salaries_2021")}
+    assert {(p.line, p.column) for p in result.problems.sorted()} == {(1, "code_ape"), (1, "effectifs_salaries_2021")}
 
 
 def test_wrong_separator_is_explained():
     result = urssaf.read(fixture_text().replace(";", ",").encode("utf-8"), name="f.csv")
-    assert not result.ok and "séparateur" in result.problems[0].reason
+    assert not result.ok and "séparateur" in result.problems.sorted()[0].reason
 
 
 @pytest.fixture
@@ -117,7 +121,7 @@ def test_import_upserts_once_and_is_idempotent(engine):
     with Session.begin() as s:
         again = urssaf.import_stats(s, urssaf.read(FIXTURE), actor="test")
     assert (again.added, again.updated) == (0, 0) and again.unchanged == len(result.stats)
-    assert "0 ligne(s) ajoutée(s), 0 mise(s) à jour" in again.message
+    assert "0 ajouté(s), 0 mis à jour" in again.message
     changed = urssaf.read(broken(2, "effectifs_salaries_2023", "70"))
     with Session.begin() as s:
         third = urssaf.import_stats(s, changed, actor="test")
@@ -140,3 +144,46 @@ def test_a_file_with_problems_imports_nothing(engine):
     assert "ligne 5" in str(refused.value)
     with Session() as s:
         assert s.scalar(select(func.count()).select_from(IndustryStat)) == 0
+
+
+def test_comma_separated_and_xlsx_copies_are_read_like_the_original():
+    import csv
+    import io
+
+    import openpyxl
+
+    rows = list(csv.reader(io.StringIO(fixture_text()), delimiter=";"))
+    comma = io.StringIO()
+    csv.writer(comma, delimiter=",", lineterminator="\r\n").writerows(rows)
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    xlsx = io.BytesIO()
+    wb.save(xlsx)
+    expected = by_key(urssaf.read(FIXTURE))
+    for raw, name in ((comma.getvalue().encode("utf-8"), "f.csv"), (xlsx.getvalue(), "f.xlsx")):
+        result = urssaf.read(raw, name=name)
+        assert result.ok, result.problems.lines()
+        assert by_key(result) == expected
+
+
+def test_undecodable_bytes_are_a_problem_on_the_file_not_a_traceback():
+    result = urssaf.read(b"code_ape;x\n\x81\x8d;\x8f\n", name="f.csv")
+    (problem,) = result.problems.sorted()
+    assert (problem.line, problem.column) == (0, "") and "encodage illisible" in problem.reason
+
+
+def test_the_importer_recognises_the_file_and_audits_it_once_with_its_checksum(engine):
+    from reindus.ingest.importer import checksum, run_import
+
+    raw = FIXTURE.read_bytes()
+    first = run_import("industry", raw, "urssaf.csv", engine=engine, actor="test")
+    assert first.applied and first.summary.added == len(urssaf.read(FIXTURE).stats)
+    again = run_import("industry", raw, "urssaf.csv", engine=engine, actor="test")
+    assert (again.summary.added, again.summary.updated) == (0, 0)
+    with session_factory(engine)() as s:
+        (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.table_name == "industry_stats")).all()
+        assert checksum(raw) in entry.after and entry.action == "import"
+    bad = run_import("industry", broken(5, "effectifs_salaries_2021", "beaucoup"), "u.csv", engine=engine,
+                     actor="test")
+    assert not bad.applied and bad.problems.sorted()[0].line == 5

@@ -155,3 +155,26 @@ def complete_siret_array(siren: np.ndarray, nic4: np.ndarray) -> np.ndarray:
     if la_poste.any():
         check = np.where(la_poste, -_digit_sum_array(payload, 13) % 5, check)
     return payload * 10 + check
+
+
+# --- vectorised (DuckDB SQL) ----------------------------------------------------------------------
+
+
+def _luhn_sum_sql(number: str, ndigits: int) -> str:
+    """SQL: Luhn sum of the BIGINT expression `number` (`ndigits` digits), unrolled digit by digit."""
+    terms = []
+    for position in range(ndigits):
+        d = f"(({number} // {10**position}) % 10)"
+        terms.append(f"(2 * {d} - CASE WHEN {d} > 4 THEN 9 ELSE 0 END)" if position % 2 else d)
+    return "(" + " + ".join(terms) + ")"
+
+
+def valid_siret_sql(text: str) -> str:
+    """A DuckDB boolean expression: `is_valid_siret` of the VARCHAR expression `text` (already
+    compacted): 14 digits, SIREN and SIRET Luhn checks, the La Poste rule. NULL text gives false."""
+    n = f"TRY_CAST({text} AS BIGINT)"
+    digit_sum = "(" + " + ".join(f"(({n} // {10**p}) % 10)" for p in range(14)) + ")"
+    return (f"coalesce(regexp_full_match({text}, '[0-9]{{14}}') AND CASE "
+            f"WHEN starts_with({text}, '{LA_POSTE_SIREN}') AND {text} <> '{LA_POSTE_HEAD_OFFICE}' "
+            f"THEN {digit_sum} % 5 = 0 "
+            f"ELSE {_luhn_sum_sql(n, 14)} % 10 = 0 AND {_luhn_sum_sql(f'({n} // 100000)', 9)} % 10 = 0 END, false)")

@@ -57,3 +57,35 @@ def _write(tmp_path, frame):
     path = tmp_path / "f.csv"
     frame.to_csv(path, sep=",", index=False)
     return path
+
+
+def test_the_sql_siret_check_agrees_with_the_python_one():
+    import random
+
+    import duckdb
+
+    from reindus import siret
+
+    rng = random.Random(7)
+    values = [make_siret("55203253", str(i)) for i in range(100)] + [make_siret("35600000", str(i)) for i in range(30)]
+    values += ["".join(rng.choice("0123456789") for _ in range(14)) for _ in range(2000)]
+    values += [siret.LA_POSTE_HEAD_OFFICE, "35600000000049", "1234", "abcdefghijklmn", "123456789012345", None]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (s VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [[v] for v in values])
+    got = [r[0] for r in con.execute(f"SELECT {siret.valid_siret_sql('s')} FROM t").fetchall()]
+    assert got == [v is not None and siret.is_valid_siret(v) for v in values]
+
+
+def test_every_bad_row_is_counted_and_each_check_lists_its_own(store, tmp_path):
+    n = 120
+    frame = pd.DataFrame({"siret": [make_siret("55203253", str(i))[:-1] + "x" for i in range(n)],
+                          "raison sociale": ["A"] * n, "naf": ["13.20Z"] * n, "code commune": ["76540"] * n,
+                          "effectif": ["12"] * n})
+    frame.loc[5, "code commune"] = "99999"
+    parsed, parquet = establishments.read_path(_write(tmp_path, frame), "f.csv")
+    assert parquet is None and parsed.problems.errors == n + 1
+    reasons = [p.reason for p in parsed.problems.sorted()]
+    assert reasons.count("SIRET invalide (14 chiffres et clé de contrôle)") == establishments.PROBLEMS_PER_CHECK
+    assert "code commune INSEE inconnu" in reasons
+    assert parsed.problems.lines()[-1].endswith("autre(s) problème(s) non listé(s)")

@@ -80,32 +80,28 @@ def check_naf(text: str) -> str:
     return normalize_naf(text)
 
 
-def check_siret(text: str) -> str:
-    """14 digits passing the check (Luhn, La Poste rule); 13 digits padded with a leading zero when
-    the result passes."""
+def _check_identifier(text: str, label: str, length: int, valid: Callable[[str], bool]) -> str:
+    """`length` digits passing `valid`; one digit short is padded with a leading zero when the result
+    passes (a spreadsheet stripped it)."""
     s = siret_mod.compact(text)
     if not (s.isascii() and s.isdigit()):
-        raise ValueError("SIRET attendu : 14 chiffres")
-    if len(s) == 13 and siret_mod.is_valid_siret("0" + s):
+        raise ValueError(f"{label} attendu : {length} chiffres")
+    if len(s) == length - 1 and valid("0" + s):
         s = "0" + s
-    if len(s) != 14:
-        raise ValueError(f"SIRET attendu : 14 chiffres ({len(s)} lus)")
-    if not siret_mod.is_valid_siret(s):
-        raise ValueError("SIRET invalide (clé de contrôle fausse)")
+    if len(s) != length:
+        raise ValueError(f"{label} attendu : {length} chiffres ({len(s)} lus)")
+    if not valid(s):
+        raise ValueError(f"{label} invalide (clé de contrôle fausse)")
     return s
+
+
+def check_siret(text: str) -> str:
+    """14 digits passing the check (Luhn, La Poste rule); 13 digits padded when the result passes."""
+    return _check_identifier(text, "SIRET", 14, siret_mod.is_valid_siret)
 
 
 def check_siren(text: str) -> str:
-    s = siret_mod.compact(text)
-    if not (s.isascii() and s.isdigit()):
-        raise ValueError("SIREN attendu : 9 chiffres")
-    if len(s) == 8 and siret_mod.is_valid_siren("0" + s):
-        s = "0" + s
-    if len(s) != 9:
-        raise ValueError(f"SIREN attendu : 9 chiffres ({len(s)} lus)")
-    if not siret_mod.is_valid_siren(s):
-        raise ValueError("SIREN invalide (clé de contrôle fausse)")
-    return s
+    return _check_identifier(text, "SIREN", 9, siret_mod.is_valid_siren)
 
 
 class Rows:
@@ -119,6 +115,7 @@ class Rows:
         self.line = 0
         self.values: pd.Series | None = None
         self.failed = False
+        self._seen: dict[tuple, int] = {}
 
     def __iter__(self):
         if len(self.table.frame.columns) == 0:
@@ -140,6 +137,15 @@ class Rows:
     def error(self, key: str, reason: str, value: str | None = None) -> None:
         self.failed = True
         self.table.problems.add(self.line, self.header(key), self.text(key) if value is None else value, reason)
+
+    def unique(self, natural_key: tuple, key: str, reason: str) -> None:
+        """An error on column `key` when an earlier row had the same `natural_key` (not compared when a
+        part is missing); `{line}` in `reason` becomes that row's number."""
+        if None in natural_key:
+            return
+        first = self._seen.setdefault(natural_key, self.line)
+        if first != self.line:
+            self.error(key, reason.replace("{line}", str(first)))
 
     def warn(self, key: str, reason: str) -> None:
         self.table.problems.warn(self.line, self.header(key), self.text(key), reason)

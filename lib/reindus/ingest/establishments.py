@@ -14,10 +14,14 @@ Accepted files (recognised by their columns, read by name, never by position):
   `latitude`, `longitude`, `certifications` (read, not stored: the register has no such column).
 
 Establishments without coordinates are placed at their commune's point with `approximate = true`.
-DuckDB scans the file into a disk-backed staging database; batches of 100 000 rows are checked
-(SIRET with Luhn and the La Poste rule, NAF rév. 2, commune codes, bands, dates, coordinates) and written
-to a Parquet file in the register schema; only a file without errors reaches the register
-(`register.load_file(…, replace=False)`: upsert on SIRET, one DuckDB transaction).
+DuckDB scans the file into a disk-backed staging database (progress reported from DuckDB's own); the row
+checks run there in SQL (SIRET with Luhn and the La Poste rule, `siret.valid_siret_sql`; NAF rév. 2,
+commune codes, bands, states, dates, numbers; duplicate SIRETs), at most PROBLEMS_PER_CHECK listed per
+check and every one counted. Coordinates are converted to WGS84 with pyproj on numpy batches of
+100 000 rows, written to a Parquet file in the register schema; only a file without errors reaches the
+register (`register.load_file(…, replace=False)`: upsert on SIRET, one DuckDB transaction). Every DuckDB
+database opened stays within MEMORY_LIMIT and spills to disk: 10 M rows import under 2 GB of RSS
+(`bench/import_register.py`).
 """
 
 from __future__ import annotations
@@ -29,7 +33,6 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -109,10 +112,7 @@ def read_path(path: Path, name: str, *, progress: ProgressFn | None = None,
     workdir = workdir or Path(tempfile.mkdtemp(prefix="reindus-etab-"))
     con = duckdb.connect(str(workdir / "staging.duckdb"))
     try:
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        con.execute(f"SET temp_directory = {_sql_string(str(workdir / 'tmp'))}")
-        con.execute("SET preserve_insertion_order = true")
-        con.execute("SET enable_progress_bar = false")
+        _bound(con, workdir, ordered=True)
         if fmt == "csv":
             names = _csv_columns(sample)
             cols = "{" + ", ".join(f"{_sql_string(c)}: 'VARCHAR'" for c in names) + "}"
@@ -126,14 +126,15 @@ def read_path(path: Path, name: str, *, progress: ProgressFn | None = None,
         select = ", ".join(
             f'CAST("{found[k]}" AS VARCHAR) AS {k}' if k in found else f"CAST(NULL AS VARCHAR) AS {k}"
             for k in FIELDS)
-        con.execute(f"CREATE TABLE staged AS SELECT row_number() OVER () + 1 AS line, {select} FROM {source}")
-        total = con.execute("SELECT count(*) FROM staged").fetchone()[0]
+        estimate = max(1, path.stat().st_size * max(1, sample.count(b"\n") - 1) // max(1, len(sample)))
+        _execute_with_progress(
+            con, f"CREATE TABLE staged AS SELECT row_number() OVER () + 1 AS line, {select} FROM {source}",
+            progress, estimate)
+        (total,) = con.execute("SELECT count(*) FROM staged").fetchall()[0]
         out = workdir / "etablissements.parquet"
         kept = _check_batches(con, problems, out, name, total, progress)
-        dups = con.execute(
-            "SELECT trim(siret) AS s, list(line ORDER BY line) FROM staged WHERE coalesce(nomenclature, "
-            f"{_sql_string(NAF_VERSION)}) = {_sql_string(NAF_VERSION)} AND trim(coalesce(commune, '')) <> '' "
-            "GROUP BY 1 HAVING count(*) > 1 ORDER BY 2 LIMIT 200").fetchall()
+        dups = con.execute("SELECT siret, list(line ORDER BY line) AS lines FROM checked GROUP BY siret "
+                           "HAVING count(*) > 1 ORDER BY lines[1] LIMIT 200").fetchall()
         for s, lines in dups:
             problems.add(int(lines[1]), found["siret"], s, f"SIRET en double dans le fichier (déjà ligne {lines[0]})")
         parsed.extra.update(rows=int(total), kept=kept)
@@ -143,6 +144,43 @@ def read_path(path: Path, name: str, *, progress: ProgressFn | None = None,
         return parsed, None
     finally:
         con.close()
+
+
+def _bound(con: duckdb.DuckDBPyConnection, workdir: Path, *, ordered: bool = False) -> None:
+    """Every DuckDB database the import opens stays within MEMORY_LIMIT and spills to `workdir`;
+    `ordered` keeps the file's order (the staging numbers rows as the file has them)."""
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = {_sql_string(str(workdir / 'tmp'))}")
+    con.execute(f"SET preserve_insertion_order = {str(ordered).lower()}")
+    con.execute("SET enable_progress_bar = false")
+
+
+def _execute_with_progress(con: duckdb.DuckDBPyConnection, sql: str, progress: ProgressFn | None,
+                           estimate: int) -> None:
+    """Run a long statement, reporting DuckDB's own progress (as rows out of an estimate) every second."""
+    if progress is None:
+        con.execute(sql)
+        return
+    import threading
+
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    finished = threading.Event()
+
+    def poll() -> None:
+        while not finished.wait(1.0):
+            percent = con.query_progress()
+            if percent > 0:
+                progress(int(estimate * min(percent, 100.0) / 100), estimate)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        con.execute(sql)
+    finally:
+        finished.set()
+        watcher.join()
+        con.execute("SET enable_progress_bar = false")
 
 
 def _file_checksum(path: Path) -> str:
@@ -181,127 +219,177 @@ def _match(names: list[str], problems: Problems) -> dict[str, str]:
     return found
 
 
-def _valid_siret(values: pd.Series) -> np.ndarray:
-    return np.fromiter((siret.is_valid_siret(v) for v in values), dtype=bool, count=len(values))
+# The row checks, in DuckDB SQL over the staged table: (flag column, column as reported, raw value, reason).
+_CHECKS: tuple[tuple[str, str, str, str], ...] = (
+    ("bad_siret", "siret", "siret_raw", "SIRET invalide (14 chiffres et clé de contrôle)"),
+    ("bad_naf", "naf", "naf_raw", "code NAF absent de la NAF rév. 2"),
+    ("bad_commune", "commune", "commune_raw", "code commune INSEE inconnu"),
+    ("bad_band", "effectif", "band_raw", "tranche d'effectif SIRENE inconnue (NN, 00, 01 … 53)"),
+    ("bad_state", "état", "state_raw", "état administratif attendu : A ou F"),
+    ("bad_created", "date de création", "created_raw", "date attendue (aaaa-mm-jj)"),
+    ("bad_longitude", "longitude", "longitude_raw", "nombre attendu"),
+    ("bad_latitude", "latitude", "latitude_raw", "nombre attendu"),
+)
+PROBLEMS_PER_CHECK = 50  # listed per kind of problem, so that one cannot hide the others; all are counted
+
+
+def _number_sql(column: str) -> str:
+    cleaned = f"replace(replace(replace(trim({column}), chr(160), ''), chr(8239), ''), ',', '.')"
+    return f"TRY_CAST(nullif({cleaned}, '') AS DOUBLE)"
+
+
+def _checked_sql(source: str) -> str:
+    """The rows kept (NAF rév. 2 or no nomenclature, with a commune), normalised, with one flag per check."""
+    kept = (f"coalesce(trim(nomenclature), '') IN ('', {_sql_string(NAF_VERSION)}) "
+            "AND coalesce(trim(commune), '') <> ''")
+    return f"""
+    WITH n AS (
+        SELECT line, siret AS siret_raw, naf AS naf_raw, commune AS commune_raw, band AS band_raw,
+               state AS state_raw, created AS created_raw, longitude AS longitude_raw, latitude AS latitude_raw,
+               regexp_replace(coalesce(siret, ''), '[ \u00a0\u202f\u2009.-]', '', 'g') AS s,
+               upper(trim(coalesce(naf, ''))) AS naf0,
+               upper(trim(commune)) AS commune0,
+               coalesce(nullif(trim(band), ''), 'NN') AS band,
+               upper(trim(coalesce(state, ''))) AS state,
+               nullif(trim(created), '') AS created0,
+               {_number_sql('longitude')} AS lon, {_number_sql('latitude')} AS lat,
+               coalesce(trim(epsg), '') AS epsg,
+               {_number_sql('lambert_x')} AS lambert_x, {_number_sql('lambert_y')} AS lambert_y,
+               coalesce(nullif(trim(name), ''), nullif(trim(sign), '')) AS name,
+               nullif(trim(legal_category), '') AS legal_category
+        FROM {source} WHERE {kept}
+    ), c AS (
+        SELECT *,
+               CASE WHEN length(s) = 13 AND regexp_full_match(s, '[0-9]+') THEN '0' || s ELSE s END AS siret,
+               CASE WHEN regexp_full_match(naf0, '[0-9]{{4}}[A-Z]') THEN naf0[1:2] || '.' || naf0[3:] ELSE naf0 END AS naf,
+               CASE WHEN regexp_full_match(commune0, '[0-9]{{4}}') THEN '0' || commune0 ELSE commune0 END AS commune,
+               TRY_STRPTIME(created0, '%Y-%m-%d')::DATE AS created
+        FROM n
+    )
+    SELECT c.line, c.siret_raw, c.naf_raw, c.commune_raw, c.band_raw, c.state_raw, c.created_raw,
+           c.longitude_raw, c.latitude_raw,
+           c.siret, c.siret[1:9] AS siren, c.siret[10:] AS nic, c.name, c.naf, c.band,
+           c.state IN ('A', 'OUI') AS active, c.commune,
+           CASE WHEN starts_with(c.commune, '97') THEN c.commune[1:3] ELSE c.commune[1:2] END AS departement,
+           c.lon, c.lat, c.epsg, c.lambert_x, c.lambert_y, NOT starts_with(c.commune, '97') AS metro,
+           p.longitude AS commune_longitude, p.latitude AS commune_latitude, c.created, c.legal_category,
+           NOT {siret.valid_siret_sql('c.siret')} AS bad_siret,
+           c.naf NOT IN (SELECT code FROM ref_naf) AS bad_naf,
+           p.code IS NULL AS bad_commune,
+           c.band NOT IN (SELECT code FROM ref_band) AS bad_band,
+           c.state NOT IN ('', 'A', 'F', 'OUI', 'NON') AS bad_state,
+           c.created0 IS NOT NULL AND c.created IS NULL AS bad_created,
+           coalesce(trim(c.longitude_raw), '') <> '' AND c.lon IS NULL AS bad_longitude,
+           coalesce(trim(c.latitude_raw), '') <> '' AND c.lat IS NULL AS bad_latitude
+    FROM c LEFT JOIN ref_commune p ON p.code = c.commune
+    """
 
 
 def _check_batches(con, problems: Problems, out: Path, name: str, total: int,
                    progress: ProgressFn | None) -> int:
+    """Check the staged rows in SQL, convert the coordinates in numpy batches, write the register rows."""
     from reindus import geo
 
-    points = geo.communes().set_index("code")[["longitude", "latitude"]]
-    known_naf = set(naf_table().index)
+    points = geo.communes()
     codes = commune_codes()
+    con.register("ref_commune_all", points[["code", "longitude", "latitude"]])
+    con.execute("CREATE TEMP TABLE ref_commune AS SELECT * FROM ref_commune_all WHERE code IN "
+                "(SELECT unnest(?::VARCHAR[]))", [sorted(codes)])
+    con.unregister("ref_commune_all")
+    con.execute("CREATE TEMP TABLE ref_naf AS SELECT unnest(?::VARCHAR[]) AS code", [list(naf_table().index)])
+    con.execute("CREATE TEMP TABLE ref_band AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(_BAND_CODES)])
+    con.execute(f"CREATE TABLE checked AS {_checked_sql('staged')}")
+    flags = ", ".join(f"count(*) FILTER (WHERE {flag})" for flag, *_ in _CHECKS)
+    (counts,) = con.execute(f"SELECT {flags} FROM checked").fetchall()
+    for (flag, column, raw, reason), count in zip(_CHECKS, counts, strict=True):
+        if count:
+            rows = con.execute(f"SELECT line, {raw} FROM checked WHERE {flag} ORDER BY line "
+                               f"LIMIT {PROBLEMS_PER_CHECK}").fetchall()
+            problems.add_many((r[0] for r in rows), column, (r[1] for r in rows), reason, count=count,
+                              limit=PROBLEMS_PER_CHECK)
+
     schema = pa.schema([(c, pa.bool_() if t == "BOOLEAN" else pa.float64() if t == "DOUBLE"
                          else pa.date32() if t == "DATE" else pa.string()) for c, t in register.SCHEMA.items()])
+    plain = [c for c in register.COLUMNS if c not in ("longitude", "latitude", "approximate", "naf_version", "source")]
     writer = pq.ParquetWriter(out, schema)
-    kept = done = 0
-    source = source_of(name)
+    kept = 0
+    done = total - con.execute("SELECT count(*) FROM checked").fetchall()[0][0]  # rows left out
+    coordinate_problems = Problems(problems.file)
     cur = con.cursor()
     try:
-        reader = cur.sql("SELECT * FROM staged ORDER BY line").to_arrow_reader(BATCH_ROWS)
+        reader = cur.sql(f"SELECT {', '.join(plain)}, line, lon, lat, epsg, lambert_x, lambert_y, metro, "
+                         "commune_longitude, commune_latitude FROM checked").to_arrow_reader(BATCH_ROWS)
         for batch in reader:
-            df = batch.to_pandas().fillna("")
-            done += len(df)
-            df = df[(df["nomenclature"].str.strip().isin(["", NAF_VERSION])) & (df["commune"].str.strip() != "")]
-            frame = _check_frame(df, problems, known_naf, codes, points, source)
-            if problems.ok and len(frame):
-                writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
-                kept += len(frame)
+            lon, lat = _coordinates(batch, coordinate_problems)
+            approximate = np.isnan(lon) | np.isnan(lat)
+            lon = np.where(approximate, _floats(batch, "commune_longitude"), lon)
+            lat = np.where(approximate, _floats(batch, "commune_latitude"), lat)
+            n = batch.num_rows
+            done += n
+            if problems.ok and coordinate_problems.ok and n:
+                columns = {c: batch.column(c) for c in plain}
+                columns.update(longitude=pa.array(lon, mask=np.isnan(lon)), latitude=pa.array(lat, mask=np.isnan(lat)),
+                               approximate=pa.array(approximate), naf_version=pa.array([NAF_VERSION] * n),
+                               source=pa.array([source_of(name)] * n))
+                writer.write_table(pa.Table.from_pydict({c: columns[c] for c in register.COLUMNS}, schema=schema))
+                kept += n
             if progress:
                 progress(done, total)
     finally:
         writer.close()
         cur.close()
+    problems.extend(coordinate_problems)
     return kept
 
 
-def _add_all(problems: Problems, df: pd.DataFrame, mask, column: str, values, reason: str) -> None:
-    for line, value in zip(df["line"][mask].head(50), pd.Series(values)[np.asarray(mask)].head(50), strict=False):
-        problems.add(int(line), column, value, reason)
-    hidden = int(np.asarray(mask).sum()) - min(50, int(np.asarray(mask).sum()))
-    problems.errors += hidden
+def _floats(batch: pa.RecordBatch, column: str) -> np.ndarray:
+    return batch.column(column).to_numpy(zero_copy_only=False).astype(float)  # NULL → nan
 
 
-def _check_frame(df: pd.DataFrame, problems: Problems, known_naf, codes, points, source) -> pd.DataFrame:
-    s = df["siret"].map(siret.compact)
-    pad = (s.str.len() == 13) & s.str.isdigit()
-    s = s.where(~pad, "0" + s)
-    ok = _valid_siret(s)
-    _add_all(problems, df, ~ok, "siret", df["siret"].values, "SIRET invalide (14 chiffres et clé de contrôle)")
-    naf = df["naf"].str.strip().str.upper()
-    naf = naf.where(~naf.str.fullmatch(r"\d{4}[A-Z]"), naf.str[:2] + "." + naf.str[2:])
-    bad = ~naf.isin(known_naf)
-    _add_all(problems, df, bad, "naf", df["naf"].values, "code NAF absent de la NAF rév. 2")
-    commune = df["commune"].str.strip().str.upper()
-    commune = commune.where(~(commune.str.fullmatch(r"\d{4}")), "0" + commune)
-    bad = ~commune.isin(codes)
-    _add_all(problems, df, bad, "commune", df["commune"].values, "code commune INSEE inconnu")
-    band = df["band"].str.strip().replace("", "NN")
-    bad = ~band.isin(_BAND_CODES)
-    _add_all(problems, df, bad, "effectif", df["band"].values, "tranche d'effectif SIRENE inconnue (NN, 00, 01 … 53)")
-    state = df["state"].str.strip().str.upper()
-    bad = ~state.isin(["", "A", "F", "OUI", "NON"])
-    _add_all(problems, df, bad, "état", df["state"].values, "état administratif attendu : A ou F")
-    created = pd.to_datetime(df["created"].str.strip().replace("", None), format="%Y-%m-%d", errors="coerce")
-    bad = (df["created"].str.strip() != "") & created.isna()
-    _add_all(problems, df, bad, "date de création", df["created"].values, "date attendue (aaaa-mm-jj)")
-    lon, lat = _coordinates(df, problems)
-    commune_lon = commune.map(points["longitude"])
-    commune_lat = commune.map(points["latitude"])
-    approximate = lon.isna() | lat.isna()
-    name = df["name"].str.strip().where(df["name"].str.strip() != "", df["sign"].str.strip())
-    return pd.DataFrame({
-        "siret": s, "siren": s.str[:9], "nic": s.str[9:], "name": name.replace("", None), "naf": naf,
-        "naf_version": NAF_VERSION, "band": band, "active": state.isin(["A", "OUI"]), "commune": commune,
-        "departement": commune.where(~commune.str.startswith("97"), commune.str[:3]).where(
-            commune.str.startswith("97"), commune.str[:2]),
-        "longitude": lon.where(~approximate, commune_lon), "latitude": lat.where(~approximate, commune_lat),
-        "approximate": approximate, "created": created.dt.date,
-        "legal_category": df["legal_category"].str.strip().replace("", None), "source": source,
-    })
+def _flag(problems: Problems, lines: np.ndarray, mask: np.ndarray, column: str, values: np.ndarray,
+          reason: str) -> None:
+    problems.add_many(lines[mask][:PROBLEMS_PER_CHECK], column, values[mask][:PROBLEMS_PER_CHECK], reason,
+                      count=int(mask.sum()), limit=PROBLEMS_PER_CHECK)
 
 
-def _number(series: pd.Series) -> pd.Series:
-    cleaned = series.str.strip().str.replace(",", ".", regex=False).str.replace("\u00a0", "", regex=False)
-    return pd.to_numeric(cleaned.replace("", None), errors="coerce")
-
-
-def _coordinates(df: pd.DataFrame, problems: Problems) -> tuple[pd.Series, pd.Series]:
+def _coordinates(batch: pa.RecordBatch, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 longitude and latitude (nan where unknown): as given, from a per-row EPSG, or from Lambert 93
+    (metropolitan France); out-of-range results are problems."""
     from pyproj import Transformer
 
-    lon, lat = _number(df["longitude"]), _number(df["latitude"])
-    bad = (df["longitude"].str.strip() != "") & lon.isna()
-    _add_all(problems, df, bad, "longitude", df["longitude"].values, "nombre attendu")
-    epsg = df["epsg"].str.strip()
-    projected = (epsg != "") & (epsg != "4326") & lon.notna() & lat.notna()
+    lines = batch.column("line").to_numpy(zero_copy_only=False)
+    lon, lat = _floats(batch, "lon"), _floats(batch, "lat")
+    epsg = batch.column("epsg").to_numpy(zero_copy_only=False).astype(str)
+    projected = (epsg != "") & (epsg != "4326") & ~np.isnan(lon) & ~np.isnan(lat)
     for code in sorted(set(epsg[projected])):
         rows = projected & (epsg == code)
         try:
             t = Transformer.from_crs(f"EPSG:{int(float(code))}", "EPSG:4326", always_xy=True)
         except Exception:
-            _add_all(problems, df, rows, "epsg", df["epsg"].values, "code EPSG inconnu")
+            _flag(problems, lines, rows, "epsg", epsg, "code EPSG inconnu")
+            lon[rows] = lat[rows] = np.nan
             continue
-        x, y = t.transform(lon[rows].to_numpy(), lat[rows].to_numpy())
-        lon[rows], lat[rows] = x, y
-    lx, ly = _number(df["lambert_x"]), _number(df["lambert_y"])
-    metro = ~df["commune"].str.strip().str.startswith("97")
-    use = lon.isna() & lx.notna() & ly.notna() & metro
+        lon[rows], lat[rows] = t.transform(lon[rows], lat[rows])
+    lx, ly = _floats(batch, "lambert_x"), _floats(batch, "lambert_y")
+    use = np.isnan(lon) & ~np.isnan(lx) & ~np.isnan(ly) & batch.column("metro").to_numpy(zero_copy_only=False)
     if use.any():
         t = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
-        x, y = t.transform(lx[use].to_numpy(), ly[use].to_numpy())
-        lon[use], lat[use] = x, y
-    out = (lon.abs() > 180) | (lat.abs() > 90) | ~np.isfinite(lon.fillna(0)) | ~np.isfinite(lat.fillna(0))
-    _add_all(problems, df, out, "longitude", lon.astype(str).values, "coordonnées hors limites")
-    return lon.where(~out), lat.where(~out)
+        lon[use], lat[use] = t.transform(lx[use], ly[use])
+    known = ~np.isnan(lon) & ~np.isnan(lat)
+    with np.errstate(invalid="ignore"):
+        out = known & ((np.abs(lon) > 180) | (np.abs(lat) > 90) | ~np.isfinite(lon) | ~np.isfinite(lat))
+    _flag(problems, lines, out, "longitude", lon.astype(str), "coordonnées hors limites")
+    lon[out] = lat[out] = np.nan
+    return lon, lat
 
 
-def summarise(parquet: Path, register_path: Path | str | None) -> Summary:
+def summarise(parquet: Path, register_path: Path | str | None, workdir: Path | None = None) -> Summary:
     """Added / updated / unchanged against the register (compares every column but `source`)."""
     path = Path(register_path) if register_path is not None else config.register_path()
     cols = [c for c in register.COLUMNS if c != "source"]
     con = duckdb.connect()
     try:
+        _bound(con, workdir or parquet.parent)
         new = f"read_parquet({_sql_string(str(parquet))})"
         (n,) = con.execute(f"SELECT count(*) FROM {new}").fetchone()
         if not path.exists():
@@ -325,13 +413,14 @@ def run_import_path(path: Path, name: str | None = None, *, engine, actor: str, 
         result = ImportResult(parsed, dry_run=dry_run)
         if parquet is None:
             return result
-        summary = summarise(parquet, register_path)
+        summary = summarise(parquet, register_path, workdir)
         result.summary = summary
         if dry_run or not summary.changed:
             result.applied = not dry_run
             return result
         try:
             with register.open_register(register_path) as reg:
+                _bound(reg.con, workdir)
                 register.load_file(reg, parquet, replace=False)
         except (register.RegisterError, duckdb.Error) as exc:
             parsed.problems.add(0, "", "", str(exc))

@@ -56,6 +56,9 @@ class Summary:
     def changed(self) -> bool:
         return bool(self.added or self.updated)
 
+    def __add__(self, other: Summary) -> Summary:
+        return Summary(self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged)
+
     @property
     def message(self) -> str:
         return f"{self.added} ajouté(s), {self.updated} mis à jour, {self.unchanged} inchangé(s)"
@@ -206,16 +209,34 @@ def upsert(session: Session, model, keys: tuple[str, ...], records: list[dict[st
             existing[tuple(values[k] for k in keys)] = obj
             added += 1
             continue
-        changes = {k: v for k, v in values.items() if k not in keys and audit.json_value(
-            getattr(row, k), audit._scale(model, k)) != audit.json_value(v, audit._scale(model, k))}
-        if changes:
-            for k, v in changes.items():
-                setattr(row, k, v)
-            updated += 1
-        else:
-            unchanged += 1
+        changed = update_row(row, changed_values(model, row, {k: v for k, v in values.items() if k not in keys}))
+        updated += changed
+        unchanged += not changed
     session.flush()
     return Summary(added, updated, unchanged)
+
+
+def changed_values(model, row, values: dict[str, Any]) -> dict[str, Any]:
+    """The `values` that differ from `row`'s, compared as the audit log writes them (decimals at the
+    column's scale, dates as ISO text)."""
+    return {k: v for k, v in values.items()
+            if audit.json_value(getattr(row, k), audit._scale(model, k)) != audit.json_value(v, audit._scale(model, k))}
+
+
+def update_row(row, changes: dict[str, Any]) -> bool:
+    """Set `changes` on `row`; True when there were any."""
+    for k, v in changes.items():
+        setattr(row, k, v)
+    return bool(changes)
+
+
+def upsert_by_source(session: Session, model, keys: tuple[str, ...], records: list[dict[str, Any]]) -> Summary:
+    """`upsert` each source's records (their `source` field) against that source's rows only."""
+    summary = Summary()
+    for source in sorted({r["source"] for r in records}):
+        part = [{k: v for k, v in r.items() if k != "source"} for r in records if r["source"] == source]
+        summary += upsert(session, model, keys, part, source, scope=model.source == source)
+    return summary
 
 
 def project_ids(session: Session | None) -> dict[tuple[str, int], int]:

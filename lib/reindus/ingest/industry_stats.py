@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from reindus.ingest import checks, textfile, urssaf
-from reindus.ingest.importer import Parsed, Summary, checksum, upsert
+from reindus.ingest.importer import Parsed, Summary, checksum, upsert_by_source
 from reindus.ingest.textfile import Column
 from reindus.reference.naf import MANUFACTURING_DIVISIONS
 from reindus.store.models import IndustryStat
@@ -45,7 +45,6 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
         return parsed
     parsed = Parsed("industry", name, checksum(raw), table.problems, table=table.frame,
                     description=table.description)
-    seen: dict[tuple, int] = {}
     count = lambda t: textfile.parse_int(t, maximum=10_000_000)  # noqa: E731
     for row in checks.Rows(table, COLUMNS):
         rec = {
@@ -59,12 +58,8 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
             "definition": row.cell("definition", lambda t: textfile.clean_text(t, max_length=500),
                                    default=DEFAULT_DEFINITION) or DEFAULT_DEFINITION,
         }
-        key = (rec["departement"], rec["naf_division"], rec["year"], rec["source"])
-        if None not in key:
-            if key in seen:
-                row.error("naf_division", f"ligne en double (département, division, année, source ; "
-                          f"déjà ligne {seen[key]})")
-            seen.setdefault(key, row.line)
+        row.unique((rec["departement"], rec["naf_division"], rec["year"], rec["source"]), "naf_division",
+                   "ligne en double (département, division, année, source ; déjà ligne {line})")
         if not row.failed:
             parsed.records.append(rec)
     return parsed
@@ -74,10 +69,4 @@ def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
     data = parsed.extra.get("urssaf")
     if data is not None:
         return urssaf.apply(session, data)
-    summary = Summary()
-    for source in sorted({r["source"] for r in parsed.records}):
-        part = [{k: v for k, v in r.items() if k != "source"} for r in parsed.records if r["source"] == source]
-        s = upsert(session, IndustryStat, ("departement", "naf_division", "year"), part, source,
-                   scope=IndustryStat.source == source)
-        summary = Summary(summary.added + s.added, summary.updated + s.updated, summary.unchanged + s.unchanged)
-    return summary
+    return upsert_by_source(session, IndustryStat, urssaf.KEYS, parsed.records)

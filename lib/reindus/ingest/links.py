@@ -40,7 +40,6 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
     parsed = Parsed("links", name, checksum(raw), table.problems, table=table.frame,
                     description=table.description)
     projects = project_ids(session)
-    seen: dict[tuple, int] = {}
     for row in checks.Rows(table, COLUMNS):
         project = row.cell("project", lambda t: textfile.clean_text(t, max_length=200), required=True)
         edition = row.cell("edition", lambda t: textfile.parse_int(t, minimum=2015, maximum=2100), required=True)
@@ -54,11 +53,7 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
             pid = projects.get((project, edition))
             if pid is None and session is not None:
                 row.error("project", f"projet inconnu pour l'édition {edition} : importez d'abord les projets")
-        key = (project, edition, position)
-        if None not in key:
-            if key in seen:
-                row.error("position", f"maillon en double dans le fichier (déjà ligne {seen[key]})")
-            seen.setdefault(key, row.line)
+        row.unique((project, edition, position), "position", "maillon en double dans le fichier (déjà ligne {line})")
         if not row.failed:
             parsed.records.append({"_line": row.line, "project_id": pid, "position": position, "tier": tier,
                                    "label": label, "naf_codes": naf, "need": need})

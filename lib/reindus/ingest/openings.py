@@ -13,7 +13,7 @@ import re
 from sqlalchemy.orm import Session
 
 from reindus.ingest import checks, textfile
-from reindus.ingest.importer import Parsed, Summary, checksum, upsert
+from reindus.ingest.importer import Parsed, Summary, checksum, upsert_by_source
 from reindus.ingest.textfile import Column
 from reindus.reference.territory import regions
 from reindus.store.models import SiteEvent
@@ -58,7 +58,6 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
     table = textfile.read_table(raw, name, max_rows=50_000)
     parsed = Parsed("openings", name, checksum(raw), table.problems, table=table.frame,
                     description=table.description)
-    seen: dict[tuple, int] = {}
     count = lambda t: textfile.parse_int(t, maximum=100_000)  # noqa: E731
     for row in checks.Rows(table, COLUMNS):
         rec = {
@@ -70,24 +69,12 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
             "measure": row.cell("measure", lambda t: textfile.clean_text(t, max_length=200), required=True),
             "source": row.cell("source", lambda t: textfile.clean_text(t, max_length=200), required=True),
         }
-        key = (rec["region_code"], rec["period"], rec["measure"], rec["source"])
-        if None not in key:
-            if key in seen:
-                row.error("period", f"ligne en double pour cette région, ce semestre et cette mesure "
-                          f"(déjà ligne {seen[key]})")
-            seen.setdefault(key, row.line)
+        row.unique((rec["region_code"], rec["period"], rec["measure"], rec["source"]), "period",
+                   "ligne en double pour cette région, ce semestre et cette mesure (déjà ligne {line})")
         if not row.failed:
             parsed.records.append(rec)
     return parsed
 
 
 def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
-    records = [{k: v for k, v in r.items()} for r in parsed.records]
-    sources = {r["source"] for r in records}
-    summary = Summary()
-    for source in sorted(sources):
-        part = [{k: v for k, v in r.items() if k != "source"} for r in records if r["source"] == source]
-        s = upsert(session, SiteEvent, ("region_code", "period", "measure"), part, source,
-                   scope=SiteEvent.source == source)
-        summary = Summary(summary.added + s.added, summary.updated + s.updated, summary.unchanged + s.unchanged)
-    return summary
+    return upsert_by_source(session, SiteEvent, ("region_code", "period", "measure"), parsed.records)

@@ -33,11 +33,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reindus.ingest import checks, textfile
-from reindus.ingest.importer import Parsed, Summary, checksum, source_of
+from reindus.ingest.importer import Parsed, Summary, changed_values, checksum, source_of, update_row
 from reindus.ingest.textfile import Column
 from reindus.reference.programme import PROJECT_STATUSES, STAGE_KEYS, STAGE_LABELS, STAGES
 from reindus.reference.territory import PILOT_REGIONS, departements, region_of
-from reindus.store import audit
 from reindus.store.models import Coach, Milestone, Project
 from reindus.store.repository import _take_write_lock
 
@@ -82,7 +81,6 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
     rows = checks.Rows(table, COLUMNS)
     coaches = _coach_names(session) if session is not None else {}
     new_coaches: set[str] = set()
-    seen: dict[tuple[str, int], int] = {}
     for row in rows:
         rec: dict[str, Any] = {"_line": row.line}
         rec["name"] = row.cell("name", lambda t: textfile.clean_text(t, max_length=200), required=True)
@@ -125,13 +123,8 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
             rec["public"] = row.cell("public", textfile.parse_bool, default=False)
         if rec["departement"]:
             rec["region_code"] = region_of(rec["departement"])
-        if rec["name"] and rec["edition"]:
-            key = (rec["name"], rec["edition"])
-            if key in seen:
-                row.error("name", f"projet en double dans le fichier pour l'édition {rec['edition']} "
-                          f"(déjà ligne {seen[key]})")
-            else:
-                seen[key] = row.line
+        row.unique((rec["name"], rec["edition"]), "name",
+                   f"projet en double dans le fichier pour l'édition {rec['edition']} (déjà ligne {{line}})")
         if not row.failed:
             parsed.records.append(rec)
     return parsed
@@ -195,22 +188,11 @@ def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
             session.add(project)
             added += 1
             continue
-        changes = {}
-        for key in UPDATABLE:
-            if key not in rec:
-                continue
-            if key == "coach":
-                if project.coach_id != coach_id:
-                    changes["coach_id"] = coach_id
-                continue
-            if audit.json_value(getattr(project, key), audit._scale(Project, key)) != audit.json_value(
-                    rec[key], audit._scale(Project, key)):
-                changes[key] = rec[key]
-        if changes:
-            for key, value in changes.items():
-                setattr(project, key, value)
-            updated += 1
-        else:
-            unchanged += 1
+        changes = changed_values(Project, project, {k: rec[k] for k in UPDATABLE if k in rec and k != "coach"})
+        if "coach" in rec and project.coach_id != coach_id:
+            changes["coach_id"] = coach_id
+        changed = update_row(project, changes)
+        updated += changed
+        unchanged += not changed
     session.flush()
     return Summary(added, updated, unchanged)

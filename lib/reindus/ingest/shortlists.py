@@ -51,7 +51,6 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
     projects = project_ids(session)
     links = ({(p, pos): i for i, p, pos in session.execute(
         select(ChainLink.id, ChainLink.project_id, ChainLink.position))} if session is not None else {})
-    seen: dict[tuple, int] = {}
     for row in checks.Rows(table, COLUMNS):
         project = row.cell("project", lambda t: textfile.clean_text(t, max_length=200), required=True)
         edition = row.cell("edition", lambda t: textfile.parse_int(t, minimum=2015, maximum=2100), required=True)
@@ -73,12 +72,8 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
                 row.error("project", f"projet inconnu pour l'édition {edition}")
             elif link_id is None:
                 row.error("position", "maillon inconnu pour ce projet : importez d'abord les maillons")
-        key = (project, edition, position, siret or supplier)
-        if None not in key:
-            if key in seen:
-                row.error("siret" if siret else "supplier_name",
-                          f"fournisseur en double pour ce maillon (déjà ligne {seen[key]})")
-            seen.setdefault(key, row.line)
+        row.unique((project, edition, position, siret or supplier), "siret" if siret else "supplier_name",
+                   "fournisseur en double pour ce maillon (déjà ligne {line})")
         if not row.failed:
             dep = departement_of_commune(commune) if commune else None
             parsed.records.append({

@@ -55,16 +55,13 @@ MAX_ROWS = 2_000_000  # the national file has about 600 000 rows
 @dataclass
 class UrssafFile:
     name: str
+    problems: Problems  # those of the table read, then the checks'
     checksum: str = ""
     encoding: str = ""
     years: tuple[int, ...] = ()
     rows: int = 0  # data rows read
     kept: int = 0  # manufacturing rows (divisions 10 to 33)
     stats: pd.DataFrame = field(default_factory=pd.DataFrame)  # departement, naf_division, year, establishments, jobs
-    problems: Problems = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.problems = Problems(self.name)
 
     @property
     def ok(self) -> bool:
@@ -100,8 +97,8 @@ def _flag(problems: Problems, frame: pd.DataFrame, mask: pd.Series, column: str,
 
 def from_table(table: textfile.Table, sha256: str = "") -> UrssafFile:
     """Check and aggregate a table read by `textfile.read_table` (its problems are kept)."""
-    result = UrssafFile(name=table.name, checksum=sha256, encoding=table.encoding)
-    result.problems = problems = table.problems
+    problems = table.problems
+    result = UrssafFile(name=table.name, problems=problems, checksum=sha256, encoding=table.encoding)
     frame = table.frame
     if frame.columns.empty:
         return result
