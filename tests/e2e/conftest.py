@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,12 +34,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_home: Path) -> Iterator[str]:
+@contextmanager
+def serve(home: Path) -> Iterator[str]:
+    """The app on a free local port, with REINDUS_HOME=home, started as `make run` does (`reindus serve`)."""
     port = _free_port()
-    env = {**os.environ, "REINDUS_HOME": str(demo_home)}
+    env = {**os.environ, "REINDUS_HOME": str(home)}
     env.pop("REINDUS_DATABASE_URL", None)
-    log = (demo_home / "streamlit.log").open("w")
+    log = (home / "streamlit.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "reindus.cli", "serve", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -55,13 +57,19 @@ def app_url(demo_home: Path) -> Iterator[str]:
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((demo_home / "streamlit.log").read_text())
+                raise RuntimeError((home / "streamlit.log").read_text())
             time.sleep(0.3)
         yield url
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_home: Path) -> Iterator[str]:
+    with serve(demo_home) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

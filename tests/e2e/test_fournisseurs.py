@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from reindus.register import append, open_register
-from tests.e2e.conftest import ROOT, _free_port, assert_no_error, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_error, screenshot, serve, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -56,11 +52,8 @@ def _map_frame(page):
 
 
 def _open(page, url):
-    # A freshly started server may answer the very first deep link with Streamlit's legacy pages/
-    # menu before app.py's st.navigation has run once: open the app's root, then follow the menu.
-    page.goto(url.split("/fournisseurs")[0] + "/")
-    page.get_by_role("link", name="Fournisseurs").wait_for(timeout=60_000)
-    page.get_by_role("link", name="Fournisseurs").click()
+    # a deep link opened first: `reindus serve` makes app.py's navigation answer it
+    page.goto(url)
     page.get_by_role("heading", name="Fournisseurs").wait_for(timeout=60_000)
     settle(page)
 
@@ -156,47 +149,8 @@ def evil_app_url(demo_home: Path, tmp_path_factory) -> str:
     )
     with open_register(home / "register.duckdb") as reg:
         append(reg, evil)
-    port = _free_port()
-    env = {**os.environ, "REINDUS_HOME": str(home)}
-    env.pop("REINDUS_DATABASE_URL", None)
-    log = (home / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((home / "streamlit.log").read_text())
-            time.sleep(0.3)
+    with serve(home) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
 PWNED = "() => typeof window.__pwned"
