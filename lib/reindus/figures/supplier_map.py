@@ -16,6 +16,7 @@ escaping.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -172,22 +173,31 @@ def legend_html(classes: Classes, title: str, caption: str, regions: bool = True
 
 
 # Same result as `js_html_text`, as one `str.translate` table (C speed for 100 k names).
-_ESCAPE = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`${}"}
-_ESCAPE.update({i: " " for i in [*range(32), *range(0x7F, 0xA0), 0x2028, 0x2029]})
+# Characters that would end or open markup or a JS template literal, as numeric entities; "&" first so
+# that the entities themselves are not escaped again. Chained str.replace runs in C over the whole text,
+# several times faster than str.translate with a dict on the 20 k names of a map.
+_ENTITIES = tuple((c, f"&#{ord(c)};") for c in "&<>\"'\\`${}")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def fast_escape(value: object) -> str:
-    return ("" if value is None else str(value)).translate(_ESCAPE)
+    text = "" if value is None else str(value)
+    for char, entity in _ENTITIES:
+        if char in text:
+            text = text.replace(char, entity)
+    return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
 
 
 _SEPARATOR = "\ue000"  # private use: not in the table, not in names
 
 
-def escape_many(values) -> list[str]:
-    """`fast_escape` over many strings with a single translate call; empty or missing → (sans nom)."""
-    texts = [v if isinstance(v, str) and v else "(sans nom)" for v in values]
-    texts = [t.replace(_SEPARATOR, " ") for t in texts] if any(_SEPARATOR in t for t in texts) else texts
-    return _SEPARATOR.join(texts).translate(_ESCAPE).split(_SEPARATOR) if texts else []
+def escape_many(values, empty: str = "(sans nom)") -> list[str]:
+    """`fast_escape` over many strings at once (one pass over their join); empty or missing → `empty`."""
+    texts = [v if isinstance(v, str) and v else empty for v in np.asarray(values, dtype=object)]
+    if not texts:
+        return []
+    joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
+    return fast_escape(joined).split(_SEPARATOR)
 
 
 class _RawScript(Element):
@@ -287,8 +297,8 @@ def candidate_payload(
         ("bands", "band"),
         ("departements", "departement"),
     ):
-        codes, uniques = pd.factorize(located[column].fillna(""), sort=False)
-        lookups[key] = [fast_escape(label_of[key](u)) for u in uniques]
+        codes, uniques = pd.factorize(located[column].fillna("").to_numpy(dtype=object), sort=False)
+        lookups[key] = escape_many([label_of[key](u) for u in uniques], empty="")
         columns[column] = codes.tolist()
     return columns, lookups
 
