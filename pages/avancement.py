@@ -6,51 +6,57 @@ import streamlit as st
 
 from reindus.reference.programme import LATE_TOLERANCE_DAYS
 from reindus.ui import filters as filter_bar
-from reindus.ui import kpi
+from reindus.ui import kpi, mode
 from reindus.ui.banner import demo_banner
 
-today = date.today()
-filters = filter_bar.filter_bar(kpi.filter_options(), page="avancement")
-prog = kpi.progress(filters, today)
+public = mode.is_atelier()  # atelier mode: public data only, no edits, refreshed on its own
+filters = filter_bar.filter_bar(kpi.filter_options(public), page="avancement", public=public)
 
-st.title("Avancement des projets")
-demo_banner(prog.has_demo)
-st.caption(f"Sélection : {filter_bar.describe(filters)}. "
-           + kpi.source_caption(prog.has_demo, kpi.years_text(prog.projects["edition"]))
-           + f" Situation au {kpi.day(today)}.")
-if prog.projects.empty:
-    st.info("Aucun projet ne correspond à ces filtres.")
-    st.stop()
 
-kpi.status_cards(prog.projects)
-st.caption(f"En retard : une étape terminée, ou encore ouverte, plus de {LATE_TOLERANCE_DAYS} jours après "
-           "sa fin prévue. À risque : une étape ouverte a dépassé sa fin prévue (dans la tolérance) ou "
-           f"n'a pas commencé {LATE_TOLERANCE_DAYS} jours après son début prévu.")
+def body() -> None:
+    today = date.today()
+    prog = kpi.progress(filters, today, public)
+    st.title("Avancement des projets")
+    demo_banner(prog.has_demo)
+    st.caption(f"Sélection : {filter_bar.describe(kpi.public_filters(filters, public))}. "
+               + kpi.source_caption(prog.has_demo, kpi.years_text(prog.projects["edition"]))
+               + f" Situation au {kpi.day(today)}." + (mode.PUBLIC_NOTE if public else ""))
+    if prog.projects.empty:
+        st.info("Aucun projet ne correspond à ces filtres.")
+        return
 
-charts = kpi.progress_figures(filters, today)
-st.header("Même rythme, même rétroplanning : les régions comparées", anchor=False)
-left, right = st.columns(2)
-with left:
-    st.subheader("Étape atteinte par les projets", anchor=False)
-    st.plotly_chart(charts["positions"], width="stretch", key="positions_chart")
-    st.caption("Étape la plus avancée commencée par chaque projet en cours ; projets abandonnés exclus.")
-with right:
-    st.subheader("Écart moyen au rétroplanning", anchor=False)
-    st.plotly_chart(charts["pace"], width="stretch", key="pace_chart")
-    st.caption("Moyenne, par projet, des écarts à la fin prévue des étapes mesurables (terminées, ou ouvertes "
-               "au-delà de leur fin prévue), en jours ; projets abandonnés exclus.")
-st.subheader("Statut des projets par région", anchor=False)
-st.plotly_chart(charts["status"], width="stretch", key="status_chart")
+    kpi.status_cards(prog.projects)
+    st.caption(f"En retard : une étape terminée, ou encore ouverte, plus de {LATE_TOLERANCE_DAYS} jours après "
+               "sa fin prévue. À risque : une étape ouverte a dépassé sa fin prévue (dans la tolérance) ou "
+               f"n'a pas commencé {LATE_TOLERANCE_DAYS} jours après son début prévu.")
 
-st.header(f"Rétroplanning des projets — édition {charts['edition']}", anchor=False)
-if filters.edition is None:
-    st.caption("Édition la plus récente de la sélection ; choisissez une édition dans les filtres pour en "
-               "voir une autre.")
-st.caption("Par projet, une ligne par étape dans l'ordre du programme, de la sélection (en haut) à la "
-           "concrétisation (en bas) : en gris le rétroplanning, en couleur de la région les dates réelles.")
-st.plotly_chart(charts["gantt"], width="stretch", key="gantt_chart")
+    charts = kpi.progress_figures(filters, today, public)
+    st.header("Même rythme, même rétroplanning : les régions comparées", anchor=False)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Étape atteinte par les projets", anchor=False)
+        st.plotly_chart(mode.readable(charts["positions"]), width="stretch", key="positions_chart")
+        st.caption("Étape la plus avancée commencée par chaque projet en cours ; projets abandonnés exclus.")
+    with right:
+        st.subheader("Écart moyen au rétroplanning", anchor=False)
+        st.plotly_chart(mode.readable(charts["pace"]), width="stretch", key="pace_chart")
+        st.caption("Moyenne, par projet, des écarts à la fin prévue des étapes mesurables (terminées, ou "
+                   "ouvertes au-delà de leur fin prévue), en jours ; projets abandonnés exclus.")
+    st.subheader("Statut des projets par région", anchor=False)
+    st.plotly_chart(mode.readable(charts["status"]), width="stretch", key="status_chart")
 
-st.header("Fiche projet", anchor=False)
-project_id = kpi.project_picker(prog.projects)
-if project_id is not None:
-    kpi.project_detail(project_id, today, editable=True)
+    st.header(f"Rétroplanning des projets — édition {charts['edition']}", anchor=False)
+    if filters.edition is None:
+        st.caption("Édition la plus récente de la sélection ; choisissez une édition dans les filtres pour en "
+                   "voir une autre.")
+    st.caption("Par projet, une ligne par étape dans l'ordre du programme, de la sélection (en haut) à la "
+               "concrétisation (en bas) : en gris le rétroplanning, en couleur de la région les dates réelles.")
+    st.plotly_chart(mode.readable(charts["gantt"]), width="stretch", key="gantt_chart")
+
+    st.header("Fiche projet", anchor=False)
+    project_id = kpi.project_picker(prog.projects)
+    if project_id is not None:
+        kpi.project_detail(project_id, today, editable=not public, public=public)
+
+
+mode.live(body)

@@ -5,89 +5,105 @@ import streamlit as st
 
 from reindus import sourcing
 from reindus.figures.supply_chain import supply_chain_figure
+from reindus.ui import mode, tables
 from reindus.ui import shortlist as ui
-from reindus.ui import tables
 from reindus.ui.banner import demo_banner
 
+# Atelier mode: public data (reindus.public: no supplier names, SIRETs or notes; names of projects not
+# flagged public masked), only public projects to choose, refreshed on its own.
+public = mode.is_atelier()
 st.title("Chaîne d'approvisionnement")
 url, path = ui.database_url(), ui.register_path()
-projects, links, shortlist = ui.projects(url), ui.links(url), ui.shortlist(url)
+projects, links, shortlist = ui.projects(url, public), ui.links(url), ui.shortlist(url, public)
 source, year = ui.register_source(path)
 demo_banner("démo" in source or (projects["source"] == "démo").any())
 
 by_id = projects.set_index("id")
+choosable = projects[projects["public"].fillna(False).astype(bool)] if public else projects
 project_id = st.selectbox(
     "Projet",
-    projects["id"].tolist(),
+    choosable["id"].tolist(),
     key="chain_project",
     bind="query-params",
     format_func=lambda i: f"{by_id.at[i, 'name']} — {by_id.at[i, 'region']} ({by_id.at[i, 'edition']})",
 )
-project = by_id.loc[project_id]
-project_links = links[links["project_id"] == project_id]
-coverage = sourcing.coverage(project_links, shortlist, ui.link_counts(project_links), project["region_code"])
-src = f"registre des établissements ({source}, {year}) ; présélections de l'accélérateur"
-st.plotly_chart(
-    supply_chain_figure(
-        coverage, title=f"{project['name']} : de la matière première à la distribution", source=src
-    ),
-    width="stretch",
-    config={"displayModeBar": False},
-)
-st.dataframe(
-    coverage[
-        [
-            "position",
-            "tier_label",
-            "label",
-            "naf_codes",
-            "regional_candidates",
-            "national_candidates",
-            "shortlisted",
-            "qualified",
-            "regional_qualified",
-            "furthest_label",
-            "gap",
-        ]
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "position": st.column_config.NumberColumn("N°", format="%d"),
-        "tier_label": "Étape",
-        "label": "Maillon",
-        "naf_codes": "Codes NAF",
-        "regional_candidates": tables.count("Candidats en région"),
-        "national_candidates": tables.count("Candidats en France"),
-        "shortlisted": tables.count("Présélectionnés"),
-        "qualified": tables.count("Qualifiés"),
-        "regional_qualified": tables.count("Qualifiés en région"),
-        "furthest_label": "Avancement",
-        "gap": st.column_config.CheckboxColumn("Lacune régionale"),
-    },
-)
-st.caption(f"Candidats : établissements actifs des codes NAF du maillon, tous effectifs. Source : {src}.")
 
-st.subheader("Maillons sans aucun candidat dans la région du projet")
-st.caption(
-    "Là où la région n'a pas la capacité : une opportunité de réindustrialisation. Départements les plus "
-    "proches du site du projet qui en ont (distance, nombre d'établissements)."
-)
-sites = {int(i): s for i, s in ((i, ui.project_site(p)) for i, p in by_id.iterrows()) if s is not None}
-gaps = sourcing.capability_gaps(projects, links, ui.link_counts(links), sites, ui.departement_centroids())
-st.dataframe(
-    gaps.drop(columns=["project_id"]),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "project": "Projet",
-        "region": "Région",
-        "position": st.column_config.NumberColumn("N°", format="%d"),
-        "tier_label": "Étape",
-        "label": "Maillon",
-        "naf": "Activités (NAF)",
-        "national_candidates": tables.count("Candidats en France"),
-        "nearest": "Départements les plus proches qui en ont",
-    },
-)
-st.caption(f"{len(gaps)} maillon(s) sur {len(links)}. Source : {src}.")
+
+def body() -> None:
+    """The project's chain and the capability gaps, read afresh on each (atelier) refresh."""
+    projects, links, shortlist = ui.projects(url, public), ui.links(url), ui.shortlist(url, public)
+    by_id = projects.set_index("id")
+    if project_id not in by_id.index:
+        st.info("Ce projet n'est plus dans la base.")
+        return
+    project = by_id.loc[project_id]
+    project_links = links[links["project_id"] == project_id]
+    coverage = sourcing.coverage(project_links, shortlist, ui.link_counts(project_links), project["region_code"])
+    src = f"registre des établissements ({source}, {year}) ; présélections de l'accélérateur"
+    st.plotly_chart(
+        supply_chain_figure(
+            coverage, title=f"{project['name']} : de la matière première à la distribution", source=src
+        ),
+        width="stretch",
+        config={"displayModeBar": False},
+    )
+    st.dataframe(
+        coverage[
+            [
+                "position",
+                "tier_label",
+                "label",
+                "naf_codes",
+                "regional_candidates",
+                "national_candidates",
+                "shortlisted",
+                "qualified",
+                "regional_qualified",
+                "furthest_label",
+                "gap",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "position": st.column_config.NumberColumn("N°", format="%d"),
+            "tier_label": "Étape",
+            "label": "Maillon",
+            "naf_codes": "Codes NAF",
+            "regional_candidates": tables.count("Candidats en région"),
+            "national_candidates": tables.count("Candidats en France"),
+            "shortlisted": tables.count("Présélectionnés"),
+            "qualified": tables.count("Qualifiés"),
+            "regional_qualified": tables.count("Qualifiés en région"),
+            "furthest_label": "Avancement",
+            "gap": st.column_config.CheckboxColumn("Lacune régionale"),
+        },
+    )
+    st.caption(f"Candidats : établissements actifs des codes NAF du maillon, tous effectifs. Source : {src}.")
+
+    st.subheader("Maillons sans aucun candidat dans la région du projet")
+    st.caption(
+        "Là où la région n'a pas la capacité : une opportunité de réindustrialisation. Départements les plus "
+        "proches du site du projet qui en ont (distance, nombre d'établissements)."
+    )
+    sites = {int(i): s for i, s in ((i, ui.project_site(p)) for i, p in by_id.iterrows()) if s is not None}
+    gaps = sourcing.capability_gaps(projects, links, ui.link_counts(links), sites, ui.departement_centroids())
+    st.dataframe(
+        gaps.drop(columns=["project_id"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "project": "Projet",
+            "region": "Région",
+            "position": st.column_config.NumberColumn("N°", format="%d"),
+            "tier_label": "Étape",
+            "label": "Maillon",
+            "naf": "Activités (NAF)",
+            "national_candidates": tables.count("Candidats en France"),
+            "nearest": "Départements les plus proches qui en ont",
+        },
+    )
+    st.caption(f"{len(gaps)} maillon(s) sur {len(links)}. Source : {src}.")
+
+
+mode.live(body)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from reindus import formats
 from reindus.config import DATA_DIR
-from reindus.ui import tables
+from reindus.ui import mode, tables
 from reindus.ui.banner import demo_banner
 from reindus.ui.cached import current_inventory
 from reindus.ui.importer import export_section, import_section
@@ -42,6 +42,9 @@ with st.expander("Provenance des fichiers de référence"):
     st.markdown((DATA_DIR / "README.md").read_text(encoding="utf-8"))
 
 st.divider()
-import_section()
-st.divider()
-export_section()
+if mode.is_atelier():  # imports and exports are for the coaches' own screens, never a shared one
+    st.info("Import et export des données : non disponibles en mode atelier.", icon=":material/lock:")
+else:
+    import_section()
+    st.divider()
+    export_section()

@@ -7,17 +7,26 @@ from streamlit_folium import st_folium
 from reindus import formats, sourcing
 from reindus.figures.supplier_map import SCHEMES, supplier_map
 from reindus.reference import headcount
+from reindus.ui import mode, tables
 from reindus.ui import shortlist as ui
-from reindus.ui import tables
 from reindus.ui.banner import demo_banner
 
+# Atelier mode (shared screen): counts per département only; no establishment names, SIRETs, list of
+# candidates or shortlist; only the projects flagged public can be chosen.
+public = mode.is_atelier()
 st.title("Fournisseurs")
 st.caption(
     "Trouver des fournisseurs candidats pour un maillon de la chaîne, en région d'abord puis en France."
 )
 
 url, path = ui.database_url(), ui.register_path()
-projects, links = ui.projects(url), ui.links(url)
+projects, links = ui.projects(url, public), ui.links(url)
+if public:
+    projects = projects[projects["public"].fillna(False).astype(bool)]
+    st.info("Mode atelier : nombre d'établissements par département seulement ; la liste des candidats et la "
+            "présélection ne sont pas affichées en public.", icon=":material/lock:")
+    if projects.empty:
+        st.stop()
 source, year = ui.register_source(path)
 
 top = st.columns([2, 3])
@@ -106,7 +115,7 @@ kpis[2].metric("Candidats en France", formats.number(int(counts["establishments"
 
 fmap = supplier_map(
     counts,
-    ranked,
+    ranked.iloc[0:0] if public else ranked,  # in public, no point (a point is a named establishment)
     site=site,
     site_label=project["name"],
     commune_names=ui.commune_names(),
@@ -117,6 +126,10 @@ fmap = supplier_map(
 clicked = st_folium(
     fmap, key="supplier_map", height=560, width=None, returned_objects=["last_active_drawing"]
 )
+if public:
+    st.caption(f"Carte : établissements actifs correspondant à la recherche, par département. Source : "
+               f"registre des établissements ({source}, {year}).")
+    st.stop()
 st.caption(
     f"Carte : établissements actifs correspondant à la recherche, par département (toute la France) et "
     f"candidats du périmètre (points). Source : registre des établissements ({source}, {year}). "

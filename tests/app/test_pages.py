@@ -10,7 +10,8 @@ from reindus.inventory import store_inventory
 from reindus.store.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["pages/donnees.py"]
+PAGES = ["pages/tableau_de_bord.py", "pages/avancement.py", "pages/industrie.py",
+         "pages/fournisseurs.py", "pages/chaine.py", "pages/donnees.py", "pages/pitch.py", "pages/carrousel.py"]
 
 
 def run_page(page: str) -> AppTest:

@@ -79,10 +79,13 @@ def _carry_over(page: str) -> None:
             st.session_state[key] = value
 
 
-def filter_bar(choices: dict[str, list], page: str) -> Filters:
+def filter_bar(choices: dict[str, list], page: str, public: bool = False) -> Filters:
     """Draw the bar in the sidebar and return the selection; `choices` from `options(data)`, `page` names
-    the calling page (the selection follows the user from one page to another)."""
+    the calling page (the selection follows the user from one page to another). In public (atelier
+    mode) there is no coach filter: coach names are confidential, even in the URL."""
     _carry_over(page)
+    if public and KEYS["coaches"] in st.query_params:
+        del st.query_params[KEYS["coaches"]]
     with st.sidebar:
         st.subheader("Filtres", anchor=False)
         edition = st.selectbox("Édition", choices["editions"], index=0, format_func=_edition_label,
@@ -92,16 +95,18 @@ def filter_bar(choices: dict[str, list], page: str) -> Filters:
                                       placeholder="Les quatre régions pilotes")
         naf = st.multiselect("Secteur (NAF section ou division)", choices["naf"], format_func=_naf_label,
                              key=KEYS["naf"], bind="query-params", placeholder="Tous les secteurs")
-        coaches = st.multiselect("Conseiller", choices["coaches"], key=KEYS["coaches"],
-                                 bind="query-params", placeholder="Tous les conseillers")
+        coaches = [] if public else st.multiselect("Conseiller", choices["coaches"], key=KEYS["coaches"],
+                                                   bind="query-params", placeholder="Tous les conseillers")
         statuses = st.multiselect("Statut du projet", choices["statuses"],
                                   format_func=lambda k: PROJECT_STATUSES.get(k, k),
                                   key=KEYS["statuses"], bind="query-params", placeholder="Tous les statuts")
         st.button("Réinitialiser les filtres", on_click=_reset, icon=":material/filter_alt_off:")
         st.caption("Le lien de la page reprend ces filtres : copiez-le pour partager cette vue.")
-    st.session_state[_SAVED] = {KEYS["edition"]: edition, KEYS["regions"]: list(region_codes),
-                                KEYS["naf"]: list(naf), KEYS["coaches"]: list(coaches),
-                                KEYS["statuses"]: list(statuses)}
+    saved = {KEYS["edition"]: edition, KEYS["regions"]: list(region_codes), KEYS["naf"]: list(naf),
+             KEYS["statuses"]: list(statuses)}
+    if not public:
+        saved[KEYS["coaches"]] = list(coaches)
+    st.session_state[_SAVED] = saved
     st.session_state[_PAGE] = page
     return Filters(
         edition=None if edition is None else int(edition),

@@ -9,13 +9,15 @@ per run. Saving an edit goes through `repository.update_versioned` with the vers
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from reindus import config, formats, metrics
+from reindus import public as public_rule
 from reindus.demo import DEMO_SOURCE
 from reindus.frames import ProgrammeData, load_programme
 from reindus.reference.programme import (
@@ -34,26 +36,37 @@ from reindus.store.repository import StaleEditError, StoreError, update_versione
 from reindus.ui import tables
 from reindus.ui.resources import engine
 
-FRESH_SECONDS = 30
+# Reads are bucketed by time: every cached function takes `epoch` (the current FRESH_SECONDS slot) in its key,
+# so a whole chain of derived caches moves to fresh data together, never more than FRESH_SECONDS old.
+# `public` is part of every key too: a public (atelier) view is never served from a confidential entry.
+FRESH_SECONDS = 10
 REGION_ORDER: list[str] = [r.name for r in PILOT_REGIONS]
 SOURCE_TEXT = "Source : base opérationnelle de l'accélérateur"
 
 
+def _epoch() -> int:
+    return int(time.time() // FRESH_SECONDS)
+
+
 # --- cached reads ------------------------------------------------------------------------------------
 
-@st.cache_data(ttl=FRESH_SECONDS, max_entries=4, show_spinner=False)
-def _programme(url: str) -> ProgrammeData:
-    return load_programme(engine(url))
+@st.cache_data(ttl=2 * FRESH_SECONDS, max_entries=8, show_spinner=False)
+def _programme(url: str, public: bool, epoch: int) -> ProgrammeData:
+    data = load_programme(engine(url))
+    return public_rule.public_programme(data) if public else data
 
 
-@st.cache_data(ttl=FRESH_SECONDS, max_entries=4, show_spinner=False)
-def _facts(url: str) -> pd.DataFrame:
-    return metrics.project_facts(_programme(url))
+@st.cache_data(ttl=2 * FRESH_SECONDS, max_entries=8, show_spinner=False)
+def _facts(url: str, public: bool, epoch: int) -> pd.DataFrame:
+    """Per-project facts; the public ones computed from the whole programme, then stripped and masked."""
+    data = _programme(url, False, epoch)
+    facts = metrics.project_facts(data)
+    return public_rule.public_facts(facts, data.projects) if public else facts
 
 
-@st.cache_data(ttl=FRESH_SECONDS, max_entries=8, show_spinner=False)
-def _progress(url: str, today: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    data = _programme(url)
+@st.cache_data(ttl=2 * FRESH_SECONDS, max_entries=16, show_spinner=False)
+def _progress(url: str, today: date, public: bool, epoch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    data = _programme(url, public, epoch)
     return (metrics.project_progress(data.projects, data.milestones, today),
             metrics.stage_progress(data.milestones, today))
 
@@ -69,24 +82,38 @@ class Dashboard:
     has_demo: bool
 
 
+def public_filters(filters: Filters, public: bool) -> Filters:
+    """In public, the coach filter does not apply (coach names are confidential)."""
+    return replace(filters, coaches=()) if public else filters
+
+
 # Results derived per selection are shared read-only objects (cache_resource: no copy per run); nothing
 # downstream mutates them (pages build new frames from them, st.plotly_chart serialises a copy).
-@st.cache_resource(ttl=FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _dashboard(url: str, filters: Filters) -> Dashboard:
-    all_facts = _facts(url)
+@st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=64, show_spinner=False)
+def _dashboard(url: str, filters: Filters, public: bool, epoch: int) -> Dashboard:
+    """KPIs of the selection. In public, aggregates come from the whole facts (sums over several projects
+    are not per-company amounts) and groups under MIN_PUBLIC_COUNT projects lose every figure; the
+    per-project rows are the public facts."""
+    filters = public_filters(filters, public)
+    all_facts = _facts(url, False, epoch)
     facts = all_facts[project_mask(all_facts, filters)]
     previous = previous_edition(sorted(all_facts["edition"].unique()), filters.edition)
+    shown = (lambda frame: public_rule.suppress_small(frame)) if public else (lambda frame: frame)
     previous_total = None
     if previous is not None:
         prev_facts = all_facts[project_mask(all_facts, filters.with_edition(previous))]
-        previous_total = metrics.kpis(prev_facts).iloc[0]
+        previous_total = shown(metrics.kpis(prev_facts)).iloc[0]
+    rows = facts
+    if public:
+        public_facts = _facts(url, True, epoch)
+        rows = public_facts[public_facts["project_id"].isin(facts["project_id"])]
     return Dashboard(
-        facts=facts,
-        total=metrics.kpis(facts).iloc[0],
+        facts=rows,
+        total=shown(metrics.kpis(facts)).iloc[0],
         previous=previous_total,
         previous_edition=previous,
-        by_region=metrics.kpis_by_region(facts, _regions_in(facts)),
-        by_edition_region=metrics.kpis(facts, ("edition", "region")),
+        by_region=shown(metrics.kpis_by_region(facts, _regions_in(facts))),
+        by_edition_region=shown(metrics.kpis(facts, ("edition", "region"))),
         has_demo=bool((facts["source"] == DEMO_SOURCE).any()),
     )
 
@@ -96,48 +123,49 @@ def _regions_in(frame: pd.DataFrame) -> list[str]:
     return [r for r in REGION_ORDER if r in present] + sorted(present - set(REGION_ORDER))
 
 
-def programme() -> ProgrammeData:
-    return _programme(config.database_url())
+def programme(public: bool = False) -> ProgrammeData:
+    return _programme(config.database_url(), public, _epoch())
 
 
-@st.cache_resource(ttl=FRESH_SECONDS, max_entries=4, show_spinner=False)
-def _filter_options(url: str) -> dict[str, list]:
+@st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=8, show_spinner=False)
+def _filter_options(url: str, public: bool, epoch: int) -> dict[str, list]:
     from reindus.ui.filters import options
 
-    return options(_programme(url))
+    choices = options(_programme(url, False, epoch))
+    return {**choices, "coaches": []} if public else choices
 
 
-def filter_options() -> dict[str, list]:
-    """The filter bar's choices (shared, read-only)."""
-    return _filter_options(config.database_url())
+def filter_options(public: bool = False) -> dict[str, list]:
+    """The filter bar's choices (shared, read-only); in public, no coach names."""
+    return _filter_options(config.database_url(), public, _epoch())
 
 
-@st.cache_resource(ttl=FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _dashboard_figures(url: str, filters: Filters) -> dict:
+@st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=64, show_spinner=False)
+def _dashboard_figures(url: str, filters: Filters, public: bool, epoch: int) -> dict:
     from reindus.figures import kpi as figures
 
-    board = _dashboard(url, filters)
+    board = _dashboard(url, filters, public, epoch)
     return {"origin": figures.supplier_origin(board.by_region), "regions": figures.region_panels(board.by_region)}
 
 
-@st.cache_resource(ttl=FRESH_SECONDS, max_entries=256, show_spinner=False)
-def _editions_figure(url: str, filters: Filters, column: str):
+@st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=256, show_spinner=False)
+def _editions_figure(url: str, filters: Filters, column: str, public: bool, epoch: int):
     from reindus.figures import kpi as figures
 
-    return figures.editions(_dashboard(url, filters).by_edition_region, column)
+    return figures.editions(_dashboard(url, filters, public, epoch).by_edition_region, column)
 
 
-def dashboard_figures(filters: Filters) -> dict:
+def dashboard_figures(filters: Filters, public: bool = False) -> dict:
     """Figures of the dashboard for this selection, built once per selection (shared, read-only)."""
-    return _dashboard_figures(config.database_url(), filters)
+    return _dashboard_figures(config.database_url(), filters, public, _epoch())
 
 
-def editions_figure(filters: Filters, column: str):
-    return _editions_figure(config.database_url(), filters, column)
+def editions_figure(filters: Filters, column: str, public: bool = False):
+    return _editions_figure(config.database_url(), filters, column, public, _epoch())
 
 
-def dashboard(filters: Filters) -> Dashboard:
-    return _dashboard(config.database_url(), filters)
+def dashboard(filters: Filters, public: bool = False) -> Dashboard:
+    return _dashboard(config.database_url(), filters, public, _epoch())
 
 
 @dataclass(frozen=True)
@@ -148,14 +176,15 @@ class Progress:
     has_demo: bool
 
 
-def progress(filters: Filters, today: date) -> Progress:
-    return _progress_view(config.database_url(), filters, today)
+def progress(filters: Filters, today: date, public: bool = False) -> Progress:
+    return _progress_view(config.database_url(), filters, today, public, _epoch())
 
 
-@st.cache_resource(ttl=FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _progress_view(url: str, filters: Filters, today: date) -> Progress:
-    data = _programme(url)
-    projects, stages = _progress(url, today)
+@st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=64, show_spinner=False)
+def _progress_view(url: str, filters: Filters, today: date, public: bool, epoch: int) -> Progress:
+    filters = public_filters(filters, public)
+    data = _programme(url, public, epoch)
+    projects, stages = _progress(url, today, public, epoch)
     ids = data.projects.loc[project_mask(data.projects, filters), "id"]
     selected = projects[projects["project_id"].isin(ids)]
     chosen = stages[stages["project_id"].isin(ids)]
@@ -164,11 +193,11 @@ def _progress_view(url: str, filters: Filters, today: date) -> Progress:
     return Progress(selected, chosen, _regions_in(selected), has_demo)
 
 
-@st.cache_resource(ttl=FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _progress_figures(url: str, filters: Filters, today: date) -> dict:
+@st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=64, show_spinner=False)
+def _progress_figures(url: str, filters: Filters, today: date, public: bool, epoch: int) -> dict:
     from reindus.figures import progress as figures
 
-    prog = _progress_view(url, filters, today)
+    prog = _progress_view(url, filters, today, public, epoch)
     if prog.projects.empty:
         return {}
     edition = gantt_edition(filters, prog.projects)
@@ -183,9 +212,9 @@ def _progress_figures(url: str, filters: Filters, today: date) -> dict:
     }
 
 
-def progress_figures(filters: Filters, today: date) -> dict:
+def progress_figures(filters: Filters, today: date, public: bool = False) -> dict:
     """Figures of the progress page for this selection and day (shared, read-only)."""
-    return _progress_figures(config.database_url(), filters, today)
+    return _progress_figures(config.database_url(), filters, today, public, _epoch())
 
 
 def clear_caches() -> None:
@@ -194,8 +223,8 @@ def clear_caches() -> None:
         fn.clear()
 
 
-def selected_data(filters: Filters) -> ProgrammeData:
-    return apply_filters(programme(), filters)
+def selected_data(filters: Filters, public: bool = False) -> ProgrammeData:
+    return apply_filters(programme(public), public_filters(filters, public))
 
 
 # --- presentation helpers ----------------------------------------------------------------------------
@@ -251,21 +280,28 @@ def _yes_no(values: pd.Series) -> pd.Series:
     return values.map({True: "Oui", False: "Non"})
 
 
-def project_detail(project_id: int, today: date, editable: bool) -> None:
-    """Stages, supply-chain coverage, funding and coach of one project; with `editable`, the coach's edits."""
-    data = programme()
+def project_detail(project_id: int, today: date, editable: bool, public: bool = False) -> None:
+    """Stages, supply-chain coverage, funding and coach of one project; with `editable`, the coach's edits.
+
+    In public (atelier mode) the data are the public ones: no coach, no amounts, name only if the project
+    is flagged public, and no edits."""
+    data = programme(public)
     rows = data.projects[data.projects["id"] == project_id]
     if rows.empty:
         st.info("Ce projet n'est plus dans la base.")
         return
     project = rows.iloc[0]
-    all_progress, all_stages = _progress(config.database_url(), today)
+    all_progress, all_stages = _progress(config.database_url(), today, public, _epoch())
     prog = all_progress[all_progress["project_id"] == project_id].iloc[0]
     st.subheader(md_escape(project["name"]), anchor=False)
     cells = st.columns(5)
     cells[0].metric("Région", md_escape(regions().get(project["region_code"], project["region_code"])))
     cells[1].metric("Édition", str(project["edition"]))
-    cells[2].metric("Conseiller", md_escape(project["coach"]) if pd.notna(project["coach"]) else "—")
+    if public:
+        jobs = project.get("target_jobs")
+        cells[2].metric("Emplois prévus", formats.number(jobs) if pd.notna(jobs) else "—")
+    else:
+        cells[2].metric("Conseiller", md_escape(project["coach"]) if pd.notna(project["coach"]) else "—")
     cells[3].metric("Statut", PROJECT_STATUSES.get(project["status"], project["status"]))
     cells[4].metric("Avancement", prog["progress_label"],
                     help=f"Écart moyen au rétroplanning : "
@@ -303,13 +339,13 @@ def project_detail(project_id: int, today: date, editable: bool) -> None:
         }), hide_index=True, width="stretch")
         st.markdown("**Financements**")
         apps = data.applications[data.applications["project_id"] == project_id]
-        st.dataframe(pd.DataFrame({
-            "Dispositif": apps["scheme"], "Opérateur": apps["operator"], "Nature": apps["kind"],
-            "Demandé": apps["amount_requested"], "Accordé": apps["amount_granted"],
-            "Statut": apps["status"].map(FUNDING_STATUSES),
-        }), hide_index=True, width="stretch",
-            column_config={"Demandé": tables.euros("Demandé"), "Accordé": tables.euros("Accordé")})
-    if editable:
+        funding = {"Dispositif": apps["scheme"], "Opérateur": apps["operator"], "Nature": apps["kind"]}
+        if not public:  # amounts per company are confidential
+            funding |= {"Demandé": apps["amount_requested"], "Accordé": apps["amount_granted"]}
+        funding["Statut"] = apps["status"].map(FUNDING_STATUSES)
+        st.dataframe(pd.DataFrame(funding), hide_index=True, width="stretch",
+                     column_config={"Demandé": tables.euros("Demandé"), "Accordé": tables.euros("Accordé")})
+    if editable and not public:
         _edit_forms(project, stages)
 
 
@@ -420,14 +456,16 @@ def region_summary(board: Dashboard, region: str) -> None:
 
 
 def projects_table(facts: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
+    """One row per project; the columns absent from public facts (coach, amounts) are left out."""
+    columns = {
         "Projet": facts["name"], "Région": facts["region"], "Édition": facts["edition"].astype(str),
-        "Conseiller": facts["coach"], "Statut": facts["status"].map(PROJECT_STATUSES),
-        "Emplois prévus": facts["jobs"], "Investissement prévu": facts["investment"],
-        "Financements obtenus": facts["funding_granted"], "Fournisseurs retenus": facts["suppliers_retained"],
+        "Conseiller": facts.get("coach"), "Statut": facts["status"].map(PROJECT_STATUSES),
+        "Emplois prévus": facts["jobs"], "Investissement prévu": facts.get("investment"),
+        "Financements obtenus": facts.get("funding_granted"), "Fournisseurs retenus": facts["suppliers_retained"],
         "Dont dans la région": facts["retained_in_region"],
         "Maillons couverts": facts["links_covered"].astype(str) + " / " + facts["links"].astype(str),
-    }).reset_index(drop=True)
+    }
+    return pd.DataFrame({k: v for k, v in columns.items() if v is not None}).reset_index(drop=True)
 
 
 # --- progress helpers --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from reindus import config, export, frames, geo, sourcing
+from reindus.public import mask_projects, strip
 from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.register import Register, candidates, counts_by_departement, open_register, summary
 from reindus.store.db import session_factory
@@ -23,7 +24,7 @@ from reindus.store.repository import StoreError, insert, update_versioned
 from reindus.ui.resources import engine
 
 REGISTER_TTL = 600
-STORE_TTL = 30
+STORE_TTL = 10  # ≤ the atelier refresh interval: a change in the store shows within 30 s
 POINT_LIMIT = 20_000  # points drawn on the map; above, the choropleth tells the rest
 TABLE_LIMIT = 5_000
 
@@ -128,8 +129,11 @@ def database_url() -> str:
 
 
 @st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
-def projects(url: str) -> pd.DataFrame:
-    return frames.load_projects(engine(url))
+def projects(url: str, public: bool = False) -> pd.DataFrame:
+    """The projects; in public (atelier mode, part of the key) through `reindus.public`: names of projects
+    not flagged public masked, no coach, SIREN or amounts."""
+    frame = frames.load_projects(engine(url))
+    return mask_projects(frame) if public else frame
 
 
 @st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
@@ -138,8 +142,10 @@ def links(url: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
-def shortlist(url: str) -> pd.DataFrame:
-    return frames.load_shortlist(engine(url))
+def shortlist(url: str, public: bool = False) -> pd.DataFrame:
+    """The shortlists; in public without supplier names, SIRETs, communes or notes (statuses stay)."""
+    frame = frames.load_shortlist(engine(url))
+    return strip(frame) if public else frame
 
 
 def clear_store_caches() -> None:

@@ -1,0 +1,43 @@
+"""The carousel's settings read from its link: `?vues=tableau-de-bord,avancement,industrie,region-28&secondes=20`."""
+
+from __future__ import annotations
+
+from reindus.reference.territory import regions
+
+VIEWS: dict[str, str] = {
+    "tableau-de-bord": "Tableau de bord",
+    "avancement": "Avancement des projets",
+    "industrie": "Industrie régionale",
+}
+REGION_PREFIX = "region-"
+DEFAULT_VIEWS: tuple[str, ...] = ("tableau-de-bord", "avancement", "industrie")
+SECONDS = 20
+SECONDS_BOUNDS = (5, 600)
+
+
+def parse_views(text: str | None) -> list[str]:
+    """The known views of the comma-separated list, in its order (« region-28 » for a region by its INSEE
+    code); unknown names are dropped; no known view gives DEFAULT_VIEWS."""
+    names = [n.strip().lower() for n in str(text or "").split(",") if n.strip()]
+    known = [n for n in names if n in VIEWS or region_code(n) is not None]
+    return known or list(DEFAULT_VIEWS)
+
+
+def region_code(view: str) -> str | None:
+    if not view.startswith(REGION_PREFIX):
+        return None
+    code = view[len(REGION_PREFIX):]
+    return code if code in regions() else None
+
+
+def view_title(view: str) -> str:
+    code = region_code(view)
+    return regions()[code] if code is not None else VIEWS[view]
+
+
+def parse_seconds(text: str | None) -> int:
+    try:
+        value = int(str(text))
+    except (TypeError, ValueError):
+        return SECONDS
+    return max(SECONDS_BOUNDS[0], min(SECONDS_BOUNDS[1], value))

@@ -1,0 +1,153 @@
+"""Atelier mode: large, live, public views for a shared screen (workshops, the hackathon, a hall).
+
+- The mode comes from the URL (`?mode=atelier`) or the sidebar switch, which writes it into the URL.
+  A click in the navigation menu opens the other page without query parameters, so the mode is also
+  kept in session state and put back into the URL on arrival (`setup`, called by app.py each run).
+- In atelier mode the pages ask the ui loaders for `public=True` data: the loaders take `public` as
+  an argument, hence as part of their cache key, and go through `reindus.public`.
+- `live(body)` runs a page's body in `st.fragment(run_every=…)`: every REFRESH_SECONDS (or
+  `?rafraichir=N`, bounded) the view reruns and reads the caches again; the caches are bucketed by
+  `kpi.FRESH_SECONDS`, so a change in the store shows within FRESH_SECONDS + REFRESH_SECONDS (≤ 30 s).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from reindus.public import MIN_PUBLIC_COUNT
+
+MODE_PARAM = "mode"
+ATELIER = "atelier"
+REFRESH_PARAM = "rafraichir"
+REFRESH_SECONDS = 20  # default refresh of atelier views; with kpi.FRESH_SECONDS = 10, a change shows in ≤ 30 s
+REFRESH_BOUNDS = (2, 300)
+_STATE = "_atelier"
+_REFRESH_STATE = "_atelier_refresh"
+_SWITCH = "_atelier_switch"
+
+
+def _bounded_int(text: str | None, low: int, high: int) -> int | None:
+    try:
+        value = int(str(text))
+    except (TypeError, ValueError):
+        return None
+    return max(low, min(high, value))
+
+
+def setup() -> bool:
+    """Read the mode from the URL (or the session, after a menu click) and write it back into the URL."""
+    params = st.query_params
+    if MODE_PARAM in params:
+        st.session_state[_STATE] = params[MODE_PARAM] == ATELIER
+        if params[MODE_PARAM] != ATELIER:
+            del params[MODE_PARAM]
+    elif st.session_state.get(_STATE):
+        params[MODE_PARAM] = ATELIER
+    if REFRESH_PARAM in params:
+        seconds = _bounded_int(params[REFRESH_PARAM], *REFRESH_BOUNDS)
+        st.session_state[_REFRESH_STATE] = seconds
+    elif st.session_state.get(_REFRESH_STATE) and st.session_state.get(_STATE):
+        params[REFRESH_PARAM] = str(st.session_state[_REFRESH_STATE])
+    return is_atelier()
+
+
+def is_atelier() -> bool:
+    return bool(st.session_state.get(_STATE)) or st.query_params.get(MODE_PARAM) == ATELIER
+
+
+def refresh_seconds() -> int:
+    return st.session_state.get(_REFRESH_STATE) or REFRESH_SECONDS
+
+
+def _toggled() -> None:
+    on = bool(st.session_state[_SWITCH])
+    st.session_state[_STATE] = on
+    if on:
+        st.query_params[MODE_PARAM] = ATELIER
+    elif MODE_PARAM in st.query_params:
+        del st.query_params[MODE_PARAM]
+
+
+def switch() -> None:
+    """The sidebar switch between the normal and the atelier mode."""
+    st.sidebar.toggle("Mode atelier", value=is_atelier(), key=_SWITCH, on_change=_toggled,
+                      help="Grands caractères, vues actualisées toutes seules et seulement des données "
+                           "publiques : pour un écran partagé.")
+
+
+def live(body: Callable[[], None]) -> None:
+    """Run `body` once, or in atelier mode as a fragment that reruns itself every refresh interval."""
+    if is_atelier():
+        st.fragment(body, run_every=refresh_seconds())()
+    else:
+        body()
+
+
+# --- the look of atelier mode -----------------------------------------------------------------------
+
+ATELIER_CSS = """
+<style>
+  /* readable from the back of a room on a 1920×1080 screen */
+  [data-testid="stMain"] h1 { font-size: 3.4rem !important; line-height: 1.15; }
+  [data-testid="stMain"] h2 { font-size: 2.4rem !important; }
+  [data-testid="stMain"] h3 { font-size: 1.9rem !important; }
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+  [data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; }
+  [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.15rem; }
+  [data-testid="stMain"] [data-testid="stMetricValue"],
+  [data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
+    font-size: 3.2rem !important; font-weight: 700; line-height: 1.15; }
+  [data-testid="stMetricLabel"] p { font-size: 1.35rem !important; }
+  [data-testid="stMetricDelta"] div { font-size: 1.2rem !important; }
+  [data-testid="stMain"] [data-testid="stTable"] td, [data-testid="stMain"] [data-testid="stTable"] th,
+  [data-testid="stMain"] [data-testid="stTableStyledTable"] td,
+  [data-testid="stMain"] [data-testid="stTableStyledTable"] th { font-size: 1.3rem !important; }
+  [data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.2rem; }
+  [data-testid="stMain"] [data-baseweb="select"] div { font-size: 1.15rem; }
+  /* the pitch card: long values (region, stage) wrap instead of being cut */
+  .st-key-pitch_facts [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
+    font-size: 2rem !important; white-space: normal; line-height: 1.1; }
+  .st-key-pitch_facts [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] {
+    white-space: normal; overflow: visible; }
+  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; max-width: 100%; }
+</style>
+"""
+
+
+def style() -> None:
+    if is_atelier():
+        st.html(ATELIER_CSS)
+
+
+PUBLIC_NOTE = (" Mode atelier : données publiques seulement (ni montants par entreprise, ni conseillers, "
+               "ni fournisseurs présélectionnés ; noms des seuls projets publics ; groupes de moins de "
+               f"{MIN_PUBLIC_COUNT} projets masqués « — »).")
+
+
+def force() -> bool:
+    """Switch this session to atelier mode (the carousel always runs in it); called by app.py."""
+    st.session_state[_STATE] = True
+    st.query_params[MODE_PARAM] = ATELIER
+    return True
+
+
+def readable(figure):
+    """In atelier mode, a copy of a plotly figure with text large enough for a room; else the figure itself.
+
+    The figures come from shared caches (read-only): the copy is what gets enlarged."""
+    if not is_atelier():
+        return figure
+    import plotly.graph_objects as go
+
+    big = go.Figure(figure)
+    big.update_layout(font_size=17, legend_font_size=18, title_font_size=20)
+    big.update_xaxes(tickfont_size=16, title_font_size=17)
+    big.update_yaxes(tickfont_size=16, title_font_size=17)
+    # a count axis with a tick per unit would overlap at this size: let plotly space the ticks
+    big.for_each_yaxis(lambda axis: axis.update(dtick=None, nticks=8)
+                       if isinstance(axis.dtick, int | float) and axis.dtick <= 1 else None)
+    big.update_annotations(font_size=17)
+    big.update_traces(textfont_size=16, selector=lambda t: hasattr(t, "textfont"))
+    return big

@@ -1,0 +1,122 @@
+"""AppTest of atelier mode: the pages go through reindus.public (nothing confidential in any element),
+the mode survives a page switch, imports/exports and edits are off."""
+
+from __future__ import annotations
+
+import pytest
+from google.protobuf import text_format
+from streamlit.testing.v1 import AppTest
+
+from reindus.frames import load_programme
+from reindus.store.db import make_engine
+from tests.app.test_pages import ROOT
+from tests.confidential import confidential_texts, leaks
+
+ATELIER_PAGES = ["pages/tableau_de_bord.py", "pages/avancement.py", "pages/industrie.py", "pages/donnees.py",
+                 "pages/fournisseurs.py", "pages/chaine.py",
+                 "pages/pitch.py", "pages/carrousel.py"]
+
+
+@pytest.fixture(scope="module")
+def secrets(demo_home):
+    data = load_programme(make_engine(f"sqlite:///{demo_home / 'reindus.sqlite'}"))
+    found = confidential_texts(data)
+    assert "Julien Blanc" in found and len(found) > 1000  # the demo has plenty to hide
+    return found
+
+
+def run(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != ATELIER_PAGES[0]:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def rendered_text(at: AppTest) -> str:
+    """Every string of every element (protobuf as UTF-8 text), plus the dataframes' cells."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(text_format.MessageToString(proto, as_utf8=True))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    for frame in at.dataframe:
+        parts.append(frame.value.to_string())
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", ATELIER_PAGES)
+def test_atelier_pages_show_nothing_confidential(demo_env, secrets, page):
+    at = run(page, mode="atelier")
+    text = rendered_text(at)
+    assert not leaks(text, secrets), leaks(text, secrets)[:5]
+
+
+def test_normal_mode_does_show_what_atelier_hides(demo_env, secrets):
+    # the check above would catch a leak: the same page in normal mode shows coach names and amounts
+    at = run(ATELIER_PAGES[0])
+    assert leaks(rendered_text(at), secrets)
+
+
+def test_dashboard_in_atelier_mode_goes_through_the_public_rule(demo_env, monkeypatch):
+    from reindus import public
+
+    calls = []
+    real = public.public_facts
+    monkeypatch.setattr(public, "public_facts", lambda *a, **k: calls.append(1) or real(*a, **k))
+    from reindus.ui import kpi
+
+    kpi.clear_caches()
+    at = run(ATELIER_PAGES[0], mode="atelier")
+    assert calls, "the atelier dashboard did not call reindus.public"
+    labels = {m.label for m in at.metric}
+    assert "Projets accompagnés" in labels
+    columns = set(at.dataframe[-1].value.columns)
+    assert "Conseiller" not in columns and "Investissement prévu" not in columns
+    assert not [w for w in at.multiselect if w.label == "Conseiller"]  # no coach filter in public
+
+
+def test_atelier_mode_follows_a_page_switch_and_turns_off(demo_env):
+    at = run("pages/avancement.py", mode="atelier")
+    assert at.query_params["mode"] in ("atelier", ["atelier"])  # kept by app.py across the switch
+    assert not [b for b in at.button if "Enregistrer" in str(b.label)]  # no edit form on a shared screen
+    at = run(ATELIER_PAGES[0], mode="atelier")
+    assert at.toggle(key="_atelier_switch").value is True
+    at.toggle(key="_atelier_switch").set_value(False).run()
+    assert "mode" not in at.query_params
+    assert [m for m in at.multiselect if m.label == "Conseiller"]  # back to normal: the coach filter
+
+
+def test_small_groups_are_suppressed_in_public(demo_env):
+    # edition 2025, abandoned: a single project, whose amounts would be per-company figures
+    at = run(ATELIER_PAGES[0], mode="atelier", edition="2025", statut="Abandonné")
+    values = {m.label: m.value for m in at.metric}
+    assert values["Projets accompagnés"] == "—" and values["Investissement prévu"] == "—"
+    normal = {m.label: m.value for m in run(ATELIER_PAGES[0], edition="2025", statut="Abandonné").metric}
+    assert normal["Projets accompagnés"] == "1" and normal["Investissement prévu"] != "—"
+    # five 2022 projects: enough to be shown
+    shown = {m.label: m.value for m in run(ATELIER_PAGES[0], mode="atelier", edition="2022").metric}
+    assert shown["Projets accompagnés"] == "5" and shown["Investissement prévu"] != "—"
+
+
+def test_donnees_has_no_import_or_export_in_atelier_mode(demo_env):
+    at = run("pages/donnees.py", mode="atelier")
+    assert any("non disponibles en mode atelier" in i.value for i in at.info)
+    assert not at.get("file_uploader")
+
+
+def test_pitch_offers_only_public_projects_in_atelier_mode(demo_env, secrets):
+    at = run("pages/pitch.py", mode="atelier")
+    options = at.selectbox(key="projet").options
+    assert options and not leaks(" ".join(options), secrets)
+    at_all = run("pages/pitch.py")
+    assert len(at_all.selectbox(key="projet").options) > len(options)
