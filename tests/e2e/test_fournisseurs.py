@@ -32,8 +32,14 @@ def settle(page):
     wait_for_app(page)
 
 
-def _map_frame(page):
-    """The streamlit-folium iframe, once Leaflet has drawn the départements."""
+CLUSTERS_DRAWN = "() => document.querySelectorAll('.marker-cluster').length > 0"
+
+
+def _map_frame(page, clusters: bool = False):
+    """The streamlit-folium iframe, once Leaflet has drawn the départements (and the clusters).
+
+    A rerun may replace the iframe while we look: keep polling the current frames until one is drawn,
+    rather than waiting on a frame that may be detached."""
     page.locator('iframe[title="streamlit_folium.st_folium"]').first.wait_for(
         state="attached", timeout=60_000
     )
@@ -42,7 +48,7 @@ def _map_frame(page):
         for frame in page.frames:
             if "streamlit_folium" in frame.url:
                 try:
-                    if frame.evaluate(CHOROPLETH_DRAWN):
+                    if frame.evaluate(CHOROPLETH_DRAWN) and (not clusters or frame.evaluate(CLUSTERS_DRAWN)):
                         return frame
                 except Exception:  # the frame was replaced by a rerun
                     pass
@@ -88,8 +94,7 @@ def test_map_clusters_choropleth_and_shortlist_survives_reload(page, app_url):
     _open(page, f"{app_url}/fournisseurs")
     _choose_link(page, "3. Boîtiers (22.29A,25.99B)", "22.29A")
     _choose_scope(page, "Toute la France")
-    frame = _map_frame(page)
-    frame.locator(".marker-cluster").first.wait_for(timeout=30_000)
+    frame = _map_frame(page, clusters=True)
     assert frame.locator(".marker-cluster").count() > 0
     assert frame.locator(".reindus-legend").inner_text().startswith("Candidats par département")
     assert frame.evaluate("() => typeof L.markerClusterGroup") == "function"
