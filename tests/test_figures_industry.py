@@ -3,6 +3,8 @@
 import folium
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reindus import industry as ind
 from reindus import vendor
@@ -94,3 +96,10 @@ def test_plotly_figures_say_source_and_use_region_names(dep):
                            "closures": [1, 2], "measure": ["annonces"] * 2, "source": ["démo"] * 2})
     ev = figs.site_events_figure(events, "Source : démo — mesure : annonces")
     assert list(ev.data[1].y) == [-1, -2] and list(ev.data[0].x) == ["2023 S1", "2023 S2"]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab&<${}`\\\n\ue000é")), max_size=30))
+def test_escaping_many_texts_at_once_equals_escaping_each(texts):
+    from reindus.figures.safe_text import js_html_texts
+
+    assert js_html_texts(texts, empty="∅") == [js_html_text(t) if t else "∅" for t in texts]

@@ -8,14 +8,38 @@ which the browser shows as the character itself once the tooltip's HTML is parse
 
 from __future__ import annotations
 
-# & first in spirit: each character is replaced once, in a single pass, so no entity is re-escaped.
-_UNSAFE = "&<>\"'\\`${}"
-_TABLE = {ord(c): f"&#{ord(c)};" for c in _UNSAFE}
+import re
+
+import numpy as np
+
+# "&" first, so that the entities themselves are not escaped again. Chained str.replace runs in C over
+# the whole text: several times faster than a translate table on the 20 k names of a supplier map.
+_ENTITIES = tuple((c, f"&#{ord(c)};") for c in "&<>\"'\\`${}")
+_SEPARATOR = "\ue000"  # private use: joins many texts for one pass, so never kept in a text
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ue000]")
+
+
+def _entities(text: str) -> str:
+    for char, entity in _ENTITIES:
+        if char in text:
+            text = text.replace(char, entity)
+    return text
+
+
+def _spaces(text: str) -> str:
+    return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
 
 
 def js_html_text(value: object) -> str:
     """`value` as text safe in HTML and inside a JS template literal: & < > " ' \\ ` $ { } become
-    numeric entities (`&#38;` …); line breaks and other control characters become spaces."""
-    text = "" if value is None else str(value)
-    text = "".join(" " if (ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029") else c for c in text)
-    return text.translate(_TABLE)
+    numeric entities (`&#38;` …); line breaks, other control characters and U+E000 become spaces."""
+    return _spaces(_entities("" if value is None else str(value)))
+
+
+def js_html_texts(values, empty: str = "") -> list[str]:
+    """`js_html_text` over many values in one pass over their join; empty or missing → `empty`."""
+    texts = [v if isinstance(v, str) and v else empty for v in np.asarray(values, dtype=object)]
+    if not texts:
+        return []
+    joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
+    return [_spaces(t) for t in _entities(joined).split(_SEPARATOR)]
