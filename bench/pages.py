@@ -1,4 +1,4 @@
-"""Script run time of each page of issue 3, by AppTest, caches warm: the demo, then a tenfold demo.
+"""Script run time of each page, by AppTest, caches warm: the demo, then a tenfold demo.
 
     .venv/bin/python bench/pages.py [--runs 9]
 
@@ -20,7 +20,9 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ("pages/tableau_de_bord.py", "pages/avancement.py")
+# Every page of the app, in normal mode (the carousel is a rotating frame around the same views).
+PAGES = ("pages/tableau_de_bord.py", "pages/avancement.py", "pages/fournisseurs.py", "pages/chaine.py",
+         "pages/industrie.py", "pages/donnees.py", "pages/pitch.py")
 BARS_MS = {"demo": 300, "x10": 500}
 
 
@@ -49,7 +51,7 @@ def time_page(page: str, runs: int) -> list[float]:
     return times
 
 
-def bench(label: str, scale: int, runs: int) -> tuple[float, str]:
+def bench(label: str, scale: int, runs: int, pages: tuple[str, ...] = PAGES) -> tuple[float, str]:
     with tempfile.TemporaryDirectory(prefix=f"reindus-bench-{label}-") as tmp:
         home = Path(tmp)
         started = time.perf_counter()
@@ -58,7 +60,7 @@ def bench(label: str, scale: int, runs: int) -> tuple[float, str]:
         os.environ["REINDUS_HOME"] = str(home)
         os.environ.pop("REINDUS_DATABASE_URL", None)
         worst = (0.0, "")
-        for page in PAGES:
+        for page in pages:
             times = time_page(page, runs)
             median = statistics.median(times)
             print(f"  {page:<28} median {median:6.0f} ms  (min {min(times):.0f}, max {max(times):.0f}, "
@@ -71,9 +73,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--scales", default="demo,x10", help="which scales to run: demo, x10 or both")
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page files")
     args = parser.parse_args()
+    pages = tuple(args.pages.split(","))
     scales = [(label, scale) for label, scale in (("demo", 1), ("x10", 10)) if label in args.scales.split(",")]
-    results = {label: bench(label, scale, args.runs) for label, scale in scales}
+    results = {label: bench(label, scale, args.runs, pages) for label, scale in scales}
     for label, (median, _page) in results.items():
         verdict = "ok" if median < BARS_MS[label] else f"OVER {BARS_MS[label]} ms"
         print(f"  bar {label}: {verdict}")

@@ -86,8 +86,7 @@ def body() -> None:
         "Là où la région n'a pas la capacité : une opportunité de réindustrialisation. Départements les plus "
         "proches du site du projet qui en ont (distance, nombre d'établissements)."
     )
-    sites = {int(i): s for i, s in ((i, ui.project_site(p)) for i, p in by_id.iterrows()) if s is not None}
-    gaps = sourcing.capability_gaps(projects, links, ui.link_counts(links), sites, ui.departement_centroids())
+    gaps = ui.capability_gap_table(url, str(path), public)
     st.dataframe(
         gaps.drop(columns=["project_id"]),
         hide_index=True,

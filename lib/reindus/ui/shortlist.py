@@ -85,15 +85,33 @@ def departement_counts(
 
 
 def link_counts(links: pd.DataFrame, min_band: str = "NN") -> dict[int, pd.DataFrame]:
-    """Counts per département for each link's NAF codes (cached per distinct code set)."""
+    """Counts per département for each link's NAF codes: one cached read per distinct code set (many
+    links share one, and each cache hit costs a copy of its frame)."""
+    by_codes: dict[str, pd.DataFrame] = {}
     out = {}
     for link in links.itertuples(index=False):
-        terms = sourcing.search_terms(link.naf_codes)
-        if terms.empty:
-            out[link.id] = pd.DataFrame({"departement": [], "establishments": []})
-        else:
-            out[link.id] = departement_counts(register_path(), terms.codes, terms.prefixes, min_band)
+        if link.naf_codes not in by_codes:
+            terms = sourcing.search_terms(link.naf_codes)
+            by_codes[link.naf_codes] = (
+                pd.DataFrame({"departement": [], "establishments": []})
+                if terms.empty
+                else departement_counts(register_path(), terms.codes, terms.prefixes, min_band)
+            )
+        out[link.id] = by_codes[link.naf_codes]
     return out
+
+
+@st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
+def capability_gap_table(url: str, path: str, public: bool) -> pd.DataFrame:
+    """Links of every project with no candidate in the project's region (computed once per refresh,
+    not per rerun: it walks every link of the programme)."""
+    all_projects, all_links = projects(url, public), links(url)
+    sites = {
+        int(i): site
+        for i, site in ((i, project_site(p)) for i, p in all_projects.set_index("id").iterrows())
+        if site is not None
+    }
+    return sourcing.capability_gaps(all_projects, all_links, link_counts(all_links), sites, departement_centroids())
 
 
 # --- reference lookups -------------------------------------------------------------------------------
