@@ -12,7 +12,9 @@ install: $(STAMP) $(VENDOR_STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	# A registry hiccup once failed a fresh install with no message: retry once, verbosely.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock \
+		|| $(BIN)/python -m pip install --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
