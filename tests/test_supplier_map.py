@@ -10,6 +10,7 @@ import pytest
 from streamlit_folium import _get_header, _get_map_string
 
 from reindus import vendor
+from reindus.reference import territory
 from reindus.figures import supplier_map as sm
 
 EVIL = [
@@ -133,3 +134,26 @@ def test_twenty_thousand_points_payload_under_two_megabytes():
     points["latitude"] = 42 + (points.index % 900) / 100
     html = sm.rendered_html(sm.supplier_map(COUNTS, points, commune_names={"76540": "Rouen"}))
     assert len(html.encode()) < 2_000_000
+
+
+def _component_script(m) -> str:
+    """What streamlit-folium computes in Python on each script run (st_folium's own steps)."""
+    m.get_root().render()
+    m.render()
+    return _get_map_string(m)
+
+
+def test_streamlit_folium_gets_the_same_script_on_every_rerun_with_styled_features():
+    # the same script means the same component key: the browser keeps its map (zoom, clusters)
+    m = sm.supplier_map(COUNTS, _points(["A", "B"]), site=(1.09, 49.44), selected_departement="27")
+    first, second = _component_script(m), _component_script(m)
+    assert first == second
+    layer = next(c for c in m._children.values() if getattr(c, "layer_name", "") == "Départements")
+    styles = {f["properties"]["code"]: f["properties"]["style"] for f in layer.data["features"]}
+    assert len(styles) == 101
+    assert styles["27"]["weight"] > styles["76"]["weight"]  # the selected département stands out
+    assert styles["76"]["fillColor"] != styles["75"]["fillColor"]  # 40 candidates against 1
+    assert styles["2A"]["fillColor"] == sm.ZERO_COLOUR
+    # the layers' data reach the component's script, with their tooltips and the region outlines
+    assert first.count("L.geoJson(") == 2 and '"Candidats","candidats"' in first
+    assert all(f'"color":"{region.colour}"' in first for region in territory.PILOT_REGIONS)

@@ -2,13 +2,14 @@
 
 No tile layer: the départements and region outlines come from data/ (geo.py), so the map reads without
 internet: Leaflet is served by the app itself (`reindus.vendor`). Text from data reaches the map two ways,
-both escaped (GUIDE.md §5): GeoJSON properties shown by `GeoJsonTooltip` (built with innerHTML:
+both escaped (GUIDE.md §5): GeoJSON properties shown by `GeoJsonLayer`'s tooltip (built with innerHTML:
 `html.escape`), and marker tooltips, which folium writes into JS template literals (`safe_text`).
 """
 
 from __future__ import annotations
 
 import html
+import json
 
 import folium
 import pandas as pd
@@ -16,7 +17,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from reindus import formats, geo, vendor
-from reindus.figures.safe_text import js_html_text
+from reindus.figures.leaflet_layers import CircleMarkers, GeoJsonLayer
+from reindus.figures.safe_text import js_html_text, js_html_texts
 from reindus.industry import INDICATORS, classify, gap, region_reference, region_reference_label
 from reindus.reference.programme import STAGE_LABELS, STAGES
 from reindus.reference.territory import PILOT_REGIONS
@@ -196,7 +198,8 @@ def choropleth_map(
         else:
             props = {"nom": html.escape(f"{code} – {feature['properties'].get('nom', '')}"),
                      "region": "", "valeur": "pas de donnée", "rang": "—", "comparaison": "—"}
-        props["couleur"] = fill.get(code, NO_DATA_COLOUR)
+        props["style"] = {"fillColor": fill.get(code, NO_DATA_COLOUR), "fillOpacity": 0.9, "color": "#ffffff",
+                          "weight": 0.8}
         features.append({"type": "Feature", "geometry": feature["geometry"], "properties": props})
     collection = {"type": "FeatureCollection", "features": features}
 
@@ -204,37 +207,30 @@ def choropleth_map(
                    zoom_snap=0.25, attribution_control=False)
     m.default_js, m.default_css = list(vendor.MAP_JS), list(vendor.MAP_CSS)
     aliases = [html.escape(a) for a in ("Département", "Région", spec.label, "Rang", "Comparaison")]
-    folium.GeoJson(
+    GeoJsonLayer(
         collection,
         name="Départements",
-        style_function=lambda f: {"fillColor": f["properties"]["couleur"], "fillOpacity": 0.9,
-                                  "color": "#ffffff", "weight": 0.8},
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["nom", "region", "valeur", "rang", "comparaison"],
-                                      aliases=aliases, localize=False, sticky=True, labels=True),
+        highlight={"weight": 2.5, "color": "#000000"},
+        tooltip=list(zip(aliases, ["nom", "region", "valeur", "rang", "comparaison"], strict=True)),
     ).add_to(m)
 
     outlines = geo.region_shapes([r.code for r in PILOT_REGIONS])
     colour_of = {r.code: r.colour for r in PILOT_REGIONS}
-    outlines["couleur"] = outlines["code"].map(colour_of)
-    folium.GeoJson(
-        outlines[["code", "couleur", "geometry"]].to_json(),
-        name="Régions pilotes",
-        style_function=lambda f: {"fill": False, "color": f["properties"]["couleur"], "weight": 3.2,
-                                  "opacity": 1.0},
-        interactive=False,
-    ).add_to(m)
+    outlines["style"] = [
+        {"fill": False, "color": colour_of[code], "weight": 3.2, "opacity": 1.0} for code in outlines["code"]
+    ]
+    GeoJsonLayer(json.loads(outlines[["code", "style", "geometry"]].to_json()), name="Régions pilotes",
+                 interactive=False).add_to(m)
 
     stages: list[str] = []
     if projects is not None and not projects.empty:
-        group = folium.FeatureGroup(name="Projets").add_to(m)
-        for row in projects.itertuples(index=False):
-            colour = STAGE_COLOURS.get(row.stage, "#000000")
-            folium.CircleMarker(
-                location=(float(row.latitude), float(row.longitude)), radius=6, color="#222222", weight=1.5,
-                fill=True, fill_color=colour, fill_opacity=0.95,
-                tooltip=folium.Tooltip(js_html_text(row.label)),
-            ).add_to(group)
+        CircleMarkers(
+            projects["latitude"], projects["longitude"],
+            [STAGE_COLOURS.get(stage, "#000000") for stage in projects["stage"]],
+            js_html_texts(projects["label"]),
+            name="Projets",
+            style={"radius": 6, "color": "#222222", "weight": 1.5, "fill": True, "fillOpacity": 0.95},
+        ).add_to(m)
         present = set(projects["stage"])
         stages = [s for s in STAGE_COLOURS if s in present]
 

@@ -17,6 +17,7 @@ import numpy as np
 _ENTITIES = tuple((c, f"&#{ord(c)};") for c in "&<>\"'\\`${}")
 _SEPARATOR = "\ue000"  # private use: joins many texts for one pass, so never kept in a text
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ue000]")
+_CONTROL_BUT_SEPARATOR = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _entities(text: str) -> str:
@@ -41,5 +42,7 @@ def js_html_texts(values, empty: str = "") -> list[str]:
     texts = [v if isinstance(v, str) and v else empty for v in np.asarray(values, dtype=object)]
     if not texts:
         return []
-    joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
-    return [_spaces(t) for t in _entities(joined).split(_SEPARATOR)]
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holds the separator itself: one by one
+        return [js_html_text(t) for t in texts]
+    return _CONTROL_BUT_SEPARATOR.sub(" ", _entities(joined)).split(_SEPARATOR)

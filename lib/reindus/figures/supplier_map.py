@@ -6,8 +6,9 @@ folium map built from data only (no Streamlit). It works without internet access
   (`reindus.vendor`); folium's other defaults (jQuery, Bootstrap, Font Awesome) are dropped, and no
   branca colormap is used (streamlit-folium would add d3 from a CDN for one), the legend is ours.
 
-Text from data never reaches the page as markup or code: candidate rows travel as JSON (Jinja's
-`tojson`, which escapes `<`, `>`, `&`, `'`) and each string is already escaped by
+Text from data never reaches the page as markup or code: candidate rows and département properties
+travel as JSON (`leaflet_layers.json_markup`, which escapes `<`, `>`, `&`, `'`), serialised once per map
+however often streamlit-folium renders it, and each string is already escaped by
 `safe_text.js_html_text` (HTML and JS-template-literal characters as numeric entities), so the
 tooltip's innerHTML shows it as text. Tooltips folium itself writes (project site) get the same
 escaping.
@@ -23,11 +24,12 @@ from dataclasses import dataclass
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from reindus import formats, geo, vendor
+from reindus.figures.leaflet_layers import GeoJsonLayer, PreRendered, json_markup
 from reindus.figures.safe_text import js_html_text, js_html_texts
 from reindus.reference import territory
 
@@ -160,19 +162,7 @@ def legend_html(classes: Classes, title: str, caption: str, regions: bool = True
     return "".join(rows)
 
 
-# Same result as `js_html_text`, as one `str.translate` table (C speed for 100 k names).
-class _RawScript(Element):
-    """Already rendered script text, added to the figure as it is."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__("")
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
-
-
-class CandidateCluster(JSCSSMixin, MacroElement):
+class CandidateCluster(JSCSSMixin, PreRendered):
     """Candidates as clustered circle markers, built in the browser from compact, columnar JSON.
 
     `columns` holds parallel arrays: lat, lon, name, and indices into the `lookups` label tables
@@ -183,9 +173,9 @@ class CandidateCluster(JSCSSMixin, MacroElement):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(){
-            var c = {{ this.columns|tojson }};
-            var lk = {{ this.lookups|tojson }};
-            var cluster = L.markerClusterGroup({{ this.options|tojson }});
+            var c = {{ this.columns_json }};
+            var lk = {{ this.lookups_json }};
+            var cluster = L.markerClusterGroup({{ this.options_json }});
             var style = {radius: 5, color: "#ffffff", weight: 1, fillColor: "#1B1F24", fillOpacity: 0.85};
             var markers = new Array(c.lat.length);
             for (var i = 0; i < c.lat.length; i++) {
@@ -206,30 +196,14 @@ class CandidateCluster(JSCSSMixin, MacroElement):
     default_js = vendor.CLUSTER_JS
     default_css = vendor.CLUSTER_CSS
 
-    def render(self, **kwargs) -> None:
-        """As `MacroElement.render`, minus compiling the rendered script (megabytes of data) as a Jinja
-        template again (branca wraps it in `Element(...)`): about 0.3 s saved at 20 k points."""
-        figure = self.get_root()
-        for name, url in self.default_js:
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(CssLink(url), name=name)
-        script = self._template.module.__dict__.get("script")
-        figure.script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
-
     def __init__(self, columns: dict[str, list], lookups: dict[str, list[str]], **options) -> None:
         super().__init__()
         self._name = "CandidateCluster"
-        self.columns = columns
-        self.lookups = lookups
-        self.options = {
-            "chunkedLoading": True,
-            "showCoverageOnHover": False,
-            "maxClusterRadius": 50,
-            **options,
-        }
+        self.columns_json = json_markup(columns)
+        self.lookups_json = json_markup(lookups)
+        self.options_json = json_markup(
+            {"chunkedLoading": True, "showCoverageOnHover": False, "maxClusterRadius": 50, **options}
+        )
 
 
 def candidate_payload(
@@ -323,26 +297,20 @@ def supplier_map(
                     "code": code,
                     "nom": js_html_text(feature["properties"]["nom"]),
                     "candidats": js_html_text(formats.number(n)),
-                    "fill": classes.colour(n),
-                    "selected": code == selected_departement,
+                    "style": {
+                        "fillColor": classes.colour(n),
+                        "fillOpacity": 0.75,
+                        "color": "#1B1F24" if code == selected_departement else "#8a8a8a",
+                        "weight": 3 if code == selected_departement else 0.6,
+                    },
                 },
             }
         )
-    folium.GeoJson(
+    GeoJsonLayer(
         {"type": "FeatureCollection", "features": features},
         name="Départements",
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.75,
-            "color": "#1B1F24" if f["properties"]["selected"] else "#8a8a8a",
-            "weight": 3 if f["properties"]["selected"] else 0.6,
-        },
-        highlight_function=lambda f: {"weight": 2, "color": "#1B1F24"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["code", "nom", "candidats"],
-            aliases=["Département", "Nom", "Candidats"],
-            sticky=True,
-        ),
+        highlight={"weight": 2, "color": "#1B1F24"},
+        tooltip=[("Département", "code"), ("Nom", "nom"), ("Candidats", "candidats")],
     ).add_to(m)
 
     regions = geo.region_shapes(territory.PILOT_REGION_CODES)
@@ -353,18 +321,12 @@ def supplier_map(
             {
                 "type": "Feature",
                 "geometry": json.loads(gpd_to_json(geom)),
-                "properties": {"code": code, "colour": colours[code]},
+                "properties": {"code": code, "style": {"color": colours[code], "weight": 3, "fill": False}},
             }
             for code, geom in zip(regions["code"], regions["geometry"], strict=True)
         ],
     }
-    folium.GeoJson(
-        outline,
-        name="Régions pilotes",
-        style_function=lambda f: {"color": f["properties"]["colour"], "weight": 3, "fill": False},
-        interactive=False,
-        control=False,
-    ).add_to(m)
+    GeoJsonLayer(outline, name="Régions pilotes", interactive=False).add_to(m)
 
     if points is not None and len(points):
         columns, lookups = candidate_payload(points, commune_names or {})
