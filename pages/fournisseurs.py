@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from reindus import formats, sourcing
-from reindus.figures.supplier_map import SCHEMES, supplier_map
+from reindus.figures.supplier_map import SCHEMES
 from reindus.reference import headcount
 from reindus.ui import mode, tables
 from reindus.ui import shortlist as ui
@@ -30,14 +30,9 @@ if public:
 source, year = ui.register_source(path)
 
 top = st.columns([2, 3])
+project_labels = {p.id: f"{p.name} — {p.region}" for p in projects.itertuples(index=False)}
 project_id = top[0].selectbox(
-    "Projet",
-    projects["id"].tolist(),
-    key="sourcing_project",
-    bind="query-params",
-    format_func=lambda i: (
-        projects.set_index("id").at[i, "name"] + " — " + projects.set_index("id").at[i, "region"]
-    ),
+    "Projet", list(project_labels), key="sourcing_project", bind="query-params", format_func=project_labels.get
 )
 project = projects.set_index("id").loc[project_id]
 project_links = links[links["project_id"] == project_id]
@@ -95,15 +90,8 @@ st.caption(f"Activités recherchées : {terms.describe()}")
 
 regional = sourcing.region_departements(project["region_code"])
 site = ui.project_site(project)
-ranked = ui.ranked_candidates(
-    path,
-    terms.codes,
-    terms.prefixes,
-    sourcing.scope_departements(project["region_code"], scope),
-    regional,
-    min_band,
-    site,
-)
+scope_deps = sourcing.scope_departements(project["region_code"], scope)
+ranked = ui.ranked_candidates(path, terms.codes, terms.prefixes, scope_deps, regional, min_band, site)
 counts = ui.departement_counts(path, terms.codes, terms.prefixes, min_band)
 demo_banner("démo" in source or (ranked["source"] == "démo").any())
 
@@ -113,15 +101,9 @@ kpis[0].metric("Candidats dans la région", formats.number(n_regional))
 kpis[1].metric("Candidats dans le périmètre", formats.number(len(ranked)))
 kpis[2].metric("Candidats en France", formats.number(int(counts["establishments"].sum())))
 
-fmap = supplier_map(
-    counts,
-    ranked.iloc[0:0] if public else ranked,  # in public, no point (a point is a named establishment)
-    site=site,
-    site_label=project["name"],
-    commune_names=ui.commune_names(),
-    scheme=scheme,
-    source=source,
-    year=year,
+fmap = ui.candidate_map(
+    path, terms.codes, terms.prefixes, scope_deps, regional, min_band, site, project["name"], scheme,
+    points=not public,
 )
 clicked = st_folium(
     fmap, key="supplier_map", height=560, width=None, returned_objects=["last_active_drawing"]

@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import folium
 import pandas as pd
 import streamlit as st
 
 from reindus import config, export, frames, geo, sourcing
+from reindus.figures.supplier_map import supplier_map
 from reindus.public import mask_projects, strip
 from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.register import Register, candidates, counts_by_departement, open_register, summary
@@ -81,6 +83,36 @@ def departement_counts(
 ) -> pd.DataFrame:
     return counts_by_departement(
         register_connection(path), naf_codes=codes, naf_prefixes=prefixes, min_band=min_band
+    )
+
+
+@st.cache_resource(ttl=REGISTER_TTL, max_entries=16, show_spinner="Préparation de la carte…")
+def candidate_map(
+    path: str,
+    codes: tuple[str, ...],
+    prefixes: tuple[str, ...],
+    departements: tuple[str, ...] | None,
+    regional: tuple[str, ...],
+    min_band: str,
+    site: tuple[float, float] | None,
+    site_label: str,
+    scheme: str,
+    points: bool,
+) -> folium.Map:
+    """The supplier map for one search, built once: selecting rows, editing the shortlist or any other
+    rerun reuses it, and streamlit-folium keeps the browser's map (same script, no remount).
+    `points`: False in atelier mode (a point is a named establishment). Shared read-only by sessions."""
+    ranked = ranked_candidates(path, codes, prefixes, departements, regional, min_band, site)
+    source, year = register_source(path)
+    return supplier_map(
+        departement_counts(path, codes, prefixes, min_band),
+        ranked if points else ranked.iloc[0:0],
+        site=site,
+        site_label=site_label,
+        commune_names=commune_names(),
+        scheme=scheme,
+        source=source,
+        year=year,
     )
 
 
