@@ -10,7 +10,7 @@ from reindus.figures import industry as figures_industry
 from reindus.reference.territory import PILOT_REGION_CODES, PILOT_REGIONS, departements, regions
 from reindus.ui import mode
 from reindus.ui.banner import demo_banner
-from reindus.ui.industry import fmt, indicators, industry_map, population, register_counts, store_frames
+from reindus.ui.industry import fmt, indicators, industry_map, pilot_figures, register_counts, store_frames
 
 public = mode.is_atelier()  # atelier mode: projects through reindus.public, refreshed on its own
 
@@ -80,7 +80,8 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
         + [industry.region_territory(c) for c in sorted(set(dep["region_code"]) - set(PILOT_REGION_CODES))]
         + [industry.PILOTS]
     )
-    territory_options = [t for t in territory_options if t.kind == "pilot" or industry.territory_departements(t, dep)]
+    present = set(dep["region_code"])  # every option but the regions comes from `dep` itself
+    territory_options = [t for t in territory_options if t.kind != "region" or t.code in present]
     territory = pick.selectbox("Territoire", territory_options, format_func=lambda t: t.label, key="ind_territory")
     reference = pick.selectbox("Référence", industry.references_for(territory), format_func=lambda t: t.label,
                                key="ind_reference")
@@ -113,16 +114,11 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
 
     # --- the four pilot regions -------------------------------------------------------------------------
     st.header("Les quatre régions pilotes")
-    reg = industry.region_indicators(dep)
-    history = industry.series_history(data["industry"], source, definition)
+    totals, evolution, structure = pilot_figures(url, int(year), source, definition, indicator)
     col1, col2 = st.columns(2)
-    col1.plotly_chart(figures_industry.pilot_totals_figure(reg, indicator, source_text), width="stretch")
-    first, last = int(history["year"].min()), int(history["year"].max())
-    col2.plotly_chart(figures_industry.evolution_figure(
-        industry.region_evolution(history, population()), indicator,
-        industry.source_line(source, f"{first}–{last}" if first != last else first)), width="stretch")
-    shares = industry.division_shares(industry.select_series(data["industry"], year, source, definition), by="pilot")
-    st.plotly_chart(figures_industry.division_structure_figure(shares, source_text), width="stretch")
+    col1.plotly_chart(totals, width="stretch")
+    col2.plotly_chart(evolution, width="stretch")
+    st.plotly_chart(structure, width="stretch")
 
     # --- openings and closures ------------------------------------------------------------------------
     st.subheader("Ouvertures et fermetures de sites industriels")
@@ -149,12 +145,11 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
     if projects.empty:
         st.info("Aucun projet dans la base.")
     else:
-        def project_label(pid: int) -> str:
-            p = projects.set_index("id").loc[pid]
-            name = p["name"] if p["public"] else f"Projet confidentiel n° {pid}"
-            return f"{name} — {p['region']} ({p['edition']})"
-
-        pid = st.selectbox("Projet", list(projects["id"]), format_func=project_label, key="ind_project")
+        labels = {
+            p.id: f"{p.name if p.public else f'Projet confidentiel n° {p.id}'} — {p.region} ({p.edition})"
+            for p in projects.itertuples(index=False)
+        }
+        pid = st.selectbox("Projet", list(labels), format_func=labels.get, key="ind_project")
         project = projects.set_index("id").loc[pid]
         region_deps = [c for c, d in departements().items() if d.region_code == project["region_code"]]
         links = data["links"][data["links"]["project_id"] == pid]

@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from reindus import frames, geo, industry, register
 from reindus import public as public_rule
 from reindus.figures import choropleth
+from reindus.figures import industry as figures_industry
 from reindus.reference.territory import PILOT_REGION_CODES
 from reindus.ui.resources import engine
 
@@ -36,6 +38,26 @@ def population() -> pd.Series:
 def indicators(url: str, year: int, source: str, definition: str) -> pd.DataFrame:
     stats = industry.select_series(store_frames(url, True)["industry"], year, source, definition)
     return industry.departement_indicators(stats, population())
+
+
+@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
+def pilot_figures(url: str, year: int, source: str, definition: str, indicator: str) -> tuple[go.Figure, ...]:
+    """« Les quatre régions pilotes »: totals, evolution over every year of the series, structure by
+    division. Built once per view and refresh (one département aggregation per year of the series);
+    shared read-only, as `st.plotly_chart` only reads a figure."""
+    stats = store_frames(url, True)["industry"]
+    source_text = industry.source_line(source, year)
+    reg = industry.region_indicators(indicators(url, year, source, definition))
+    history = industry.series_history(stats, source, definition)
+    first, last = int(history["year"].min()), int(history["year"].max())
+    shares = industry.division_shares(industry.select_series(stats, year, source, definition), by="pilot")
+    return (
+        figures_industry.pilot_totals_figure(reg, indicator, source_text),
+        figures_industry.evolution_figure(
+            industry.region_evolution(history, population()), indicator,
+            industry.source_line(source, f"{first}–{last}" if first != last else first)),
+        figures_industry.division_structure_figure(shares, source_text),
+    )
 
 
 @st.cache_resource(ttl=TTL, max_entries=16, show_spinner="Préparation de la carte…")
