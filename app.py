@@ -4,8 +4,11 @@ import streamlit as st
 
 from reindus.ui import mode
 from reindus.ui.link import copy_link_button
-from reindus.ui.resources import engine
+from reindus.ui.resources import FAVICON, engine
 
+# Before st.navigation: with a favicon already set, the browser does not fetch the pages'
+# `:material/…:` icons as favicons from fonts.gstatic.com (nothing may leave a room with no network).
+st.set_page_config(page_title="Accélérateur de Relocalisations", page_icon=str(FAVICON), layout="wide")
 atelier = mode.setup()  # ?mode=atelier, kept across page switches
 navigation = st.navigation(
     {
@@ -36,12 +39,7 @@ navigation = st.navigation(
 )
 if navigation.url_path == "carrousel":  # a screen left running in a hall: always public
     atelier = mode.force()
-st.set_page_config(
-    page_title="Accélérateur de Relocalisations",
-    page_icon=":material/factory:",
-    layout="wide",
-    initial_sidebar_state="collapsed" if atelier else "auto",
-)
+st.set_page_config(initial_sidebar_state="collapsed" if atelier else "auto")
 engine()  # migrate the schema and load the demo on a first start, before any page reads
 
 mode.style()

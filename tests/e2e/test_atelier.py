@@ -78,6 +78,10 @@ def all_text(page) -> str:
 
 
 def test_every_page_opens_in_both_modes_and_atelier_shows_nothing_confidential(page, app_url, secrets):
+    # a room without network: nothing (favicon, fonts, map assets) may be asked of another host
+    elsewhere = []
+    page.on("request", lambda r: r.url.startswith(("http:", "https:")) and not r.url.startswith(app_url)
+            and elsewhere.append(r.url))
     screen(page)
     for atelier in (False, True):
         for path, title in PAGES.items():
@@ -90,6 +94,7 @@ def test_every_page_opens_in_both_modes_and_atelier_shows_nothing_confidential(p
                 found = leaks(all_text(page), secrets)
                 assert not found, (path, found[:5])
                 screenshot(page, f"atelier_{path or 'tableau-de-bord'}")
+    assert not elsewhere, elsewhere[:5]
 
 
 def test_a_change_in_the_store_shows_on_an_open_atelier_page_without_reload(page, app_url, demo_home):

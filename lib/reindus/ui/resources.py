@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from reindus import config
+
+# Served by the app itself: a `:material/…:` page icon makes the browser fetch the favicon from
+# fonts.gstatic.com, which a room without network cannot reach.
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 
 
 @st.cache_resource(show_spinner="Préparation de la base de données…")
