@@ -213,3 +213,46 @@ def test_hostile_supplier_names_never_run(page, evil_app_url):
     for f in page.frames:
         assert f.evaluate(PWNED) == "undefined", f.url
     assert_no_error(page)
+
+
+# The département with the most candidates, and where it is in the map's frame (container pixels).
+BUSIEST_DEPARTEMENT = """() => {
+    const layer = Object.keys(window).filter(k => k.startsWith('geo_json') && window[k] && window[k].getLayers)
+        .map(k => window[k]).find(l => l.getLayers().length > 90);
+    const count = f => parseInt(f.feature.properties.candidats.replace(/[^0-9]/g, ''), 10);
+    const dep = layer.getLayers().reduce((a, b) => count(b) > count(a) ? b : a);
+    const p = window.map.latLngToContainerPoint(dep.getCenter());
+    return [dep.feature.properties.code, p.x, p.y];
+}"""
+
+
+def _grid_rows(page) -> int:
+    """Rows of the candidates' data grid (the grid draws on a canvas; its ARIA row count says)."""
+    count = page.locator('[data-testid="stDataFrame"] [aria-rowcount]').first.get_attribute("aria-rowcount")
+    return int(count) - 1  # the header row
+
+
+def test_clicking_a_departement_filters_the_candidates(page, app_url):
+    _open(page, f"{app_url}/fournisseurs")
+    _choose_link(page, "3. Boîtiers (22.29A,25.99B)", "22.29A")
+    _choose_scope(page, "Toute la France")
+    frame = _map_frame(page)
+    total = _grid_rows(page)
+    code, x, y = frame.evaluate(BUSIEST_DEPARTEMENT)
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+    iframe.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)  # the page scrolls smoothly: click once it has stopped
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    label = page.get_by_text(f"Filtre : {code} – ")
+    label.wait_for(timeout=30_000)
+    settle(page)
+    shown = int(label.inner_text().split("(")[-1].split(" candidats")[0].replace("\u202f", ""))
+    assert 0 < shown < total
+    assert _grid_rows(page) == shown
+    screenshot(page, "fournisseurs-filtre-departement")
+    page.get_by_role("button", name="Retirer le filtre").click()
+    label.wait_for(state="detached", timeout=30_000)
+    settle(page)
+    assert _grid_rows(page) == total
+    assert_no_error(page)
