@@ -10,8 +10,8 @@ import pytest
 from streamlit_folium import _get_header, _get_map_string
 
 from reindus import vendor
-from reindus.reference import territory
 from reindus.figures import supplier_map as sm
+from reindus.reference import territory
 
 EVIL = [
     "<img src=x onerror=window.__pwned=1>",
