@@ -41,6 +41,7 @@ link_id = top[1].selectbox(
     "Maillon de la chaîne",
     link_options,
     key="sourcing_link",
+    bind="query-params",
     format_func=lambda i: (
         "Recherche libre (code NAF, division ou libellé)"
         if i == 0
@@ -63,6 +64,7 @@ scope = (
         format_func=sourcing.SCOPES.get,
         default="region",
         key="sourcing_scope",
+        bind="query-params",
     )
     or "region"
 )
@@ -185,4 +187,5 @@ if st.button(
     ui.add_to_shortlist(int(link_id), picked, actor)
     st.rerun()
 rows = ui.shortlist_editor(int(link_id), actor)
+ui.foreign_supplier_form(int(link_id), actor)
 ui.export_buttons(rows, f"preselection-projet{project_id}-maillon{link_id}")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reindus.reference import headcount, naf, territory
+from reindus.reference import countries, headcount, naf, territory
 from reindus.reference.programme import CHAIN_POSITIONS, QUALIFIED_STATUSES, SHORTLIST_STATUSES
 
 # --- what to search for ---------------------------------------------------------------------------
@@ -405,5 +405,21 @@ def shortlist_row(candidate: Mapping[str, object]) -> dict[str, object]:
         "supplier_commune": candidate.get("commune"),
         "supplier_departement": dep,
         "supplier_region_code": region,
-        "supplier_country": "FR",
+        "supplier_country": countries.HOME,
     }
+
+
+def foreign_shortlist_row(name: str, country: str) -> dict[str, object]:
+    """The fields of a `ShortlistEntry` for a supplier established abroad (no SIRET, no commune).
+    A supplier in France comes from the register, with its SIRET: France is refused here."""
+    clean = " ".join(str(name or "").split())
+    if not clean:
+        raise ValueError("Indiquez le nom du fournisseur.")
+    if len(clean) > 300:
+        raise ValueError(f"Nom trop long ({len(clean)} caractères, 300 au plus).")
+    if country == countries.HOME:
+        raise ValueError("Un fournisseur établi en France se choisit dans le registre (avec son SIRET).")
+    if country not in countries.names():
+        raise ValueError(f"Code pays inconnu : {country!r} (code ISO à deux lettres attendu, ex. DE, IT).")
+    return {"siret": None, "supplier_name": clean, "supplier_commune": None, "supplier_departement": None,
+            "supplier_region_code": None, "supplier_country": country}

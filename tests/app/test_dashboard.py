@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
@@ -127,16 +125,6 @@ def test_the_filter_bar_is_the_same_on_both_pages(demo_env):
         sidebar_keys = {w.key for w in [*at.sidebar.selectbox, *at.sidebar.multiselect]}
         assert sidebar_keys == keys
         assert at.selectbox(key="edition").value == 2025
-
-
-@pytest.fixture
-def writable_home(demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the demo home, so that edits do not leak into other tests."""
-    home = tmp_path / "home"
-    shutil.copytree(demo_home, home, ignore=shutil.ignore_patterns("*.log"))
-    monkeypatch.setenv("REINDUS_HOME", str(home))
-    monkeypatch.delenv("REINDUS_DATABASE_URL", raising=False)
-    return home
 
 
 def _open_project(home: Path) -> tuple[AppTest, int, int]:

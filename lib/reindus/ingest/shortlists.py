@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from reindus.ingest import checks, textfile
 from reindus.ingest.importer import Parsed, Summary, checksum, project_ids, source_of
 from reindus.ingest.textfile import Column
+from reindus.reference import countries
 from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.reference.territory import departement_of_commune, departements
 from reindus.store import audit
@@ -38,9 +39,11 @@ COLUMNS: tuple[Column, ...] = (
 def _country(text: str) -> str:
     s = text.strip().upper()
     if s in ("FRANCE",):
-        return "FR"
+        return countries.HOME
     if len(s) != 2 or not s.isalpha() or not s.isascii():
         raise ValueError("code pays à deux lettres attendu (FR, DE, IT …)")
+    if s not in countries.names():
+        raise ValueError(f"code pays inconnu : {s} (codes ISO 3166, ex. DE, IT, ES)")
     return s
 
 

@@ -2,8 +2,9 @@
 
 Caches are keyed on simple values (paths, URLs, tuples of codes) and bounded; the register connection
 is a read-only `st.cache_resource` shared by every session (never mutated). Shortlist edits keep the
-version that was *shown* in session state and save with `update_versioned`, so a coach's change made
-on an outdated row is refused with the store's French message (GUIDE.md §5, lost updates).
+version that was *shown* in session state and save through `reindus.shortlist_edits` (versioned update
+and delete), so a coach's change made on an outdated row is refused with the store's French message
+(GUIDE.md §5, lost updates).
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from reindus import config, export, frames, geo, sourcing
+from reindus import config, export, frames, geo, shortlist_edits, sourcing
 from reindus.figures.supplier_map import supplier_map
 from reindus.public import mask_projects, strip
+from reindus.reference import countries
 from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.register import Register, candidates, counts_by_departement, open_register, summary
-from reindus.store.db import session_factory
-from reindus.store.models import ShortlistEntry
-from reindus.store.repository import StoreError, insert, update_versioned
+from reindus.store.repository import StoreError
 from reindus.ui.resources import engine
 
 REGISTER_TTL = 600
@@ -224,41 +224,39 @@ def flash() -> None:
         (st.success if kind == "ok" else st.error)(text)
 
 
-def add_to_shortlist(link_id: int, rows: pd.DataFrame, actor: str) -> None:
-    """Insert the selected register rows into the link's shortlist (status « identifié »), audited."""
+def _act(link_id: int, actor: str, action) -> None:
+    """Run one shortlist action (a `shortlist_edits` function of the engine) and flash its message."""
     if not actor:
-        st.session_state[_FLASH] = ("error", "Indiquez votre nom avant d'ajouter des fournisseurs.")
+        st.session_state[_FLASH] = ("error", "Indiquez votre nom (journal des modifications) avant d'enregistrer.")
         return
-    current = shortlist(database_url())
-    already = set(current.loc[current["link_id"] == link_id, "siret"].dropna())
-    added, skipped = 0, 0
     try:
-        with session_factory(engine(database_url())).begin() as session:
-            for row in rows.to_dict("records"):
-                if str(row["siret"]) in already:
-                    skipped += 1
-                    continue
-                insert(
-                    session,
-                    ShortlistEntry(
-                        link_id=link_id,
-                        status="identifie",
-                        note="",
-                        source="saisie",
-                        **sourcing.shortlist_row(row),
-                    ),
-                    actor,
-                )
-                added += 1
-    except StoreError as exc:
+        st.session_state[_FLASH] = ("ok", action(engine(database_url())))
+    except StoreError as exc:  # StaleEditError included: nothing of this action was written
         st.session_state[_FLASH] = ("error", exc.message)
-    else:
-        text = f"{added} fournisseur(s) ajouté(s) à la présélection."
-        if skipped:
-            text += f" {skipped} y figurai(en)t déjà."
-        st.session_state[_FLASH] = ("ok", text)
+    except ValueError as exc:
+        st.session_state[_FLASH] = ("error", str(exc))
     clear_store_caches()
     _forget_shown(link_id)
+
+
+def add_to_shortlist(link_id: int, rows: pd.DataFrame, actor: str) -> None:
+    """Insert the selected register rows into the link's shortlist (status « identifié »), audited."""
+    _act(link_id, actor, lambda eng: shortlist_edits.add_candidates(eng, link_id, rows, actor))
+
+
+def foreign_supplier_form(link_id: int, actor: str) -> None:
+    """A supplier the register cannot hold: one established abroad (name, country, note)."""
+    with st.expander("Ajouter un fournisseur établi hors de France", icon=":material/public:"):
+        with st.form(f"foreign_supplier_{link_id}", clear_on_submit=False, border=False):
+            name = st.text_input("Nom du fournisseur", max_chars=300)
+            foreign = countries.foreign()
+            country = st.selectbox("Pays", list(foreign), format_func=foreign.get, index=None,
+                                   placeholder="Choisissez un pays")
+            note = st.text_area("Note", max_chars=2000)
+            if st.form_submit_button("Ajouter à la présélection", icon=":material/add:"):
+                _act(link_id, actor,
+                     lambda eng: shortlist_edits.add_foreign(eng, link_id, name, country or "", note, actor))
+                st.rerun()
 
 
 def _shown_key(link_id: int) -> str:
@@ -270,8 +268,8 @@ def _forget_shown(link_id: int) -> None:
     st.session_state.pop(f"shortlist_editor_{link_id}", None)
 
 
-EDIT_COLUMNS = ["id", "version", "supplier_name", "siret", "supplier_commune", "supplier_departement", "status",
-                "note", "source"]  # fmt: skip
+EDIT_COLUMNS = ["id", "version", "supplier_name", "siret", "supplier_commune", "supplier_departement",
+                "supplier_country", "status", "note", "source"]  # fmt: skip
 
 
 def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
@@ -293,14 +291,17 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
     display = shown.assign(
         commune=shown["supplier_commune"].map(lambda c: names.get(c, c) if isinstance(c, str) else ""),
         departement=shown["supplier_departement"].map(sourcing.departement_label),
-        annuaire=shown["siret"].map(lambda s: sourcing.annuaire_url(s) if isinstance(s, str) else None),
+        # "" rather than None: the grid writes « None » for a missing link (suppliers abroad have no SIRET)
+        annuaire=shown["siret"].map(lambda s: sourcing.annuaire_url(s) if isinstance(s, str) else ""),
+        pays=shown["supplier_country"].map(countries.name),
+        remove=False,
     )
     edited = st.data_editor(
-        display[["supplier_name", "annuaire", "commune", "departement", "status", "note", "source"]],
+        display[["remove", "supplier_name", "annuaire", "commune", "departement", "pays", "status", "note", "source"]],
         key=f"shortlist_editor_{link_id}",
         hide_index=True,
         width="stretch",
-        disabled=["supplier_name", "annuaire", "commune", "departement", "source"],
+        disabled=["supplier_name", "annuaire", "commune", "departement", "pays", "source"],
         column_config={
             "supplier_name": st.column_config.TextColumn("Fournisseur"),
             "annuaire": st.column_config.LinkColumn(
@@ -313,27 +314,22 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
             ),
             "note": st.column_config.TextColumn("Note", max_chars=2000),
             "source": "Source",
+            "pays": "Pays",
+            "remove": st.column_config.CheckboxColumn(
+                "Retirer", help="Retirer de la présélection à l'enregistrement (inscrit au journal)"
+            ),
         },
     )
-    changed = []
-    for i in range(len(shown)):
-        changes = {}
-        for column in ("status", "note"):
-            before, after = shown.at[i, column], edited.iloc[i][column]
-            after = "" if after is None or (isinstance(after, float) and pd.isna(after)) else after
-            if after != before:
-                changes[column] = after
-        if changes:
-            changed.append((int(shown.at[i, "id"]), int(shown.at[i, "version"]), changes))
+    edits = shortlist_edits.diff(shown, edited)
     left, right = st.columns([1, 1])
     if left.button(
-        f"Enregistrer ({len(changed)} modification(s))",
-        disabled=not changed,
+        f"Enregistrer ({len(edits)} modification(s))",
+        disabled=not len(edits),
         key=f"save_shortlist_{link_id}",
         icon=":material/save:",
         type="primary",
     ):
-        _save(link_id, changed, actor)
+        _act(link_id, actor, lambda eng: shortlist_edits.save(eng, edits, actor))
         st.rerun()
     if right.button(
         "Recharger la présélection", key=f"reload_shortlist_{link_id}", icon=":material/refresh:"
@@ -342,22 +338,6 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
         _forget_shown(link_id)
         st.rerun()
     return shown
-
-
-def _save(link_id: int, changed: list[tuple[int, int, dict]], actor: str) -> None:
-    if not actor:
-        st.session_state[_FLASH] = ("error", "Indiquez votre nom avant d'enregistrer.")
-        return
-    try:
-        with session_factory(engine(database_url())).begin() as session:
-            for row_id, version, changes in changed:
-                update_versioned(session, ShortlistEntry, row_id, version, changes, actor)
-    except StoreError as exc:  # StaleEditError included: nothing of this save was written
-        st.session_state[_FLASH] = ("error", exc.message)
-        return
-    st.session_state[_FLASH] = ("ok", f"{len(changed)} modification(s) enregistrée(s) au journal.")
-    clear_store_caches()
-    _forget_shown(link_id)
 
 
 def export_frame(rows: pd.DataFrame) -> pd.DataFrame:
@@ -369,6 +349,7 @@ def export_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "SIRET": rows["siret"],
             "Commune": rows["supplier_commune"].map(lambda c: names.get(c, c) if isinstance(c, str) else ""),
             "Département": rows["supplier_departement"].map(sourcing.departement_label),
+            "Pays": rows["supplier_country"].map(countries.name),
             "Statut": rows["status"].map(SHORTLIST_STATUSES),
             "Note": rows["note"],
             "Source": rows["source"],
