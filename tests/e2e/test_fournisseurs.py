@@ -256,3 +256,19 @@ def test_clicking_a_departement_filters_the_candidates(page, app_url):
     settle(page)
     assert _grid_rows(page) == total
     assert_no_error(page)
+
+
+def test_a_copied_link_opens_the_same_link_and_scope(page, browser, app_url):
+    _open(page, f"{app_url}/fournisseurs")
+    _choose_link(page, "3. Boîtiers (22.29A,25.99B)", "22.29A")
+    _choose_scope(page, "Toute la France")
+    assert "sourcing_link=" in page.url and "sourcing_scope=" in page.url
+    other = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="fr-FR").new_page()
+    try:
+        _open(other, page.url)
+        other.get_by_text("Activités recherchées : 22.29A").wait_for(timeout=30_000)
+        chosen = other.locator('[data-testid="stButtonGroup"]').first.locator('[aria-checked="true"], [aria-pressed="true"]')
+        assert "Toute la France" in chosen.first.inner_text()
+        assert_no_error(other)
+    finally:
+        other.context.close()
