@@ -23,6 +23,7 @@ from reindus.reference import countries
 from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.register import Register, candidates, counts_by_departement, open_register, summary
 from reindus.store.repository import StoreError
+from reindus.ui.kpi import md_escape
 from reindus.ui.resources import engine
 
 REGISTER_TTL = 600
@@ -218,10 +219,11 @@ def actor_input() -> str:
 
 
 def flash() -> None:
+    """The last action's message; it may quote supplier names, shown as text (no markdown link or image)."""
     message = st.session_state.pop(_FLASH, None)
     if message:
         kind, text = message
-        (st.success if kind == "ok" else st.error)(text)
+        (st.success if kind == "ok" else st.error)(md_escape(text))
 
 
 def _act(link_id: int, actor: str, action) -> None:
