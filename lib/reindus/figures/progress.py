@@ -91,7 +91,8 @@ def gantt(stages: pd.DataFrame, projects: pd.DataFrame, today: date, region_orde
                       line=dict(color="#999", width=1))
     fig.add_shape(type="line", x0=today_ts, x1=today_ts, yref="paper", y0=0, y1=1,
                   line=dict(color="#333", width=2, dash="dash"))
-    fig.add_annotation(x=today_ts, y=1, yref="paper", yanchor="bottom", showarrow=False,
+    # Above the date ticks (the axis is on top): on the ticks it hid the nearest date.
+    fig.add_annotation(x=today_ts, y=1, yref="paper", yanchor="bottom", yshift=20, showarrow=False,
                        text=f"Aujourd'hui ({_fr(today_ts)})", font=dict(size=12))
     x_min = min(planned_start.min(), actual_start.min() if started.any() else planned_start.min())
     x_max = max(planned_end.max(), actual_end.max() if finished.any() else planned_end.max(), today_ts)
@@ -102,7 +103,7 @@ def gantt(stages: pd.DataFrame, projects: pd.DataFrame, today: date, region_orde
     fig.update_layout(barmode="overlay", bargap=0)
     fig = base_layout(fig, height=140 + ROW_PX * max(len(rows), 1))
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.01 if len(rows) > 10 else -0.08,
-                                  xanchor="left", x=0), margin=dict(t=50, b=40))
+                                  xanchor="left", x=0), margin=dict(t=72, b=40))
     return fig
 
 
