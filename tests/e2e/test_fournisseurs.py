@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from reindus.register import append, open_register
 from tests.e2e.conftest import assert_no_error, screenshot, serve, wait_for_app
@@ -267,8 +268,9 @@ def test_a_copied_link_opens_the_same_link_and_scope(page, browser, app_url):
     try:
         _open(other, page.url)
         other.get_by_text("Activités recherchées : 22.29A").wait_for(timeout=30_000)
-        chosen = other.locator('[data-testid="stButtonGroup"]').first.locator('[aria-checked="true"], [aria-pressed="true"]')
-        assert "Toute la France" in chosen.first.inner_text()
+        scope = other.get_by_role("radiogroup", name="Périmètre")
+        expect(scope.get_by_role("radio", name="Toute la France")).to_have_attribute("aria-checked", "true")
+        expect(scope.get_by_role("radio", name="Région du projet")).to_have_attribute("aria-checked", "false")
         assert_no_error(other)
     finally:
         other.context.close()
