@@ -24,7 +24,9 @@ def home(demo_home, tmp_path, monkeypatch):
 def test_export_then_reimport_gives_nothing_to_do(home, capsys):
     out = home / "projets.xlsx"
     assert main(["export", "projects", "-o", str(out)]) == 0
-    assert openpyxl.load_workbook(out).active["A1"].value == "projet"
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames == ["Projets", "Jalons"] and workbook.active["A1"].value == "projet"
+    assert workbook["Jalons"].max_row > 8 * 70  # eight stages of every demo project
     assert main(["import", "projects", str(out)]) == 0
     assert "0 ajouté(s), 0 mis à jour" in capsys.readouterr().out
 

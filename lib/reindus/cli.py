@@ -117,8 +117,10 @@ def _export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
         parser.error(f"-o {out} : l'extension doit être .csv ou .xlsx")
-    frame = export_tables.frame(args.kind, _store_engine(), register_path=config.register_path())
-    data = export_tables.to_bytes(frame, fmt, sheet=export_tables.EXPORT_KINDS[args.kind])
+    engine = _store_engine()
+    frame = export_tables.frame(args.kind, engine, register_path=config.register_path())
+    more = export_tables.more_sheets(args.kind, engine) if fmt == "xlsx" else {}
+    data = export_tables.to_bytes(frame, fmt, sheet=export_tables.EXPORT_KINDS[args.kind], more=more)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"{len(frame)} ligne(s) écrites dans {out}.")

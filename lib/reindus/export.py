@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import pandas as pd
@@ -59,11 +60,7 @@ def _cell_value(value):
     return value
 
 
-def to_xlsx(frame: pd.DataFrame, sheet: str = "Export") -> bytes:
-    """An XLSX workbook of `frame`: header in bold, numbers as numbers, every text cell a plain string."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
+def _fill(ws, frame: pd.DataFrame) -> None:
     ws.append([str(c) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -84,6 +81,17 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "Export") -> bytes:
         width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)]) + 2
         ws.column_dimensions[get_column_letter(col_number)].width = min(width, 60)
     ws.freeze_panes = "A2"
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "Export", more: Mapping[str, pd.DataFrame] | None = None) -> bytes:
+    """An XLSX workbook of `frame` (and of `more`, a sheet each, in order): header in bold, numbers as
+    numbers, every text cell a plain string."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    _fill(ws, frame)
+    for name, extra in (more or {}).items():
+        _fill(wb.create_sheet(name[:31]), extra)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -116,6 +116,33 @@ def establishments_frame(register_path: Path | str | None = None, *, limit: int 
     return frame
 
 
+MILESTONES_SHEET = "Jalons"  # the second sheet of a projects workbook (ingest.projects reads it back)
+
+
+def _day(value) -> str:
+    return value.strftime("%d/%m/%Y") if value is not None else ""
+
+
+def milestones_frame(engine: Engine) -> pd.DataFrame:
+    """Every project's milestones, one row per project and stage, in the programme's order."""
+    with Session(engine) as s:
+        rows = s.execute(select(Project.name, Project.edition, Milestone).join(Milestone.project)
+                         .order_by(Project.edition, Project.name)).all()
+    order = {k: i for i, k in enumerate(STAGE_KEYS)}
+    rows = sorted(rows, key=lambda r: (r[1], r[0], order.get(r[2].stage, len(order))))
+    return pd.DataFrame.from_records([{
+        "projet": name, "édition": edition, "étape": STAGE_LABELS.get(m.stage, m.stage),
+        "début prévu": _day(m.planned_start), "fin prévue": _day(m.planned_end),
+        "début réel": _day(m.actual_start), "fin réelle": _day(m.actual_end),
+    } for name, edition, m in rows], columns=["projet", "édition", "étape", "début prévu", "fin prévue",
+                                               "début réel", "fin réelle"])
+
+
+def more_sheets(kind: str, engine: Engine) -> dict[str, pd.DataFrame]:
+    """The sheets an XLSX export has after the first: the projects' milestones."""
+    return {MILESTONES_SHEET: milestones_frame(engine)} if kind == "projects" else {}
+
+
 def frame(kind: str, engine: Engine, *, register_path: Path | str | None = None) -> pd.DataFrame:
     if kind == "projects":
         return projects_frame(engine)
@@ -128,9 +155,11 @@ def frame(kind: str, engine: Engine, *, register_path: Path | str | None = None)
     raise ValueError(f"export inconnu : {kind!r} (attendu : {', '.join(EXPORT_KINDS)})")
 
 
-def to_bytes(data: pd.DataFrame, fmt: str, *, sheet: str = "Export") -> bytes:
+def to_bytes(data: pd.DataFrame, fmt: str, *, sheet: str = "Export",
+             more: dict[str, pd.DataFrame] | None = None) -> bytes:
+    """CSV (one table: `more` is not written) or XLSX (`data`, then a sheet per `more` entry)."""
     if fmt == "csv":
         return export.to_csv(data)
     if fmt == "xlsx":
-        return export.to_xlsx(data, sheet=sheet)
+        return export.to_xlsx(data, sheet=sheet, more=more)
     raise ValueError(f"format d'export inconnu : {fmt!r} (csv ou xlsx)")

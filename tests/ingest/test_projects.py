@@ -72,7 +72,8 @@ def test_round_trip_export_then_import_changes_nothing(store):
         s.execute(IndustryStat.__table__.delete().where(IndustryStat.departement != "76"))
     for fmt in ("csv", "xlsx"):
         for kind in ("projects", "shortlists", "industry"):
-            data = export_tables.to_bytes(export_tables.frame(kind, store), fmt)
+            more = export_tables.more_sheets(kind, store) if fmt == "xlsx" else {}  # projects: « Jalons »
+            data = export_tables.to_bytes(export_tables.frame(kind, store), fmt, more=more)
             result = run_import(kind, data, f"export.{fmt}", engine=store, actor="test")
             assert result.ok, result.problems.lines()[:3]
             assert result.summary.english.startswith("0 added, 0 updated"), (kind, fmt)
@@ -90,3 +91,80 @@ def test_exported_formula_names_are_text_and_come_back_unchanged(store):
     assert ("'" + payload).replace('"', '""').encode() in csv_data
     for raw in (data, csv_data):
         assert run_import("projects", raw, "x", engine=store, actor="t").summary.updated == 0
+
+
+def _workbook(projects, milestones, sheet="Jalons") -> bytes:
+    from reindus import export
+
+    return export.to_xlsx(projects, sheet="Projets", more={sheet: milestones})
+
+
+def _project_rows(store, name: str):
+    frame = export_tables.projects_frame(store)
+    return frame[frame["projet"] == name].reset_index(drop=True)
+
+
+def _milestone_rows(store, name: str):
+    frame = export_tables.milestones_frame(store)
+    return frame[frame["projet"] == name].reset_index(drop=True)
+
+
+def _first_project(store) -> str:
+    with Session(store) as s:
+        return s.execute(select(Project.name).order_by(Project.id)).scalars().first()
+
+
+def test_the_milestones_sheet_sets_the_real_dates_of_existing_projects(store):
+    name = _first_project(store)
+    jalons = _milestone_rows(store, name)
+    jalons.loc[1, ["début réel", "fin réelle"]] = ["03/02/2023", "28/02/2023"]  # « Cadrage »
+    jalons.loc[2, "fin réelle"] = ""  # a cell emptied in a column present clears the date
+    jalons.loc[2, "début réel"] = "01/03/2023"
+    result = run_import("projects", _workbook(_project_rows(store, name), jalons), "suivi.xlsx",
+                        engine=store, actor="test")
+    assert result.applied and result.summary.english == "0 added, 1 updated, 0 unchanged"
+    with Session(store) as s:
+        pid = s.execute(select(Project.id).where(Project.name == name)).scalars().first()
+        by_stage = {m.stage: m for m in s.execute(select(Milestone).where(Milestone.project_id == pid)).scalars()}
+    assert str(by_stage["cadrage"].actual_start) == "2023-02-03" and str(by_stage["cadrage"].actual_end) == "2023-02-28"
+    assert by_stage["etude_marche"].actual_end is None
+    again = run_import("projects", _workbook(_project_rows(store, name), jalons), "suivi.xlsx",
+                       engine=store, actor="test")
+    assert again.summary.english == "0 added, 0 updated, 1 unchanged"
+
+
+def test_a_new_project_takes_its_dates_from_the_milestones_sheet(store):
+    import pandas as pd
+
+    projects = _project_rows(store, _first_project(store)).assign(projet="Tissage Neuf", siren="")
+    jalons = pd.DataFrame({"Projet": ["Tissage Neuf"], "Année": [projects.at[0, "édition"]],
+                           "Étape": ["sélection des projets"], "Début réel": ["16/01/2023"],
+                           "Fin réelle": ["10/02/2023"]})
+    result = run_import("projects", _workbook(projects, jalons, sheet="Étapes"), "n.xlsx", engine=store,
+                        actor="test", accept_warnings=True)
+    assert result.applied and result.summary.added == 1, result.problems.lines()
+    got = _milestone_rows(store, "Tissage Neuf").set_index("étape")
+    assert got.at["Sélection des projets", "fin réelle"] == "10/02/2023" and len(got) == 8
+
+
+def test_milestones_sheet_errors_name_the_sheet_line_and_column_and_import_nothing(store):
+    name = _first_project(store)
+    jalons = _milestone_rows(store, name)
+    jalons.loc[0, "fin réelle"] = "01/01/2020"  # before its start
+    jalons.loc[1, "étape"] = "Sélection des projets"  # the same stage twice
+    jalons.loc[2, "projet"] = "Projet inconnu"
+    jalons.loc[3, "début prévu"] = ""  # a milestone keeps its planned dates
+    jalons.loc[4, ["début réel", "fin réelle"]] = ["", "02/03/2023"]
+    jalons.loc[5, "fin prévue"] = "31/02/2023"
+    before = db_checksum(store)
+    result = run_import("projects", _workbook(_project_rows(store, name), jalons), "suivi.xlsx",
+                        engine=store, actor="test")
+    assert not result.applied and db_checksum(store) == before
+    lines = result.problems.lines()
+    sheet = "suivi.xlsx — feuille « Jalons »"
+    assert all(line.startswith(sheet) for line in lines), lines
+    expected = [(2, "fin réelle", "fin antérieure au début"), (3, "étape", "étape en double"),
+                (4, "projet", "projet absent de la première feuille"), (5, "début prévu", "valeur obligatoire"),
+                (6, "début réel", "fin réelle sans début réel"), (7, "fin prévue", "")]
+    for line, column, reason in expected:
+        assert any(f"ligne {line}, colonne « {column} »" in x and reason in x for x in lines), (line, lines)

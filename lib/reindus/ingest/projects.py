@@ -23,6 +23,12 @@ Columns (headers matched without regard to case, accents, spaces, punctuation or
 A column absent from the file leaves that field of an existing project untouched. A new project gets
 the cohort « édition – région », and milestones planned from the common rétroplanning; when the file
 gives its `étape`, earlier stages are marked done and that one started, at their planned dates.
+
+An XLSX file may hold a second sheet named « Jalons » (or « Étapes »), one row per project and stage:
+`projet`, `édition`, `étape` (required), `début prévu`, `fin prévue`, `début réel`, `fin réelle`
+(dates, optional columns; in a column present, an empty cell clears the date). Its dates replace those
+of the project's milestones, new or existing; the project must be on the first sheet. Problems name the
+sheet: « projets.xlsx — feuille « Jalons », ligne 4, colonne « fin réelle » … ».
 """
 
 from __future__ import annotations
@@ -60,6 +66,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("description", "description"),
     Column("public", "public", ("nom public",)),
 )
+MILESTONE_SHEETS = ("jalons", "etapes", "jalons du programme", "milestones")
+MILESTONE_COLUMNS: tuple[Column, ...] = (
+    Column("name", "projet", ("entreprise", "nom", "nom du projet"), required=True),
+    Column("edition", "édition", ("année", "annee", "edition"), required=True),
+    Column("stage", "étape", ("etape",), required=True),
+    Column("planned_start", "début prévu", ("debut prevu", "date de début prévue")),
+    Column("planned_end", "fin prévue", ("fin prevue", "date de fin prévue")),
+    Column("actual_start", "début réel", ("debut reel", "date de début réelle")),
+    Column("actual_end", "fin réelle", ("fin reelle", "date de fin réelle")),
+)
+MILESTONE_DATES = ("planned_start", "planned_end", "actual_start", "actual_end")
 # Fields compared and updated on existing projects (when their column is in the file).
 UPDATABLE = ("siren", "departement", "region_code", "commune", "naf", "cohort_start", "coach",
              "target_jobs", "planned_investment", "status", "description", "public")
@@ -127,7 +144,39 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
                    f"projet en double dans le fichier pour l'édition {rec['edition']} (déjà ligne {{line}})")
         if not row.failed:
             parsed.records.append(rec)
+    _read_milestones(raw, name, parsed)
     return parsed
+
+
+def _read_milestones(raw: bytes, name: str, parsed: Parsed) -> None:
+    """The « Jalons » sheet, when the workbook has one: each project's dates per stage, into its record's
+    `milestones` ({stage: {field: date | None}}); problems are the sheet's own, merged into the file's."""
+    sheets = textfile.xlsx_sheet_names(raw)
+    index = next((i for i, s in enumerate(sheets) if i and textfile.normalize_header(s) in MILESTONE_SHEETS), None)
+    if index is None:
+        return
+    table = textfile.read_table(raw, f"{name} — feuille « {sheets[index]} »", sheet=index,
+                                max_rows=MAX_ROWS * len(STAGES))
+    rows = checks.Rows(table, MILESTONE_COLUMNS)
+    by_project = {(r["name"], r["edition"]): r for r in parsed.records}
+    for row in rows:
+        key = (row.cell("name", lambda t: textfile.clean_text(t, max_length=200), required=True),
+               row.cell("edition", _edition, required=True))
+        stage = row.cell("stage", lambda t: textfile.parse_choice(t, STAGE_LABELS), required=True)
+        # a milestone always has its planned dates: those cells may not be emptied
+        dates = {f: row.cell(f, textfile.parse_date, required=f.startswith("planned"))
+                 for f in MILESTONE_DATES if row.has(f)}
+        if None not in key and key not in by_project:
+            row.error("name", f"projet absent de la première feuille (édition {key[1]}) : ajoutez-y sa ligne")
+        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+            if dates.get(start) and dates.get(end) and dates[end] < dates[start]:
+                row.error(end, f"fin antérieure au début ({dates[start]:%d/%m/%Y})")
+        if dates.get("actual_end") and not dates.get("actual_start") and row.has("actual_start"):
+            row.error("actual_start", "fin réelle sans début réel")
+        row.unique((*key, stage), "stage", "étape en double pour ce projet (déjà ligne {line})")
+        if not row.failed and key in by_project:
+            by_project[key].setdefault("milestones", {})[stage] = dates
+    parsed.problems.extend(table.problems)
 
 
 def _coach_names(session: Session) -> dict[str, int]:
@@ -166,6 +215,21 @@ def _milestones(project: Project, stage: str | None, source: str) -> list[Milest
     return out
 
 
+def _set_milestone_dates(project: Project, dates: dict[str, dict[str, Any]]) -> bool:
+    """The « Jalons » sheet's dates on the project's milestones; True when any changed."""
+    changed = False
+    by_stage = {m.stage: m for m in project.milestones}
+    for stage, values in dates.items():
+        milestone = by_stage.get(stage)
+        if milestone is None:  # a stage the project has no row for (older data): add it
+            start, end = next(s for s in STAGES if s.key == stage).planned(project.cohort_start)
+            milestone = Milestone(stage=stage, planned_start=start, planned_end=end, source=project.source)
+            project.milestones.append(milestone)
+            changed = True
+        changed = update_row(milestone, changed_values(Milestone, milestone, values)) or changed
+    return changed
+
+
 def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
     """Upsert the records on (name, edition); flushes, never commits."""
     _take_write_lock(session, Project)
@@ -185,6 +249,7 @@ def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
                               cohort=_cohort(rec["edition"], rec["region_code"]), coach_id=coach_id,
                               source=source, **values)
             project.milestones = _milestones(project, rec.get("stage"), source)
+            _set_milestone_dates(project, rec.get("milestones", {}))
             session.add(project)
             added += 1
             continue
@@ -192,6 +257,7 @@ def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
         if "coach" in rec and project.coach_id != coach_id:
             changes["coach_id"] = coach_id
         changed = update_row(project, changes)
+        changed = _set_milestone_dates(project, rec.get("milestones", {})) or changed
         updated += changed
         unchanged += not changed
     session.flush()

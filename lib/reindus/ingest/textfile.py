@@ -210,6 +210,22 @@ def _xlsx_text(value: object) -> str:
     return str(value)
 
 
+def xlsx_sheet_names(raw: bytes) -> list[str]:
+    """The sheets of an XLSX workbook, in order; [] for anything else (read_table says why)."""
+    import openpyxl
+
+    if not raw.startswith(XLSX_MAGIC):
+        return []
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+    except Exception:  # unreadable: read_table reports it on the first sheet
+        return []
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
 def _read_xlsx(raw: bytes, table: Table, sheet: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
     import openpyxl
 

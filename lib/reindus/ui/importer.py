@@ -51,7 +51,9 @@ def import_section() -> None:
     st.header("Importer")
     st.caption("Projets, maillons, fournisseurs présélectionnés, statistiques industrielles (format long ou "
                "fichier URSSAF commune × APE), ouvertures et fermetures : CSV (UTF-8 ou Windows-1252, "
-               "séparateur « ; », « , », tabulation) ou XLSX. Un fichier avec une erreur n'importe rien. "
+               "séparateur « ; », « , », tabulation) ou XLSX. Un classeur de projets peut avoir une feuille "
+               "« Jalons » (projet, édition, étape, début et fin prévus, début et fin réels). "
+               "Un fichier avec une erreur n'importe rien. "
                "Les établissements du registre s'importent en ligne de commande : "
                "`reindus import establishments FICHIER`.")
     kind = st.selectbox("Type de données", UPLOAD_KINDS, format_func=lambda k: importer.KINDS[k][1],
@@ -105,8 +107,10 @@ def export_section() -> None:
                              format_func=export_tables.EXPORT_KINDS.get, key="export_kind")
     fmt = cols[1].radio("Format", ["xlsx", "csv"], horizontal=True, key="export_format")
     if cols[2].button("Préparer le fichier", key="export_prepare"):
-        frame = export_tables.frame(kind, engine(config.database_url()))
+        store = engine(config.database_url())
+        frame = export_tables.frame(kind, store)
+        more = export_tables.more_sheets(kind, store) if fmt == "xlsx" else {}
         st.download_button(f"Télécharger ({len(frame)} lignes)",
-                           export_tables.to_bytes(frame, fmt, sheet=export_tables.EXPORT_KINDS[kind]),
+                           export_tables.to_bytes(frame, fmt, sheet=export_tables.EXPORT_KINDS[kind], more=more),
                            file_name=f"{kind}.{fmt}", mime=export.XLSX_MIME if fmt == "xlsx" else export.CSV_MIME,
                            key="export_download")
