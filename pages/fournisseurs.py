@@ -56,7 +56,7 @@ if link_id == 0:
 else:
     terms = sourcing.search_terms(project_links.set_index("id").at[link_id, "naf_codes"])
 
-options = st.columns([3, 2, 2])
+options = st.columns([5, 2, 3])  # room for the scope's three options in atelier type too
 scope = (
     options[0].segmented_control(
         "Périmètre",

@@ -50,6 +50,22 @@ def open_view(page, url: str, title: str) -> None:
     assert page.get_by_role("dialog").count() == 0, page.get_by_role("dialog").inner_text()  # « Page not found »
 
 
+MAP_DRAWN = "() => !!document.querySelector('.leaflet-overlay-pane canvas, .leaflet-overlay-pane svg')"
+
+
+def wait_for_maps(page, timeout: float = 30) -> None:
+    """Until every map on the page has drawn its layers (its text is then in the frame, to be checked)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if all(f.evaluate(MAP_DRAWN) for f in page.frames if "streamlit_folium" in f.url):
+                return
+        except Exception:  # a frame replaced while we looked
+            pass
+        page.wait_for_timeout(300)
+    raise AssertionError("une carte ne s'est pas affichée")
+
+
 def frame_with(page, selector: str, timeout: float = 30):
     """The iframe holding `selector`, once it has loaded (st.iframe writes its HTML after the element)."""
     deadline = time.monotonic() + timeout
@@ -89,7 +105,8 @@ def test_every_page_opens_in_both_modes_and_atelier_shows_nothing_confidential(p
             open_view(page, f"{app_url}/{path}{query}", title)
             assert_no_error(page)
             if atelier:
-                page.wait_for_timeout(1000)  # maps and charts finish drawing
+                wait_for_maps(page)
+                page.wait_for_timeout(1000)  # charts finish drawing
                 assert "mode=atelier" in page.url
                 found = leaks(all_text(page), secrets)
                 assert not found, (path, found[:5])
