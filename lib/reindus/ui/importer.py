@@ -18,6 +18,18 @@ from reindus.ui.resources import engine
 # The register is opened read-only by the app: establishments are imported with the command line.
 UPLOAD_KINDS = ("projects", "links", "shortlists", "industry", "openings")
 MAX_UPLOAD_MB = 50
+UPLOAD_TYPES = ("csv", "txt", "xlsx")
+# Streamlit writes the uploader's button and limits in English and has no parameter for them
+# (streamlit/streamlit#13500): the English text is hidden and French drawn in its place.
+UPLOADER_CSS = f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "Choisir un fichier"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "{MAX_UPLOAD_MB} Mo au plus par fichier • {", ".join(t.upper() for t in UPLOAD_TYPES)}";
+  font-size: 0.75rem; }}
+</style>"""
 PREVIEW_ROWS = 200
 
 
@@ -58,7 +70,8 @@ def import_section() -> None:
                "`reindus import establishments FICHIER`.")
     kind = st.selectbox("Type de données", UPLOAD_KINDS, format_func=lambda k: importer.KINDS[k][1],
                         key="import_kind")
-    upload = st.file_uploader("Fichier à importer", type=["csv", "txt", "xlsx"], key="import_file",
+    st.html(UPLOADER_CSS)
+    upload = st.file_uploader("Fichier à importer", type=list(UPLOAD_TYPES), key="import_file",
                               max_upload_size=MAX_UPLOAD_MB)
     actor = st.text_input("Votre nom (pour le journal des modifications)", key="import_actor")
     if upload is None:
