@@ -41,9 +41,9 @@ def body() -> None:
     coverage = sourcing.coverage(project_links, shortlist, ui.link_counts(project_links), project["region_code"])
     src = f"registre des établissements ({source}, {year}) ; présélections de l'accélérateur"
     st.plotly_chart(
-        supply_chain_figure(
+        mode.readable(supply_chain_figure(
             coverage, title=f"{project['name']} : de la matière première à la distribution", source=src
-        ),
+        )),
         width="stretch",
         config={"displayModeBar": False},
     )

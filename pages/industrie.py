@@ -116,9 +116,9 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
     st.header("Les quatre régions pilotes")
     totals, evolution, structure = pilot_figures(url, int(year), source, definition, indicator)
     col1, col2 = st.columns(2)
-    col1.plotly_chart(totals, width="stretch")
-    col2.plotly_chart(evolution, width="stretch")
-    st.plotly_chart(structure, width="stretch")
+    col1.plotly_chart(mode.readable(totals), width="stretch")
+    col2.plotly_chart(mode.readable(evolution), width="stretch")
+    st.plotly_chart(mode.readable(structure), width="stretch")
 
     # --- openings and closures ------------------------------------------------------------------------
     st.subheader("Ouvertures et fermetures de sites industriels")
@@ -133,8 +133,8 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
         measure, ev_source = kinds.at[kind, "measure"], kinds.at[kind, "source"]
         rows = events[(events["measure"] == measure) & (events["source"] == ev_source)]
         periods = sorted(rows["period"])
-        st.plotly_chart(figures_industry.site_events_figure(
-            rows, industry.source_line(ev_source, f"{periods[0]} à {periods[-1]}") + f" — mesure : {measure}"),
+        st.plotly_chart(mode.readable(figures_industry.site_events_figure(
+            rows, industry.source_line(ev_source, f"{periods[0]} à {periods[-1]}") + f" — mesure : {measure}")),
             width="stretch")
 
     # --- a project's supply chain against the region's fabric -------------------------------------------
