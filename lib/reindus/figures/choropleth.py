@@ -9,7 +9,6 @@ both escaped (GUIDE.md §5): GeoJSON properties shown by `GeoJsonLayer`'s toolti
 from __future__ import annotations
 
 import html
-import json
 
 import folium
 import pandas as pd
@@ -17,7 +16,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from reindus import formats, geo, vendor
-from reindus.figures.leaflet_layers import CircleMarkers, GeoJsonLayer
+from reindus.figures.leaflet_layers import CircleMarkers, GeoJsonLayer, pilot_region_outlines
 from reindus.figures.safe_text import js_html_text, js_html_texts
 from reindus.industry import INDICATORS, classify, gap, region_reference, region_reference_label
 from reindus.reference.programme import STAGE_LABELS, STAGES
@@ -214,13 +213,7 @@ def choropleth_map(
         tooltip=list(zip(aliases, ["nom", "region", "valeur", "rang", "comparaison"], strict=True)),
     ).add_to(m)
 
-    outlines = geo.region_shapes([r.code for r in PILOT_REGIONS])
-    colour_of = {r.code: r.colour for r in PILOT_REGIONS}
-    outlines["style"] = [
-        {"fill": False, "color": colour_of[code], "weight": 3.2, "opacity": 1.0} for code in outlines["code"]
-    ]
-    GeoJsonLayer(json.loads(outlines[["code", "style", "geometry"]].to_json()), name="Régions pilotes",
-                 interactive=False).add_to(m)
+    pilot_region_outlines(weight=3.2).add_to(m)
 
     stages: list[str] = []
     if projects is not None and not projects.empty:

@@ -13,6 +13,7 @@ script element.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 from branca.element import Element, MacroElement
@@ -157,3 +158,16 @@ class CircleMarkers(PreRendered):
             raise ValueError("lat, lon, fill et tooltip doivent avoir la même longueur")
         self.columns_json = json_markup(columns)
         self.style_json = json_markup(dict(style))
+
+
+def pilot_region_outlines(weight: float) -> GeoJsonLayer:
+    """The four pilot regions as outlines in their colours (not interactive: the départements below take
+    the hover and the clicks)."""
+    from reindus import geo
+    from reindus.reference import territory
+
+    regions = geo.region_shapes(territory.PILOT_REGION_CODES)
+    colour = {r.code: r.colour for r in territory.PILOT_REGIONS}
+    regions["style"] = [{"color": colour[c], "weight": weight, "opacity": 1.0, "fill": False} for c in regions["code"]]
+    return GeoJsonLayer(json.loads(regions[["code", "style", "geometry"]].to_json()), name="Régions pilotes",
+                        interactive=False)

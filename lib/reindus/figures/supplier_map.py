@@ -16,7 +16,6 @@ escaping.
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from reindus import formats, geo, vendor
-from reindus.figures.leaflet_layers import GeoJsonLayer, PreRendered, json_markup
+from reindus.figures.leaflet_layers import GeoJsonLayer, PreRendered, json_markup, pilot_region_outlines
 from reindus.figures.safe_text import js_html_text, js_html_texts
 from reindus.reference import territory
 
@@ -313,20 +312,7 @@ def supplier_map(
         tooltip=[("Département", "code"), ("Nom", "nom"), ("Candidats", "candidats")],
     ).add_to(m)
 
-    regions = geo.region_shapes(territory.PILOT_REGION_CODES)
-    colours = {r.code: r.colour for r in territory.PILOT_REGIONS}
-    outline = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": json.loads(gpd_to_json(geom)),
-                "properties": {"code": code, "style": {"color": colours[code], "weight": 3, "fill": False}},
-            }
-            for code, geom in zip(regions["code"], regions["geometry"], strict=True)
-        ],
-    }
-    GeoJsonLayer(outline, name="Régions pilotes", interactive=False).add_to(m)
+    pilot_region_outlines(weight=3).add_to(m)
 
     if points is not None and len(points):
         columns, lookups = candidate_payload(points, commune_names or {})
@@ -359,12 +345,6 @@ def supplier_map(
         m.location = [site[1], site[0]]
         m.options["zoom"] = 7
     return m
-
-
-def gpd_to_json(geometry) -> str:
-    import shapely
-
-    return shapely.to_geojson(geometry)
 
 
 def rendered_html(m: folium.Map) -> str:
