@@ -13,24 +13,47 @@ atelier = mode.setup()  # ?mode=atelier, kept across page switches
 navigation = st.navigation(
     {
         "Pilotage": [
-            st.Page("pages/tableau_de_bord.py", title="Tableau de bord", icon=":material/monitoring:",
-                    url_path="tableau-de-bord", default=True),
-            st.Page("pages/avancement.py", title="Avancement des projets", icon=":material/view_timeline:",
-                    url_path="avancement"),
+            st.Page(
+                "pages/tableau_de_bord.py",
+                title="Tableau de bord",
+                icon=":material/monitoring:",
+                url_path="tableau-de-bord",
+                default=True,
+            ),
+            st.Page(
+                "pages/avancement.py",
+                title="Avancement des projets",
+                icon=":material/view_timeline:",
+                url_path="avancement",
+            ),
         ],
         "Sourcing": [
-            st.Page("pages/fournisseurs.py", title="Fournisseurs", icon=":material/travel_explore:",
-                    url_path="fournisseurs"),
-            st.Page("pages/chaine.py", title="Chaîne d'approvisionnement", icon=":material/account_tree:",
-                    url_path="chaine"),
+            st.Page(
+                "pages/fournisseurs.py",
+                title="Fournisseurs",
+                icon=":material/travel_explore:",
+                url_path="fournisseurs",
+            ),
+            st.Page(
+                "pages/chaine.py",
+                title="Chaîne d'approvisionnement",
+                icon=":material/account_tree:",
+                url_path="chaine",
+            ),
         ],
         "Territoires": [
-            st.Page("pages/industrie.py", title="Industrie régionale", icon=":material/factory:",
-                    url_path="industrie"),
+            st.Page(
+                "pages/industrie.py",
+                title="Industrie régionale",
+                icon=":material/factory:",
+                url_path="industrie",
+            ),
         ],
         "Atelier": [
             st.Page("pages/pitch.py", title="Pitch", icon=":material/timer:", url_path="pitch"),
-            st.Page("pages/carrousel.py", title="Carrousel", icon=":material/slideshow:", url_path="carrousel"),
+            st.Page(
+                "pages/carrousel.py", title="Carrousel", icon=":material/slideshow:", url_path="carrousel"
+            ),
         ],
         "Administration": [
             st.Page("pages/donnees.py", title="Données", icon=":material/database:", url_path="donnees"),

@@ -29,13 +29,28 @@ import numpy as np
 
 CHUNK = 500_000
 HEADER = (
-    "siren", "nic", "siret", "statutDiffusionEtablissement", "dateCreationEtablissement",
-    "trancheEffectifsEtablissement", "anneeEffectifsEtablissement", "dateDernierTraitementEtablissement",
-    "etablissementSiege", "numeroVoieEtablissement", "typeVoieEtablissement", "libelleVoieEtablissement",
-    "codePostalEtablissement", "libelleCommuneEtablissement", "codeCommuneEtablissement",
-    "etatAdministratifEtablissement", "enseigne1Etablissement", "denominationUsuelleEtablissement",
-    "activitePrincipaleEtablissement", "nomenclatureActivitePrincipaleEtablissement",
-    "caractereEmployeurEtablissement", "coordonneeLambertAbscisseEtablissement",
+    "siren",
+    "nic",
+    "siret",
+    "statutDiffusionEtablissement",
+    "dateCreationEtablissement",
+    "trancheEffectifsEtablissement",
+    "anneeEffectifsEtablissement",
+    "dateDernierTraitementEtablissement",
+    "etablissementSiege",
+    "numeroVoieEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "codeCommuneEtablissement",
+    "etatAdministratifEtablissement",
+    "enseigne1Etablissement",
+    "denominationUsuelleEtablissement",
+    "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement",
+    "caractereEmployeurEtablissement",
+    "coordonneeLambertAbscisseEtablissement",
     "coordonneeLambertOrdonneeEtablissement",
 )
 CITIES = ("75056", "69123", "13055")  # SIRENE writes the arrondissements instead
@@ -70,11 +85,37 @@ def write_sirene_csv(path: Path, rows: int, seed: int = 1) -> None:
     band_w = np.array([0.5 if b == "NN" else 1.0 for b in bands]) ** 4
     band_w = np.where(np.arange(len(bands)) < 6, band_w * 40, band_w)
     band_w /= band_w.sum()
-    streets = np.array(["de la Gare", "de l'Église", "du Moulin", "Victor Hugo", "de la République",
-                        "des Tilleuls", "Pasteur", "Jean Jaurès", "du Général de Gaulle", "des Écoles"], dtype=object)
+    streets = np.array(
+        [
+            "de la Gare",
+            "de l'Église",
+            "du Moulin",
+            "Victor Hugo",
+            "de la République",
+            "des Tilleuls",
+            "Pasteur",
+            "Jean Jaurès",
+            "du Général de Gaulle",
+            "des Écoles",
+        ],
+        dtype=object,
+    )
     kinds = np.array(["RUE", "AV", "BD", "PL", "CHE", "RTE", "ZI"], dtype=object)
-    signs = np.array(["", "", "", "", "ATELIER", "GARAGE DU CENTRE", "BOULANGERIE", "LES 3 CHÊNES", "MÉCA-PLUS",
-                      "SARL, \"LE RELAIS\""], dtype=object)  # a comma and quotes: the CSV quotes them
+    signs = np.array(
+        [
+            "",
+            "",
+            "",
+            "",
+            "ATELIER",
+            "GARAGE DU CENTRE",
+            "BOULANGERIE",
+            "LES 3 CHÊNES",
+            "MÉCA-PLUS",
+            'SARL, "LE RELAIS"',
+        ],
+        dtype=object,
+    )  # a comma and quotes: the CSV quotes them
     base = int(rng.integers(10_000_000, 50_000_000))
     writer = None
     try:
@@ -111,17 +152,24 @@ def write_sirene_csv(path: Path, rows: int, seed: int = 1) -> None:
                 "codeCommuneEtablissement": np.where(abroad, "", codes[c]),
                 "etatAdministratifEtablissement": np.where(closed, "F", "A"),
                 "enseigne1Etablissement": rng.choice(signs, size=n),
-                "denominationUsuelleEtablissement": np.where(rng.random(n) < 0.3, "ETS " + (i % 9973).astype(str), ""),
+                "denominationUsuelleEtablissement": np.where(
+                    rng.random(n) < 0.3, "ETS " + (i % 9973).astype(str), ""
+                ),
                 "activitePrincipaleEtablissement": naf,
                 "nomenclatureActivitePrincipaleEtablissement": np.where(old, "NAFRev1", "NAFRev2"),
                 "caractereEmployeurEtablissement": np.where(closed, "N", "O"),
-                "coordonneeLambertAbscisseEtablissement": np.where(has_xy, np.round(lx[c] + jitter[0], 1).astype(str), ""),
-                "coordonneeLambertOrdonneeEtablissement": np.where(has_xy, np.round(ly[c] + jitter[1], 1).astype(str), ""),
+                "coordonneeLambertAbscisseEtablissement": np.where(
+                    has_xy, np.round(lx[c] + jitter[0], 1).astype(str), ""
+                ),
+                "coordonneeLambertOrdonneeEtablissement": np.where(
+                    has_xy, np.round(ly[c] + jitter[1], 1).astype(str), ""
+                ),
             }
             batch = pa.table({k: pa.array(cols[k].astype(str)) for k in HEADER})
             if writer is None:
-                writer = pacsv.CSVWriter(str(path), batch.schema,
-                                         write_options=pacsv.WriteOptions(quoting_style="needed"))
+                writer = pacsv.CSVWriter(
+                    str(path), batch.schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+                )
             writer.write_table(batch)
     finally:
         if writer is not None:
@@ -143,12 +191,21 @@ def child(csv: Path, workdir: Path) -> None:
             print(f"  … {done:,} / {total:,} lignes".replace(",", " "), file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    result = establishments.run_import_path(csv, engine=engine, actor="bench", register_path=workdir / "register.duckdb",
-                                            progress=progress)
+    result = establishments.run_import_path(
+        csv, engine=engine, actor="bench", register_path=workdir / "register.duckdb", progress=progress
+    )
     elapsed = time.perf_counter() - started
-    print(json.dumps({"seconds": elapsed, "applied": result.applied, "extra": result.parsed.extra,
-                      "summary": result.summary.english if result.summary else None,
-                      "problems": result.problems.lines()[:5]}))
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "applied": result.applied,
+                "extra": result.parsed.extra,
+                "summary": result.summary.english if result.summary else None,
+                "problems": result.problems.lines()[:5],
+            }
+        )
+    )
 
 
 def measure(rows: int, tmp: Path) -> dict:
@@ -156,12 +213,17 @@ def measure(rows: int, tmp: Path) -> dict:
     t0 = time.perf_counter()
     # generated in its own process too: a child forked from a large parent would start with its RSS
     subprocess.run([sys.executable, __file__, "--generate", str(rows), str(csv)], check=True)
-    print(f"{rows:,} lignes : CSV de {csv.stat().st_size / 1e6:,.0f} Mo écrit en {time.perf_counter() - t0:.0f} s"
-          .replace(",", " "), flush=True)
+    print(
+        f"{rows:,} lignes : CSV de {csv.stat().st_size / 1e6:,.0f} Mo écrit en {time.perf_counter() - t0:.0f} s".replace(
+            ",", " "
+        ),
+        flush=True,
+    )
     workdir = tmp / f"run_{rows}"
     workdir.mkdir()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", str(csv), str(workdir)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", str(csv), str(workdir)], stdout=subprocess.PIPE, text=True
+    )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
@@ -169,8 +231,11 @@ def measure(rows: int, tmp: Path) -> dict:
     report = json.loads(out.strip().splitlines()[-1])
     report.update(rows=rows, peak_rss_mb=usage.ru_maxrss / 1024, csv_mb=csv.stat().st_size / 1e6)
     csv.unlink()
-    print(f"  importé : {report['applied']}, {report['summary']}, lignes lues/gardées : {report['extra']}"
-          + (f", problèmes : {report['problems']}" if report["problems"] else ""), flush=True)
+    print(
+        f"  importé : {report['applied']}, {report['summary']}, lignes lues/gardées : {report['extra']}"
+        + (f", problèmes : {report['problems']}" if report["problems"] else ""),
+        flush=True,
+    )
     return report
 
 
@@ -191,11 +256,15 @@ def main() -> None:
         reports = [measure(rows, Path(tmp)) for rows in args.rows]
     for r in reports:
         verdict = "sous" if r["peak_rss_mb"] < 2048 else "AU-DESSUS de"
-        print(f"{r['rows']:,} lignes ({r['csv_mb']:,.0f} Mo) : {r['seconds']:.1f} s, {r['rows'] / r['seconds']:,.0f} "
-              f"lignes/s, mémoire max {r['peak_rss_mb']:,.0f} Mo ({verdict} 2 Go)".replace(",", " "))
+        print(
+            f"{r['rows']:,} lignes ({r['csv_mb']:,.0f} Mo) : {r['seconds']:.1f} s, {r['rows'] / r['seconds']:,.0f} "
+            f"lignes/s, mémoire max {r['peak_rss_mb']:,.0f} Mo ({verdict} 2 Go)".replace(",", " ")
+        )
     for r in reports:
-        print(f"import {r['rows']} rows: seconds={r['seconds']:.1f} rows_per_s={r['rows'] / r['seconds']:.0f} "
-              f"peak_rss_mb={r['peak_rss_mb']:.0f}")
+        print(
+            f"import {r['rows']} rows: seconds={r['seconds']:.1f} rows_per_s={r['rows'] / r['seconds']:.0f} "
+            f"peak_rss_mb={r['peak_rss_mb']:.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -85,7 +85,8 @@ def folium_geojson(counts: pd.DataFrame, points: pd.DataFrame, names: dict[str, 
                 style_function=lambda f: f["properties"]["style"],
                 highlight_function=(lambda f: {"weight": 2}) if child.layer_name == "Départements" else None,
                 tooltip=folium.GeoJsonTooltip(["code", "nom", "candidats"])
-                if child.layer_name == "Départements" else None,
+                if child.layer_name == "Départements"
+                else None,
             ).add_to(m)
     return st_folium_payload(m)
 
@@ -109,7 +110,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     names = dict(zip(geo.communes()["code"], geo.communes()["nom"], strict=True))
-    st_folium_payload(supplier_map(pd.DataFrame({"departement": ["76"], "establishments": [1]}), None))  # warm
+    st_folium_payload(
+        supplier_map(pd.DataFrame({"departement": ["76"], "establishments": [1]}), None)
+    )  # warm
     for n in (int(float(s)) for s in args.sizes.split(",")):
         points = candidates(n)
         counts = points.groupby("departement").size().rename("establishments").reset_index()
@@ -117,14 +120,20 @@ def main() -> None:
         kept = supplier_map(counts, points, site=(1.09, 49.44), commune_names=names)
         rerun, _ = timed(partial(st_folium_payload, kept), args.runs)
         plain, plain_size = timed(partial(folium_geojson, counts, points, names), args.runs)
-        print(f"  same map with folium GeoJson layers: {plain:.3f} s, {plain_size / 1e6:.2f} MB "
-              f"(ratio {plain / ours:.1f}x slower than ours)")
+        print(
+            f"  same map with folium GeoJson layers: {plain:.3f} s, {plain_size / 1e6:.2f} MB "
+            f"(ratio {plain / ours:.1f}x slower than ours)"
+        )
         fast, fast_size = timed(partial(naive_fast_cluster, points), args.runs)
-        print(f"  folium FastMarkerCluster (no tooltips, no choropleth): {fast:.3f} s, {fast_size / 1e6:.2f} MB")
+        print(
+            f"  folium FastMarkerCluster (no tooltips, no choropleth): {fast:.3f} s, {fast_size / 1e6:.2f} MB"
+        )
         if n <= 1000:
             naive, naive_size = timed(partial(naive_marker_cluster, points), 1)
-            print(f"  folium MarkerCluster of Markers: {naive:.3f} s, {naive_size / 1e6:.2f} MB "
-                  f"(ratio {naive / ours:.1f}x slower than ours)")
+            print(
+                f"  folium MarkerCluster of Markers: {naive:.3f} s, {naive_size / 1e6:.2f} MB "
+                f"(ratio {naive / ours:.1f}x slower than ours)"
+            )
         print(f"map {n} candidates: build_s={ours:.3f} rerun_s={rerun:.3f} html_mb={size / 1e6:.2f}")
 
 

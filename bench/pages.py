@@ -21,8 +21,15 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every page of the app, in normal mode (the carousel is a rotating frame around the same views).
-PAGES = ("pages/tableau_de_bord.py", "pages/avancement.py", "pages/fournisseurs.py", "pages/chaine.py",
-         "pages/industrie.py", "pages/donnees.py", "pages/pitch.py")
+PAGES = (
+    "pages/tableau_de_bord.py",
+    "pages/avancement.py",
+    "pages/fournisseurs.py",
+    "pages/chaine.py",
+    "pages/industrie.py",
+    "pages/donnees.py",
+    "pages/pitch.py",
+)
 BARS_MS = {"demo": 300, "x10": 500}
 
 
@@ -63,8 +70,10 @@ def bench(label: str, scale: int, runs: int, pages: tuple[str, ...] = PAGES) -> 
         for page in pages:
             times = time_page(page, runs)
             median = statistics.median(times)
-            print(f"  {page:<28} median {median:6.0f} ms  (min {min(times):.0f}, max {max(times):.0f}, "
-                  f"{runs} runs)")
+            print(
+                f"  {page:<28} median {median:6.0f} ms  (min {min(times):.0f}, max {max(times):.0f}, "
+                f"{runs} runs)"
+            )
             worst = max(worst, (median, page))
     return worst
 
@@ -76,7 +85,9 @@ def main() -> None:
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page files")
     args = parser.parse_args()
     pages = tuple(args.pages.split(","))
-    scales = [(label, scale) for label, scale in (("demo", 1), ("x10", 10)) if label in args.scales.split(",")]
+    scales = [
+        (label, scale) for label, scale in (("demo", 1), ("x10", 10)) if label in args.scales.split(",")
+    ]
     results = {label: bench(label, scale, args.runs, pages) for label, scale in scales}
     for label, (median, _page) in results.items():
         verdict = "ok" if median < BARS_MS[label] else f"OVER {BARS_MS[label]} ms"

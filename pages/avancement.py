@@ -18,17 +18,22 @@ def body() -> None:
     prog = kpi.progress(filters, today, public)
     st.title("Avancement des projets")
     demo_banner(prog.has_demo)
-    st.caption(f"Sélection : {filter_bar.describe(kpi.public_filters(filters, public))}. "
-               + kpi.source_caption(prog.has_demo, kpi.years_text(prog.projects["edition"]))
-               + f" Situation au {kpi.day(today)}." + (mode.PUBLIC_NOTE if public else ""))
+    st.caption(
+        f"Sélection : {filter_bar.describe(kpi.public_filters(filters, public))}. "
+        + kpi.source_caption(prog.has_demo, kpi.years_text(prog.projects["edition"]))
+        + f" Situation au {kpi.day(today)}."
+        + (mode.PUBLIC_NOTE if public else "")
+    )
     if prog.projects.empty:
         st.info("Aucun projet ne correspond à ces filtres.")
         return
 
     kpi.status_cards(prog.projects)
-    st.caption(f"En retard : une étape terminée, ou encore ouverte, plus de {LATE_TOLERANCE_DAYS} jours après "
-               "sa fin prévue. À risque : une étape ouverte a dépassé sa fin prévue (dans la tolérance) ou "
-               f"n'a pas commencé {LATE_TOLERANCE_DAYS} jours après son début prévu.")
+    st.caption(
+        f"En retard : une étape terminée, ou encore ouverte, plus de {LATE_TOLERANCE_DAYS} jours après "
+        "sa fin prévue. À risque : une étape ouverte a dépassé sa fin prévue (dans la tolérance) ou "
+        f"n'a pas commencé {LATE_TOLERANCE_DAYS} jours après son début prévu."
+    )
 
     charts = kpi.progress_figures(filters, today, public)
     st.header("Même rythme, même rétroplanning : les régions comparées", anchor=False)
@@ -40,17 +45,23 @@ def body() -> None:
     with right:
         st.subheader("Écart moyen au rétroplanning", anchor=False)
         st.plotly_chart(mode.readable(charts["pace"]), width="stretch", key="pace_chart")
-        st.caption("Moyenne, par projet, des écarts à la fin prévue des étapes mesurables (terminées, ou "
-                   "ouvertes au-delà de leur fin prévue), en jours ; projets abandonnés exclus.")
+        st.caption(
+            "Moyenne, par projet, des écarts à la fin prévue des étapes mesurables (terminées, ou "
+            "ouvertes au-delà de leur fin prévue), en jours ; projets abandonnés exclus."
+        )
     st.subheader("Statut des projets par région", anchor=False)
     st.plotly_chart(mode.readable(charts["status"]), width="stretch", key="status_chart")
 
     st.header(f"Rétroplanning des projets — édition {charts['edition']}", anchor=False)
     if filters.edition is None:
-        st.caption("Édition la plus récente de la sélection ; choisissez une édition dans les filtres pour en "
-                   "voir une autre.")
-    st.caption("Par projet, une ligne par étape dans l'ordre du programme, de la sélection (en haut) à la "
-               "concrétisation (en bas) : en gris le rétroplanning, en couleur de la région les dates réelles.")
+        st.caption(
+            "Édition la plus récente de la sélection ; choisissez une édition dans les filtres pour en "
+            "voir une autre."
+        )
+    st.caption(
+        "Par projet, une ligne par étape dans l'ordre du programme, de la sélection (en haut) à la "
+        "concrétisation (en bas) : en gris le rétroplanning, en couleur de la région les dates réelles."
+    )
     st.plotly_chart(mode.readable(charts["gantt"]), width="stretch", key="gantt_chart")
 
     st.header("Fiche projet", anchor=False)

@@ -22,8 +22,10 @@ def rotate() -> None:
     view = names[index]
     with st.container(key=f"carousel_{view}"):
         views.show(view, key=f"carousel_{index}")
-    st.caption(f"Carrousel : vue {index + 1} sur {len(names)} ({carousel.view_title(view)}) ; vue suivante "
-               f"dans {seconds} s. Vues : {', '.join(carousel.view_title(n) for n in names)}.")
+    st.caption(
+        f"Carrousel : vue {index + 1} sur {len(names)} ({carousel.view_title(view)}) ; vue suivante "
+        f"dans {seconds} s. Vues : {', '.join(carousel.view_title(n) for n in names)}."
+    )
 
 
 rotate()

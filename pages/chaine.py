@@ -38,12 +38,16 @@ def body() -> None:
         return
     project = by_id.loc[project_id]
     project_links = links[links["project_id"] == project_id]
-    coverage = sourcing.coverage(project_links, shortlist, ui.link_counts(project_links), project["region_code"])
+    coverage = sourcing.coverage(
+        project_links, shortlist, ui.link_counts(project_links), project["region_code"]
+    )
     src = f"registre des établissements ({source}, {year}) ; présélections de l'accélérateur"
     st.plotly_chart(
-        mode.readable(supply_chain_figure(
-            coverage, title=f"{project['name']} : de la matière première à la distribution", source=src
-        )),
+        mode.readable(
+            supply_chain_figure(
+                coverage, title=f"{project['name']} : de la matière première à la distribution", source=src
+            )
+        ),
         width="stretch",
         config={"displayModeBar": False},
     )

@@ -23,8 +23,12 @@ left, right = st.columns(2)
 with left:
     st.subheader("Base opérationnelle")
     st.caption("Nombre de lignes par table et par source.")
-    st.dataframe(inv.tables, hide_index=True, width="stretch",
-                 column_config={"table": "Table", "source": "Source", "rows": tables.count("Lignes")})
+    st.dataframe(
+        inv.tables,
+        hide_index=True,
+        width="stretch",
+        column_config={"table": "Table", "source": "Source", "rows": tables.count("Lignes")},
+    )
 with right:
     st.subheader("Projets par région et par édition")
     st.caption("2022 : Normandie seule ; le pilote national à quatre régions commence en 2023.")
@@ -32,11 +36,22 @@ with right:
 
     st.subheader("Registre des établissements")
     st.caption("Établissements candidats fournisseurs, au format SIRENE.")
-    st.dataframe(inv.register_by_region, hide_index=True, width="stretch",
-                 column_config={"rows": tables.count("Établissements"), "active": tables.count("Dont actifs")})
-    st.dataframe(inv.register_by_source, hide_index=True, width="stretch",
-                 column_config={"source": "Source", "rows": tables.count("Établissements"),
-                                "active": tables.count("Dont actifs")})
+    st.dataframe(
+        inv.register_by_region,
+        hide_index=True,
+        width="stretch",
+        column_config={"rows": tables.count("Établissements"), "active": tables.count("Dont actifs")},
+    )
+    st.dataframe(
+        inv.register_by_source,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "source": "Source",
+            "rows": tables.count("Établissements"),
+            "active": tables.count("Dont actifs"),
+        },
+    )
 
 with st.expander("Provenance des fichiers de référence"):
     st.markdown((DATA_DIR / "README.md").read_text(encoding="utf-8"))

@@ -23,8 +23,11 @@ url, path = ui.database_url(), ui.register_path()
 projects, links = ui.projects(url, public), ui.links(url)
 if public:
     projects = projects[projects["public"].fillna(False).astype(bool)]
-    st.info("Mode atelier : nombre d'établissements par département seulement ; la liste des candidats et la "
-            "présélection ne sont pas affichées en public.", icon=":material/lock:")
+    st.info(
+        "Mode atelier : nombre d'établissements par département seulement ; la liste des candidats et la "
+        "présélection ne sont pas affichées en public.",
+        icon=":material/lock:",
+    )
     if projects.empty:
         st.stop()
 source, year = ui.register_source(path)
@@ -32,7 +35,11 @@ source, year = ui.register_source(path)
 top = st.columns([2, 3])
 project_labels = {p.id: f"{p.name} — {p.region}" for p in projects.itertuples(index=False)}
 project_id = top[0].selectbox(
-    "Projet", list(project_labels), key="sourcing_project", bind="query-params", format_func=project_labels.get
+    "Projet",
+    list(project_labels),
+    key="sourcing_project",
+    bind="query-params",
+    format_func=project_labels.get,
 )
 project = projects.set_index("id").loc[project_id]
 project_links = links[links["project_id"] == project_id]
@@ -104,15 +111,25 @@ kpis[1].metric("Candidats dans le périmètre", formats.number(len(ranked)))
 kpis[2].metric("Candidats en France", formats.number(int(counts["establishments"].sum())))
 
 fmap = ui.candidate_map(
-    path, terms.codes, terms.prefixes, scope_deps, regional, min_band, site, project["name"], scheme,
+    path,
+    terms.codes,
+    terms.prefixes,
+    scope_deps,
+    regional,
+    min_band,
+    site,
+    project["name"],
+    scheme,
     points=not public,
 )
 clicked = st_folium(
     fmap, key="supplier_map", height=560, width=None, returned_objects=["last_active_drawing"]
 )
 if public:
-    st.caption(f"Carte : établissements actifs correspondant à la recherche, par département. Source : "
-               f"registre des établissements ({source}, {year}).")
+    st.caption(
+        f"Carte : établissements actifs correspondant à la recherche, par département. Source : "
+        f"registre des établissements ({source}, {year})."
+    )
     st.stop()
 st.caption(
     f"Carte : établissements actifs correspondant à la recherche, par département (toute la France) et "

@@ -22,9 +22,14 @@ labels = dict(zip(choices["id"], choices["label"], strict=True))
 seconds = pitch.countdown_seconds(st.query_params.get("duree"), PITCH_SECONDS)
 left, right = st.columns([5, 3], gap="large")
 with right:
-    project_id = st.selectbox("Projet présenté", list(labels), format_func=labels.get, key="projet",
-                              bind="query-params",
-                              help="En mode atelier, seuls les projets publics sont proposés.")
+    project_id = st.selectbox(
+        "Projet présenté",
+        list(labels),
+        format_func=labels.get,
+        key="projet",
+        bind="query-params",
+        help="En mode atelier, seuls les projets publics sont proposés.",
+    )
 
 
 def regional_candidates(data, project_id: int) -> dict[int, int]:
@@ -32,7 +37,9 @@ def regional_candidates(data, project_id: int) -> dict[int, int]:
     project = data.projects.set_index("id").loc[project_id]
     region_deps = [c for c, d in departements().items() if d.region_code == project["region_code"]]
     links = data.links[data.links["project_id"] == project_id].sort_values("position")
-    counts = {int(r.id): register_counts(str(config.register_path()), r.naf_codes) for r in links.itertuples()}
+    counts = {
+        int(r.id): register_counts(str(config.register_path()), r.naf_codes) for r in links.itertuples()
+    }
     coverage = industry.link_coverage(links, counts, region_deps)
     return dict(zip(links["id"].astype(int), coverage["establishments"].astype(int), strict=True))
 
@@ -59,14 +66,21 @@ def card() -> None:
         box = cell.container(border=True)
         box.markdown(f"**{step.position}. {step.tier}**  \n{kpi.md_escape(step.label)}")
         if step.regional_candidates is not None:
-            box.markdown(f"**{formats.number(step.regional_candidates)}** établissement"
-                         f"{'s' if step.regional_candidates > 1 else ''} dans la région")
+            box.markdown(
+                f"**{formats.number(step.regional_candidates)}** établissement"
+                f"{'s' if step.regional_candidates > 1 else ''} dans la région"
+            )
         box.caption(step.progress)
-        box.markdown(":green-badge[:material/check: Couvert]" if step.covered
-                     else ":orange-badge[:material/pending: À couvrir]")
-    st.caption("De la matière première (1) à la distribution. Couvert : au moins un fournisseur qualifié ou "
-               "retenu. Établissements : actifs, des activités du maillon, dans la région du projet (registre "
-               "des établissements, format SIRENE). Présélection : fournisseurs identifiés, qualifiés, retenus.")
+        box.markdown(
+            ":green-badge[:material/check: Couvert]"
+            if step.covered
+            else ":orange-badge[:material/pending: À couvrir]"
+        )
+    st.caption(
+        "De la matière première (1) à la distribution. Couvert : au moins un fournisseur qualifié ou "
+        "retenu. Établissements : actifs, des activités du maillon, dans la région du projet (registre "
+        "des établissements, format SIRENE). Présélection : fournisseurs identifiés, qualifiés, retenus."
+    )
 
 
 with left:
@@ -74,6 +88,8 @@ with left:
 with right:
     # The countdown runs in the browser (outside the refreshed fragment): nothing resets it mid-pitch.
     st.iframe(countdown_html(seconds, pitch.warning_seconds(seconds, WARNING_SECONDS)), height=340)
-    st.caption(f"Temps de parole : {formats.number(seconds // 60)} min {seconds % 60:02d} s ; le chronomètre "
-               f"change de couleur dans les {pitch.warning_seconds(seconds, WARNING_SECONDS)} dernières secondes.")
+    st.caption(
+        f"Temps de parole : {formats.number(seconds // 60)} min {seconds % 60:02d} s ; le chronomètre "
+        f"change de couleur dans les {pitch.warning_seconds(seconds, WARNING_SECONDS)} dernières secondes."
+    )
     demo_banner(bool((data.projects["source"] == DEMO_SOURCE).any()))

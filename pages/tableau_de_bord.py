@@ -17,9 +17,11 @@ def body() -> None:
     board = kpi.dashboard(filters, public)
     st.title("Tableau de bord")
     demo_banner(board.has_demo)
-    st.caption(f"Sélection : {filter_bar.describe(kpi.public_filters(filters, public))}. "
-               + kpi.source_caption(board.has_demo, kpi.years_text(board.facts["edition"]))
-               + (mode.PUBLIC_NOTE if public else ""))
+    st.caption(
+        f"Sélection : {filter_bar.describe(kpi.public_filters(filters, public))}. "
+        + kpi.source_caption(board.has_demo, kpi.years_text(board.facts["edition"]))
+        + (mode.PUBLIC_NOTE if public else "")
+    )
     if board.facts.empty:
         st.info("Aucun projet ne correspond à ces filtres.")
         return
@@ -30,36 +32,74 @@ def body() -> None:
     st.plotly_chart(mode.readable(charts["origin"]), width="stretch", key="origin_chart")
 
     st.header("Projets et financements", anchor=False)
-    kpi.metric_cards(board, ["projects", "active", "completed", "abandoned",
-                             "jobs", "investment", "funding_granted", "success_rate"])
+    kpi.metric_cards(
+        board,
+        [
+            "projects",
+            "active",
+            "completed",
+            "abandoned",
+            "jobs",
+            "investment",
+            "funding_granted",
+            "success_rate",
+        ],
+    )
     st.header("Fournisseurs présélectionnés", anchor=False)
-    kpi.metric_cards(board, ["suppliers_identified", "suppliers_contacted", "suppliers_qualified",
-                             "suppliers_retained"])
-    st.caption("Décompte cumulatif : un fournisseur qualifié a aussi été contacté et identifié ; "
-               "un fournisseur écarté ne compte que parmi les identifiés. Taux de succès : dossiers accordés "
-               "sur dossiers décidés (accordés ou refusés).")
+    kpi.metric_cards(
+        board, ["suppliers_identified", "suppliers_contacted", "suppliers_qualified", "suppliers_retained"]
+    )
+    st.caption(
+        "Décompte cumulatif : un fournisseur qualifié a aussi été contacté et identifié ; "
+        "un fournisseur écarté ne compte que parmi les identifiés. Taux de succès : dossiers accordés "
+        "sur dossiers décidés (accordés ou refusés)."
+    )
 
     st.header("Les régions côte à côte", anchor=False)
     st.caption("Cliquez sur une barre pour ouvrir le détail de la région.")
-    chart = st.plotly_chart(mode.readable(charts["regions"]), width="stretch", key="region_chart",
-                            on_select="rerun", selection_mode="points")
+    chart = st.plotly_chart(
+        mode.readable(charts["regions"]),
+        width="stretch",
+        key="region_chart",
+        on_select="rerun",
+        selection_mode="points",
+    )
     region_table = metrics.labelled(board.by_region, [c for c in metrics.KPI_LABELS], {"region": "Région"})
-    st.dataframe(region_table, hide_index=True, width="stretch",
-                 column_config=kpi.kpi_column_config(region_table))
+    st.dataframe(
+        region_table, hide_index=True, width="stretch", column_config=kpi.kpi_column_config(region_table)
+    )
     if not public:  # no exports on a shared screen
         left, right, _ = st.columns([1, 1, 4])
         # The files are written only when a button is clicked (deferred data), not on every run.
-        left.download_button("Exporter en CSV", lambda: export.to_csv(region_table), "indicateurs_par_region.csv",
-                             mime=export.CSV_MIME, icon=":material/download:", on_click="ignore")
-        right.download_button("Exporter en XLSX", lambda: export.to_xlsx(region_table, "Indicateurs par région"),
-                              "indicateurs_par_region.xlsx", mime=export.XLSX_MIME, icon=":material/download:",
-                              on_click="ignore")
+        left.download_button(
+            "Exporter en CSV",
+            lambda: export.to_csv(region_table),
+            "indicateurs_par_region.csv",
+            mime=export.CSV_MIME,
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        right.download_button(
+            "Exporter en XLSX",
+            lambda: export.to_xlsx(region_table, "Indicateurs par région"),
+            "indicateurs_par_region.xlsx",
+            mime=export.XLSX_MIME,
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
     st.header("Éditions successives", anchor=False)
     st.caption("2022 : Normandie seule ; le pilote national à quatre régions commence en 2023.")
-    column = st.selectbox("Indicateur", list(metrics.KPI_LABELS), format_func=metrics.KPI_LABELS.get,
-                          key="indicateur", bind="query-params")
-    st.plotly_chart(mode.readable(kpi.editions_figure(filters, column, public)), width="stretch", key="editions_chart")
+    column = st.selectbox(
+        "Indicateur",
+        list(metrics.KPI_LABELS),
+        format_func=metrics.KPI_LABELS.get,
+        key="indicateur",
+        bind="query-params",
+    )
+    st.plotly_chart(
+        mode.readable(kpi.editions_figure(filters, column, public)), width="stretch", key="editions_chart"
+    )
 
     st.header("Projets", anchor=False)
     region = kpi.clicked_region(chart, board.by_region["region"].tolist())
@@ -68,13 +108,25 @@ def body() -> None:
         st.subheader(f"Détail : {kpi.md_escape(region)}", anchor=False)
         kpi.region_summary(board, region)
     st.caption("Sélectionnez une ligne pour ouvrir le détail du projet.")
-    picked = st.dataframe(kpi.projects_table(projects), hide_index=True, width="stretch", key="projects_table",
-                          on_select="rerun", selection_mode="single-row",
-                          column_config={"Investissement prévu": tables.euros("Investissement prévu"),
-                                         "Financements obtenus": tables.euros("Financements obtenus")})
+    picked = st.dataframe(
+        kpi.projects_table(projects),
+        hide_index=True,
+        width="stretch",
+        key="projects_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "Investissement prévu": tables.euros("Investissement prévu"),
+            "Financements obtenus": tables.euros("Financements obtenus"),
+        },
+    )
     if picked.selection.rows:
-        kpi.project_detail(int(projects.iloc[picked.selection.rows[0]]["project_id"]), date.today(),
-                           editable=False, public=public)
+        kpi.project_detail(
+            int(projects.iloc[picked.selection.rows[0]]["project_id"]),
+            date.today(),
+            editable=False,
+            public=public,
+        )
 
 
 mode.live(body)

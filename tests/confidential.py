@@ -19,8 +19,11 @@ def confidential_texts(data: ProgrammeData) -> set[str]:
     texts |= {formats.euros(v) for v in amounts if v >= 1000}
     texts |= set(sl["supplier_name"].dropna()) | set(sl["siret"].dropna()) | {n for n in sl["note"] if n}
     public_names = set(p.loc[p["public"], "name"])
-    texts |= {n for n in p.loc[~p["public"], "name"] if n not in public_names
-              and not any(n in shown for shown in public_names)}
+    texts |= {
+        n
+        for n in p.loc[~p["public"], "name"]
+        if n not in public_names and not any(n in shown for shown in public_names)
+    }
     return {t for t in texts if len(str(t)) >= 4}
 
 

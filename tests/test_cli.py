@@ -34,7 +34,9 @@ def test_export_then_reimport_gives_nothing_to_do(home, capsys):
 def test_refused_file_exits_1_with_one_problem_per_line(home, capsys):
     assert main(["import", "projects", f"{BROKEN}/negative_number.csv"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "negative_number.csv, ligne 2, colonne « emplois prévus », valeur « -12 » : nombre négatif"
+    assert (
+        err[0] == "negative_number.csv, ligne 2, colonne « emplois prévus », valeur « -12 » : nombre négatif"
+    )
     assert "rien n'a été importé" in err[-1]
 
 

@@ -18,9 +18,13 @@ def data() -> gen.DemoData:
 def test_the_seven_real_projects_of_rouen_2023(data):
     real = data.projects[data.projects["name"].isin([p.name for p in demo.catalogue.REAL_PROJECTS_2023])]
     assert sorted(zip(real["name"], real["departement"], real["edition"], strict=True)) == [
-        ("ARTHUS et PAOLA", "76", 2023), ("Conseil Départemental du Calvados", "14", 2023),
-        ("Groupe DELINEO", "92", 2023), ("HUMAN MOB", "76", 2023), ("MIJUIN", "76", 2023),
-        ("PIERCAN", "14", 2023), ("TOUROUL-CHEVALERIE", "77", 2023),
+        ("ARTHUS et PAOLA", "76", 2023),
+        ("Conseil Départemental du Calvados", "14", 2023),
+        ("Groupe DELINEO", "92", 2023),
+        ("HUMAN MOB", "76", 2023),
+        ("MIJUIN", "76", 2023),
+        ("PIERCAN", "14", 2023),
+        ("TOUROUL-CHEVALERIE", "77", 2023),
     ]
     communes = geo.communes().set_index("code")["nom"]
     towns = {row.name: communes[row.commune] for row in real.itertuples()}
@@ -43,8 +47,17 @@ def test_about_sixty_coaches_fifteen_per_cci(data):
 
 
 def test_every_row_says_demo(data):
-    for frame in (data.coaches, data.projects, data.milestones, data.links, data.establishments,
-                  data.shortlist, data.applications, data.industry, data.site_events):
+    for frame in (
+        data.coaches,
+        data.projects,
+        data.milestones,
+        data.links,
+        data.establishments,
+        data.shortlist,
+        data.applications,
+        data.industry,
+        data.site_events,
+    ):
         assert set(frame["source"]) == {"démo"}
 
 
@@ -67,8 +80,14 @@ def test_establishments_are_sirene_like_with_valid_sirets_in_real_communes(data)
 
 def test_each_link_has_realistic_naf_codes_in_the_register(data):
     lin = data.links[(data.links["project"] == "MIJUIN")]
-    assert lin["naf_codes"].tolist() == ["01.16Z", "13.10Z", "13.20Z", "13.30Z", "14.13Z,14.14Z",
-                                         "46.41Z,47.71Z"]
+    assert lin["naf_codes"].tolist() == [
+        "01.16Z",
+        "13.10Z",
+        "13.20Z",
+        "13.30Z",
+        "14.13Z,14.14Z",
+        "46.41Z,47.71Z",
+    ]
     flax = data.establishments[data.establishments["naf"] == "01.16Z"]
     assert len(flax) > 0 and set(flax["departement"]) <= set(gen.GEOGRAPHIC_AFFINITY["01.16Z"])
 
@@ -96,7 +115,12 @@ def test_industry_figures_have_the_press_release_order_of_magnitude(data):
     ind = data.industry
     assert set(ind["naf_division"]) == {f"{d}" for d in range(10, 34)}
     region_of = {c: d.region_code for c, d in departements().items()}
-    jobs = ind[ind["year"] == 2023].assign(region=ind["departement"].map(region_of)).groupby("region")["jobs"].sum()
+    jobs = (
+        ind[ind["year"] == 2023]
+        .assign(region=ind["departement"].map(region_of))
+        .groupby("region")["jobs"]
+        .sum()
+    )
     # press release: Normandie ~200 000 industrial jobs (incl. services), Île-de-France ~418 000
     assert 100_000 <= jobs["28"] <= 250_000
     assert 200_000 <= jobs["11"] <= 500_000
@@ -132,8 +156,11 @@ def test_if_empty_leaves_a_filled_store_alone(demo_home):
 
 
 def test_planned_dates_follow_the_common_retroplanning(data):
-    ms = data.milestones.merge(data.projects[["name", "edition", "cohort_start"]],
-                               left_on=["project", "edition"], right_on=["name", "edition"])
+    ms = data.milestones.merge(
+        data.projects[["name", "edition", "cohort_start"]],
+        left_on=["project", "edition"],
+        right_on=["name", "edition"],
+    )
     hackathon = ms[(ms["stage"] == "hackathon") & (ms["edition"] == 2023)]
     # the 2023 hackathon is planned on 30 November, as in the press release
     assert set(hackathon["planned_start"]) == {hackathon["cohort_start"].iloc[0] + timedelta(days=140)}

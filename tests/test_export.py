@@ -15,10 +15,12 @@ DANGEROUS = ["=1+2", "+33 1 23", "-cmd|' /C calc'!A0", "@SUM(A1)", "\tTAB", "\rC
 
 @pytest.fixture
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "Nom": ["Filature du Vexin", *DANGEROUS],
-        "Montant": [-10, 2.5, 1000, 0, 3, 4, 5],
-    })
+    return pd.DataFrame(
+        {
+            "Nom": ["Filature du Vexin", *DANGEROUS],
+            "Montant": [-10, 2.5, 1000, 0, 3, 4, 5],
+        }
+    )
 
 
 def test_csv_is_french_and_neutralised(frame):

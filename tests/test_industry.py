@@ -12,18 +12,31 @@ DEF = "industrie manufacturière (test)"
 
 def stats(rows, year=2023, source="URSSAF", definition=DEF):
     return pd.DataFrame(
-        [{"departement": d, "naf_division": n, "year": year, "establishments": e, "jobs": j, "source": source,
-          "definition": definition} for d, n, e, j in rows])
+        [
+            {
+                "departement": d,
+                "naf_division": n,
+                "year": year,
+                "establishments": e,
+                "jobs": j,
+                "source": source,
+                "definition": definition,
+            }
+            for d, n, e, j in rows
+        ]
+    )
 
 
 # Seine-Maritime (76) and Eure (27) are in Normandie (28); Nord (59) in Hauts-de-France (32).
-STATS = stats([
-    ("76", "10", 10, 200),
-    ("76", "25", 30, 600),   # 76: 40 establishments, 800 jobs
-    ("27", "10", 5, 50),
-    ("27", "21", 5, 450),    # 27: 10 establishments, 500 jobs
-    ("59", "29", 20, 2000),  # 59: 20 establishments, 2000 jobs
-])
+STATS = stats(
+    [
+        ("76", "10", 10, 200),
+        ("76", "25", 30, 600),  # 76: 40 establishments, 800 jobs
+        ("27", "10", 5, 50),
+        ("27", "21", 5, 450),  # 27: 10 establishments, 500 jobs
+        ("59", "29", 20, 2000),  # 59: 20 establishments, 2000 jobs
+    ]
+)
 POPULATION = pd.Series({"76": 400_000, "27": 100_000, "59": 1_000_000})
 
 
@@ -33,12 +46,15 @@ def dep():
 
 
 def test_population_leaves_out_the_arrondissements_of_paris_lyon_marseille():
-    communes = pd.DataFrame({
-        "code": ["75056", "75101", "75102", "69123", "69381", "13055", "13201", "76540", "97601"],
-        "departement": ["75", "75", "75", "69", "69", "13", "13", "76", "976"],
-        "population": pd.array([2_100_000, 16_000, 21_000, 520_000, 30_000, 870_000, 40_000, 110_000, None],
-                               dtype="Int64"),
-    })
+    communes = pd.DataFrame(
+        {
+            "code": ["75056", "75101", "75102", "69123", "69381", "13055", "13201", "76540", "97601"],
+            "departement": ["75", "75", "75", "69", "69", "13", "13", "76", "976"],
+            "population": pd.array(
+                [2_100_000, 16_000, 21_000, 520_000, 30_000, 870_000, 40_000, 110_000, None], dtype="Int64"
+            ),
+        }
+    )
     pop = ind.population_by_departement(communes)
     assert pop.to_dict() == {"13": 870_000, "69": 520_000, "75": 2_100_000, "76": 110_000}
     assert "976" not in pop  # no legal population: missing, not zero
@@ -135,7 +151,8 @@ VALUES = [1, 2, 3, 10, 11, 12]
 
 def test_class_breaks_equal_intervals():
     assert ind.class_breaks([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100], "equal", 5) == pytest.approx(
-        [0, 20, 40, 60, 80, 100])
+        [0, 20, 40, 60, 80, 100]
+    )
     assert ind.class_breaks(VALUES, "equal", 2) == pytest.approx([1, 6.5, 12])
 
 
@@ -163,17 +180,26 @@ def test_classify_against_bounds():
 
 
 def test_project_points_hide_private_names_and_skip_abandoned():
-    projects = pd.DataFrame({
-        "id": [1, 2, 3], "name": ["Filature ${x}", "Secret", "Abandon"], "public": [True, False, True],
-        "status": ["en_cours", "termine", "abandonne"], "commune": ["76540", "27229", "14118"],
-        "region_code": ["28", "28", "28"], "edition": [2023, 2023, 2023],
-    })
-    milestones = pd.DataFrame({
-        "project_id": [1, 1], "stage": ["selection", "cadrage"],
-        "planned_start": pd.to_datetime(["2023-01-01", "2023-01-15"]),
-        "actual_start": [pd.Timestamp("2023-01-01"), pd.Timestamp("2023-01-16")],
-        "actual_end": [pd.Timestamp("2023-01-20"), None],
-    })
+    projects = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "name": ["Filature ${x}", "Secret", "Abandon"],
+            "public": [True, False, True],
+            "status": ["en_cours", "termine", "abandonne"],
+            "commune": ["76540", "27229", "14118"],
+            "region_code": ["28", "28", "28"],
+            "edition": [2023, 2023, 2023],
+        }
+    )
+    milestones = pd.DataFrame(
+        {
+            "project_id": [1, 1],
+            "stage": ["selection", "cadrage"],
+            "planned_start": pd.to_datetime(["2023-01-01", "2023-01-15"]),
+            "actual_start": [pd.Timestamp("2023-01-01"), pd.Timestamp("2023-01-16")],
+            "actual_end": [pd.Timestamp("2023-01-20"), None],
+        }
+    )
     points = ind.project_points(projects, milestones, lambda c: (1.0, 49.0)).set_index("id")
     assert list(points.index) == [1, 2]
     assert points.at[1, "stage"] == "cadrage" and points.at[1, "label"].startswith("Filature ${x} — Cadrage")
@@ -181,10 +207,18 @@ def test_project_points_hide_private_names_and_skip_abandoned():
 
 
 def test_link_coverage_counts_the_region_establishments():
-    links = pd.DataFrame({"id": [7, 8], "position": [1, 2], "label": ["Filature", "Tissage"],
-                          "naf_codes": ["13.10Z", "13.20Z,14"]})
-    counts = {7: pd.DataFrame({"departement": ["76", "59"], "establishments": [3, 9]}),
-              8: pd.DataFrame({"departement": ["59"], "establishments": [4]})}
+    links = pd.DataFrame(
+        {
+            "id": [7, 8],
+            "position": [1, 2],
+            "label": ["Filature", "Tissage"],
+            "naf_codes": ["13.10Z", "13.20Z,14"],
+        }
+    )
+    counts = {
+        7: pd.DataFrame({"departement": ["76", "59"], "establishments": [3, 9]}),
+        8: pd.DataFrame({"departement": ["59"], "establishments": [4]}),
+    }
     cov = ind.link_coverage(links, counts, ["76", "27"])
     assert cov["establishments"].tolist() == [3, 0] and cov["covered"].tolist() == [True, False]
     assert "Fabrication d'articles textiles" not in cov.at[0, "activities"]

@@ -17,8 +17,10 @@ def fixture_text() -> str:
 
 
 def by_key(result):
-    return {(r.departement, r.naf_division, r.year): (r.establishments, r.jobs)
-            for r in result.stats.itertuples(index=False)}
+    return {
+        (r.departement, r.naf_division, r.year): (r.establishments, r.jobs)
+        for r in result.stats.itertuples(index=False)
+    }
 
 
 def test_fixture_is_aggregated_to_departement_division_year():
@@ -47,9 +49,17 @@ def test_bom_and_windows_encodings_are_decoded(encoding):
     assert result.encoding == encoding and by_key(result)[("27", "10", 2023)] == (8, 35)
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("1 234", 1234.0), ("1\u00a0234,5", 1234.5), ("1\u202f234", 1234.0), ("12.5", 12.5), ("", None), ("0", 0.0),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1 234", 1234.0),
+        ("1\u00a0234,5", 1234.5),
+        ("1\u202f234", 1234.0),
+        ("12.5", 12.5),
+        ("", None),
+        ("0", 0.0),
+    ],
+)
 def test_parse_number_french_formats(text, value):
     assert textfile.parse_number(text) == value
     parsed, bad = textfile.parse_numbers(pd.Series([text]))  # the vectorised form the reader uses
@@ -79,14 +89,22 @@ def test_every_problem_names_file_line_column_value():
     assert not result.ok and result.stats.empty
     (problem,) = result.problems.sorted()
     assert (problem.file, problem.line, problem.column, problem.value) == (
-        "urssaf.csv", 2, "effectifs_salaries_2022", "6l")
-    assert problem.message == ("urssaf.csv, ligne 2, colonne « effectifs_salaries_2022 », valeur « 6l » : "
-                               "nombre attendu (ex. 1 234 ou 12,5)")
+        "urssaf.csv",
+        2,
+        "effectifs_salaries_2022",
+        "6l",
+    )
+    assert problem.message == (
+        "urssaf.csv, ligne 2, colonne « effectifs_salaries_2022 », valeur « 6l » : "
+        "nombre attendu (ex. 1 234 ou 12,5)"
+    )
 
 
 def test_codes_are_checked():
     result = urssaf.read(broken(3, "code_departement", "77"), name="f.csv")
-    assert [(p.line, p.column) for p in result.problems.sorted()] == [(3, "code_commune")]  # 76540 is not in 77
+    assert [(p.line, p.column) for p in result.problems.sorted()] == [
+        (3, "code_commune")
+    ]  # 76540 is not in 77
     result = urssaf.read(broken(2, "code_ape", "10.7"), name="f.csv")
     assert result.problems.sorted()[0].column == "code_ape" and "1071C" in result.problems.sorted()[0].reason
     result = urssaf.read(broken(2, "nombre_d_etablissements_2021", "2,5"), name="f.csv")
@@ -96,7 +114,10 @@ def test_codes_are_checked():
 def test_missing_columns_are_reported_on_line_1():
     text = fixture_text().replace("code_ape", "ape_code", 1).replace("effectifs_salaries_2021", "eff_2021", 1)
     result = urssaf.read(text.encode("utf-8"), name="f.csv")
-    assert {(p.line, p.column) for p in result.problems.sorted()} == {(1, "code_ape"), (1, "effectifs_salaries_2021")}
+    assert {(p.line, p.column) for p in result.problems.sorted()} == {
+        (1, "code_ape"),
+        (1, "effectifs_salaries_2021"),
+    }
 
 
 def test_wrong_separator_is_explained():
@@ -127,9 +148,11 @@ def test_import_upserts_once_and_is_idempotent(engine):
         third = urssaf.import_stats(s, changed, actor="test")
     assert (third.added, third.updated) == (0, 1)
     with Session() as s:
-        rows = s.scalars(select(IndustryStat).where(IndustryStat.departement == "76",
-                                                    IndustryStat.naf_division == "10",
-                                                    IndustryStat.year == 2023)).all()
+        rows = s.scalars(
+            select(IndustryStat).where(
+                IndustryStat.departement == "76", IndustryStat.naf_division == "10", IndustryStat.year == 2023
+            )
+        ).all()
         assert [(r.jobs, r.source) for r in rows] == [(70, "URSSAF")]
         assert "URSSAF" in rows[0].definition and "divisions 10 à 33" in rows[0].definition
         audits = s.scalars(select(AuditEntry).where(AuditEntry.table_name == "industry_stats")).all()
@@ -184,6 +207,7 @@ def test_the_importer_recognises_the_file_and_audits_it_once_with_its_checksum(e
     with session_factory(engine)() as s:
         (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.table_name == "industry_stats")).all()
         assert checksum(raw) in entry.after and entry.action == "import"
-    bad = run_import("industry", broken(5, "effectifs_salaries_2021", "beaucoup"), "u.csv", engine=engine,
-                     actor="test")
+    bad = run_import(
+        "industry", broken(5, "effectifs_salaries_2021", "beaucoup"), "u.csv", engine=engine, actor="test"
+    )
     assert not bad.applied and bad.problems.sorted()[0].line == 5

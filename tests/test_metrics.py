@@ -19,7 +19,17 @@ D = date.fromisoformat
 
 
 def _projects(rows) -> pd.DataFrame:
-    columns = ["id", "name", "region", "edition", "status", "target_jobs", "planned_investment", "coach", "naf"]
+    columns = [
+        "id",
+        "name",
+        "region",
+        "edition",
+        "status",
+        "target_jobs",
+        "planned_investment",
+        "coach",
+        "naf",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     frame["region_code"] = frame["region"].map(CODES)
     frame["source"] = "démo"
@@ -28,35 +38,53 @@ def _projects(rows) -> pd.DataFrame:
 
 @pytest.fixture
 def data() -> ProgrammeData:
-    projects = _projects([
-        # id  name     region            edition status       jobs  investment  coach naf
-        (1, "Alpha", "Normandie", 2025, "en_cours", 10, 1_000_000.0, "A", "13.20Z"),
-        (2, "Beta", "Normandie", 2026, "termine", 5, 500_000.0, "B", "25.99B"),
-        (3, "Gamma", "Île-de-France", 2026, "abandonne", None, None, "A", "13.92Z"),
-        (4, "Delta", "Hauts-de-France", 2026, "en_cours", 20, 2_000_000.0, "C", "10.51C"),
-    ])
-    applications = pd.DataFrame([
-        # id project status       granted
-        (1, 1, "accorde", 100_000.0),
-        (2, 1, "refuse", None),
-        (3, 2, "accorde", 50_000.0),
-        (4, 2, "depose", None),  # not decided: counts in neither granted nor refused
-        (5, 4, "refuse", None),
-    ], columns=["id", "project_id", "status", "amount_granted"])
+    projects = _projects(
+        [
+            # id  name     region            edition status       jobs  investment  coach naf
+            (1, "Alpha", "Normandie", 2025, "en_cours", 10, 1_000_000.0, "A", "13.20Z"),
+            (2, "Beta", "Normandie", 2026, "termine", 5, 500_000.0, "B", "25.99B"),
+            (3, "Gamma", "Île-de-France", 2026, "abandonne", None, None, "A", "13.92Z"),
+            (4, "Delta", "Hauts-de-France", 2026, "en_cours", 20, 2_000_000.0, "C", "10.51C"),
+        ]
+    )
+    applications = pd.DataFrame(
+        [
+            # id project status       granted
+            (1, 1, "accorde", 100_000.0),
+            (2, 1, "refuse", None),
+            (3, 2, "accorde", 50_000.0),
+            (4, 2, "depose", None),  # not decided: counts in neither granted nor refused
+            (5, 4, "refuse", None),
+        ],
+        columns=["id", "project_id", "status", "amount_granted"],
+    )
     links = pd.DataFrame([(11, 1), (12, 1), (21, 2), (41, 4), (42, 4)], columns=["id", "project_id"])
-    shortlist = pd.DataFrame([
-        # id link project status      country region
-        (1, 11, 1, "retenu", "FR", "28"),  # Alpha (Normandie): retained in its region
-        (2, 11, 1, "ecarte", "FR", "11"),  # identified only
-        (3, 12, 1, "contacte", "FR", "32"),
-        (4, 12, 1, "qualifie", "DE", None),  # covers link 12
-        (5, 21, 2, "retenu", "FR", "11"),  # Beta (Normandie): retained elsewhere in France
-        (6, 21, 2, "retenu", "IT", None),  # Beta: retained abroad
-        (7, 41, 4, "identifie", "FR", "32"),  # link 41 stays uncovered
-        (8, 42, 4, "retenu", "FR", "32"),  # Delta (Hauts-de-France): retained in its region
-    ], columns=["id", "link_id", "project_id", "status", "supplier_country", "supplier_region_code"])
-    milestones = pd.DataFrame(columns=["id", "project_id", "stage", "planned_start", "planned_end",
-                                       "actual_start", "actual_end", "source"])
+    shortlist = pd.DataFrame(
+        [
+            # id link project status      country region
+            (1, 11, 1, "retenu", "FR", "28"),  # Alpha (Normandie): retained in its region
+            (2, 11, 1, "ecarte", "FR", "11"),  # identified only
+            (3, 12, 1, "contacte", "FR", "32"),
+            (4, 12, 1, "qualifie", "DE", None),  # covers link 12
+            (5, 21, 2, "retenu", "FR", "11"),  # Beta (Normandie): retained elsewhere in France
+            (6, 21, 2, "retenu", "IT", None),  # Beta: retained abroad
+            (7, 41, 4, "identifie", "FR", "32"),  # link 41 stays uncovered
+            (8, 42, 4, "retenu", "FR", "32"),  # Delta (Hauts-de-France): retained in its region
+        ],
+        columns=["id", "link_id", "project_id", "status", "supplier_country", "supplier_region_code"],
+    )
+    milestones = pd.DataFrame(
+        columns=[
+            "id",
+            "project_id",
+            "stage",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "source",
+        ]
+    )
     return ProgrammeData(projects, milestones, links, shortlist, applications)
 
 
@@ -67,11 +95,18 @@ def test_totals_are_the_hand_counts(data):
     assert total["jobs"] == 35  # 10 + 5 + 0 (missing) + 20
     assert total["investment"] == 3_500_000.0
     assert total["funding_granted"] == 150_000.0  # 100 000 + 50 000
-    assert (total["applications_granted"], total["applications_refused"]) == (2, 2)  # the « déposé » one: neither
+    assert (total["applications_granted"], total["applications_refused"]) == (
+        2,
+        2,
+    )  # the « déposé » one: neither
     assert total["success_rate"] == pytest.approx(0.5)
     # identified: all 8; contacted: contacté/qualifié/retenu = entries 1,3,4,5,6,8; qualified: 1,4,5,6,8
-    assert (total["suppliers_identified"], total["suppliers_contacted"],
-            total["suppliers_qualified"], total["suppliers_retained"]) == (8, 6, 5, 4)
+    assert (
+        total["suppliers_identified"],
+        total["suppliers_contacted"],
+        total["suppliers_qualified"],
+        total["suppliers_retained"],
+    ) == (8, 6, 5, 4)
     # retained 1 and 8 in their project's region, 5 elsewhere in France, 6 abroad
     assert (total["retained_in_region"], total["retained_in_france"], total["retained_abroad"]) == (2, 1, 1)
     assert total["share_in_region"] == pytest.approx(0.5)
@@ -140,8 +175,9 @@ TODAY = D("2026-11-20")
 
 
 def _milestones(rows) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["project_id", "stage", "planned_start", "planned_end",
-                                        "actual_start", "actual_end"])
+    frame = pd.DataFrame(
+        rows, columns=["project_id", "stage", "planned_start", "planned_end", "actual_start", "actual_end"]
+    )
     for column in ("planned_start", "planned_end", "actual_start", "actual_end"):
         frame[column] = frame[column].astype(object).map(lambda v: D(v) if isinstance(v, str) else None)
     frame.insert(0, "id", range(1, len(frame) + 1))
@@ -151,34 +187,38 @@ def _milestones(rows) -> pd.DataFrame:
 
 @pytest.fixture
 def progress_case():
-    projects = _projects([
-        (10, "Dix", "Normandie", 2026, "en_cours", 1, 1.0, "A", "13.20Z"),
-        (11, "Onze", "Normandie", 2026, "en_cours", 1, 1.0, "A", "13.20Z"),
-        (12, "Douze", "Île-de-France", 2026, "en_cours", 1, 1.0, "A", "13.20Z"),
-        (13, "Treize", "Île-de-France", 2026, "en_cours", 1, 1.0, "A", "13.20Z"),
-        (14, "Quatorze", "Hauts-de-France", 2026, "termine", 1, 1.0, "A", "13.20Z"),
-        (15, "Quinze", "Bourgogne-Franche-Comté", 2026, "abandonne", 1, 1.0, "A", "13.20Z"),
-    ])
-    milestones = _milestones([
-        # Dix: selection ended 5 days late (within tolerance); cadrage still open 41 days after its planned
-        # end (20 Nov − 10 Oct) → late. Mean gap (5 + 41) / 2 = 23.
-        (10, "selection", "2026-09-01", "2026-09-20", "2026-09-01", "2026-09-25"),
-        (10, "cadrage", "2026-09-15", "2026-10-10", "2026-09-16", None),
-        # Onze: selection 2 days ahead (−2); cadrage open 10 days past its end (≤ 14) → at risk;
-        # étude de marché not started 19 days after its planned start, not yet due (no gap).
-        # Mean gap (−2 + 10) / 2 = 4.
-        (11, "selection", "2026-09-01", "2026-09-20", "2026-08-30", "2026-09-18"),
-        (11, "cadrage", "2026-10-01", "2026-11-10", "2026-10-02", None),
-        (11, "etude_marche", "2026-11-01", "2026-12-31", None, None),
-        # Douze: selection not started 31 days after its planned start (> 14), not yet due → at risk, no gap.
-        (12, "selection", "2026-10-20", "2026-11-30", None, None),
-        # Treize: selection open, not due; cadrage ended exactly 14 days late (14 Oct − 30 Sep): not late
-        # (late means more than the tolerance) → on time, mean gap 14.
-        (13, "selection", "2026-11-01", "2026-12-15", "2026-11-02", None),
-        (13, "cadrage", "2026-09-01", "2026-09-30", "2026-09-01", "2026-10-14"),
-        # Quatorze: a stage 40 days late, but the project is finished: « terminé » wins.
-        (14, "selection", "2026-01-01", "2026-01-20", "2026-01-01", "2026-03-01"),
-    ])
+    projects = _projects(
+        [
+            (10, "Dix", "Normandie", 2026, "en_cours", 1, 1.0, "A", "13.20Z"),
+            (11, "Onze", "Normandie", 2026, "en_cours", 1, 1.0, "A", "13.20Z"),
+            (12, "Douze", "Île-de-France", 2026, "en_cours", 1, 1.0, "A", "13.20Z"),
+            (13, "Treize", "Île-de-France", 2026, "en_cours", 1, 1.0, "A", "13.20Z"),
+            (14, "Quatorze", "Hauts-de-France", 2026, "termine", 1, 1.0, "A", "13.20Z"),
+            (15, "Quinze", "Bourgogne-Franche-Comté", 2026, "abandonne", 1, 1.0, "A", "13.20Z"),
+        ]
+    )
+    milestones = _milestones(
+        [
+            # Dix: selection ended 5 days late (within tolerance); cadrage still open 41 days after its planned
+            # end (20 Nov − 10 Oct) → late. Mean gap (5 + 41) / 2 = 23.
+            (10, "selection", "2026-09-01", "2026-09-20", "2026-09-01", "2026-09-25"),
+            (10, "cadrage", "2026-09-15", "2026-10-10", "2026-09-16", None),
+            # Onze: selection 2 days ahead (−2); cadrage open 10 days past its end (≤ 14) → at risk;
+            # étude de marché not started 19 days after its planned start, not yet due (no gap).
+            # Mean gap (−2 + 10) / 2 = 4.
+            (11, "selection", "2026-09-01", "2026-09-20", "2026-08-30", "2026-09-18"),
+            (11, "cadrage", "2026-10-01", "2026-11-10", "2026-10-02", None),
+            (11, "etude_marche", "2026-11-01", "2026-12-31", None, None),
+            # Douze: selection not started 31 days after its planned start (> 14), not yet due → at risk, no gap.
+            (12, "selection", "2026-10-20", "2026-11-30", None, None),
+            # Treize: selection open, not due; cadrage ended exactly 14 days late (14 Oct − 30 Sep): not late
+            # (late means more than the tolerance) → on time, mean gap 14.
+            (13, "selection", "2026-11-01", "2026-12-15", "2026-11-02", None),
+            (13, "cadrage", "2026-09-01", "2026-09-30", "2026-09-01", "2026-10-14"),
+            # Quatorze: a stage 40 days late, but the project is finished: « terminé » wins.
+            (14, "selection", "2026-01-01", "2026-01-20", "2026-01-01", "2026-03-01"),
+        ]
+    )
     return projects, milestones
 
 
@@ -209,7 +249,12 @@ def test_project_progress_statuses(progress_case):
     projects, milestones = progress_case
     out = metrics.project_progress(projects, milestones, TODAY).set_index("project_id")
     assert out["progress_status"].to_dict() == {
-        10: "en_retard", 11: "a_risque", 12: "a_risque", 13: "a_l_heure", 14: "termine", 15: "abandonne",
+        10: "en_retard",
+        11: "a_risque",
+        12: "a_risque",
+        13: "a_l_heure",
+        14: "termine",
+        15: "abandonne",
     }
     assert out.loc[10, "progress_label"] == "En retard"
     assert out["late_stages"].to_dict() == {10: 1, 11: 0, 12: 0, 13: 0, 14: 1, 15: 0}
@@ -251,6 +296,9 @@ def test_region_pace_and_positions(progress_case):
 
 
 def test_labelled_uses_french_labels(data):
-    table = metrics.labelled(metrics.kpis_by_region(metrics.project_facts(data), REGIONS),
-                             ["projects", "share_in_region"], {"region": "Région"})
+    table = metrics.labelled(
+        metrics.kpis_by_region(metrics.project_facts(data), REGIONS),
+        ["projects", "share_in_region"],
+        {"region": "Région"},
+    )
     assert list(table.columns) == ["Région", "Projets accompagnés", "Part des retenus dans la région"]

@@ -10,29 +10,56 @@ from reindus.frames import ProgrammeData
 
 
 def _programme() -> ProgrammeData:
-    projects = pd.DataFrame({
-        "id": [1, 2, 3], "name": ["Atelier Lin", "Secret SAS", "Vélos Nord"], "siren": ["1", "2", "3"],
-        "region_code": ["28", "28", "32"], "region": ["Normandie", "Normandie", "Hauts-de-France"],
-        "edition": [2026, 2026, 2025], "coach": ["Anne Coach", "Bruno Coach", "Anne Coach"],
-        "coach_id": [1, 2, 1], "description": ["Tisser le lin normand", "Confidentiel", "Cadres de vélos"],
-        "target_jobs": [12, 40, None], "planned_investment": [1_234_567.0, 2e6, 3e5],
-        "status": ["en_cours", "en_cours", "termine"], "public": [True, False, True],
-    })
-    milestones = pd.DataFrame({
-        "id": [1, 2, 3], "project_id": [1, 1, 2], "stage": ["selection", "cadrage", "selection"],
-        "actual_start": [date(2026, 1, 5), date(2026, 2, 1), None],
-    })
-    links = pd.DataFrame({
-        "id": [10, 11, 12], "project_id": [1, 1, 3], "position": [2, 1, 1],
-        "tier": ["transformation", "matiere", "matiere"], "label": ["Filature", "Fibre de lin", "Tubes"],
-        "naf_codes": ["13.10Z", "01.16Z", "24.20Z"],
-    })
-    shortlist = pd.DataFrame({
-        "id": [1, 2, 3, 4], "link_id": [11, 11, 11, 10], "project_id": [1, 1, 1, 1], "position": [1, 1, 1, 2],
-        "siret": ["1" * 14] * 4, "supplier_name": ["Liniers SA", "Teillage", "Fibres", "Filatures"],
-        "status": ["retenu", "qualifie", "ecarte", "contacte"], "note": ["prix", "", "", "délai"],
-    })
-    applications = pd.DataFrame({"id": [1], "project_id": [1], "amount_requested": [5e4], "amount_granted": [4e4]})
+    projects = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "name": ["Atelier Lin", "Secret SAS", "Vélos Nord"],
+            "siren": ["1", "2", "3"],
+            "region_code": ["28", "28", "32"],
+            "region": ["Normandie", "Normandie", "Hauts-de-France"],
+            "edition": [2026, 2026, 2025],
+            "coach": ["Anne Coach", "Bruno Coach", "Anne Coach"],
+            "coach_id": [1, 2, 1],
+            "description": ["Tisser le lin normand", "Confidentiel", "Cadres de vélos"],
+            "target_jobs": [12, 40, None],
+            "planned_investment": [1_234_567.0, 2e6, 3e5],
+            "status": ["en_cours", "en_cours", "termine"],
+            "public": [True, False, True],
+        }
+    )
+    milestones = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "project_id": [1, 1, 2],
+            "stage": ["selection", "cadrage", "selection"],
+            "actual_start": [date(2026, 1, 5), date(2026, 2, 1), None],
+        }
+    )
+    links = pd.DataFrame(
+        {
+            "id": [10, 11, 12],
+            "project_id": [1, 1, 3],
+            "position": [2, 1, 1],
+            "tier": ["transformation", "matiere", "matiere"],
+            "label": ["Filature", "Fibre de lin", "Tubes"],
+            "naf_codes": ["13.10Z", "01.16Z", "24.20Z"],
+        }
+    )
+    shortlist = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "link_id": [11, 11, 11, 10],
+            "project_id": [1, 1, 1, 1],
+            "position": [1, 1, 1, 2],
+            "siret": ["1" * 14] * 4,
+            "supplier_name": ["Liniers SA", "Teillage", "Fibres", "Filatures"],
+            "status": ["retenu", "qualifie", "ecarte", "contacte"],
+            "note": ["prix", "", "", "délai"],
+        }
+    )
+    applications = pd.DataFrame(
+        {"id": [1], "project_id": [1], "amount_requested": [5e4], "amount_granted": [4e4]}
+    )
     return ProgrammeData(projects, milestones, links, shortlist, applications)
 
 
@@ -94,7 +121,11 @@ def test_countdown_duration_is_bounded():
 
 def test_carousel_settings_from_the_link():
     assert carousel.parse_views("tableau-de-bord,avancement,industrie,region-28") == [
-        "tableau-de-bord", "avancement", "industrie", "region-28"]
+        "tableau-de-bord",
+        "avancement",
+        "industrie",
+        "region-28",
+    ]
     assert carousel.parse_views("region-99, Avancement ,<script>") == ["avancement"]
     assert carousel.parse_views(None) == list(carousel.DEFAULT_VIEWS)
     assert carousel.view_title("region-28") == "Normandie"

@@ -72,8 +72,14 @@ def test_public_facts_drop_per_company_amounts(programme):
 
 
 def test_aggregates_over_too_few_projects_are_suppressed():
-    table = pd.DataFrame({"region": ["Normandie", "Île-de-France"], "projects": [5, 2],
-                          "jobs": [40, 12], "share_in_region": [0.5, 1.0]})
+    table = pd.DataFrame(
+        {
+            "region": ["Normandie", "Île-de-France"],
+            "projects": [5, 2],
+            "jobs": [40, 12],
+            "share_in_region": [0.5, 1.0],
+        }
+    )
     out = public.suppress_small(table)
     assert out.loc[0, "jobs"] == 40 and out.loc[0, "share_in_region"] == 0.5
     assert out.loc[1, ["projects", "jobs", "share_in_region"]].isna().all()

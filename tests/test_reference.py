@@ -106,8 +106,13 @@ def test_headcount_band_labels_and_bounds():
 
 def test_programme_stages_follow_the_press_release():
     assert [s.label for s in programme.STAGES] == [
-        "Sélection des projets", "Cadrage", "Étude de marché", "Innovation / R&D",
-        "Sourcing des partenaires", "Investissements et financement", "Hackathon et pitch",
+        "Sélection des projets",
+        "Cadrage",
+        "Étude de marché",
+        "Innovation / R&D",
+        "Sourcing des partenaires",
+        "Investissements et financement",
+        "Hackathon et pitch",
         "Concrétisation",
     ]
     # 4 to 6 months

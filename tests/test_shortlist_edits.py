@@ -26,22 +26,30 @@ def engine(demo_home: Path, tmp_path: Path):
 
 def _entries(engine, link_id: int) -> pd.DataFrame:
     with engine.connect() as conn:
-        return pd.read_sql(select(ShortlistEntry).where(ShortlistEntry.link_id == link_id)
-                           .order_by(ShortlistEntry.id), conn)
+        return pd.read_sql(
+            select(ShortlistEntry).where(ShortlistEntry.link_id == link_id).order_by(ShortlistEntry.id), conn
+        )
 
 
 def _link_with_entries(engine, at_least: int = 3) -> int:
     with engine.connect() as conn:
         return conn.execute(
-            select(ShortlistEntry.link_id).group_by(ShortlistEntry.link_id)
-            .having(func.count() >= at_least).order_by(ShortlistEntry.link_id).limit(1)
+            select(ShortlistEntry.link_id)
+            .group_by(ShortlistEntry.link_id)
+            .having(func.count() >= at_least)
+            .order_by(ShortlistEntry.link_id)
+            .limit(1)
         ).scalar_one()
 
 
 def _audit(engine, action: str) -> pd.DataFrame:
     with engine.connect() as conn:
-        return pd.read_sql(select(AuditEntry).where(AuditEntry.table_name == "shortlist_entries",
-                                                    AuditEntry.action == action), conn)
+        return pd.read_sql(
+            select(AuditEntry).where(
+                AuditEntry.table_name == "shortlist_entries", AuditEntry.action == action
+            ),
+            conn,
+        )
 
 
 def _editor(shown: pd.DataFrame) -> pd.DataFrame:
@@ -49,8 +57,14 @@ def _editor(shown: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_diff_keeps_changes_and_removals_apart():
-    shown = pd.DataFrame({"id": [1, 2, 3], "version": [4, 1, 2], "status": ["identifie", "contacte", "qualifie"],
-                          "note": ["", None, "x"]})
+    shown = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "version": [4, 1, 2],
+            "status": ["identifie", "contacte", "qualifie"],
+            "note": ["", None, "x"],
+        }
+    )
     edited = _editor(shown)
     assert len(edits.diff(shown, edited)) == 0  # None shown, None back: no change
     edited.loc[0, "status"] = "contacte"
@@ -80,8 +94,14 @@ def test_a_stale_row_refuses_the_whole_save(engine):
     link = _link_with_entries(engine)
     shown = _entries(engine, link)
     with session_factory(engine).begin() as session:  # another coach, after the rows were shown here
-        update_versioned(session, ShortlistEntry, int(shown.at[2, "id"]), int(shown.at[2, "version"]),
-                         {"note": "vu par l'autre conseiller"}, "Autre conseiller")
+        update_versioned(
+            session,
+            ShortlistEntry,
+            int(shown.at[2, "id"]),
+            int(shown.at[2, "version"]),
+            {"note": "vu par l'autre conseiller"},
+            "Autre conseiller",
+        )
     edited = _editor(shown)
     edited.loc[0, "remove"] = True
     edited.loc[2, "status"] = "ecarte"
@@ -97,25 +117,42 @@ def test_a_stale_row_refuses_the_whole_save(engine):
 def test_adding_candidates_skips_those_already_there(engine):
     link = _link_with_entries(engine)
     known = _entries(engine, link).dropna(subset=["siret"]).iloc[0]
-    rows = pd.DataFrame({"siret": [known["siret"], "12345678900017", "12345678900017"],
-                         "name": ["x", "Tôlerie Nouvelle", "Tôlerie Nouvelle"],
-                         "commune": ["76540"] * 3, "departement": ["76"] * 3})
+    rows = pd.DataFrame(
+        {
+            "siret": [known["siret"], "12345678900017", "12345678900017"],
+            "name": ["x", "Tôlerie Nouvelle", "Tôlerie Nouvelle"],
+            "commune": ["76540"] * 3,
+            "departement": ["76"] * 3,
+        }
+    )
     assert edits.add_candidates(engine, link, rows, "Camille Test") == (
-        "1 fournisseur(s) ajouté(s) à la présélection. 2 y figurai(en)t déjà.")
+        "1 fournisseur(s) ajouté(s) à la présélection. 2 y figurai(en)t déjà."
+    )
     added = _entries(engine, link).set_index("siret").loc["12345678900017"]
-    assert added["supplier_region_code"] == "28" and added["status"] == "identifie" and added["source"] == "saisie"
+    assert (
+        added["supplier_region_code"] == "28"
+        and added["status"] == "identifie"
+        and added["source"] == "saisie"
+    )
 
 
 def test_a_foreign_supplier_is_added_once_without_siret(engine):
     link = _link_with_entries(engine)
     before = len(_entries(engine, link))
     assert edits.add_foreign(engine, link, "  Leinen   GmbH ", "DE", "lin teillé", "Camille Test") == (
-        "« Leinen GmbH » ajouté à la présélection.")
+        "« Leinen GmbH » ajouté à la présélection."
+    )
     entry = _entries(engine, link).iloc[-1]
-    assert (entry["supplier_name"], entry["supplier_country"]) == ("Leinen GmbH", "DE") and pd.isna(entry["siret"])
+    assert (entry["supplier_name"], entry["supplier_country"]) == ("Leinen GmbH", "DE") and pd.isna(
+        entry["siret"]
+    )
     assert len(_audit(engine, "insert").query("row_key == @entry.id.__str__()")) == 1
-    for name, country, says in (("leinen gmbh", "BE", "figure déjà"), ("", "DE", "nom"),
-                                ("Filature du Nord", "FR", "registre"), ("X", "QQ", "inconnu")):
+    for name, country, says in (
+        ("leinen gmbh", "BE", "figure déjà"),
+        ("", "DE", "nom"),
+        ("Filature du Nord", "FR", "registre"),
+        ("X", "QQ", "inconnu"),
+    ):
         with pytest.raises(ValueError, match=says):
             edits.add_foreign(engine, link, name, country, "", "Camille Test")
     assert len(_entries(engine, link)) == before + 1

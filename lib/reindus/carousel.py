@@ -26,7 +26,7 @@ def parse_views(text: str | None) -> list[str]:
 def region_code(view: str) -> str | None:
     if not view.startswith(REGION_PREFIX):
         return None
-    code = view[len(REGION_PREFIX):]
+    code = view[len(REGION_PREFIX) :]
     return code if code in regions() else None
 
 

@@ -78,13 +78,25 @@ def _import(args: argparse.Namespace) -> int:
         from reindus import config
         from reindus.ingest import establishments
 
-        result = establishments.run_import_path(path, engine=_store_engine(), actor=actor, dry_run=args.dry_run,
-                                                register_path=config.register_path(),
-                                                progress=_progress_printer())
+        result = establishments.run_import_path(
+            path,
+            engine=_store_engine(),
+            actor=actor,
+            dry_run=args.dry_run,
+            register_path=config.register_path(),
+            progress=_progress_printer(),
+        )
         print(file=sys.stderr)
     else:
-        result = run_import(args.kind, path.read_bytes(), path.name, engine=_store_engine(), actor=actor,
-                            dry_run=args.dry_run, accept_warnings=args.yes)
+        result = run_import(
+            args.kind,
+            path.read_bytes(),
+            path.name,
+            engine=_store_engine(),
+            actor=actor,
+            dry_run=args.dry_run,
+            accept_warnings=args.yes,
+        )
     for line in result.problems.lines():
         print(line, file=sys.stderr)
     if not result.ok:
@@ -95,8 +107,11 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Essai à blanc, rien n'a été écrit : {summary}.")
         return 0
     if not result.applied:
-        print(f"Import non appliqué : {result.problems.warnings} avertissement(s) ; relancez avec --yes pour "
-              f"confirmer ({summary}).", file=sys.stderr)
+        print(
+            f"Import non appliqué : {result.problems.warnings} avertissement(s) ; relancez avec --yes pour "
+            f"confirmer ({summary}).",
+            file=sys.stderr,
+        )
         return 1
     print(f"Import de {path.name} : {summary}.")
     return 0
@@ -105,8 +120,13 @@ def _import(args: argparse.Namespace) -> int:
 def _progress_printer():
     def report(rows: int, total: int | None = None) -> None:
         done = f"{rows:,}".replace(",", " ")
-        print(f"\r{done} lignes lues" + (f" sur {total:,}".replace(",", " ") if total else ""),
-              end="", file=sys.stderr, flush=True)
+        print(
+            f"\r{done} lignes lues" + (f" sur {total:,}".replace(",", " ") if total else ""),
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
     return report
 
 
@@ -163,9 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("-o", "--output", default="var/register-synth.parquet")
     synth.set_defaults(func=_register_synth)
 
-    imp = commands.add_parser("import", help="importe un fichier (CSV, XLSX ; Parquet pour les établissements)",
-                              description="Code de sortie : 0 importé, 1 fichier refusé (problèmes listés sur "
-                              "la sortie d'erreur, une ligne chacun), 2 erreur d'usage.")
+    imp = commands.add_parser(
+        "import",
+        help="importe un fichier (CSV, XLSX ; Parquet pour les établissements)",
+        description="Code de sortie : 0 importé, 1 fichier refusé (problèmes listés sur "
+        "la sortie d'erreur, une ligne chacun), 2 erreur d'usage.",
+    )
     imp.add_argument("kind", choices=IMPORT_KINDS)
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="vérifie et compte sans rien écrire")

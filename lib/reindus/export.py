@@ -83,7 +83,9 @@ def _fill(ws, frame: pd.DataFrame) -> None:
     ws.freeze_panes = "A2"
 
 
-def to_xlsx(frame: pd.DataFrame, sheet: str = "Export", more: Mapping[str, pd.DataFrame] | None = None) -> bytes:
+def to_xlsx(
+    frame: pd.DataFrame, sheet: str = "Export", more: Mapping[str, pd.DataFrame] | None = None
+) -> bytes:
     """An XLSX workbook of `frame` (and of `more`, a sheet each, in order): header in bold, numbers as
     numbers, every text cell a plain string."""
     wb = Workbook()

@@ -37,60 +37,149 @@ def _money(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 def load_projects(engine: Engine) -> pd.DataFrame:
     p, c = m.Project, m.Coach
-    frame = _read(engine, select(
-        p.id, p.name, p.siren, p.commune, p.departement, p.region_code, p.naf, p.naf_version, p.edition,
-        p.cohort, p.cohort_start, p.coach_id, c.name.label("coach"), p.description, p.target_jobs,
-        p.planned_investment, p.status, p.public, p.source, p.version,
-    ).outerjoin(c, p.coach_id == c.id).order_by(p.id))
+    frame = _read(
+        engine,
+        select(
+            p.id,
+            p.name,
+            p.siren,
+            p.commune,
+            p.departement,
+            p.region_code,
+            p.naf,
+            p.naf_version,
+            p.edition,
+            p.cohort,
+            p.cohort_start,
+            p.coach_id,
+            c.name.label("coach"),
+            p.description,
+            p.target_jobs,
+            p.planned_investment,
+            p.status,
+            p.public,
+            p.source,
+            p.version,
+        )
+        .outerjoin(c, p.coach_id == c.id)
+        .order_by(p.id),
+    )
     frame["region"] = frame["region_code"].map(regions())
     return _money(frame, "planned_investment")
 
 
 def load_milestones(engine: Engine) -> pd.DataFrame:
     ms = m.Milestone
-    return _read(engine, select(
-        ms.id, ms.project_id, ms.stage, ms.planned_start, ms.planned_end, ms.actual_start, ms.actual_end,
-        ms.source, ms.version,
-    ).order_by(ms.project_id, ms.id))
+    return _read(
+        engine,
+        select(
+            ms.id,
+            ms.project_id,
+            ms.stage,
+            ms.planned_start,
+            ms.planned_end,
+            ms.actual_start,
+            ms.actual_end,
+            ms.source,
+            ms.version,
+        ).order_by(ms.project_id, ms.id),
+    )
 
 
 def load_links(engine: Engine) -> pd.DataFrame:
     cl = m.ChainLink
-    return _read(engine, select(
-        cl.id, cl.project_id, cl.position, cl.tier, cl.label, cl.naf_codes, cl.need, cl.source, cl.version,
-    ).order_by(cl.project_id, cl.position))
+    return _read(
+        engine,
+        select(
+            cl.id,
+            cl.project_id,
+            cl.position,
+            cl.tier,
+            cl.label,
+            cl.naf_codes,
+            cl.need,
+            cl.source,
+            cl.version,
+        ).order_by(cl.project_id, cl.position),
+    )
 
 
 def load_shortlist(engine: Engine) -> pd.DataFrame:
     s, cl = m.ShortlistEntry, m.ChainLink
-    return _read(engine, select(
-        s.id, s.link_id, cl.project_id, cl.position, s.siret, s.supplier_name, s.supplier_commune,
-        s.supplier_departement, s.supplier_region_code, s.supplier_country, s.status, s.note, s.source,
-        s.version, s.updated_at,
-    ).join(cl, s.link_id == cl.id).order_by(cl.project_id, cl.position, s.id))
+    return _read(
+        engine,
+        select(
+            s.id,
+            s.link_id,
+            cl.project_id,
+            cl.position,
+            s.siret,
+            s.supplier_name,
+            s.supplier_commune,
+            s.supplier_departement,
+            s.supplier_region_code,
+            s.supplier_country,
+            s.status,
+            s.note,
+            s.source,
+            s.version,
+            s.updated_at,
+        )
+        .join(cl, s.link_id == cl.id)
+        .order_by(cl.project_id, cl.position, s.id),
+    )
 
 
 def load_applications(engine: Engine) -> pd.DataFrame:
     a, fs = m.FundingApplication, m.FundingScheme
-    frame = _read(engine, select(
-        a.id, a.project_id, a.scheme_id, fs.name.label("scheme"), fs.operator, fs.kind, a.amount_requested,
-        a.amount_granted, a.status, a.applied_on, a.decided_on, a.source, a.version,
-    ).join(fs, a.scheme_id == fs.id).order_by(a.project_id, a.id))
+    frame = _read(
+        engine,
+        select(
+            a.id,
+            a.project_id,
+            a.scheme_id,
+            fs.name.label("scheme"),
+            fs.operator,
+            fs.kind,
+            a.amount_requested,
+            a.amount_granted,
+            a.status,
+            a.applied_on,
+            a.decided_on,
+            a.source,
+            a.version,
+        )
+        .join(fs, a.scheme_id == fs.id)
+        .order_by(a.project_id, a.id),
+    )
     return _money(frame, "amount_requested", "amount_granted")
 
 
 def load_programme(engine: Engine) -> ProgrammeData:
-    return ProgrammeData(load_projects(engine), load_milestones(engine), load_links(engine),
-                         load_shortlist(engine), load_applications(engine))
+    return ProgrammeData(
+        load_projects(engine),
+        load_milestones(engine),
+        load_links(engine),
+        load_shortlist(engine),
+        load_applications(engine),
+    )
 
 
 def load_industry(engine: Engine) -> pd.DataFrame:
     i = m.IndustryStat
-    return _read(engine, select(i.departement, i.naf_division, i.year, i.establishments, i.jobs, i.source,
-                                i.definition).order_by(i.year, i.departement, i.naf_division))
+    return _read(
+        engine,
+        select(
+            i.departement, i.naf_division, i.year, i.establishments, i.jobs, i.source, i.definition
+        ).order_by(i.year, i.departement, i.naf_division),
+    )
 
 
 def load_site_events(engine: Engine) -> pd.DataFrame:
     e = m.SiteEvent
-    return _read(engine, select(e.region_code, e.period, e.openings, e.closures, e.measure, e.source)
-                 .order_by(e.region_code, e.period))
+    return _read(
+        engine,
+        select(e.region_code, e.period, e.openings, e.closures, e.measure, e.source).order_by(
+            e.region_code, e.period
+        ),
+    )

@@ -36,9 +36,16 @@ INDICATORS: dict[str, Indicator] = {
     for i in (
         Indicator("establishments", "Établissements industriels", "établissements", 0, False),
         Indicator("jobs", "Effectifs salariés industriels", "salariés", 0, False),
-        Indicator("jobs_per_establishment", "Salariés par établissement", "salariés par établissement", 1, True),
-        Indicator("jobs_per_1000", "Emplois industriels pour 1 000 habitants", "emplois pour 1 000 habitants",
-                  1, True),
+        Indicator(
+            "jobs_per_establishment", "Salariés par établissement", "salariés par établissement", 1, True
+        ),
+        Indicator(
+            "jobs_per_1000",
+            "Emplois industriels pour 1 000 habitants",
+            "emplois pour 1 000 habitants",
+            1,
+            True,
+        ),
     )
 }
 INDICATOR_KEYS: tuple[str, ...] = tuple(INDICATORS)
@@ -125,8 +132,17 @@ def departement_indicators(stats: pd.DataFrame, population: pd.Series) -> pd.Dat
     out = _with_ratios(grouped)
     for key in INDICATOR_KEYS:
         out[f"rank_{key}"] = ranks(out[key])
-    columns = ["code", "name", "region_code", "region", "establishments", "jobs", "population",
-               *INDICATOR_KEYS[2:], *(f"rank_{k}" for k in INDICATOR_KEYS)]
+    columns = [
+        "code",
+        "name",
+        "region_code",
+        "region",
+        "establishments",
+        "jobs",
+        "population",
+        *INDICATOR_KEYS[2:],
+        *(f"rank_{k}" for k in INDICATOR_KEYS),
+    ]
     return out[columns].sort_values("code", ignore_index=True)
 
 
@@ -159,11 +175,28 @@ def region_indicators(dep_indicators: pd.DataFrame) -> pd.DataFrame:
     records = []
     for code, rows in dep_indicators.groupby("region_code"):
         values = aggregate(rows, rows["code"])
-        records.append({"code": code, "name": regions().get(code, code), "pilot": code in PILOT_REGION_CODES,
-                        "departements": len(rows), **values})
+        records.append(
+            {
+                "code": code,
+                "name": regions().get(code, code),
+                "pilot": code in PILOT_REGION_CODES,
+                "departements": len(rows),
+                **values,
+            }
+        )
     out = pd.DataFrame.from_records(
-        records, columns=["code", "name", "pilot", "departements", "establishments", "jobs", "population",
-                          *INDICATOR_KEYS[2:]])
+        records,
+        columns=[
+            "code",
+            "name",
+            "pilot",
+            "departements",
+            "establishments",
+            "jobs",
+            "population",
+            *INDICATOR_KEYS[2:],
+        ],
+    )
     for key in INDICATOR_KEYS:
         out[f"rank_{key}"] = ranks(out[key])
     return out.sort_values("code", ignore_index=True)
@@ -187,7 +220,9 @@ def region_reference(dep_indicators: pd.DataFrame, indicator: str) -> pd.Series:
 
 
 def region_reference_label(indicator: str) -> str:
-    return "valeur de la région" if INDICATORS[indicator].is_ratio else "moyenne des départements de la région"
+    return (
+        "valeur de la région" if INDICATORS[indicator].is_ratio else "moyenne des départements de la région"
+    )
 
 
 def gap(value: float, reference: float) -> tuple[float, float]:
@@ -222,12 +257,22 @@ def division_shares(stats: pd.DataFrame, by: str = "departement") -> pd.DataFram
         raise ValueError(f"regroupement inconnu : {by!r}")
     out = frame.groupby(["territory", "naf_division"], as_index=False)[["establishments", "jobs"]].sum()
     totals = out.groupby("territory")[["establishments", "jobs"]].transform("sum")
-    out["share_establishments"] = out["establishments"] / totals["establishments"].where(totals["establishments"] > 0)
+    out["share_establishments"] = out["establishments"] / totals["establishments"].where(
+        totals["establishments"] > 0
+    )
     out["share_jobs"] = out["jobs"] / totals["jobs"].where(totals["jobs"] > 0)
     out["territory_name"] = out["territory"].map(names)
     out["division"] = out["naf_division"].map(division_label)
-    columns = ["territory", "territory_name", "naf_division", "division", "establishments", "jobs",
-               "share_establishments", "share_jobs"]
+    columns = [
+        "territory",
+        "territory_name",
+        "naf_division",
+        "division",
+        "establishments",
+        "jobs",
+        "share_establishments",
+        "share_jobs",
+    ]
     return out[columns].sort_values(["territory", "naf_division"], ignore_index=True)
 
 
@@ -245,7 +290,9 @@ def is_manufacturing(division: str) -> bool:
 # --- evolution ----------------------------------------------------------------------------------
 
 
-def region_evolution(history: pd.DataFrame, population: pd.Series, region_codes=PILOT_REGION_CODES) -> pd.DataFrame:
+def region_evolution(
+    history: pd.DataFrame, population: pd.Series, region_codes=PILOT_REGION_CODES
+) -> pd.DataFrame:
     """Indicators per region and year over all the years of ONE series: year, code, name, indicators."""
     keys = history[["source", "definition"]].drop_duplicates()
     if len(keys) > 1:
@@ -319,8 +366,17 @@ def compare(dep_indicators: pd.DataFrame, territory: Territory, reference: Terri
     records = []
     for key, spec in INDICATORS.items():
         diff, pct = gap(mine[key], ref[key])
-        records.append({"indicator": key, "label": spec.label, "value": mine[key], "reference": ref[key],
-                        "gap": diff, "gap_pct": pct, "digits": spec.digits})
+        records.append(
+            {
+                "indicator": key,
+                "label": spec.label,
+                "value": mine[key],
+                "reference": ref[key],
+                "gap": diff,
+                "gap_pct": pct,
+                "digits": spec.digits,
+            }
+        )
     return pd.DataFrame.from_records(records)
 
 
@@ -345,8 +401,11 @@ def class_breaks(values, method: str = "quantiles", k: int = 5) -> list[float]:
     if distinct.size == 1:
         return [float(distinct[0]), float(distinct[0])]
     k = max(1, min(int(k), int(distinct.size)))
-    classifiers = {"quantiles": mapclassify.Quantiles, "natural": mapclassify.FisherJenks,
-                   "equal": mapclassify.EqualInterval}
+    classifiers = {
+        "quantiles": mapclassify.Quantiles,
+        "natural": mapclassify.FisherJenks,
+        "equal": mapclassify.EqualInterval,
+    }
     if method not in classifiers:
         raise ValueError(f"méthode de discrétisation inconnue : {method!r}")
     with warnings.catch_warnings():
@@ -393,12 +452,15 @@ def current_stages(projects: pd.DataFrame, milestones: pd.DataFrame) -> pd.Serie
             out[row.id] = running["stage"].iloc[-1]
             continue
         waiting = ms[ms["actual_start"].isna()]
-        out[row.id] = waiting["stage"].iloc[0] if not waiting.empty else (ms["stage"].iloc[-1] if len(ms) else "")
+        out[row.id] = (
+            waiting["stage"].iloc[0] if not waiting.empty else (ms["stage"].iloc[-1] if len(ms) else "")
+        )
     return pd.Series(out, dtype=object)
 
 
-def project_points(projects: pd.DataFrame, milestones: pd.DataFrame, commune_point,
-                   region_codes=None) -> pd.DataFrame:
+def project_points(
+    projects: pd.DataFrame, milestones: pd.DataFrame, commune_point, region_codes=None
+) -> pd.DataFrame:
     """The projects to draw: id, label (name if public, else « Projet confidentiel n° 12 », with its
     stage), stage, longitude, latitude. Abandoned projects and unknown communes are left out.
     `commune_point` is geo.commune_point (code → (lon, lat))."""
@@ -417,8 +479,15 @@ def project_points(projects: pd.DataFrame, milestones: pd.DataFrame, commune_poi
         stage = stages.get(row.id, "")
         name = row.name if row.public else f"Projet confidentiel n° {row.id}"
         stage_text = "terminé" if stage == "termine" else STAGE_LABELS.get(stage, stage)
-        records.append({"id": row.id, "label": f"{name} — {stage_text} (édition {row.edition})",
-                        "stage": stage, "longitude": lon, "latitude": lat})
+        records.append(
+            {
+                "id": row.id,
+                "label": f"{name} — {stage_text} (édition {row.edition})",
+                "stage": stage,
+                "longitude": lon,
+                "latitude": lat,
+            }
+        )
     return pd.DataFrame.from_records(records, columns=["id", "label", "stage", "longitude", "latitude"])
 
 
@@ -442,14 +511,25 @@ def link_coverage(links: pd.DataFrame, counts: dict[int, pd.DataFrame], region_d
     records = []
     for row in links.sort_values("position").itertuples(index=False):
         per_dep = counts.get(row.id)
-        n = 0 if per_dep is None or per_dep.empty else int(
-            per_dep.loc[per_dep["departement"].isin(wanted), "establishments"].sum())
+        n = (
+            0
+            if per_dep is None or per_dep.empty
+            else int(per_dep.loc[per_dep["departement"].isin(wanted), "establishments"].sum())
+        )
         codes, prefixes = link_naf(row.naf_codes)
         activities = "; ".join(f"{division_label(c)} ({c})" for c in [*codes, *prefixes])
-        records.append({"position": row.position, "label": row.label, "activities": activities,
-                        "establishments": n, "covered": n > 0 and bool(str(row.naf_codes).strip())})
+        records.append(
+            {
+                "position": row.position,
+                "label": row.label,
+                "activities": activities,
+                "establishments": n,
+                "covered": n > 0 and bool(str(row.naf_codes).strip()),
+            }
+        )
     return pd.DataFrame.from_records(
-        records, columns=["position", "label", "activities", "establishments", "covered"])
+        records, columns=["position", "label", "activities", "establishments", "covered"]
+    )
 
 
 # --- labels of a series -------------------------------------------------------------------------

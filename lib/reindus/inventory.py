@@ -31,8 +31,10 @@ class Inventory:
     @property
     def has_demo(self) -> bool:
         """Whether any fictitious row (demo or synthetic) is loaded: the page then shows the banner."""
-        return bool(self.tables["source"].isin(FICTITIOUS_SOURCES).any()
-                    or self.register_by_source["source"].isin(FICTITIOUS_SOURCES).any())
+        return bool(
+            self.tables["source"].isin(FICTITIOUS_SOURCES).any()
+            or self.register_by_source["source"].isin(FICTITIOUS_SOURCES).any()
+        )
 
     def count(self, table: str) -> int:
         label = m.TABLE_LABELS[table]
@@ -45,7 +47,8 @@ def store_inventory(engine: Engine, register_path: Path | None) -> Inventory:
         last = repository.last_change(session)
         rows = session.execute(
             select(m.Project.region_code, m.Project.edition, func.count()).group_by(
-                m.Project.region_code, m.Project.edition)
+                m.Project.region_code, m.Project.edition
+            )
         ).all()
     projects = _projects_by_region(pd.DataFrame(rows, columns=["region_code", "edition", "projects"]))
     by_source, by_region, total = _register_counts(register_path)
@@ -58,10 +61,12 @@ def _projects_by_region(frame: pd.DataFrame) -> pd.DataFrame:
     names = regions()
     if frame.empty:
         return pd.DataFrame(columns=["Région"])
-    pivot = frame.pivot_table(index="region_code", columns="edition", values="projects", aggfunc="sum",
-                              fill_value=0)
-    pivot = pivot.reindex([c for c in order if c in pivot.index]
-                          + sorted(c for c in pivot.index if c not in order))
+    pivot = frame.pivot_table(
+        index="region_code", columns="edition", values="projects", aggfunc="sum", fill_value=0
+    )
+    pivot = pivot.reindex(
+        [c for c in order if c in pivot.index] + sorted(c for c in pivot.index if c not in order)
+    )
     pivot.columns = [str(c) for c in pivot.columns]
     pivot["Total"] = pivot.sum(axis=1)
     pivot.insert(0, "Région", [names.get(c, c) for c in pivot.index])
@@ -69,8 +74,9 @@ def _projects_by_region(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _register_counts(path: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    empty_source = pd.DataFrame({"source": pd.Series(dtype=str), "rows": pd.Series(dtype=int),
-                                 "active": pd.Series(dtype=int)})
+    empty_source = pd.DataFrame(
+        {"source": pd.Series(dtype=str), "rows": pd.Series(dtype=int), "active": pd.Series(dtype=int)}
+    )
     if path is None or not path.exists():
         return empty_source, pd.DataFrame(columns=["Région", "rows", "active"]), 0
     with register.open_register(path, read_only=True) as reg:
@@ -80,10 +86,16 @@ def _register_counts(path: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, int
     names = regions()
     by_dep = by_dep.assign(region_code=by_dep["departement"].map(region_of))
     pilot = [r.code for r in PILOT_REGIONS]
-    by_region = by_dep.assign(
-        group=by_dep["region_code"].where(by_dep["region_code"].isin(pilot), "autres")
-    ).groupby("group", as_index=False)[["rows", "active"]].sum()
+    by_region = (
+        by_dep.assign(group=by_dep["region_code"].where(by_dep["region_code"].isin(pilot), "autres"))
+        .groupby("group", as_index=False)[["rows", "active"]]
+        .sum()
+    )
     by_region["order"] = by_region["group"].map({c: i for i, c in enumerate(pilot)}).fillna(len(pilot))
     by_region = by_region.sort_values("order")
     by_region.insert(0, "Région", by_region["group"].map(lambda c: names.get(c, "Autres régions")))
-    return info["by_source"], by_region[["Région", "rows", "active"]].reset_index(drop=True), int(info["rows"])
+    return (
+        info["by_source"],
+        by_region[["Région", "rows", "active"]].reset_index(drop=True),
+        int(info["rows"]),
+    )

@@ -27,13 +27,31 @@ HOME_COUNTRY = "FR"
 
 # Summable counts per project (the columns of `project_facts` that `kpis` adds up).
 COUNT_COLUMNS: tuple[str, ...] = (
-    "projects", "active", "completed", "abandoned", "jobs", "investment", "funding_granted",
-    "applications_granted", "applications_refused", "suppliers_identified", "suppliers_contacted",
-    "suppliers_qualified", "suppliers_retained", "retained_in_region", "retained_in_france",
-    "retained_abroad", "links", "links_covered",
+    "projects",
+    "active",
+    "completed",
+    "abandoned",
+    "jobs",
+    "investment",
+    "funding_granted",
+    "applications_granted",
+    "applications_refused",
+    "suppliers_identified",
+    "suppliers_contacted",
+    "suppliers_qualified",
+    "suppliers_retained",
+    "retained_in_region",
+    "retained_in_france",
+    "retained_abroad",
+    "links",
+    "links_covered",
 )
 RATE_COLUMNS: tuple[str, ...] = (
-    "success_rate", "share_in_region", "share_in_france", "share_abroad", "link_coverage",
+    "success_rate",
+    "share_in_region",
+    "share_in_france",
+    "share_abroad",
+    "link_coverage",
 )
 
 # French labels of every KPI column, and its kind (how to format it): count, euros or ratio.
@@ -102,23 +120,25 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
       supplier.
     """
     p = data.projects
-    facts = pd.DataFrame({
-        "project_id": p["id"].to_numpy(),
-        "name": p["name"].to_numpy(),
-        "region_code": p["region_code"].to_numpy(),
-        "region": p["region"].to_numpy(),
-        "edition": p["edition"].to_numpy(),
-        "naf": p["naf"].to_numpy(),
-        "coach": p["coach"].to_numpy(),
-        "status": p["status"].to_numpy(),
-        "source": p["source"].to_numpy(),
-        "projects": 1,
-        "active": (p["status"] == "en_cours").astype(int).to_numpy(),
-        "completed": (p["status"] == "termine").astype(int).to_numpy(),
-        "abandoned": (p["status"] == "abandonne").astype(int).to_numpy(),
-        "jobs": pd.to_numeric(p["target_jobs"], errors="coerce").fillna(0).to_numpy(),
-        "investment": pd.to_numeric(p["planned_investment"], errors="coerce").fillna(0.0).to_numpy(),
-    }).set_index("project_id", drop=False)
+    facts = pd.DataFrame(
+        {
+            "project_id": p["id"].to_numpy(),
+            "name": p["name"].to_numpy(),
+            "region_code": p["region_code"].to_numpy(),
+            "region": p["region"].to_numpy(),
+            "edition": p["edition"].to_numpy(),
+            "naf": p["naf"].to_numpy(),
+            "coach": p["coach"].to_numpy(),
+            "status": p["status"].to_numpy(),
+            "source": p["source"].to_numpy(),
+            "projects": 1,
+            "active": (p["status"] == "en_cours").astype(int).to_numpy(),
+            "completed": (p["status"] == "termine").astype(int).to_numpy(),
+            "abandoned": (p["status"] == "abandonne").astype(int).to_numpy(),
+            "jobs": pd.to_numeric(p["target_jobs"], errors="coerce").fillna(0).to_numpy(),
+            "investment": pd.to_numeric(p["planned_investment"], errors="coerce").fillna(0.0).to_numpy(),
+        }
+    ).set_index("project_id", drop=False)
 
     apps = data.applications
     granted = apps["status"] == "accorde"
@@ -161,8 +181,9 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 def add_rates(totals: pd.DataFrame) -> pd.DataFrame:
     """Derive the rates from summed counts (works on a frame or a one-row frame)."""
     out = totals.copy()
-    out["success_rate"] = _ratio(out["applications_granted"],
-                                 out["applications_granted"] + out["applications_refused"])
+    out["success_rate"] = _ratio(
+        out["applications_granted"], out["applications_granted"] + out["applications_refused"]
+    )
     out["share_in_region"] = _ratio(out["retained_in_region"], out["suppliers_retained"])
     out["share_in_france"] = _ratio(out["retained_in_france"], out["suppliers_retained"])
     out["share_abroad"] = _ratio(out["retained_abroad"], out["suppliers_retained"])
@@ -194,6 +215,7 @@ def kpis_by_region(facts: pd.DataFrame, region_order: list[str]) -> pd.DataFrame
 
 
 # --- progress against the rétroplanning --------------------------------------------------------------
+
 
 def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
     """(later - earlier) in whole days, NaN where either is missing."""
@@ -254,14 +276,16 @@ def project_progress(projects: pd.DataFrame, milestones: pd.DataFrame, today: da
     furthest = started.loc[started.groupby("project_id")["order"].idxmax(), ["project_id", "stage"]]
     furthest = furthest.set_index("project_id")["stage"]
 
-    out = pd.DataFrame({
-        "project_id": projects["id"].to_numpy(),
-        "name": projects["name"].to_numpy(),
-        "region_code": projects["region_code"].to_numpy(),
-        "region": projects["region"].to_numpy(),
-        "edition": projects["edition"].to_numpy(),
-        "status": projects["status"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "project_id": projects["id"].to_numpy(),
+            "name": projects["name"].to_numpy(),
+            "region_code": projects["region_code"].to_numpy(),
+            "region": projects["region"].to_numpy(),
+            "edition": projects["edition"].to_numpy(),
+            "status": projects["status"].to_numpy(),
+        }
+    )
     pid = out["project_id"]
     out["late_stages"] = pid.map(late_stages).fillna(0).astype(int)
     out["delay_days"] = pid.map(delay).astype(float)
@@ -286,7 +310,9 @@ def region_pace(progress: pd.DataFrame, region_order: list[str]) -> pd.DataFrame
     Abandoned projects are left out; projects with no measurable stage too.
     """
     kept = progress[(progress["progress_status"] != "abandonne") & progress["delay_days"].notna()]
-    table = kept.groupby("region").agg(projects=("project_id", "size"), mean_delay_days=("delay_days", "mean"))
+    table = kept.groupby("region").agg(
+        projects=("project_id", "size"), mean_delay_days=("delay_days", "mean")
+    )
     table = table.reindex(region_order)
     table["projects"] = table["projects"].fillna(0).astype(int)
     return table.rename_axis("region").reset_index()
@@ -307,15 +333,17 @@ def stage_positions(progress: pd.DataFrame, region_order: list[str]) -> pd.DataF
 def status_counts(progress: pd.DataFrame, region_order: list[str]) -> pd.DataFrame:
     """Projects per region × progress status, every pair present, in PROGRESS_STATUSES order."""
     counts = progress.groupby(["region", "progress_status"]).size()
-    index = pd.MultiIndex.from_product([region_order, list(PROGRESS_STATUSES)],
-                                       names=["region", "progress_status"])
+    index = pd.MultiIndex.from_product(
+        [region_order, list(PROGRESS_STATUSES)], names=["region", "progress_status"]
+    )
     out = counts.reindex(index, fill_value=0).rename("projects").reset_index()
     out["progress_label"] = out["progress_status"].map(PROGRESS_STATUSES)
     return out
 
 
-def labelled(frame: pd.DataFrame, columns: list[str] | tuple[str, ...],
-             keys: dict[str, str] | None = None) -> pd.DataFrame:
+def labelled(
+    frame: pd.DataFrame, columns: list[str] | tuple[str, ...], keys: dict[str, str] | None = None
+) -> pd.DataFrame:
     """The KPI columns under their French labels, after the `keys` columns ({column: label})."""
     keys = keys or {}
     out = frame[list(keys) + list(columns)].rename(columns={**keys, **KPI_LABELS})

@@ -45,8 +45,14 @@ class ChainStep:
     @property
     def progress(self) -> str:
         """« 4 identifiés · 1 qualifié · 0 retenu » (contacted suppliers are in `contacted`)."""
-        return " · ".join(_count(n, word) for n, word in (
-            (self.identified, "identifié"), (self.qualified, "qualifié"), (self.retained, "retenu")))
+        return " · ".join(
+            _count(n, word)
+            for n, word in (
+                (self.identified, "identifié"),
+                (self.qualified, "qualifié"),
+                (self.retained, "retenu"),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,10 @@ class PitchCard:
     def coverage(self) -> str:
         """« 3 maillons couverts sur 5 »."""
         covered = sum(step.covered for step in self.chain)
-        return f"{formats.number(covered)} maillon{'s' if covered > 1 else ''} couvert{'s' if covered > 1 else ''} " \
-               f"sur {formats.number(len(self.chain))}"
+        return (
+            f"{formats.number(covered)} maillon{'s' if covered > 1 else ''} couvert{'s' if covered > 1 else ''} "
+            f"sur {formats.number(len(self.chain))}"
+        )
 
 
 def _count(n: int, word: str) -> str:
@@ -80,8 +88,14 @@ def pitchable(projects: pd.DataFrame, public: bool) -> pd.DataFrame:
     if public:
         rows = rows[rows["public"].fillna(False).astype(bool)]
     rows = rows.sort_values(["edition", "name"], ascending=[False, True])
-    labels = rows["name"].astype(str) + " (" + rows["region"].fillna("").astype(str) + ", " \
-        + rows["edition"].astype(str) + ")"
+    labels = (
+        rows["name"].astype(str)
+        + " ("
+        + rows["region"].fillna("").astype(str)
+        + ", "
+        + rows["edition"].astype(str)
+        + ")"
+    )
     return pd.DataFrame({"id": rows["id"].astype(int).to_numpy(), "label": labels.to_numpy()})
 
 
@@ -97,8 +111,9 @@ def stage_reached(status: str, milestones: pd.DataFrame) -> str:
     return STAGE_LABELS[reached[-1] if reached else STAGE_KEYS[0]]
 
 
-def pitch_card(data: ProgrammeData, project_id: int,
-               regional_candidates: Mapping[int, int] | None = None) -> PitchCard:
+def pitch_card(
+    data: ProgrammeData, project_id: int, regional_candidates: Mapping[int, int] | None = None
+) -> PitchCard:
     """The card of one project. `regional_candidates` maps a link id to its establishments in the region."""
     rows = data.projects[data.projects["id"] == project_id]
     if rows.empty:
@@ -111,12 +126,18 @@ def pitch_card(data: ProgrammeData, project_id: int,
     for link in links.itertuples(index=False):
         statuses = by_link.get_group(link.id) if link.id in by_link.groups else pd.Series(dtype=object)
         candidates = None if regional_candidates is None else regional_candidates.get(int(link.id))
-        chain.append(ChainStep(
-            position=int(link.position), tier=CHAIN_POSITIONS.get(link.tier, str(link.tier)), label=str(link.label),
-            identified=int(len(statuses)), contacted=int(statuses.isin(CONTACTED).sum()),
-            qualified=int(statuses.isin(QUALIFIED_STATUSES).sum()), retained=int((statuses == RETAINED).sum()),
-            regional_candidates=None if candidates is None else int(candidates),
-        ))
+        chain.append(
+            ChainStep(
+                position=int(link.position),
+                tier=CHAIN_POSITIONS.get(link.tier, str(link.tier)),
+                label=str(link.label),
+                identified=int(len(statuses)),
+                contacted=int(statuses.isin(CONTACTED).sum()),
+                qualified=int(statuses.isin(QUALIFIED_STATUSES).sum()),
+                retained=int((statuses == RETAINED).sum()),
+                regional_candidates=None if candidates is None else int(candidates),
+            )
+        )
     jobs = p.get("target_jobs")
     return PitchCard(
         project_id=int(p["id"]),

@@ -17,14 +17,26 @@ import pandas as pd
 from reindus.frames import ProgrammeData
 
 # Columns that never leave the server in atelier mode, whatever frame they appear in.
-CONFIDENTIAL_COLUMNS: frozenset[str] = frozenset({
-    # projects and per-project facts
-    "siren", "coach", "coach_id", "email", "planned_investment", "investment", "funding_granted",
-    # funding applications
-    "amount_requested", "amount_granted",
-    # shortlists
-    "siret", "supplier_name", "supplier_commune", "note",
-})
+CONFIDENTIAL_COLUMNS: frozenset[str] = frozenset(
+    {
+        # projects and per-project facts
+        "siren",
+        "coach",
+        "coach_id",
+        "email",
+        "planned_investment",
+        "investment",
+        "funding_granted",
+        # funding applications
+        "amount_requested",
+        "amount_granted",
+        # shortlists
+        "siret",
+        "supplier_name",
+        "supplier_commune",
+        "note",
+    }
+)
 # Columns of a project's identity, shown only when the project is flagged public.
 PROJECT_IDENTITY_COLUMNS: tuple[str, ...] = ("name", "description")
 # Aggregates (counts, sums, shares) over fewer projects than this are not shown in public.
@@ -67,8 +79,9 @@ def public_facts(facts: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     return mask_projects(out, id_column="project_id")
 
 
-def suppress_small(aggregates: pd.DataFrame, count_column: str = "projects",
-                   minimum: int = MIN_PUBLIC_COUNT) -> pd.DataFrame:
+def suppress_small(
+    aggregates: pd.DataFrame, count_column: str = "projects", minimum: int = MIN_PUBLIC_COUNT
+) -> pd.DataFrame:
     """Aggregates over fewer than `minimum` projects lose every figure (NaN, shown « — »).
 
     The grouping columns (non-numeric) stay, so the reader sees that a group exists but is too small.

@@ -48,7 +48,11 @@ def diff(shown: pd.DataFrame, edited: pd.DataFrame) -> Edits:
         if bool(edited["remove"].iat[i]):
             removed.append((row_id, version))
             continue
-        changes = {c: _blank(edited[c].iat[i]) for c in EDITABLE if _blank(edited[c].iat[i]) != _blank(shown[c].iat[i])}
+        changes = {
+            c: _blank(edited[c].iat[i])
+            for c in EDITABLE
+            if _blank(edited[c].iat[i]) != _blank(shown[c].iat[i])
+        }
         if changes:
             changed.append((row_id, version, changes))
     return Edits(changed, removed)
@@ -69,16 +73,23 @@ def add_candidates(engine: Engine, link_id: int, rows: pd.DataFrame, actor: str)
     """Register rows into the link's shortlist as « identifié »; those already there are skipped."""
     added, skipped = 0, 0
     with session_factory(engine).begin() as session:
-        already = set(session.scalars(
-            select(ShortlistEntry.siret).where(ShortlistEntry.link_id == link_id, ShortlistEntry.siret.is_not(None))
-        ))
+        already = set(
+            session.scalars(
+                select(ShortlistEntry.siret).where(
+                    ShortlistEntry.link_id == link_id, ShortlistEntry.siret.is_not(None)
+                )
+            )
+        )
         for row in rows.to_dict("records"):
             fields = sourcing.shortlist_row(row)
             if fields["siret"] in already:
                 skipped += 1
                 continue
-            insert(session, ShortlistEntry(link_id=link_id, status="identifie", note="", source="saisie", **fields),
-                   actor)
+            insert(
+                session,
+                ShortlistEntry(link_id=link_id, status="identifie", note="", source="saisie", **fields),
+                actor,
+            )
             already.add(fields["siret"])
             added += 1
     text = f"{added} fournisseur(s) ajouté(s) à la présélection."
@@ -91,10 +102,17 @@ def add_foreign(engine: Engine, link_id: int, name: str, country: str, note: str
     fields: Mapping[str, object] = sourcing.foreign_shortlist_row(name, country)
     with session_factory(engine).begin() as session:
         names = session.scalars(
-            select(ShortlistEntry.supplier_name).where(ShortlistEntry.link_id == link_id, ShortlistEntry.siret.is_(None))
+            select(ShortlistEntry.supplier_name).where(
+                ShortlistEntry.link_id == link_id, ShortlistEntry.siret.is_(None)
+            )
         )
         if any(str(n).casefold() == str(fields["supplier_name"]).casefold() for n in names):
             raise ValueError(f"« {fields['supplier_name']} » figure déjà dans la présélection de ce maillon.")
-        insert(session, ShortlistEntry(link_id=link_id, status="identifie", note=note.strip()[:2000],
-                                       source="saisie", **fields), actor)
+        insert(
+            session,
+            ShortlistEntry(
+                link_id=link_id, status="identifie", note=note.strip()[:2000], source="saisie", **fields
+            ),
+            actor,
+        )
     return f"« {fields['supplier_name']} » ajouté à la présélection."

@@ -174,7 +174,9 @@ def valid_siret_sql(text: str) -> str:
     compacted): 14 digits, SIREN and SIRET Luhn checks, the La Poste rule. NULL text gives false."""
     n = f"TRY_CAST({text} AS BIGINT)"
     digit_sum = "(" + " + ".join(f"(({n} // {10**p}) % 10)" for p in range(14)) + ")"
-    return (f"coalesce(regexp_full_match({text}, '[0-9]{{14}}') AND CASE "
-            f"WHEN starts_with({text}, '{LA_POSTE_SIREN}') AND {text} <> '{LA_POSTE_HEAD_OFFICE}' "
-            f"THEN {digit_sum} % 5 = 0 "
-            f"ELSE {_luhn_sum_sql(n, 14)} % 10 = 0 AND {_luhn_sum_sql(f'({n} // 100000)', 9)} % 10 = 0 END, false)")
+    return (
+        f"coalesce(regexp_full_match({text}, '[0-9]{{14}}') AND CASE "
+        f"WHEN starts_with({text}, '{LA_POSTE_SIREN}') AND {text} <> '{LA_POSTE_HEAD_OFFICE}' "
+        f"THEN {digit_sum} % 5 = 0 "
+        f"ELSE {_luhn_sum_sql(n, 14)} % 10 = 0 AND {_luhn_sum_sql(f'({n} // 100000)', 9)} % 10 = 0 END, false)"
+    )

@@ -421,5 +421,11 @@ def foreign_shortlist_row(name: str, country: str) -> dict[str, object]:
         raise ValueError("Un fournisseur établi en France se choisit dans le registre (avec son SIRET).")
     if country not in countries.names():
         raise ValueError(f"Code pays inconnu : {country!r} (code ISO à deux lettres attendu, ex. DE, IT).")
-    return {"siret": None, "supplier_name": clean, "supplier_commune": None, "supplier_departement": None,
-            "supplier_region_code": None, "supplier_country": country}
+    return {
+        "siret": None,
+        "supplier_name": clean,
+        "supplier_commune": None,
+        "supplier_departement": None,
+        "supplier_region_code": None,
+        "supplier_country": country,
+    }

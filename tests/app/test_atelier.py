@@ -12,9 +12,16 @@ from reindus.store.db import make_engine
 from tests.app.test_pages import ROOT
 from tests.confidential import confidential_texts, leaks
 
-ATELIER_PAGES = ["pages/tableau_de_bord.py", "pages/avancement.py", "pages/industrie.py", "pages/donnees.py",
-                 "pages/fournisseurs.py", "pages/chaine.py",
-                 "pages/pitch.py", "pages/carrousel.py"]
+ATELIER_PAGES = [
+    "pages/tableau_de_bord.py",
+    "pages/avancement.py",
+    "pages/industrie.py",
+    "pages/donnees.py",
+    "pages/fournisseurs.py",
+    "pages/chaine.py",
+    "pages/pitch.py",
+    "pages/carrousel.py",
+]
 
 
 @pytest.fixture(scope="module")

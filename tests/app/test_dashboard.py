@@ -40,12 +40,18 @@ def sql_count(home: Path, sql: str, **params) -> int:
     return int(value)
 
 
-PROJECTS_SQL = "SELECT count(*) FROM projects WHERE (:edition IS NULL OR edition = :edition) AND region_code IN ({})"
-RETAINED_SQL = ("SELECT count(*) FROM shortlist_entries s JOIN chain_links l ON s.link_id = l.id "
-                "JOIN projects p ON l.project_id = p.id WHERE s.status = 'retenu' "
-                "AND (:edition IS NULL OR p.edition = :edition) AND p.region_code IN ({})")
-JOBS_SQL = ("SELECT coalesce(sum(target_jobs), 0) FROM projects WHERE (:edition IS NULL OR edition = :edition) "
-            "AND region_code IN ({})")
+PROJECTS_SQL = (
+    "SELECT count(*) FROM projects WHERE (:edition IS NULL OR edition = :edition) AND region_code IN ({})"
+)
+RETAINED_SQL = (
+    "SELECT count(*) FROM shortlist_entries s JOIN chain_links l ON s.link_id = l.id "
+    "JOIN projects p ON l.project_id = p.id WHERE s.status = 'retenu' "
+    "AND (:edition IS NULL OR p.edition = :edition) AND p.region_code IN ({})"
+)
+JOBS_SQL = (
+    "SELECT coalesce(sum(target_jobs), 0) FROM projects WHERE (:edition IS NULL OR edition = :edition) "
+    "AND region_code IN ({})"
+)
 
 
 def expected(home: Path, edition: int | None, regions: list[str]) -> dict[str, str]:
@@ -67,7 +73,12 @@ def test_dashboard_default_view_matches_the_store(demo_env):
     assert [s.label for s in at.sidebar.selectbox] == ["Édition"]
     # the region table and its export: French headers, one row per pilot region, region names not codes
     table = at.dataframe[0].value
-    assert list(table["Région"]) == ["Normandie", "Île-de-France", "Hauts-de-France", "Bourgogne-Franche-Comté"]
+    assert list(table["Région"]) == [
+        "Normandie",
+        "Île-de-France",
+        "Hauts-de-France",
+        "Bourgogne-Franche-Comté",
+    ]
     assert "Part des retenus dans la région" in table.columns
 
 
@@ -101,8 +112,12 @@ def test_a_deep_link_with_status_and_coach(demo_env):
     coach = "Julien Blanc"
     at = start({"statut": "Terminé", "conseiller": coach})
     assert at.multiselect(key="statut").value == ["termine"]
-    n = sql_count(demo_env, "SELECT count(*) FROM projects p JOIN coaches c ON p.coach_id = c.id "
-                            "WHERE p.status = 'termine' AND c.name = :coach", coach=coach)
+    n = sql_count(
+        demo_env,
+        "SELECT count(*) FROM projects p JOIN coaches c ON p.coach_id = c.id "
+        "WHERE p.status = 'termine' AND c.name = :coach",
+        coach=coach,
+    )
     assert metrics_of(at)["Projets accompagnés"] == formats.number(n)
 
 
@@ -113,7 +128,8 @@ def test_progress_page_counts_every_selected_project(demo_env):
     total = sum(int(shown[s].replace("\u202f", "")) for s in statuses)
     assert total == sql_count(demo_env, "SELECT count(*) FROM projects WHERE edition = 2026")
     assert shown["Abandonné"] == formats.number(
-        sql_count(demo_env, "SELECT count(*) FROM projects WHERE edition = 2026 AND status = 'abandonne'"))
+        sql_count(demo_env, "SELECT count(*) FROM projects WHERE edition = 2026 AND status = 'abandonne'")
+    )
     assert any("Rétroplanning des projets — édition 2026" in h.value for h in at.header)
     assert any("Données de démonstration" in w.value for w in at.warning)
 
@@ -130,10 +146,15 @@ def test_the_filter_bar_is_the_same_on_both_pages(demo_env):
 def _open_project(home: Path) -> tuple[AppTest, int, int]:
     engine = make_engine(f"sqlite:///{home / 'reindus.sqlite'}")
     with engine.connect() as conn:
-        pid, name = conn.execute(text("SELECT id, name FROM projects WHERE edition = 2026 AND status = 'en_cours' "
-                                      "ORDER BY id LIMIT 1")).one()
-        ms_id = conn.execute(text("SELECT id FROM milestones WHERE project_id = :p AND stage = 'selection'"),
-                             {"p": pid}).scalar_one()
+        pid, name = conn.execute(
+            text(
+                "SELECT id, name FROM projects WHERE edition = 2026 AND status = 'en_cours' "
+                "ORDER BY id LIMIT 1"
+            )
+        ).one()
+        ms_id = conn.execute(
+            text("SELECT id FROM milestones WHERE project_id = :p AND stage = 'selection'"), {"p": pid}
+        ).scalar_one()
     engine.dispose()
     at = start({"edition": "2026"}, page=PROGRESS)
     at.selectbox(key="projet").set_value(pid).run()

@@ -30,18 +30,28 @@ def test_a_foreign_supplier_is_added_from_the_form_and_listed_with_its_country(w
     assert [s.value for s in at.success] == [md_escape(f"« {name} » ajouté à la présélection.")]
     engine = make_engine(f"sqlite:///{writable_home / 'reindus.sqlite'}")
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT supplier_country, siret, status FROM shortlist_entries "
-                                "WHERE link_id = :l AND supplier_name = :n"), {"l": link, "n": name}).one()
-        actor = conn.execute(text("SELECT actor FROM audit_log WHERE table_name = 'shortlist_entries' "
-                                  "AND action = 'insert' ORDER BY id DESC LIMIT 1")).scalar_one()
+        row = conn.execute(
+            text(
+                "SELECT supplier_country, siret, status FROM shortlist_entries "
+                "WHERE link_id = :l AND supplier_name = :n"
+            ),
+            {"l": link, "n": name},
+        ).one()
+        actor = conn.execute(
+            text(
+                "SELECT actor FROM audit_log WHERE table_name = 'shortlist_entries' "
+                "AND action = 'insert' ORDER BY id DESC LIMIT 1"
+            )
+        ).scalar_one()
     engine.dispose()
     assert tuple(row) == ("ES", None, "identifie") and actor == "Camille Test"
     # the same name again (any case) is refused, in French, and nothing is added
-    next(t for t in at.text_input if t.label == "Nom du fournisseur").input("HILATURA <i>ibérica</i> [X](http://example.org)")
+    next(t for t in at.text_input if t.label == "Nom du fournisseur").input(
+        "HILATURA <i>ibérica</i> [X](http://example.org)"
+    )
     next(s for s in at.selectbox if s.label == "Pays").set_value("PT")
     next(b for b in at.button if b.label == "Ajouter à la présélection").click().run()
     assert any("figure déjà" in e.value for e in at.error)
     editor = next(d.value for d in at.dataframe if "remove" in d.value.columns)  # the shortlist editor
     shown = editor.set_index("supplier_name")
     assert shown.at[name, "pays"] == "Espagne" and not shown["remove"].any()
-

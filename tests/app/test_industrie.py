@@ -58,7 +58,10 @@ def test_imported_urssaf_figures_are_shown_with_source_and_year(urssaf_env):
     assert metrics["Effectifs salariés industriels (régions pilotes)"] == formats.number(6022)
     assert metrics["Salariés par établissement (régions pilotes)"] == formats.number(6022 / 35, 1)
     comparison = at.dataframe[0].value
-    assert list(comparison["Indicateur"])[:2] == ["Établissements industriels", "Effectifs salariés industriels"]
+    assert list(comparison["Indicateur"])[:2] == [
+        "Établissements industriels",
+        "Effectifs salariés industriels",
+    ]
     assert comparison.iloc[0]["Territoire"] == "35"
 
 

@@ -10,8 +10,16 @@ from reindus.inventory import store_inventory
 from reindus.store.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["pages/tableau_de_bord.py", "pages/avancement.py", "pages/industrie.py",
-         "pages/fournisseurs.py", "pages/chaine.py", "pages/donnees.py", "pages/pitch.py", "pages/carrousel.py"]
+PAGES = [
+    "pages/tableau_de_bord.py",
+    "pages/avancement.py",
+    "pages/industrie.py",
+    "pages/fournisseurs.py",
+    "pages/chaine.py",
+    "pages/donnees.py",
+    "pages/pitch.py",
+    "pages/carrousel.py",
+]
 
 
 def run_page(page: str) -> AppTest:
@@ -31,7 +39,9 @@ def test_page_runs_without_exception(demo_env, page):
 
 def test_donnees_shows_the_store_counts_and_the_demo_banner(demo_env):
     at = run_page("pages/donnees.py")
-    inv = store_inventory(make_engine(f"sqlite:///{demo_env / 'reindus.sqlite'}"), demo_env / "register.duckdb")
+    inv = store_inventory(
+        make_engine(f"sqlite:///{demo_env / 'reindus.sqlite'}"), demo_env / "register.duckdb"
+    )
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Projets"] == formats.number(inv.count("projects"))
     assert metrics["Conseillers"] == "60"

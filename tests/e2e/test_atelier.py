@@ -47,7 +47,9 @@ def open_view(page, url: str, title: str) -> None:
     page.goto(url)
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
     wait_for_app(page)
-    assert page.get_by_role("dialog").count() == 0, page.get_by_role("dialog").inner_text()  # « Page not found »
+    assert page.get_by_role("dialog").count() == 0, page.get_by_role(
+        "dialog"
+    ).inner_text()  # « Page not found »
 
 
 MAP_DRAWN = "() => !!document.querySelector('.leaflet-overlay-pane canvas, .leaflet-overlay-pane svg')"
@@ -96,8 +98,14 @@ def all_text(page) -> str:
 def test_every_page_opens_in_both_modes_and_atelier_shows_nothing_confidential(page, app_url, secrets):
     # a room without network: nothing (favicon, fonts, map assets) may be asked of another host
     elsewhere = []
-    page.on("request", lambda r: r.url.startswith(("http:", "https:")) and not r.url.startswith(app_url)
-            and elsewhere.append(r.url))
+    page.on(
+        "request",
+        lambda r: (
+            r.url.startswith(("http:", "https:"))
+            and not r.url.startswith(app_url)
+            and elsewhere.append(r.url)
+        ),
+    )
     screen(page)
     for atelier in (False, True):
         for path, title in PAGES.items():
@@ -123,8 +131,11 @@ def test_a_change_in_the_store_shows_on_an_open_atelier_page_without_reload(page
     with engine.connect() as conn:
         from sqlalchemy import select
 
-        pid, version = conn.execute(select(Project.id, Project.version).where(
-            Project.edition == 2026, Project.status == "en_cours").order_by(Project.id)).first()
+        pid, version = conn.execute(
+            select(Project.id, Project.version)
+            .where(Project.edition == 2026, Project.status == "en_cours")
+            .order_by(Project.id)
+        ).first()
     page.evaluate("window.__marker = 'no reload'")
     try:
         with session_factory(engine).begin() as session:
@@ -174,8 +185,9 @@ def test_deep_link_copied_link_and_page_switch_keep_the_view(page, browser, app_
 
 def test_carousel_rotates_through_the_chosen_views(page, app_url, secrets):
     screen(page)
-    open_view(page, f"{app_url}/carrousel?vues=tableau-de-bord,avancement,region-28&secondes=5",
-              "Tableau de bord")
+    open_view(
+        page, f"{app_url}/carrousel?vues=tableau-de-bord,avancement,region-28&secondes=5", "Tableau de bord"
+    )
     page.get_by_role("heading", name="Avancement des projets").wait_for(timeout=15_000)
     page.get_by_role("heading", name="Normandie", exact=True).wait_for(timeout=15_000)
     wait_for_app(page)
@@ -188,7 +200,9 @@ def test_carousel_rotates_through_the_chosen_views(page, app_url, secrets):
 def test_pitch_countdown_runs_changes_colour_and_reaches_zero(page, app_url, secrets):
     screen(page)
     open_view(page, f"{app_url}/pitch?mode=atelier&duree=33", "Pitch")
-    page.locator('[data-testid="stMain"]').get_by_text("Chaîne d'approvisionnement —").wait_for(timeout=30_000)
+    page.locator('[data-testid="stMain"]').get_by_text("Chaîne d'approvisionnement —").wait_for(
+        timeout=30_000
+    )
     frame = frame_with(page, "#clock")
     clock = frame.locator("#clock")
     expect(clock).to_have_text("0:33")

@@ -26,8 +26,14 @@ def test_dashboard_renders_in_french(page, app_url):
     assert_no_error(page)
     page.get_by_text("Données de démonstration").first.wait_for()
     body = page.locator('[data-testid="stMain"]').inner_text()
-    for label in ("Part des retenus dans la région", "Projets accompagnés", "Financements obtenus",
-                  "Les régions côte à côte", "Éditions successives", "Source : base opérationnelle"):
+    for label in (
+        "Part des retenus dans la région",
+        "Projets accompagnés",
+        "Financements obtenus",
+        "Les régions côte à côte",
+        "Éditions successives",
+        "Source : base opérationnelle",
+    ):
         assert label in body
     assert not RAW_CODES.search(body)
     assert page.locator(".js-plotly-plot").count() >= 3
@@ -56,8 +62,13 @@ def test_progress_page_renders_in_french(page, app_url):
     _settle(page, 3000)
     assert_no_error(page)
     body = page.locator('[data-testid="stMain"]').inner_text()
-    for label in ("À l'heure", "En retard", "Écart moyen au rétroplanning", "Rétroplanning des projets — édition 2026",
-                  "Fiche projet"):
+    for label in (
+        "À l'heure",
+        "En retard",
+        "Écart moyen au rétroplanning",
+        "Rétroplanning des projets — édition 2026",
+        "Fiche projet",
+    ):
         assert label in body
     assert not RAW_CODES.search(body)
     svg = " ".join(page.locator(".js-plotly-plot").all_inner_texts())

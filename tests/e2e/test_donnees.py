@@ -20,9 +20,11 @@ def test_donnees_page_shows_counts_and_demo_banner(page, app_url):
     assert "Industrie régionale" in menu and "Tableau de bord" in menu
     assert "donnees" not in menu and "app" not in menu.split()
     # the uploader's English (Streamlit has no parameter for it) is replaced by French
-    page.wait_for_function("""() => { const p = document.querySelector(
+    page.wait_for_function(
+        """() => { const p = document.querySelector(
         '[data-testid="stFileUploaderDropzone"] button p'); return p && getComputedStyle(p).fontSize === '0px'; }""",
-                           timeout=10_000)  # st.html draws its style a moment after the widgets
+        timeout=10_000,
+    )  # st.html draws its style a moment after the widgets
     drawn = page.evaluate("""() => [...document.querySelectorAll(
         '[data-testid="stFileUploaderDropzone"] button p, [data-testid="stFileUploaderDropzoneInstructions"] span')]
         .map(e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])""")

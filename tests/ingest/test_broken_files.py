@@ -42,8 +42,14 @@ def test_broken_file_gives_its_message_and_changes_nothing(store, tmp_path, name
     kind, line, column, words = CASES[name]
     before = db_checksum(store)
     register_before = (tmp_path / "register.duckdb").read_bytes()
-    result = run_import(kind, (BROKEN / name).read_bytes(), name, engine=store, actor="test",
-                        register_path=tmp_path / "register.duckdb")
+    result = run_import(
+        kind,
+        (BROKEN / name).read_bytes(),
+        name,
+        engine=store,
+        actor="test",
+        register_path=tmp_path / "register.duckdb",
+    )
     assert not result.applied and not result.ok
     first = result.problems.sorted()[0]
     assert (first.file, first.line, first.column) == (name, line, column), first.message

@@ -13,12 +13,15 @@ from tests.ingest.conftest import FIXTURES
 def test_sirene_stock_keeps_nafrev2_rows_places_missing_points_and_flags_them(store, tmp_path):
     path = tmp_path / "register.duckdb"
     raw = (FIXTURES / "sirene_stock_small.csv").read_bytes()
-    result = run_import("establishments", raw, "StockEtablissement.csv", engine=store, actor="t", register_path=path)
+    result = run_import(
+        "establishments", raw, "StockEtablissement.csv", engine=store, actor="t", register_path=path
+    )
     assert result.applied and result.summary.english == "3 added, 0 updated, 0 unchanged"
     assert result.parsed.extra == {"rows": 5, "kept": 3}  # NAF 1993 and a foreign row left out
     with register.open_register(path, read_only=True) as reg:
-        rows = register.by_siret(reg, ["55203253400018", "55203253400026", "35600000001230"],
-                                 show_personal_names=True).set_index("siret")
+        rows = register.by_siret(
+            reg, ["55203253400018", "55203253400026", "35600000001230"], show_personal_names=True
+        ).set_index("siret")
     rouen = rows.loc["55203253400018"]
     assert not rouen["approximate"] and 1.0 < rouen["longitude"] < 1.2 and 49.3 < rouen["latitude"] < 49.5
     assert rows.loc["55203253400026", "approximate"] and rows.loc["55203253400026", "commune"] == "75112"
@@ -28,25 +31,51 @@ def test_sirene_stock_keeps_nafrev2_rows_places_missing_points_and_flags_them(st
 def test_geolocated_variant_with_per_row_epsg_and_cci_directory(store, tmp_path):
     s1, s2 = make_siret("55203253", "31"), make_siret("55203253", "32")
     s13 = make_siret("05203253", "33")
-    frame = pd.DataFrame({"siret": [s1, s2, s13[1:]], "raison sociale": ["A", "B", "C"],
-                          "naf": ["1320Z", "13.20Z", "25.62A"], "code commune": ["76540", "76540", "2A004"],
-                          "effectif": ["12", "", "NN"], "x_longitude": ["562000", "1.09", ""],
-                          "y_latitude": ["6930000", "49.44", ""], "epsg": ["2154", "4326", ""],
-                          "certifications": ["ISO 9001", "", ""]})
+    frame = pd.DataFrame(
+        {
+            "siret": [s1, s2, s13[1:]],
+            "raison sociale": ["A", "B", "C"],
+            "naf": ["1320Z", "13.20Z", "25.62A"],
+            "code commune": ["76540", "76540", "2A004"],
+            "effectif": ["12", "", "NN"],
+            "x_longitude": ["562000", "1.09", ""],
+            "y_latitude": ["6930000", "49.44", ""],
+            "epsg": ["2154", "4326", ""],
+            "certifications": ["ISO 9001", "", ""],
+        }
+    )
     raw = frame.to_csv(sep=";", index=False).encode("cp1252")
-    result = run_import("establishments", raw, "annuaire.csv", engine=store, actor="t",
-                        register_path=tmp_path / "register.duckdb", dry_run=True)
+    result = run_import(
+        "establishments",
+        raw,
+        "annuaire.csv",
+        engine=store,
+        actor="t",
+        register_path=tmp_path / "register.duckdb",
+        dry_run=True,
+    )
     assert result.ok, result.problems.lines()
     assert result.summary.added == 3 and not result.applied
 
 
-@pytest.mark.parametrize("column, value, reason", [
-    ("naf", "99.99Z", "NAF rév. 2"), ("code commune", "99999", "commune INSEE inconnu"),
-    ("effectif", "7", "tranche d'effectif"),
-])
+@pytest.mark.parametrize(
+    "column, value, reason",
+    [
+        ("naf", "99.99Z", "NAF rév. 2"),
+        ("code commune", "99999", "commune INSEE inconnu"),
+        ("effectif", "7", "tranche d'effectif"),
+    ],
+)
 def test_bad_establishment_rows(store, tmp_path, column, value, reason):
-    frame = pd.DataFrame({"siret": [make_siret("55203253", "41")], "raison sociale": ["A"], "naf": ["13.20Z"],
-                          "code commune": ["76540"], "effectif": ["12"]})
+    frame = pd.DataFrame(
+        {
+            "siret": [make_siret("55203253", "41")],
+            "raison sociale": ["A"],
+            "naf": ["13.20Z"],
+            "code commune": ["76540"],
+            "effectif": ["12"],
+        }
+    )
     frame[column] = value
     parsed, parquet = establishments.read_path(_write(tmp_path, frame), "f.csv")
     assert parquet is None and reason in parsed.problems.items[0].reason
@@ -67,9 +96,18 @@ def test_the_sql_siret_check_agrees_with_the_python_one():
     from reindus import siret
 
     rng = random.Random(7)
-    values = [make_siret("55203253", str(i)) for i in range(100)] + [make_siret("35600000", str(i)) for i in range(30)]
+    values = [make_siret("55203253", str(i)) for i in range(100)] + [
+        make_siret("35600000", str(i)) for i in range(30)
+    ]
     values += ["".join(rng.choice("0123456789") for _ in range(14)) for _ in range(2000)]
-    values += [siret.LA_POSTE_HEAD_OFFICE, "35600000000049", "1234", "abcdefghijklmn", "123456789012345", None]
+    values += [
+        siret.LA_POSTE_HEAD_OFFICE,
+        "35600000000049",
+        "1234",
+        "abcdefghijklmn",
+        "123456789012345",
+        None,
+    ]
     con = duckdb.connect()
     con.execute("CREATE TABLE t (s VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?)", [[v] for v in values])
@@ -79,13 +117,21 @@ def test_the_sql_siret_check_agrees_with_the_python_one():
 
 def test_every_bad_row_is_counted_and_each_check_lists_its_own(store, tmp_path):
     n = 120
-    frame = pd.DataFrame({"siret": [make_siret("55203253", str(i))[:-1] + "x" for i in range(n)],
-                          "raison sociale": ["A"] * n, "naf": ["13.20Z"] * n, "code commune": ["76540"] * n,
-                          "effectif": ["12"] * n})
+    frame = pd.DataFrame(
+        {
+            "siret": [make_siret("55203253", str(i))[:-1] + "x" for i in range(n)],
+            "raison sociale": ["A"] * n,
+            "naf": ["13.20Z"] * n,
+            "code commune": ["76540"] * n,
+            "effectif": ["12"] * n,
+        }
+    )
     frame.loc[5, "code commune"] = "99999"
     parsed, parquet = establishments.read_path(_write(tmp_path, frame), "f.csv")
     assert parquet is None and parsed.problems.errors == n + 1
     reasons = [p.reason for p in parsed.problems.sorted()]
-    assert reasons.count("SIRET invalide (14 chiffres et clé de contrôle)") == establishments.PROBLEMS_PER_CHECK
+    assert (
+        reasons.count("SIRET invalide (14 chiffres et clé de contrôle)") == establishments.PROBLEMS_PER_CHECK
+    )
     assert "code commune INSEE inconnu" in reasons
     assert parsed.problems.lines()[-1].endswith("autre(s) problème(s) non listé(s)")

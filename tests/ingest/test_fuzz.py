@@ -13,14 +13,44 @@ from tests.ingest.conftest import db_checksum
 
 KINDS = ("projects", "links", "shortlists", "industry", "openings")
 HEADERS = {
-    "projects": ["projet", "département", "commune", "naf", "édition", "date de début", "emplois prévus",
-                 "investissement (€)", "statut", "public", "siren"],
+    "projects": [
+        "projet",
+        "département",
+        "commune",
+        "naf",
+        "édition",
+        "date de début",
+        "emplois prévus",
+        "investissement (€)",
+        "statut",
+        "public",
+        "siren",
+    ],
     "shortlists": ["projet", "édition", "maillon", "siret", "fournisseur", "commune", "pays", "statut"],
     "openings": ["région", "semestre", "ouvertures", "fermetures", "mesure", "source"],
 }
 FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-cells = st.one_of(st.text(max_size=12), st.sampled_from(["", "76", "2A", "13.20Z", "01/02/2023", "-1", "1e308",
-                                                         "=1+1", "'=x", "45291", "oui", "\u00a0", '"', ";"]))
+cells = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "76",
+            "2A",
+            "13.20Z",
+            "01/02/2023",
+            "-1",
+            "1e308",
+            "=1+1",
+            "'=x",
+            "45291",
+            "oui",
+            "\u00a0",
+            '"',
+            ";",
+        ]
+    ),
+)
 
 
 @FUZZ
@@ -38,7 +68,9 @@ def test_random_bytes(small_store, kind, raw):
 def test_random_cells(small_store, kind, data, fmt):
     store = small_store
     header = HEADERS[kind]
-    rows = data.draw(st.lists(st.lists(cells, min_size=len(header), max_size=len(header)), min_size=1, max_size=4))
+    rows = data.draw(
+        st.lists(st.lists(cells, min_size=len(header), max_size=len(header)), min_size=1, max_size=4)
+    )
     if fmt == "csv":
         buf = io.StringIO()
         csv.writer(buf, delimiter=";").writerows([header, *rows])

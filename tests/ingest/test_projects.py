@@ -11,8 +11,10 @@ from reindus.ingest.importer import run_import
 from reindus.store.models import AuditEntry, Coach, IndustryStat, Milestone, Project
 from tests.ingest.conftest import db_checksum
 
-HEADER = ("Nom du projet;Dept;Commune;Secteur (NAF);Année;Date de début;Coach;Étape;Emplois prévus;"
-          "Investissement (€);Statut;Public\r\n")
+HEADER = (
+    "Nom du projet;Dept;Commune;Secteur (NAF);Année;Date de début;Coach;Étape;Emplois prévus;"
+    "Investissement (€);Statut;Public\r\n"
+)
 
 
 def _file(*rows: str, encoding: str = "cp1252") -> bytes:
@@ -28,17 +30,29 @@ def test_a_cci_spreadsheet_imports_with_aliases_zeros_restored_and_names_resolve
     [warning] = result.problems.items
     assert warning.column == "Coach" and "sera créé" in warning.reason
 
-    result = run_import("projects", _file(ROW), "projets.csv", engine=store, actor="test", accept_warnings=True)
+    result = run_import(
+        "projects", _file(ROW), "projets.csv", engine=store, actor="test", accept_warnings=True
+    )
     assert result.applied and result.summary.english == "1 added, 0 updated, 0 unchanged"
     with Session(store) as s:
         p = s.execute(select(Project).where(Project.name == "Filature du Test")).scalar_one()
         assert (p.departement, p.commune, p.naf, p.region_code) == ("02", "02408", "13.20Z", "32")
         assert float(p.planned_investment) == 1_250_000.5 and p.public and p.status == "en_cours"
         assert s.get(Coach, p.coach_id).name == "Nouvelle Conseillère"
-        stages = {m.stage: m for m in s.execute(select(Milestone).where(Milestone.project_id == p.id)).scalars()}
-        assert stages["selection"].actual_end and stages["cadrage"].actual_start and not stages["cadrage"].actual_end
+        stages = {
+            m.stage: m for m in s.execute(select(Milestone).where(Milestone.project_id == p.id)).scalars()
+        }
+        assert (
+            stages["selection"].actual_end
+            and stages["cadrage"].actual_start
+            and not stages["cadrage"].actual_end
+        )
         entry = s.execute(select(AuditEntry).order_by(AuditEntry.id.desc())).scalars().first()
-        assert entry.action == "import" and "projets.csv" in entry.after and result.parsed.checksum in entry.after
+        assert (
+            entry.action == "import"
+            and "projets.csv" in entry.after
+            and result.parsed.checksum in entry.after
+        )
 
 
 def test_same_file_twice_changes_nothing_and_an_edit_is_an_update(store):
@@ -63,7 +77,9 @@ def test_ambiguous_commune_name_is_an_error(store):
     row = ROW.replace(";2;Laon;", ";76;Saint-Aubin-Celloville;").replace("Laon", "x")
     ok = run_import("projects", _file(row), "p.csv", engine=store, actor="t", dry_run=True)
     assert ok.ok
-    bad = run_import("projects", _file(ROW.replace(";2;Laon;", ";2;Paris;")), "p.csv", engine=store, actor="t")
+    bad = run_import(
+        "projects", _file(ROW.replace(";2;Laon;", ";2;Paris;")), "p.csv", engine=store, actor="t"
+    )
     assert "commune inconnue dans le département 02" in bad.problems.lines()[0]
 
 
@@ -120,16 +136,23 @@ def test_the_milestones_sheet_sets_the_real_dates_of_existing_projects(store):
     jalons.loc[1, ["début réel", "fin réelle"]] = ["03/02/2023", "28/02/2023"]  # « Cadrage »
     jalons.loc[2, "fin réelle"] = ""  # a cell emptied in a column present clears the date
     jalons.loc[2, "début réel"] = "01/03/2023"
-    result = run_import("projects", _workbook(_project_rows(store, name), jalons), "suivi.xlsx",
-                        engine=store, actor="test")
+    result = run_import(
+        "projects", _workbook(_project_rows(store, name), jalons), "suivi.xlsx", engine=store, actor="test"
+    )
     assert result.applied and result.summary.english == "0 added, 1 updated, 0 unchanged"
     with Session(store) as s:
         pid = s.execute(select(Project.id).where(Project.name == name)).scalars().first()
-        by_stage = {m.stage: m for m in s.execute(select(Milestone).where(Milestone.project_id == pid)).scalars()}
-    assert str(by_stage["cadrage"].actual_start) == "2023-02-03" and str(by_stage["cadrage"].actual_end) == "2023-02-28"
+        by_stage = {
+            m.stage: m for m in s.execute(select(Milestone).where(Milestone.project_id == pid)).scalars()
+        }
+    assert (
+        str(by_stage["cadrage"].actual_start) == "2023-02-03"
+        and str(by_stage["cadrage"].actual_end) == "2023-02-28"
+    )
     assert by_stage["etude_marche"].actual_end is None
-    again = run_import("projects", _workbook(_project_rows(store, name), jalons), "suivi.xlsx",
-                       engine=store, actor="test")
+    again = run_import(
+        "projects", _workbook(_project_rows(store, name), jalons), "suivi.xlsx", engine=store, actor="test"
+    )
     assert again.summary.english == "0 added, 0 updated, 1 unchanged"
 
 
@@ -137,11 +160,23 @@ def test_a_new_project_takes_its_dates_from_the_milestones_sheet(store):
     import pandas as pd
 
     projects = _project_rows(store, _first_project(store)).assign(projet="Tissage Neuf", siren="")
-    jalons = pd.DataFrame({"Projet": ["Tissage Neuf"], "Année": [projects.at[0, "édition"]],
-                           "Étape": ["sélection des projets"], "Début réel": ["16/01/2023"],
-                           "Fin réelle": ["10/02/2023"]})
-    result = run_import("projects", _workbook(projects, jalons, sheet="Étapes"), "n.xlsx", engine=store,
-                        actor="test", accept_warnings=True)
+    jalons = pd.DataFrame(
+        {
+            "Projet": ["Tissage Neuf"],
+            "Année": [projects.at[0, "édition"]],
+            "Étape": ["sélection des projets"],
+            "Début réel": ["16/01/2023"],
+            "Fin réelle": ["10/02/2023"],
+        }
+    )
+    result = run_import(
+        "projects",
+        _workbook(projects, jalons, sheet="Étapes"),
+        "n.xlsx",
+        engine=store,
+        actor="test",
+        accept_warnings=True,
+    )
     assert result.applied and result.summary.added == 1, result.problems.lines()
     got = _milestone_rows(store, "Tissage Neuf").set_index("étape")
     assert got.at["Sélection des projets", "fin réelle"] == "10/02/2023" and len(got) == 8
@@ -157,14 +192,20 @@ def test_milestones_sheet_errors_name_the_sheet_line_and_column_and_import_nothi
     jalons.loc[4, ["début réel", "fin réelle"]] = ["", "02/03/2023"]
     jalons.loc[5, "fin prévue"] = "31/02/2023"
     before = db_checksum(store)
-    result = run_import("projects", _workbook(_project_rows(store, name), jalons), "suivi.xlsx",
-                        engine=store, actor="test")
+    result = run_import(
+        "projects", _workbook(_project_rows(store, name), jalons), "suivi.xlsx", engine=store, actor="test"
+    )
     assert not result.applied and db_checksum(store) == before
     lines = result.problems.lines()
     sheet = "suivi.xlsx — feuille « Jalons »"
     assert all(line.startswith(sheet) for line in lines), lines
-    expected = [(2, "fin réelle", "fin antérieure au début"), (3, "étape", "étape en double"),
-                (4, "projet", "projet absent de la première feuille"), (5, "début prévu", "valeur obligatoire"),
-                (6, "début réel", "fin réelle sans début réel"), (7, "fin prévue", "")]
+    expected = [
+        (2, "fin réelle", "fin antérieure au début"),
+        (3, "étape", "étape en double"),
+        (4, "projet", "projet absent de la première feuille"),
+        (5, "début prévu", "valeur obligatoire"),
+        (6, "début réel", "fin réelle sans début réel"),
+        (7, "fin prévue", ""),
+    ]
     for line, column, reason in expected:
         assert any(f"ligne {line}, colonne « {column} »" in x and reason in x for x in lines), (line, lines)

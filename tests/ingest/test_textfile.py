@@ -29,10 +29,18 @@ def test_cells_stay_text_and_rows_are_numbered_as_in_the_spreadsheet():
     assert list(table.frame.index) == [2, 4]  # the blank row 3 is skipped but still counted
 
 
-@pytest.mark.parametrize("text, value", [
-    ("1 234", 1234.0), ("1\u00a0234,5", 1234.5), ("1\u202f234\u2009567", 1234567.0), ("12,5 €", 12.5),
-    ("-3", -3.0), ("1234.5", 1234.5), ("", None),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1 234", 1234.0),
+        ("1\u00a0234,5", 1234.5),
+        ("1\u202f234\u2009567", 1234567.0),
+        ("12,5 €", 12.5),
+        ("-3", -3.0),
+        ("1234.5", 1234.5),
+        ("", None),
+    ],
+)
 def test_french_numbers(text, value):
     assert t.parse_number(text) == value
 
@@ -43,16 +51,30 @@ def test_bad_numbers(text):
         t.parse_number(text)
 
 
-@pytest.mark.parametrize("text, value", [
-    ("31/12/2023", date(2023, 12, 31)), ("1/2/2024", date(2024, 2, 1)), ("2023-12-31", date(2023, 12, 31)),
-    ("2023-12-31 00:00:00", date(2023, 12, 31)), ("45291", date(2023, 12, 31)), ("", None),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("31/12/2023", date(2023, 12, 31)),
+        ("1/2/2024", date(2024, 2, 1)),
+        ("2023-12-31", date(2023, 12, 31)),
+        ("2023-12-31 00:00:00", date(2023, 12, 31)),
+        ("45291", date(2023, 12, 31)),
+        ("", None),
+    ],
+)
 def test_dates(text, value):
     assert t.parse_date(text) == value
 
 
-@pytest.mark.parametrize("text, reason", [("31/02/2023", "impossible"), ("12/13/2023", "impossible"),
-                                          ("hier", "date attendue"), ("01/01/1850", "invraisemblable")])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("31/02/2023", "impossible"),
+        ("12/13/2023", "impossible"),
+        ("hier", "date attendue"),
+        ("01/01/1850", "invraisemblable"),
+    ],
+)
 def test_bad_dates(text, reason):
     with pytest.raises(ValueError, match=reason):
         t.parse_date(text)
@@ -61,8 +83,12 @@ def test_bad_dates(text, reason):
 def test_headers_match_without_case_accents_spaces_punctuation_or_underscores():
     raw = "PROJET;Date_de_DEBUT;Investissement (€)\nA;01/01/2023;1\n".encode()
     table = t.read_table(raw, "f.csv")
-    cols = (Column("name", "projet", ("nom",), required=True), Column("start", "date de début"),
-            Column("inv", "investissement", ("investissement (€)",)), Column("naf", "naf", required=True))
+    cols = (
+        Column("name", "projet", ("nom",), required=True),
+        Column("start", "date de début"),
+        Column("inv", "investissement", ("investissement (€)",)),
+        Column("naf", "naf", required=True),
+    )
     found = t.match_columns(table, cols)
     assert found == {"name": "PROJET", "start": "Date_de_DEBUT", "inv": "Investissement (€)"}
     [problem] = table.problems.items

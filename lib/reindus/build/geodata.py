@@ -122,8 +122,15 @@ def load_communes(rows: list[dict[str, str]], dep_codes: dict[str, str]) -> list
             counts = [_population(k["population_municipale"]) for k in kids]
             population = sum(counts) if None not in counts else None
         communes.append(
-            Commune(row["code"], row["nom"], row["type"], dep_codes[owner["departement_id"]],
-                    population, shape, _geometry(row["mairie_localisation"]))
+            Commune(
+                row["code"],
+                row["nom"],
+                row["type"],
+                dep_codes[owner["departement_id"]],
+                population,
+                shape,
+                _geometry(row["mairie_localisation"]),
+            )
         )
     return sorted(communes, key=lambda c: c.code)
 
@@ -148,7 +155,9 @@ def dissolve(communes: Iterable[Commune]) -> dict[str, shapely.Geometry]:
     return {code: shapely.union_all(shapes) for code, shapes in sorted(parts.items())}
 
 
-def make_coverage(dissolved: dict[str, shapely.Geometry]) -> tuple[dict[str, shapely.Geometry], CoverageReport]:
+def make_coverage(
+    dissolved: dict[str, shapely.Geometry],
+) -> tuple[dict[str, shapely.Geometry], CoverageReport]:
     """Exact coverage: node every border once, polygonize, give each face to one département.
 
     Faces inside no département are holes left by missing or outdated communes (filled by the
@@ -232,7 +241,9 @@ def _assign_gaps(faces: np.ndarray, owner: np.ndarray, gaps: list[int], n_codes:
     return between
 
 
-def drop_small_islands(coverage: dict[str, shapely.Geometry], report: CoverageReport) -> dict[str, shapely.Geometry]:
+def drop_small_islands(
+    coverage: dict[str, shapely.Geometry], report: CoverageReport
+) -> dict[str, shapely.Geometry]:
     """Remove islets that simplification would shrink to a triangle; parts touching a neighbour stay."""
     everything = shapely.STRtree(np.array(list(coverage.values())))
     codes = list(coverage)
@@ -288,7 +299,9 @@ def gaps_and_overlaps_km2(coverage: dict[str, shapely.Geometry]) -> tuple[float,
 # --- commune points ----------------------------------------------------------------------------
 
 
-def commune_points(communes: list[Commune], fallback: dict[str, shapely.Geometry]) -> list[tuple[float, float, str]]:
+def commune_points(
+    communes: list[Commune], fallback: dict[str, shapely.Geometry]
+) -> list[tuple[float, float, str]]:
     """(lon, lat, source) per commune: town hall, else a point of the shape, else the département's."""
     points = []
     for commune in communes:
@@ -322,12 +335,17 @@ def _inner_point(shape: shapely.Geometry) -> shapely.Point:
 
 def write_geojson(path: Path, coverage: dict[str, shapely.Geometry], properties: dict[str, dict]) -> Path:
     features = [
-        {"type": "Feature", "id": code, "properties": properties[code],
-         "geometry": _rounded_mapping(coverage[code])}
+        {
+            "type": "Feature",
+            "id": code,
+            "properties": properties[code],
+            "geometry": _rounded_mapping(coverage[code]),
+        }
         for code in sorted(coverage)
     ]
-    text = json.dumps({"type": "FeatureCollection", "features": features},
-                      ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -345,15 +363,17 @@ def _rounded_mapping(geometry: shapely.Geometry) -> dict:
 
 
 def write_communes(path: Path, communes: list[Commune], points: list[tuple[float, float, str]]) -> Path:
-    table = pa.table({
-        "code": pa.array([c.code for c in communes], pa.string()),
-        "nom": pa.array([c.nom for c in communes], pa.string()),
-        "departement": pa.array([c.departement for c in communes], pa.string()),
-        "population": pa.array([c.population for c in communes], pa.int64()),
-        "longitude": pa.array([p[0] for p in points], pa.float64()),
-        "latitude": pa.array([p[1] for p in points], pa.float64()),
-        "point_source": pa.array([p[2] for p in points], pa.string()),
-    })
+    table = pa.table(
+        {
+            "code": pa.array([c.code for c in communes], pa.string()),
+            "nom": pa.array([c.nom for c in communes], pa.string()),
+            "departement": pa.array([c.departement for c in communes], pa.string()),
+            "population": pa.array([c.population for c in communes], pa.int64()),
+            "longitude": pa.array([p[0] for p in points], pa.float64()),
+            "latitude": pa.array([p[1] for p in points], pa.float64()),
+            "point_source": pa.array([p[2] for p in points], pa.string()),
+        }
+    )
     pq.write_table(table, path, compression="zstd")
     return path
 
@@ -387,8 +407,10 @@ def build_geodata(out_dir: Path) -> list[Path]:
     regions = {row["id"]: row["code"] for row in _read_table("regions")}
     deps = _read_table("departements")
     dep_codes = {row["id"]: row["code"] for row in deps}
-    properties = {row["code"]: {"code": row["code"], "nom": row["nom"], "region_code": regions[row["region_id"]]}
-                  for row in deps}
+    properties = {
+        row["code"]: {"code": row["code"], "nom": row["nom"], "region_code": regions[row["region_id"]]}
+        for row in deps
+    }
     communes = load_communes(_read_table("communes"), dep_codes)
     clock.step(f"lecture ({len(communes)} communes et arrondissements)")
 
@@ -405,7 +427,9 @@ def build_geodata(out_dir: Path) -> list[Path]:
 
     fallback = {code: shape.point_on_surface() for code, shape in coverage.items()}
     points = commune_points(communes, fallback)
-    rejected = sum(1 for c, p in zip(communes, points, strict=True) if c.mairie is not None and p[2] != "mairie")
+    rejected = sum(
+        1 for c, p in zip(communes, points, strict=True) if c.mairie is not None and p[2] != "mairie"
+    )
     clock.step(f"points des communes ({rejected} points de mairie écartés, trop loin de leur commune)")
 
     paths = [
@@ -421,14 +445,20 @@ def build_geodata(out_dir: Path) -> list[Path]:
 def _print_summary(report, before, after, simplified, points, pairs, paths) -> None:
     vertices = int(shapely.get_num_coordinates(np.array(list(simplified.values()))).sum())
     sources = {s: sum(1 for p in points if p[2] == s) for s in ("mairie", "contour", "departement")}
-    print(f"  trous comblés : {report.gap_faces_filled} ({report.gap_faces_filled_km2:.1f} km²) dont "
-          f"{report.gap_faces_between} entre plusieurs départements ; enclaves étrangères gardées : "
-          f"{', '.join(report.enclaves_kept) or 'aucune'}")
-    print(f"  chevauchements résolus : {report.overlap_faces_resolved} ({report.overlap_faces_km2:.4f} km²), "
-          f"îlots < {MIN_ISLAND_KM2:g} km² retirés : {report.islands_dropped} ({report.islands_dropped_km2:.1f} km²)")
+    print(
+        f"  trous comblés : {report.gap_faces_filled} ({report.gap_faces_filled_km2:.1f} km²) dont "
+        f"{report.gap_faces_between} entre plusieurs départements ; enclaves étrangères gardées : "
+        f"{', '.join(report.enclaves_kept) or 'aucune'}"
+    )
+    print(
+        f"  chevauchements résolus : {report.overlap_faces_resolved} ({report.overlap_faces_km2:.4f} km²), "
+        f"îlots < {MIN_ISLAND_KM2:g} km² retirés : {report.islands_dropped} ({report.islands_dropped_km2:.1f} km²)"
+    )
     print(f"  avant simplification : trous {before[0]:.4f} km², chevauchements {before[1]:.4f} km²")
-    print(f"  après simplification : trous {after[0]:.4f} km², chevauchements {after[1]:.4f} km², "
-          f"{vertices} sommets")
+    print(
+        f"  après simplification : trous {after[0]:.4f} km², chevauchements {after[1]:.4f} km², "
+        f"{vertices} sommets"
+    )
     print(f"  points : {sources}, paires de voisins : {len(pairs) // 2}")
     for path in paths:
         print(f"  {path} : {path.stat().st_size / 1000:.0f} ko")

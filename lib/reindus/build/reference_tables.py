@@ -32,17 +32,34 @@ def build_naf(out_dir: Path) -> Path:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(
-            ["code", "label", "classe", "classe_label", "groupe", "groupe_label",
-             "division", "division_label", "section", "section_label"]
+            [
+                "code",
+                "label",
+                "classe",
+                "classe_label",
+                "groupe",
+                "groupe_label",
+                "division",
+                "division_label",
+                "section",
+                "section_label",
+            ]
         )
         for code in sorted(raw):
             item = raw[code]
             writer.writerow(
-                [item["code"], item["description"],
-                 item["classe"]["code"], item["classe"]["description"],
-                 item["groupe"]["code"], item["groupe"]["description"],
-                 item["division"]["code"], item["division"]["description"],
-                 item["section"]["code"], _section_label(item["section"]["description"])]
+                [
+                    item["code"],
+                    item["description"],
+                    item["classe"]["code"],
+                    item["classe"]["description"],
+                    item["groupe"]["code"],
+                    item["groupe"]["description"],
+                    item["division"]["code"],
+                    item["division"]["description"],
+                    item["section"]["code"],
+                    _section_label(item["section"]["description"]),
+                ]
             )
     return path
 

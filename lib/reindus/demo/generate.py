@@ -36,22 +36,87 @@ RARITY = {"13.10Z": 0.08, "24.42Z": 0.1, "20.17Z": 0.05, "26.11Z": 0.15, "13.30Z
 REGIONAL_INDUSTRY_FACTOR = {"28": 1.3, "32": 1.15, "27": 1.35, "11": 0.55}
 # Rough shares of manufacturing jobs by division in France, before per-département noise.
 DIVISION_SHARES = {
-    "10": 17.0, "11": 1.5, "12": 0.1, "13": 1.7, "14": 1.2, "15": 0.8, "16": 2.1, "17": 2.1, "18": 2.2,
-    "19": 0.3, "20": 4.3, "21": 3.0, "22": 5.0, "23": 3.7, "24": 3.0, "25": 11.0, "26": 4.3, "27": 3.8,
-    "28": 6.7, "29": 6.7, "30": 5.9, "31": 1.7, "32": 2.9, "33": 9.0,
+    "10": 17.0,
+    "11": 1.5,
+    "12": 0.1,
+    "13": 1.7,
+    "14": 1.2,
+    "15": 0.8,
+    "16": 2.1,
+    "17": 2.1,
+    "18": 2.2,
+    "19": 0.3,
+    "20": 4.3,
+    "21": 3.0,
+    "22": 5.0,
+    "23": 3.7,
+    "24": 3.0,
+    "25": 11.0,
+    "26": 4.3,
+    "27": 3.8,
+    "28": 6.7,
+    "29": 6.7,
+    "30": 5.9,
+    "31": 1.7,
+    "32": 2.9,
+    "33": 9.0,
 }
-AVERAGE_SIZE = {"10": 14, "11": 20, "12": 120, "13": 18, "14": 8, "15": 25, "16": 10, "17": 45, "18": 9,
-                "19": 180, "20": 45, "21": 160, "22": 38, "23": 20, "24": 90, "25": 14, "26": 45, "27": 50,
-                "28": 35, "29": 120, "30": 150, "31": 10, "32": 8, "33": 7}
+AVERAGE_SIZE = {
+    "10": 14,
+    "11": 20,
+    "12": 120,
+    "13": 18,
+    "14": 8,
+    "15": 25,
+    "16": 10,
+    "17": 45,
+    "18": 9,
+    "19": 180,
+    "20": 45,
+    "21": 160,
+    "22": 38,
+    "23": 20,
+    "24": 90,
+    "25": 14,
+    "26": 45,
+    "27": 50,
+    "28": 35,
+    "29": 120,
+    "30": 150,
+    "31": 10,
+    "32": 8,
+    "33": 7,
+}
 NOTES = (
-    "Devis demandé", "Devis reçu, compétitif", "Visite d'usine prévue", "Capacité suffisante pour 2 000 pièces/mois",
-    "Délai 6 semaines", "Pas de certification ISO 9001", "Prix 15 % au-dessus de l'import",
-    "Intéressé par un partenariat long terme", "Échantillons conformes", "Ne répond pas aux relances",
-    "Minimum de commande trop élevé", "Certification OEKO-TEX en cours",
+    "Devis demandé",
+    "Devis reçu, compétitif",
+    "Visite d'usine prévue",
+    "Capacité suffisante pour 2 000 pièces/mois",
+    "Délai 6 semaines",
+    "Pas de certification ISO 9001",
+    "Prix 15 % au-dessus de l'import",
+    "Intéressé par un partenariat long terme",
+    "Échantillons conformes",
+    "Ne répond pas aux relances",
+    "Minimum de commande trop élevé",
+    "Certification OEKO-TEX en cours",
 )
 SIZE_PROBABILITIES = {  # headcount bands of demo establishments
-    "NN": 0.22, "00": 0.12, "01": 0.14, "02": 0.12, "03": 0.1, "11": 0.1, "12": 0.09, "21": 0.045,
-    "22": 0.03, "31": 0.008, "32": 0.012, "41": 0.006, "42": 0.002, "51": 0.0015, "52": 0.0005,
+    "NN": 0.22,
+    "00": 0.12,
+    "01": 0.14,
+    "02": 0.12,
+    "03": 0.1,
+    "11": 0.1,
+    "12": 0.09,
+    "21": 0.045,
+    "22": 0.03,
+    "31": 0.008,
+    "32": 0.012,
+    "41": 0.006,
+    "42": 0.002,
+    "51": 0.0015,
+    "52": 0.0005,
 }
 PACES = {"ahead": (-8, 0.2), "on_time": (0, 0.45), "late": (22, 0.25), "very_late": (45, 0.1)}
 
@@ -83,8 +148,18 @@ def generate(communes: pd.DataFrame, seed: int = 2023, scale: int = 1) -> DemoDa
     applications = make_applications(rng, projects, milestones, schemes)
     industry = make_industry(rng, communes)
     site_events = make_site_events(rng)
-    return DemoData(coaches, projects, milestones, links, establishments, shortlist, schemes,
-                    applications, industry, site_events)
+    return DemoData(
+        coaches,
+        projects,
+        milestones,
+        links,
+        establishments,
+        shortlist,
+        schemes,
+        applications,
+        industry,
+        site_events,
+    )
 
 
 def _ascii(text: str) -> str:
@@ -101,8 +176,15 @@ def make_coaches(rng: np.random.Generator) -> pd.DataFrame:
             used.add(name)
             first, last = name.split(" ", 1)
             domain = _ascii(region.cci.removeprefix("CCI ")).replace("-", "")
-            rows.append({"name": name, "email": f"{_ascii(first)}.{_ascii(last)}@cci-{domain}.demo",
-                         "cci": region.cci, "region_code": region.code, "source": cat.DEMO_SOURCE})
+            rows.append(
+                {
+                    "name": name,
+                    "email": f"{_ascii(first)}.{_ascii(last)}@cci-{domain}.demo",
+                    "cci": region.cci,
+                    "region_code": region.code,
+                    "source": cat.DEMO_SOURCE,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -116,8 +198,9 @@ def _pick_commune(rng: np.random.Generator, communes: pd.DataFrame, deps: tuple[
     return pool.iloc[rng.choice(len(pool), p=weights / weights.sum())]
 
 
-def make_projects(rng: np.random.Generator, communes: pd.DataFrame, coaches: pd.DataFrame,
-                  scale: int = 1) -> pd.DataFrame:
+def make_projects(
+    rng: np.random.Generator, communes: pd.DataFrame, coaches: pd.DataFrame, scale: int = 1
+) -> pd.DataFrame:
     communes_by_code = communes.set_index("code")
     places = _placeable(communes)
     chain_keys = sorted(cat.CHAINS)
@@ -140,21 +223,36 @@ def make_projects(rng: np.random.Generator, communes: pd.DataFrame, coaches: pd.
                 names.add(name)
                 description = f"Relocaliser en {region.name} la production ({chain.sector.lower()})"
                 siren = siret.complete_siren(f"{rng.integers(10_000_000, 99_999_999)}")
-                planned.append((name, commune["code"], chain.key, description, bool(rng.random() < 0.6), siren))
+                planned.append(
+                    (name, commune["code"], chain.key, description, bool(rng.random() < 0.6), siren)
+                )
             for name, commune_code, chain_key, description, public, siren in planned:
                 names.add(name)
                 commune = communes_by_code.loc[commune_code]
                 jobs = int(max(2, round(rng.lognormal(np.log(14), 0.8))))
                 investment = round(jobs * rng.lognormal(np.log(85_000), 0.5), -3)
-                rows.append({
-                    "name": name, "siren": siren, "commune": commune_code,
-                    "departement": commune["departement"], "region_code": region_code,
-                    "naf": cat.CHAINS[chain_key].project_naf, "naf_version": naf.NAF_VERSION,
-                    "chain": chain_key, "edition": edition, "cohort": f"{edition} – {region.name}",
-                    "cohort_start": cohort_start, "coach": region_coaches[rng.integers(len(region_coaches))],
-                    "description": description, "target_jobs": jobs, "planned_investment": float(investment),
-                    "status": _project_status(rng, edition), "public": public, "source": cat.DEMO_SOURCE,
-                })
+                rows.append(
+                    {
+                        "name": name,
+                        "siren": siren,
+                        "commune": commune_code,
+                        "departement": commune["departement"],
+                        "region_code": region_code,
+                        "naf": cat.CHAINS[chain_key].project_naf,
+                        "naf_version": naf.NAF_VERSION,
+                        "chain": chain_key,
+                        "edition": edition,
+                        "cohort": f"{edition} – {region.name}",
+                        "cohort_start": cohort_start,
+                        "coach": region_coaches[rng.integers(len(region_coaches))],
+                        "description": description,
+                        "target_jobs": jobs,
+                        "planned_investment": float(investment),
+                        "status": _project_status(rng, edition),
+                        "public": public,
+                        "source": cat.DEMO_SOURCE,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -200,9 +298,18 @@ def make_milestones(rng: np.random.Generator, projects: pd.DataFrame) -> pd.Data
                 actual_start = actual_end = None
             if actual_end is not None and actual_end > cat.DEMO_AS_OF:
                 actual_end = None
-            rows.append({"project": project.name, "edition": project.edition, "stage": stage.key,
-                         "planned_start": planned_start, "planned_end": planned_end,
-                         "actual_start": actual_start, "actual_end": actual_end, "source": cat.DEMO_SOURCE})
+            rows.append(
+                {
+                    "project": project.name,
+                    "edition": project.edition,
+                    "stage": stage.key,
+                    "planned_start": planned_start,
+                    "planned_end": planned_end,
+                    "actual_start": actual_start,
+                    "actual_end": actual_end,
+                    "source": cat.DEMO_SOURCE,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -210,9 +317,18 @@ def make_links(projects: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for project in projects.itertuples():
         for position, link in enumerate(cat.CHAINS[project.chain].links, start=1):
-            rows.append({"project": project.name, "edition": project.edition, "position": position,
-                         "tier": link.tier, "label": link.label, "naf_codes": ",".join(link.naf_codes),
-                         "need": link.need, "source": cat.DEMO_SOURCE})
+            rows.append(
+                {
+                    "project": project.name,
+                    "edition": project.edition,
+                    "position": position,
+                    "tier": link.tier,
+                    "label": link.label,
+                    "naf_codes": ",".join(link.naf_codes),
+                    "need": link.need,
+                    "source": cat.DEMO_SOURCE,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -227,8 +343,10 @@ def make_establishments(rng: np.random.Generator, communes: pd.DataFrame, n: int
     table = naf.naf_table()
     other_codes = sorted(set(table.loc[table["section"] == "C", "code"]) - set(chain_codes))
     codes = np.array(chain_codes + other_codes)
-    weights = np.array([0.55 / len(chain_codes) * RARITY.get(c, 1.0) for c in chain_codes]
-                       + [0.45 / len(other_codes)] * len(other_codes))
+    weights = np.array(
+        [0.55 / len(chain_codes) * RARITY.get(c, 1.0) for c in chain_codes]
+        + [0.45 / len(other_codes)] * len(other_codes)
+    )
     drawn = codes[rng.choice(len(codes), size=n, p=weights / weights.sum())]
 
     population = places["population"].to_numpy(dtype=float)
@@ -256,16 +374,25 @@ def make_establishments(rng: np.random.Generator, communes: pd.DataFrame, n: int
         taken.add(name)
         names.append(name)
     created = pd.Timestamp(date(1960, 1, 1)) + pd.to_timedelta(rng.integers(0, 365 * 65, size=n), unit="D")
-    frame = pd.DataFrame({
-        "siret": [f"{v:014d}" for v in sirets], "siren": [f"{v:09d}" for v in sirens], "name": names,
-        "naf": drawn, "naf_version": naf.NAF_VERSION,
-        "band": np.array(band_codes)[rng.choice(len(band_codes), size=n, p=band_p / band_p.sum())],
-        "active": rng.random(n) < 0.88, "commune": place["code"], "departement": place["departement"],
-        "longitude": (place["longitude"] + rng.normal(0, 0.012, n)).round(6),
-        "latitude": (place["latitude"] + rng.normal(0, 0.008, n)).round(6),
-        "approximate": False, "created": created.date,
-        "legal_category": np.where(sole_trader, "1000", "5710"), "source": cat.DEMO_SOURCE,
-    })
+    frame = pd.DataFrame(
+        {
+            "siret": [f"{v:014d}" for v in sirets],
+            "siren": [f"{v:09d}" for v in sirens],
+            "name": names,
+            "naf": drawn,
+            "naf_version": naf.NAF_VERSION,
+            "band": np.array(band_codes)[rng.choice(len(band_codes), size=n, p=band_p / band_p.sum())],
+            "active": rng.random(n) < 0.88,
+            "commune": place["code"],
+            "departement": place["departement"],
+            "longitude": (place["longitude"] + rng.normal(0, 0.012, n)).round(6),
+            "latitude": (place["latitude"] + rng.normal(0, 0.008, n)).round(6),
+            "approximate": False,
+            "created": created.date,
+            "legal_category": np.where(sole_trader, "1000", "5710"),
+            "source": cat.DEMO_SOURCE,
+        }
+    )
     frame.insert(2, "nic", frame["siret"].str[9:])
     return frame.sort_values(["departement", "naf", "siret"], ignore_index=True)
 
@@ -275,13 +402,20 @@ def _stage_index(milestones: pd.DataFrame, stage: str) -> dict[tuple[str, int], 
     return {(r["project"], r["edition"]): r for _, r in rows.iterrows()}
 
 
-def make_shortlist(rng: np.random.Generator, projects: pd.DataFrame, milestones: pd.DataFrame,
-                   links: pd.DataFrame, establishments: pd.DataFrame) -> pd.DataFrame:
+def make_shortlist(
+    rng: np.random.Generator,
+    projects: pd.DataFrame,
+    milestones: pd.DataFrame,
+    links: pd.DataFrame,
+    establishments: pd.DataFrame,
+) -> pd.DataFrame:
     region_of_dep = {code: d.region_code for code, d in departements().items()}
     usable = establishments[establishments["active"] & (establishments["legal_category"] != "1000")]
     usable = usable.assign(region_code=usable["departement"].map(region_of_dep))
     by_code: dict[str, list[tuple]] = {}
-    for row in usable[["naf", "siret", "name", "commune", "departement", "region_code"]].itertuples(index=False):
+    for row in usable[["naf", "siret", "name", "commune", "departement", "region_code"]].itertuples(
+        index=False
+    ):
         by_code.setdefault(row[0], []).append(row[1:])
     sourcing = _stage_index(milestones, "sourcing")
     links_of = {key: group for key, group in links.groupby(["project", "edition"])}
@@ -302,20 +436,42 @@ def make_shortlist(rng: np.random.Generator, projects: pd.DataFrame, milestones:
                 if group:
                     chosen = rng.choice(len(group), size=min(count, len(group)), replace=False)
                     picks.extend(group[i] for i in sorted(chosen))
-            entries = [{"siret": e[0], "supplier_name": e[1], "supplier_commune": e[2],
-                        "supplier_departement": e[3], "supplier_region_code": e[4],
-                        "supplier_country": "FR"} for e in picks]
+            entries = [
+                {
+                    "siret": e[0],
+                    "supplier_name": e[1],
+                    "supplier_commune": e[2],
+                    "supplier_departement": e[3],
+                    "supplier_region_code": e[4],
+                    "supplier_country": "FR",
+                }
+                for e in picks
+            ]
             if rng.random() < 0.2:
                 foreign, country = cat.FOREIGN_SUPPLIERS[rng.integers(len(cat.FOREIGN_SUPPLIERS))]
-                entries.append({"siret": None, "supplier_name": foreign, "supplier_commune": None,
-                                "supplier_departement": None, "supplier_region_code": None,
-                                "supplier_country": country})
+                entries.append(
+                    {
+                        "siret": None,
+                        "supplier_name": foreign,
+                        "supplier_commune": None,
+                        "supplier_departement": None,
+                        "supplier_region_code": None,
+                        "supplier_country": country,
+                    }
+                )
             statuses = _shortlist_statuses(rng, len(entries), finished)
             for entry, status in zip(entries, statuses, strict=True):
-                rows.append({"project": project.name, "edition": project.edition, "position": link.position,
-                             **entry, "status": status,
-                             "note": str(rng.choice(NOTES)) if rng.random() < 0.6 else "",
-                             "source": cat.DEMO_SOURCE})
+                rows.append(
+                    {
+                        "project": project.name,
+                        "edition": project.edition,
+                        "position": link.position,
+                        **entry,
+                        "status": status,
+                        "note": str(rng.choice(NOTES)) if rng.random() < 0.6 else "",
+                        "source": cat.DEMO_SOURCE,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -323,20 +479,35 @@ def _shortlist_statuses(rng: np.random.Generator, n: int, finished: bool) -> lis
     if n == 0:
         return []
     if finished:
-        statuses = [str(rng.choice(["qualifie", "ecarte", "contacte"], p=[0.35, 0.45, 0.2])) for _ in range(n)]
+        statuses = [
+            str(rng.choice(["qualifie", "ecarte", "contacte"], p=[0.35, 0.45, 0.2])) for _ in range(n)
+        ]
         statuses[int(rng.integers(n))] = "retenu"  # a finished sourcing retained one supplier per link
         return statuses
-    return [str(rng.choice(["identifie", "contacte", "qualifie", "ecarte"], p=[0.4, 0.3, 0.2, 0.1]))
-            for _ in range(n)]
+    return [
+        str(rng.choice(["identifie", "contacte", "qualifie", "ecarte"], p=[0.4, 0.3, 0.2, 0.1]))
+        for _ in range(n)
+    ]
 
 
 def make_schemes() -> pd.DataFrame:
-    return pd.DataFrame([{"name": name, "operator": operator, "kind": kind, "region_code": region,
-                          "source": cat.DEMO_SOURCE} for name, operator, kind, region in cat.FUNDING_SCHEMES])
+    return pd.DataFrame(
+        [
+            {
+                "name": name,
+                "operator": operator,
+                "kind": kind,
+                "region_code": region,
+                "source": cat.DEMO_SOURCE,
+            }
+            for name, operator, kind, region in cat.FUNDING_SCHEMES
+        ]
+    )
 
 
-def make_applications(rng: np.random.Generator, projects: pd.DataFrame, milestones: pd.DataFrame,
-                      schemes: pd.DataFrame) -> pd.DataFrame:
+def make_applications(
+    rng: np.random.Generator, projects: pd.DataFrame, milestones: pd.DataFrame, schemes: pd.DataFrame
+) -> pd.DataFrame:
     financement = _stage_index(milestones, "financement")
     rows = []
     for project in projects.itertuples():
@@ -357,15 +528,26 @@ def make_applications(rng: np.random.Generator, projects: pd.DataFrame, mileston
             else:
                 status = str(rng.choice(["en_preparation", "depose"]))
                 granted, decided_on = None, None
-            rows.append({"project": project.name, "edition": project.edition, "scheme": scheme.name,
-                         "amount_requested": float(requested), "amount_granted": granted,
-                         "status": status, "applied_on": applied_on, "decided_on": decided_on,
-                         "source": cat.DEMO_SOURCE})
+            rows.append(
+                {
+                    "project": project.name,
+                    "edition": project.edition,
+                    "scheme": scheme.name,
+                    "amount_requested": float(requested),
+                    "amount_granted": granted,
+                    "status": status,
+                    "applied_on": applied_on,
+                    "decided_on": decided_on,
+                    "source": cat.DEMO_SOURCE,
+                }
+            )
     return pd.DataFrame(rows)
 
 
-INDUSTRY_DEFINITION = ("Établissements employeurs et effectifs salariés au 31 décembre, industrie "
-                       "manufacturière (NAF rév. 2, section C, divisions 10 à 33)")
+INDUSTRY_DEFINITION = (
+    "Établissements employeurs et effectifs salariés au 31 décembre, industrie "
+    "manufacturière (NAF rév. 2, section C, divisions 10 à 33)"
+)
 
 
 def make_industry(rng: np.random.Generator, communes: pd.DataFrame) -> pd.DataFrame:
@@ -390,9 +572,17 @@ def make_industry(rng: np.random.Generator, communes: pd.DataFrame) -> pd.DataFr
                 jobs = int(round(total * share * trend * rng.normal(1, 0.01)))
                 size = AVERAGE_SIZE[division] * rng.lognormal(0, 0.2)
                 establishments = int(round(jobs / size)) if jobs else 0
-                rows.append({"departement": dep_code, "naf_division": division, "year": year,
-                             "establishments": max(establishments, 1 if jobs else 0), "jobs": max(jobs, 0),
-                             "source": cat.DEMO_SOURCE, "definition": INDUSTRY_DEFINITION})
+                rows.append(
+                    {
+                        "departement": dep_code,
+                        "naf_division": division,
+                        "year": year,
+                        "establishments": max(establishments, 1 if jobs else 0),
+                        "jobs": max(jobs, 0),
+                        "source": cat.DEMO_SOURCE,
+                        "definition": INDUSTRY_DEFINITION,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -404,7 +594,14 @@ def make_site_events(rng: np.random.Generator) -> pd.DataFrame:
             for half in (1, 2):
                 if date(year, 1 if half == 1 else 7, 1) > cat.DEMO_AS_OF:
                     continue
-                rows.append({"region_code": region.code, "period": f"{year}-S{half}",
-                             "openings": int(rng.poisson(scale * 1.2)), "closures": int(rng.poisson(scale * 0.9)),
-                             "measure": "ouvertures et fermetures annoncées", "source": cat.DEMO_SOURCE})
+                rows.append(
+                    {
+                        "region_code": region.code,
+                        "period": f"{year}-S{half}",
+                        "openings": int(rng.poisson(scale * 1.2)),
+                        "closures": int(rng.poisson(scale * 0.9)),
+                        "measure": "ouvertures et fermetures annoncées",
+                        "source": cat.DEMO_SOURCE,
+                    }
+                )
     return pd.DataFrame(rows)

@@ -36,8 +36,14 @@ class InstallReport:
         return lines
 
 
-def install(seed: int = 2023, reset: bool = False, if_empty: bool = False, engine: Engine | None = None,
-            register_path: Path | None = None, scale: int = 1) -> InstallReport | None:
+def install(
+    seed: int = 2023,
+    reset: bool = False,
+    if_empty: bool = False,
+    engine: Engine | None = None,
+    register_path: Path | None = None,
+    scale: int = 1,
+) -> InstallReport | None:
     """Load the demo. `if_empty`: only when the store has no project; `reset`: wipe the store first."""
     engine = engine or make_engine()
     register_path = register_path or config.register_path()
@@ -49,7 +55,9 @@ def install(seed: int = 2023, reset: bool = False, if_empty: bool = False, engin
     if if_empty and has_projects:
         return None
     if has_projects and not reset:
-        raise SystemExit("La base contient déjà des projets : utilisez `reindus demo --reset` pour la remplacer.")
+        raise SystemExit(
+            "La base contient déjà des projets : utilisez `reindus demo --reset` pour la remplacer."
+        )
     data = generate(geo.communes(), seed=seed, scale=scale)
     with session_factory(engine).begin() as session:
         counts = _write_store(session, data, seed)
@@ -75,55 +83,140 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 
 def _write_store(session: Session, data: DemoData, seed: int) -> dict[str, int]:
-    session.execute(insert(m.Coach), _records(data.coaches, ["name", "email", "cci", "region_code", "source"]))
+    session.execute(
+        insert(m.Coach), _records(data.coaches, ["name", "email", "cci", "region_code", "source"])
+    )
     coach_ids = dict(session.execute(select(m.Coach.name, m.Coach.id)).all())
 
     projects = data.projects.assign(coach_id=data.projects["coach"].map(coach_ids))
-    session.execute(insert(m.Project), _records(projects, [
-        "name", "siren", "commune", "departement", "region_code", "naf", "naf_version", "edition", "cohort",
-        "cohort_start", "coach_id", "description", "target_jobs", "planned_investment", "status", "public",
-        "source"]))
-    project_ids = {(name, edition): pid for pid, name, edition in
-                   session.execute(select(m.Project.id, m.Project.name, m.Project.edition))}
+    session.execute(
+        insert(m.Project),
+        _records(
+            projects,
+            [
+                "name",
+                "siren",
+                "commune",
+                "departement",
+                "region_code",
+                "naf",
+                "naf_version",
+                "edition",
+                "cohort",
+                "cohort_start",
+                "coach_id",
+                "description",
+                "target_jobs",
+                "planned_investment",
+                "status",
+                "public",
+                "source",
+            ],
+        ),
+    )
+    project_ids = {
+        (name, edition): pid
+        for pid, name, edition in session.execute(select(m.Project.id, m.Project.name, m.Project.edition))
+    }
 
     milestones = data.milestones.assign(project_id=_key(data.milestones, project_ids))
-    session.execute(insert(m.Milestone), _records(milestones, [
-        "project_id", "stage", "planned_start", "planned_end", "actual_start", "actual_end", "source"]))
+    session.execute(
+        insert(m.Milestone),
+        _records(
+            milestones,
+            ["project_id", "stage", "planned_start", "planned_end", "actual_start", "actual_end", "source"],
+        ),
+    )
 
     links = data.links.assign(project_id=_key(data.links, project_ids))
-    session.execute(insert(m.ChainLink), _records(links, [
-        "project_id", "position", "tier", "label", "naf_codes", "need", "source"]))
-    link_ids = {(pid, pos): lid for lid, pid, pos in
-                session.execute(select(m.ChainLink.id, m.ChainLink.project_id, m.ChainLink.position))}
+    session.execute(
+        insert(m.ChainLink),
+        _records(links, ["project_id", "position", "tier", "label", "naf_codes", "need", "source"]),
+    )
+    link_ids = {
+        (pid, pos): lid
+        for lid, pid, pos in session.execute(
+            select(m.ChainLink.id, m.ChainLink.project_id, m.ChainLink.position)
+        )
+    }
 
     shortlist = data.shortlist.assign(project_id=_key(data.shortlist, project_ids))
-    shortlist["link_id"] = [link_ids[(p, pos)] for p, pos in zip(shortlist["project_id"], shortlist["position"],
-                                                                 strict=True)]
-    session.execute(insert(m.ShortlistEntry), _records(shortlist, [
-        "link_id", "siret", "supplier_name", "supplier_commune", "supplier_departement", "supplier_region_code",
-        "supplier_country", "status", "note", "source"]))
+    shortlist["link_id"] = [
+        link_ids[(p, pos)] for p, pos in zip(shortlist["project_id"], shortlist["position"], strict=True)
+    ]
+    session.execute(
+        insert(m.ShortlistEntry),
+        _records(
+            shortlist,
+            [
+                "link_id",
+                "siret",
+                "supplier_name",
+                "supplier_commune",
+                "supplier_departement",
+                "supplier_region_code",
+                "supplier_country",
+                "status",
+                "note",
+                "source",
+            ],
+        ),
+    )
 
     session.execute(insert(m.FundingScheme), _records(data.schemes, ["name", "operator", "kind", "source"]))
     scheme_ids = dict(session.execute(select(m.FundingScheme.name, m.FundingScheme.id)).all())
-    applications = data.applications.assign(project_id=_key(data.applications, project_ids),
-                                            scheme_id=data.applications["scheme"].map(scheme_ids))
-    session.execute(insert(m.FundingApplication), _records(applications, [
-        "project_id", "scheme_id", "amount_requested", "amount_granted", "status", "applied_on", "decided_on",
-        "source"]))
+    applications = data.applications.assign(
+        project_id=_key(data.applications, project_ids), scheme_id=data.applications["scheme"].map(scheme_ids)
+    )
+    session.execute(
+        insert(m.FundingApplication),
+        _records(
+            applications,
+            [
+                "project_id",
+                "scheme_id",
+                "amount_requested",
+                "amount_granted",
+                "status",
+                "applied_on",
+                "decided_on",
+                "source",
+            ],
+        ),
+    )
 
-    session.execute(insert(m.IndustryStat), _records(data.industry, [
-        "departement", "naf_division", "year", "establishments", "jobs", "source", "definition"]))
-    session.execute(insert(m.SiteEvent), _records(data.site_events, [
-        "region_code", "period", "openings", "closures", "measure", "source"]))
+    session.execute(
+        insert(m.IndustryStat),
+        _records(
+            data.industry,
+            ["departement", "naf_division", "year", "establishments", "jobs", "source", "definition"],
+        ),
+    )
+    session.execute(
+        insert(m.SiteEvent),
+        _records(data.site_events, ["region_code", "period", "openings", "closures", "measure", "source"]),
+    )
 
     counts = {
-        "coaches": len(data.coaches), "projects": len(data.projects), "milestones": len(data.milestones),
-        "chain_links": len(data.links), "shortlist_entries": len(data.shortlist),
-        "funding_schemes": len(data.schemes), "funding_applications": len(data.applications),
-        "industry_stats": len(data.industry), "site_events": len(data.site_events),
+        "coaches": len(data.coaches),
+        "projects": len(data.projects),
+        "milestones": len(data.milestones),
+        "chain_links": len(data.links),
+        "shortlist_entries": len(data.shortlist),
+        "funding_schemes": len(data.schemes),
+        "funding_applications": len(data.applications),
+        "industry_stats": len(data.industry),
+        "site_events": len(data.site_events),
     }
-    session.add(m.AuditEntry(actor=ACTOR, action="import", table_name="*", row_key=DEMO_SOURCE,
-                             detail=f"Données de démonstration, seed {seed} : {counts}"))
+    session.add(
+        m.AuditEntry(
+            actor=ACTOR,
+            action="import",
+            table_name="*",
+            row_key=DEMO_SOURCE,
+            detail=f"Données de démonstration, seed {seed} : {counts}",
+        )
+    )
     return counts
 
 
@@ -140,6 +233,8 @@ def checksum(engine: Engine, register_path: Path | None = None) -> str:
                 digest.update(repr(tuple(row)).encode())
     if register_path is not None and register_path.exists():
         with register.open_register(register_path, read_only=True) as reg:
-            rows = reg.cursor().execute(f"SELECT {', '.join(register.COLUMNS)} FROM establishments ORDER BY siret")
+            rows = reg.cursor().execute(
+                f"SELECT {', '.join(register.COLUMNS)} FROM establishments ORDER BY siret"
+            )
             digest.update(pd.util.hash_pandas_object(rows.df(), index=False).to_numpy().tobytes())
     return digest.hexdigest()

@@ -35,12 +35,15 @@ PALETTES: dict[int, tuple[str, ...]] = {
 }
 NO_DATA_COLOUR = "#ffffff"
 # Stage colours (Okabe–Ito order, then greys): one per stage of the programme, « terminé » last.
-STAGE_COLOURS: dict[str, str] = dict(zip(
-    [s.key for s in STAGES] + ["termine"],
-    ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#ffffff"],
-    strict=True,
-))
+STAGE_COLOURS: dict[str, str] = dict(
+    zip(
+        [s.key for s in STAGES] + ["termine"],
+        ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#ffffff"],
+        strict=True,
+    )
+)
 FINISHED_LABEL = "Projet terminé"
+
 
 def class_colours(n_classes: int) -> tuple[str, ...]:
     if n_classes <= 0:
@@ -50,8 +53,10 @@ def class_colours(n_classes: int) -> tuple[str, ...]:
 
 def class_labels(bounds: list[float], digits: int = 0) -> list[str]:
     """« de 1 234 à 5 678 » for each class, in French number format."""
-    return [f"de {formats.number(lo, digits)} à {formats.number(hi, digits)}"
-            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [
+        f"de {formats.number(lo, digits)} à {formats.number(hi, digits)}"
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
 
 
 def format_value(value, digits: int) -> str:
@@ -72,35 +77,55 @@ def _tooltip_rows(dep: pd.DataFrame, indicator: str) -> pd.DataFrame:
     out = pd.DataFrame({"code": dep["code"]})
     out["nom"] = dep["code"] + " – " + dep["name"]
     out["region"] = dep["region"].fillna("")
-    out["valeur"] = [f"{format_value(v, spec.digits)} {spec.short}" if pd.notna(v) else "pas de donnée"
-                     for v in dep[indicator]]
-    out["rang"] = [f"{int(r)}ᵉ sur {total} départements" if pd.notna(r) else "—"
-                   for r in dep[f"rank_{indicator}"]]
+    out["valeur"] = [
+        f"{format_value(v, spec.digits)} {spec.short}" if pd.notna(v) else "pas de donnée"
+        for v in dep[indicator]
+    ]
+    out["rang"] = [
+        f"{int(r)}ᵉ sur {total} départements" if pd.notna(r) else "—" for r in dep[f"rank_{indicator}"]
+    ]
     comparisons = []
     for code, value in zip(dep["code"], dep[indicator], strict=True):
         ref = reference.get(code)
         _, pct = gap(value, ref)
-        comparisons.append(f"{signed_percent(pct)} par rapport à la {region_reference_label(indicator)} "
-                           f"({format_value(ref, spec.digits)})")
+        comparisons.append(
+            f"{signed_percent(pct)} par rapport à la {region_reference_label(indicator)} "
+            f"({format_value(ref, spec.digits)})"
+        )
     out["comparaison"] = comparisons
     return out
 
 
-def _legend_html(title: str, source_line: str, labels: list[str], colours: tuple[str, ...],
-                 has_missing: bool, stages: list[str]) -> str:
+def _legend_html(
+    title: str,
+    source_line: str,
+    labels: list[str],
+    colours: tuple[str, ...],
+    has_missing: bool,
+    stages: list[str],
+) -> str:
     e = js_html_text
-    rows = [f'<div class="ri-row"><span class="ri-swatch" style="background:{c}"></span>{e(label)}</div>'
-            for label, c in zip(labels, colours, strict=True)]
+    rows = [
+        f'<div class="ri-row"><span class="ri-swatch" style="background:{c}"></span>{e(label)}</div>'
+        for label, c in zip(labels, colours, strict=True)
+    ]
     if has_missing:
-        rows.append(f'<div class="ri-row"><span class="ri-swatch" style="background:{NO_DATA_COLOUR}">'
-                    "</span>Pas de donnée</div>")
+        rows.append(
+            f'<div class="ri-row"><span class="ri-swatch" style="background:{NO_DATA_COLOUR}">'
+            "</span>Pas de donnée</div>"
+        )
     rows.append('<div class="ri-sub">Régions pilotes</div>')
-    rows += [f'<div class="ri-row"><span class="ri-line" style="border-color:{r.colour}"></span>{e(r.name)}</div>'
-             for r in PILOT_REGIONS]
+    rows += [
+        f'<div class="ri-row"><span class="ri-line" style="border-color:{r.colour}"></span>{e(r.name)}</div>'
+        for r in PILOT_REGIONS
+    ]
     if stages:
         rows.append('<div class="ri-sub">Projets de l\'accélérateur, par étape</div>')
-        rows += [f'<div class="ri-row"><span class="ri-dot" style="background:{STAGE_COLOURS[s]}"></span>'
-                 f"{e(_stage_label(s))}</div>" for s in stages]
+        rows += [
+            f'<div class="ri-row"><span class="ri-dot" style="background:{STAGE_COLOURS[s]}"></span>'
+            f"{e(_stage_label(s))}</div>"
+            for s in stages
+        ]
     return (
         '<div class="ri-legend" id="ri-legend" role="region" aria-label="Légende de la carte">'
         f'<div class="ri-title">{e(title)}</div>{"".join(rows)}'
@@ -181,8 +206,10 @@ def choropleth_map(
     codes = list(dep["code"]) if departements is None else list(departements)
     colours = class_colours(len(bounds) - 1)
     classes = classify(dep[indicator], bounds)
-    fill = {code: (NO_DATA_COLOUR if pd.isna(c) else colours[int(c)])
-            for code, c in zip(dep["code"], classes, strict=True)}
+    fill = {
+        code: (NO_DATA_COLOUR if pd.isna(c) else colours[int(c)])
+        for code, c in zip(dep["code"], classes, strict=True)
+    }
     tips = _tooltip_rows(dep, indicator).set_index("code")
 
     features = []
@@ -195,15 +222,30 @@ def choropleth_map(
             tip = tips.loc[code]
             props = {k: html.escape(str(tip[k])) for k in ("nom", "region", "valeur", "rang", "comparaison")}
         else:
-            props = {"nom": html.escape(f"{code} – {feature['properties'].get('nom', '')}"),
-                     "region": "", "valeur": "pas de donnée", "rang": "—", "comparaison": "—"}
-        props["style"] = {"fillColor": fill.get(code, NO_DATA_COLOUR), "fillOpacity": 0.9, "color": "#ffffff",
-                          "weight": 0.8}
+            props = {
+                "nom": html.escape(f"{code} – {feature['properties'].get('nom', '')}"),
+                "region": "",
+                "valeur": "pas de donnée",
+                "rang": "—",
+                "comparaison": "—",
+            }
+        props["style"] = {
+            "fillColor": fill.get(code, NO_DATA_COLOUR),
+            "fillOpacity": 0.9,
+            "color": "#ffffff",
+            "weight": 0.8,
+        }
         features.append({"type": "Feature", "geometry": feature["geometry"], "properties": props})
     collection = {"type": "FeatureCollection", "features": features}
 
-    m = folium.Map(tiles=None, zoom_control=True, control_scale=False, prefer_canvas=False,
-                   zoom_snap=0.25, attribution_control=False)
+    m = folium.Map(
+        tiles=None,
+        zoom_control=True,
+        control_scale=False,
+        prefer_canvas=False,
+        zoom_snap=0.25,
+        attribution_control=False,
+    )
     m.default_js, m.default_css = list(vendor.MAP_JS), list(vendor.MAP_CSS)
     aliases = [html.escape(a) for a in ("Département", "Région", spec.label, "Rang", "Comparaison")]
     GeoJsonLayer(
@@ -218,7 +260,8 @@ def choropleth_map(
     stages: list[str] = []
     if projects is not None and not projects.empty:
         CircleMarkers(
-            projects["latitude"], projects["longitude"],
+            projects["latitude"],
+            projects["longitude"],
             [STAGE_COLOURS.get(stage, "#000000") for stage in projects["stage"]],
             js_html_texts(projects["label"]),
             name="Projets",
@@ -228,12 +271,17 @@ def choropleth_map(
         stages = [s for s in STAGE_COLOURS if s in present]
 
     if features:
-        minx, miny, maxx, maxy = geo.departements_gdf().set_index("code").loc[
-            [c for c in codes if c in set(geo.departements_gdf()["code"])]].total_bounds
+        minx, miny, maxx, maxy = (
+            geo.departements_gdf()
+            .set_index("code")
+            .loc[[c for c in codes if c in set(geo.departements_gdf()["code"])]]
+            .total_bounds
+        )
         FitToBounds([[miny, minx], [maxy, maxx]], pad_left=LEGEND_WIDTH + 10).add_to(m)
     labels = class_labels(bounds, spec.digits) if len(bounds) >= 2 else []
     has_missing = any(fill.get(c, NO_DATA_COLOUR) == NO_DATA_COLOUR for c in codes)
     m.get_root().header.add_child(Element(LEGEND_CSS))
-    m.get_root().html.add_child(Element(
-        _legend_html(spec.label, source_line, labels, colours, has_missing, stages)))
+    m.get_root().html.add_child(
+        Element(_legend_html(spec.label, source_line, labels, colours, has_missing, stages))
+    )
     return m

@@ -13,9 +13,14 @@ COLOURS = {"running": "#1B1F24", "warning": "#D55E00", "finished": "#B00020", "p
 def countdown_html(seconds: int = PITCH_SECONDS, warning: int = WARNING_SECONDS) -> str:
     if not (0 < seconds <= 3600 and 0 <= warning < seconds):
         raise ValueError("durée du compte à rebours invalide")
-    return _TEMPLATE.replace("__SECONDS__", str(int(seconds))).replace("__WARNING__", str(int(warning))) \
-        .replace("__RUNNING__", COLOURS["running"]).replace("__WARN__", COLOURS["warning"]) \
-        .replace("__DONE__", COLOURS["finished"]).replace("__PAUSED__", COLOURS["paused"])
+    return (
+        _TEMPLATE.replace("__SECONDS__", str(int(seconds)))
+        .replace("__WARNING__", str(int(warning)))
+        .replace("__RUNNING__", COLOURS["running"])
+        .replace("__WARN__", COLOURS["warning"])
+        .replace("__DONE__", COLOURS["finished"])
+        .replace("__PAUSED__", COLOURS["paused"])
+    )
 
 
 _TEMPLATE = """<!doctype html>

@@ -24,8 +24,12 @@ def _e(text: object) -> str:
 def _layout(fig: go.Figure, title: str, source_line: str, height: int = 380) -> go.Figure:
     fig.update_layout(
         title={"text": f"{_e(title)}<br><sup>{_e(source_line)}</sup>", "x": 0, "xanchor": "left"},
-        separators=", ", height=height, margin={"l": 10, "r": 10, "t": 70, "b": 10},
-        font={"family": FONT}, legend_title_text="", plot_bgcolor="white",
+        separators=", ",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        font={"family": FONT},
+        legend_title_text="",
+        plot_bgcolor="white",
     )
     fig.update_xaxes(gridcolor="#e5e5e5")
     fig.update_yaxes(gridcolor="#e5e5e5")
@@ -45,48 +49,78 @@ def pilot_totals_figure(reg: pd.DataFrame, indicator: str, source_line: str) -> 
         names.append(region.name)
         values.append(by_code[indicator].get(region.code, float("nan")))
         colours.append(region.colour)
-    fig = go.Figure(go.Bar(
-        x=names, y=values, marker_color=colours, texttemplate=f"%{{y:{_number_format(spec.digits)}}}",
-        textposition="outside", hovertemplate=f"%{{x}}<br>{_e(spec.label)} : %{{y:{_number_format(spec.digits)}}}"
-                                              "<extra></extra>", cliponaxis=False,
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=values,
+            marker_color=colours,
+            texttemplate=f"%{{y:{_number_format(spec.digits)}}}",
+            textposition="outside",
+            hovertemplate=f"%{{x}}<br>{_e(spec.label)} : %{{y:{_number_format(spec.digits)}}}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
     fig.update_yaxes(title_text=_e(spec.label), tickformat=_number_format(0))
     return _layout(fig, f"{spec.label} — régions pilotes", source_line)
 
 
-def division_structure_figure(shares: pd.DataFrame, source_line: str, top: int = 10,
-                              measure: str = "jobs") -> go.Figure:
+def division_structure_figure(
+    shares: pd.DataFrame, source_line: str, top: int = 10, measure: str = "jobs"
+) -> go.Figure:
     """Stacked 100 % bars: share of each NAF division in each pilot region's industrial jobs (or
     establishments). The `top` divisions over the four regions are shown, the rest as « Autres
     divisions ». `shares` = industry.division_shares(stats, by="pilot")."""
     label = "effectifs salariés" if measure == "jobs" else "établissements"
     totals = shares.groupby("division")[measure].sum().sort_values(ascending=False)
     kept = list(totals.index[:top])
-    frame = shares.assign(division=shares["division"].where(shares["division"].isin(kept), "Autres divisions"))
+    frame = shares.assign(
+        division=shares["division"].where(shares["division"].isin(kept), "Autres divisions")
+    )
     frame = frame.groupby(["territory", "division"], as_index=False)[measure].sum()
     frame["share"] = frame[measure] / frame.groupby("territory")[measure].transform("sum")
     order = [*kept, "Autres divisions"] if len(totals) > top else kept
     region_names = {r.code: r.name for r in PILOT_REGIONS}
     y = [region_names[r.code] for r in PILOT_REGIONS if r.code in set(frame["territory"])]
     codes = [r.code for r in PILOT_REGIONS if r.code in set(frame["territory"])]
-    palette = ["#0b3954", "#087e8b", "#5aa9a4", "#a9d6d0", "#bfd7ea", "#ff5a5f", "#c81d25", "#f4a259",
-               "#8cb369", "#5b8e7d", "#bc4b51", "#9a9a9a"]
+    palette = [
+        "#0b3954",
+        "#087e8b",
+        "#5aa9a4",
+        "#a9d6d0",
+        "#bfd7ea",
+        "#ff5a5f",
+        "#c81d25",
+        "#f4a259",
+        "#8cb369",
+        "#5b8e7d",
+        "#bc4b51",
+        "#9a9a9a",
+    ]
     fig = go.Figure()
     for i, division in enumerate(order):
         rows = frame[frame["division"] == division].set_index("territory")
         shares_ = [rows["share"].get(c, 0.0) for c in codes]
         short = division if len(division) <= 48 else division[:46] + "…"
         colour = "#bdbdbd" if division == "Autres divisions" else palette[i % len(palette)]
-        fig.add_trace(go.Bar(
-            y=y, x=shares_, orientation="h", name=_e(short), marker_color=colour,
-            hovertemplate=f"%{{y}}<br>{_e(division)} : %{{x:.1%}} des {label}<extra></extra>",
-        ))
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.12, "x": 0, "font": {"size": 11},
-                                               "traceorder": "normal"})
+        fig.add_trace(
+            go.Bar(
+                y=y,
+                x=shares_,
+                orientation="h",
+                name=_e(short),
+                marker_color=colour,
+                hovertemplate=f"%{{y}}<br>{_e(division)} : %{{x:.1%}} des {label}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        legend={"orientation": "h", "y": -0.12, "x": 0, "font": {"size": 11}, "traceorder": "normal"},
+    )
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, f"Structure par division NAF (part des {label}) — régions pilotes", source_line,
-                   height=520)
+    return _layout(
+        fig, f"Structure par division NAF (part des {label}) — régions pilotes", source_line, height=520
+    )
 
 
 def evolution_figure(evolution: pd.DataFrame, indicator: str, source_line: str) -> go.Figure:
@@ -97,11 +131,16 @@ def evolution_figure(evolution: pd.DataFrame, indicator: str, source_line: str) 
         rows = evolution[evolution["code"] == region.code].sort_values("year")
         if rows.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=rows["year"], y=rows[indicator], name=_e(region.name), mode="lines+markers",
-            line={"color": region.colour, "width": 2.5},
-            hovertemplate=f"{_e(region.name)}<br>%{{x}} : %{{y:{_number_format(spec.digits)}}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=rows["year"],
+                y=rows[indicator],
+                name=_e(region.name),
+                mode="lines+markers",
+                line={"color": region.colour, "width": 2.5},
+                hovertemplate=f"{_e(region.name)}<br>%{{x}} : %{{y:{_number_format(spec.digits)}}}<extra></extra>",
+            )
+        )
     fig.update_xaxes(dtick=1, tickformat="d", title_text="Année")
     fig.update_yaxes(title_text=_e(spec.label), tickformat=_number_format(0))
     _layout(fig, f"Évolution — {spec.label}", source_line)
@@ -119,13 +158,29 @@ def site_events_figure(events: pd.DataFrame, source_line: str) -> go.Figure:
         if rows.empty:
             continue
         periods = [p.replace("-S", " S") for p in rows["period"]]
-        fig.add_trace(go.Bar(x=periods, y=rows["openings"], name=_e(names.get(region.code, region.code)),
-                             legendgroup=region.code, marker_color=region.colour,
-                             hovertemplate=f"{_e(region.name)}<br>%{{x}} : %{{y}} ouvertures<extra></extra>"))
-        fig.add_trace(go.Bar(x=periods, y=-rows["closures"], name=_e(region.name), legendgroup=region.code,
-                             showlegend=False, marker_color=region.colour, marker_opacity=0.45,
-                             customdata=rows["closures"],
-                             hovertemplate=f"{_e(region.name)}<br>%{{x}} : %{{customdata}} fermetures<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=periods,
+                y=rows["openings"],
+                name=_e(names.get(region.code, region.code)),
+                legendgroup=region.code,
+                marker_color=region.colour,
+                hovertemplate=f"{_e(region.name)}<br>%{{x}} : %{{y}} ouvertures<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Bar(
+                x=periods,
+                y=-rows["closures"],
+                name=_e(region.name),
+                legendgroup=region.code,
+                showlegend=False,
+                marker_color=region.colour,
+                marker_opacity=0.45,
+                customdata=rows["closures"],
+                hovertemplate=f"{_e(region.name)}<br>%{{x}} : %{{customdata}} fermetures<extra></extra>",
+            )
+        )
     fig.add_hline(y=0, line_color="#333", line_width=1)
     fig.update_layout(barmode="group", bargap=0.2)
     fig.update_yaxes(title_text="← Fermetures (clair) · Ouvertures →")

@@ -44,10 +44,17 @@ def base_layout(fig: go.Figure, *, height: int, title: str | None = None, legend
     )
     return fig
 
+
 # The KPIs drawn region by region, one panel each.
 REGION_PANELS: tuple[str, ...] = (
-    "projects", "jobs", "investment", "funding_granted",
-    "success_rate", "suppliers_retained", "share_in_region", "link_coverage",
+    "projects",
+    "jobs",
+    "investment",
+    "funding_granted",
+    "success_rate",
+    "suppliers_retained",
+    "share_in_region",
+    "link_coverage",
 )
 ORIGIN_COLUMNS: dict[str, str] = {
     "share_in_region": "Dans la région du projet",
@@ -74,11 +81,18 @@ def _tickformat(kind: str) -> dict:
     return dict(tickformat=",d", rangemode="tozero")
 
 
-def region_panels(by_region: pd.DataFrame, columns: tuple[str, ...] = REGION_PANELS, cols: int = 4) -> go.Figure:
+def region_panels(
+    by_region: pd.DataFrame, columns: tuple[str, ...] = REGION_PANELS, cols: int = 4
+) -> go.Figure:
     """Small multiples: one panel per KPI, one bar per region in its colour (`by_region` from metrics.kpis)."""
     rows = math.ceil(len(columns) / cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[esc(KPI_LABELS[c]) for c in columns],
-                        horizontal_spacing=0.06, vertical_spacing=0.16)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[esc(KPI_LABELS[c]) for c in columns],
+        horizontal_spacing=0.06,
+        vertical_spacing=0.16,
+    )
     regions = by_region["region"].astype(str).tolist()
     colours = [colour_of(r) for r in regions]
     names = [esc(r) for r in regions]
@@ -87,13 +101,23 @@ def region_panels(by_region: pd.DataFrame, columns: tuple[str, ...] = REGION_PAN
         values = by_region[column].astype(float)
         texts = [format_value(v, kind) for v in values]
         fig.add_trace(
-            go.Bar(x=names, y=values.fillna(0), marker_color=colours, text=texts, textposition="outside",
-                   cliponaxis=False, customdata=names, showlegend=False,
-                   hovertemplate="%{x}<br>" + esc(KPI_LABELS[column]) + " : %{text}<extra></extra>"),
-            row=i // cols + 1, col=i % cols + 1,
+            go.Bar(
+                x=names,
+                y=values.fillna(0),
+                marker_color=colours,
+                text=texts,
+                textposition="outside",
+                cliponaxis=False,
+                customdata=names,
+                showlegend=False,
+                hovertemplate="%{x}<br>" + esc(KPI_LABELS[column]) + " : %{text}<extra></extra>",
+            ),
+            row=i // cols + 1,
+            col=i % cols + 1,
         )
-        fig.update_yaxes(row=i // cols + 1, col=i % cols + 1, showgrid=True, gridcolor="#eee",
-                         **_tickformat(kind))
+        fig.update_yaxes(
+            row=i // cols + 1, col=i % cols + 1, showgrid=True, gridcolor="#eee", **_tickformat(kind)
+        )
         top = values.max()
         if pd.notna(top) and top > 0:
             fig.update_yaxes(row=i // cols + 1, col=i % cols + 1, range=[0, top * 1.25])
@@ -112,15 +136,26 @@ def supplier_origin(by_region: pd.DataFrame) -> go.Figure:
         region = esc(row["region"])
         shares = [row[c] for c in ORIGIN_COLUMNS]
         texts = [format_value(v, "ratio") for v in shares]
-        counts = [formats.number(row[c]) for c in ("retained_in_region", "retained_in_france", "retained_abroad")]
-        fig.add_trace(go.Bar(
-            name=region, x=categories, y=[0 if pd.isna(v) else v for v in shares], text=texts,
-            textposition="outside", cliponaxis=False, marker_color=colour_of(row["region"]),
-            customdata=[[region, c, formats.number(row["suppliers_retained"])] for c in counts],
-            hovertemplate="%{customdata[0]} — %{x}<br>%{text} des fournisseurs retenus "
-                          "(%{customdata[1]} sur %{customdata[2]})<extra></extra>",
-        ))
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.1], gridcolor="#eee", title="Part des fournisseurs retenus")
+        counts = [
+            formats.number(row[c]) for c in ("retained_in_region", "retained_in_france", "retained_abroad")
+        ]
+        fig.add_trace(
+            go.Bar(
+                name=region,
+                x=categories,
+                y=[0 if pd.isna(v) else v for v in shares],
+                text=texts,
+                textposition="outside",
+                cliponaxis=False,
+                marker_color=colour_of(row["region"]),
+                customdata=[[region, c, formats.number(row["suppliers_retained"])] for c in counts],
+                hovertemplate="%{customdata[0]} — %{x}<br>%{text} des fournisseurs retenus "
+                "(%{customdata[1]} sur %{customdata[2]})<extra></extra>",
+            )
+        )
+    fig.update_yaxes(
+        tickformat=".0%", range=[0, 1.1], gridcolor="#eee", title="Part des fournisseurs retenus"
+    )
     fig.update_layout(barmode="group", bargroupgap=0.05)
     return base_layout(fig, height=380)
 
@@ -134,12 +169,21 @@ def editions(by_edition_region: pd.DataFrame, column: str) -> go.Figure:
     for region in order:
         rows = by_edition_region[by_edition_region["region"] == region]
         texts = [format_value(v, kind) for v in rows[column]]
-        fig.add_trace(go.Bar(
-            name=esc(region), x=rows["edition"].astype(str), y=rows[column].fillna(0), text=texts,
-            textposition="outside", cliponaxis=False, marker_color=colour_of(region),
-            hovertemplate=esc(region) + " — édition %{x}<br>" + esc(KPI_LABELS[column])
-                          + " : %{text}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                name=esc(region),
+                x=rows["edition"].astype(str),
+                y=rows[column].fillna(0),
+                text=texts,
+                textposition="outside",
+                cliponaxis=False,
+                marker_color=colour_of(region),
+                hovertemplate=esc(region)
+                + " — édition %{x}<br>"
+                + esc(KPI_LABELS[column])
+                + " : %{text}<extra></extra>",
+            )
+        )
     fig.update_xaxes(type="category", title="Édition")
     fig.update_yaxes(title=esc(KPI_LABELS[column]), gridcolor="#eee", **_tickformat(kind))
     fig.update_layout(barmode="group")

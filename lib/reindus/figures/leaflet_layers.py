@@ -152,8 +152,12 @@ class CircleMarkers(PreRendered):
         super().__init__()
         self._name = "CircleMarkers"
         self.layer_name = name
-        columns = {"lat": [float(v) for v in lat], "lon": [float(v) for v in lon], "fill": list(fill),
-                   "tooltip": list(tooltip)}
+        columns = {
+            "lat": [float(v) for v in lat],
+            "lon": [float(v) for v in lon],
+            "fill": list(fill),
+            "tooltip": list(tooltip),
+        }
         if len({len(v) for v in columns.values()}) > 1:
             raise ValueError("lat, lon, fill et tooltip doivent avoir la même longueur")
         self.columns_json = json_markup(columns)
@@ -168,6 +172,11 @@ def pilot_region_outlines(weight: float) -> GeoJsonLayer:
 
     regions = geo.region_shapes(territory.PILOT_REGION_CODES)
     colour = {r.code: r.colour for r in territory.PILOT_REGIONS}
-    regions["style"] = [{"color": colour[c], "weight": weight, "opacity": 1.0, "fill": False} for c in regions["code"]]
-    return GeoJsonLayer(json.loads(regions[["code", "style", "geometry"]].to_json()), name="Régions pilotes",
-                        interactive=False)
+    regions["style"] = [
+        {"color": colour[c], "weight": weight, "opacity": 1.0, "fill": False} for c in regions["code"]
+    ]
+    return GeoJsonLayer(
+        json.loads(regions[["code", "style", "geometry"]].to_json()),
+        name="Régions pilotes",
+        interactive=False,
+    )

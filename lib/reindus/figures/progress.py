@@ -44,17 +44,35 @@ def gantt(stages: pd.DataFrame, projects: pd.DataFrame, today: date, region_orde
     actual_start = pd.to_datetime(ms["actual_start"])
     actual_end = pd.to_datetime(ms["actual_end"])
     today_ts = pd.Timestamp(today)
-    hover = (ms["project"] + " — " + ms["stage_label"].map(esc)
-             + "<br>Prévu : " + ms["planned_start"].map(_fr) + " → " + ms["planned_end"].map(_fr)
-             + "<br>Réel : " + ms["actual_start"].map(_fr) + " → " + ms["actual_end"].map(_fr)
-             + ms["delay_days"].map(lambda d: "" if pd.isna(d) else f"<br>Écart : {formats.number(d)} j"))
+    hover = (
+        ms["project"]
+        + " — "
+        + ms["stage_label"].map(esc)
+        + "<br>Prévu : "
+        + ms["planned_start"].map(_fr)
+        + " → "
+        + ms["planned_end"].map(_fr)
+        + "<br>Réel : "
+        + ms["actual_start"].map(_fr)
+        + " → "
+        + ms["actual_end"].map(_fr)
+        + ms["delay_days"].map(lambda d: "" if pd.isna(d) else f"<br>Écart : {formats.number(d)} j")
+    )
 
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        name="Prévu (rétroplanning)", orientation="h", y=ms["y"], base=planned_start,
-        x=(planned_end - planned_start).dt.total_seconds() * 1000, width=LANE * 0.9,
-        marker=dict(color=PLANNED_COLOUR, opacity=0.55), hovertext=hover, hoverinfo="text",
-    ))
+    fig.add_trace(
+        go.Bar(
+            name="Prévu (rétroplanning)",
+            orientation="h",
+            y=ms["y"],
+            base=planned_start,
+            x=(planned_end - planned_start).dt.total_seconds() * 1000,
+            width=LANE * 0.9,
+            marker=dict(color=PLANNED_COLOUR, opacity=0.55),
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
     ms["abandoned"] = ms["project_id"].map(info["status"]).eq("abandonne")
     started = actual_start.notna()
     finished = started & actual_end.notna()
@@ -64,46 +82,93 @@ def gantt(stages: pd.DataFrame, projects: pd.DataFrame, today: date, region_orde
         ("En cours (jusqu'à aujourd'hui)", open_now, pd.Series(today_ts, index=ms.index), "/"),
     ):
         part = ms[mask]
-        fig.add_trace(go.Bar(
-            name=name, orientation="h", y=part["y"], base=actual_start[mask],
-            x=(end[mask] - actual_start[mask]).dt.total_seconds().clip(lower=0) * 1000 + DAY_MS / 4,
-            width=LANE * 0.9, marker=dict(color=part["colour"], pattern_shape=pattern,
-                                          pattern_fgcolor="white", line_width=0),
-            hovertext=hover[mask], hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                orientation="h",
+                y=part["y"],
+                base=actual_start[mask],
+                x=(end[mask] - actual_start[mask]).dt.total_seconds().clip(lower=0) * 1000 + DAY_MS / 4,
+                width=LANE * 0.9,
+                marker=dict(
+                    color=part["colour"], pattern_shape=pattern, pattern_fgcolor="white", line_width=0
+                ),
+                hovertext=hover[mask],
+                hoverinfo="text",
+            )
+        )
     late = ms[ms["late"]]
     if not late.empty:
         late_at = pd.to_datetime(late["actual_end"]).fillna(today_ts)
-        fig.add_trace(go.Scatter(
-            name=f"Étape en retard (plus de {LATE_TOLERANCE_DAYS} j)", x=late_at, y=late["y"], mode="markers",
-            marker=dict(symbol="x", color=LATE_COLOUR, size=9, line=dict(width=1, color=LATE_COLOUR)),
-            hovertext=hover[late.index], hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                name=f"Étape en retard (plus de {LATE_TOLERANCE_DAYS} j)",
+                x=late_at,
+                y=late["y"],
+                mode="markers",
+                marker=dict(symbol="x", color=LATE_COLOUR, size=9, line=dict(width=1, color=LATE_COLOUR)),
+                hovertext=hover[late.index],
+                hoverinfo="text",
+            )
+        )
     for region in [r for r in region_order if r in set(rows["region"])]:  # legend: region colours
         fig.add_trace(go.Bar(name=esc(region), x=[None], y=[None], marker_color=colour_of(region)))
 
-    ticktext = [f'<span style="color:{colour_of(r)}">{esc(n)}</span>'
-                for n, r in zip(rows["name"], rows["region"], strict=True)]
+    ticktext = [
+        f'<span style="color:{colour_of(r)}">{esc(n)}</span>'
+        for n, r in zip(rows["name"], rows["region"], strict=True)
+    ]
     # separators between regions
     boundaries = rows["region"].ne(rows["region"].shift()).to_numpy().nonzero()[0]
     for b in boundaries[1:]:
-        fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=b - 0.5, y1=b - 0.5,
-                      line=dict(color="#999", width=1))
-    fig.add_shape(type="line", x0=today_ts, x1=today_ts, yref="paper", y0=0, y1=1,
-                  line=dict(color="#333", width=2, dash="dash"))
+        fig.add_shape(
+            type="line", xref="paper", x0=0, x1=1, y0=b - 0.5, y1=b - 0.5, line=dict(color="#999", width=1)
+        )
+    fig.add_shape(
+        type="line",
+        x0=today_ts,
+        x1=today_ts,
+        yref="paper",
+        y0=0,
+        y1=1,
+        line=dict(color="#333", width=2, dash="dash"),
+    )
     # Above the date ticks (the axis is on top): on the ticks it hid the nearest date.
-    fig.add_annotation(x=today_ts, y=1, yref="paper", yanchor="bottom", yshift=20, showarrow=False,
-                       text=f"Aujourd'hui ({_fr(today_ts)})", font=dict(size=12))
+    fig.add_annotation(
+        x=today_ts,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        yshift=20,
+        showarrow=False,
+        text=f"Aujourd'hui ({_fr(today_ts)})",
+        font=dict(size=12),
+    )
     x_min = min(planned_start.min(), actual_start.min() if started.any() else planned_start.min())
     x_max = max(planned_end.max(), actual_end.max() if finished.any() else planned_end.max(), today_ts)
-    fig.update_xaxes(type="date", range=[x_min - timedelta(days=4), x_max + timedelta(days=6)],
-                     tickformat="%d/%m/%y", gridcolor="#eee", side="top")
-    fig.update_yaxes(tickvals=list(range(len(rows))), ticktext=ticktext, autorange="reversed",
-                     range=None, showgrid=False, zeroline=False)
+    fig.update_xaxes(
+        type="date",
+        range=[x_min - timedelta(days=4), x_max + timedelta(days=6)],
+        tickformat="%d/%m/%y",
+        gridcolor="#eee",
+        side="top",
+    )
+    fig.update_yaxes(
+        tickvals=list(range(len(rows))),
+        ticktext=ticktext,
+        autorange="reversed",
+        range=None,
+        showgrid=False,
+        zeroline=False,
+    )
     fig.update_layout(barmode="overlay", bargap=0)
     fig = base_layout(fig, height=140 + ROW_PX * max(len(rows), 1))
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.01 if len(rows) > 10 else -0.08,
-                                  xanchor="left", x=0), margin=dict(t=72, b=40))
+    fig.update_layout(
+        legend=dict(
+            orientation="h", yanchor="top", y=-0.01 if len(rows) > 10 else -0.08, xanchor="left", x=0
+        ),
+        margin=dict(t=72, b=40),
+    )
     return fig
 
 
@@ -111,12 +176,18 @@ def stage_positions(positions: pd.DataFrame) -> go.Figure:
     """Projects per current stage, a bar per region (metrics.stage_positions)."""
     fig = go.Figure()
     for region, rows in positions.groupby("region", sort=False):
-        fig.add_trace(go.Bar(
-            name=esc(region), x=rows["current_stage"].map(esc), y=rows["projects"],
-            text=[str(v) if v else "" for v in rows["projects"]],
-            textposition="outside", cliponaxis=False, marker_color=colour_of(region),
-            hovertemplate=esc(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                name=esc(region),
+                x=rows["current_stage"].map(esc),
+                y=rows["projects"],
+                text=[str(v) if v else "" for v in rows["projects"]],
+                textposition="outside",
+                cliponaxis=False,
+                marker_color=colour_of(region),
+                hovertemplate=esc(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
+            )
+        )
     fig.update_yaxes(title="Projets", tickformat=",d", rangemode="tozero", gridcolor="#eee", dtick=1)
     fig.update_xaxes(tickangle=-30)
     fig.update_layout(barmode="group")
@@ -127,12 +198,18 @@ def status_by_region(counts: pd.DataFrame) -> go.Figure:
     """Projects per progress status, a bar per region (metrics.status_counts)."""
     fig = go.Figure()
     for region, rows in counts.groupby("region", sort=False):
-        fig.add_trace(go.Bar(
-            name=esc(region), x=rows["progress_label"], y=rows["projects"],
-            text=[str(v) if v else "" for v in rows["projects"]],
-            textposition="outside", cliponaxis=False, marker_color=colour_of(region),
-            hovertemplate=esc(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                name=esc(region),
+                x=rows["progress_label"],
+                y=rows["projects"],
+                text=[str(v) if v else "" for v in rows["projects"]],
+                textposition="outside",
+                cliponaxis=False,
+                marker_color=colour_of(region),
+                hovertemplate=esc(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
+            )
+        )
     fig.update_yaxes(title="Projets", tickformat=",d", rangemode="tozero", gridcolor="#eee")
     fig.update_layout(barmode="group")
     return base_layout(fig, height=380)
@@ -142,16 +219,36 @@ def pace(by_region: pd.DataFrame) -> go.Figure:
     """Average gap to the rétroplanning per region, in days (metrics.region_pace); the tolerance shaded."""
     values = by_region["mean_delay_days"]
     texts = [("—" if pd.isna(v) else f"{'+' if v > 0 else ''}{formats.number(v, 1)} j") for v in values]
-    fig = go.Figure(go.Bar(
-        x=by_region["region"].map(esc), y=values.fillna(0), text=texts, textposition="outside",
-        cliponaxis=False, marker_color=[colour_of(r) for r in by_region["region"]], showlegend=False,
-        customdata=by_region["projects"],
-        hovertemplate="%{x}<br>Écart moyen : %{text}<br>sur %{customdata} projet(s) mesuré(s)<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=by_region["region"].map(esc),
+            y=values.fillna(0),
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=[colour_of(r) for r in by_region["region"]],
+            showlegend=False,
+            customdata=by_region["projects"],
+            hovertemplate="%{x}<br>Écart moyen : %{text}<br>sur %{customdata} projet(s) mesuré(s)<extra></extra>",
+        )
+    )
     fig.add_hrect(y0=0, y1=LATE_TOLERANCE_DAYS, fillcolor="#FFE9A8", opacity=0.45, line_width=0)
-    fig.add_annotation(xref="paper", x=1, y=LATE_TOLERANCE_DAYS, yanchor="bottom", xanchor="right",
-                       showarrow=False, text=f"tolérance : {LATE_TOLERANCE_DAYS} jours", font=dict(size=11))
+    fig.add_annotation(
+        xref="paper",
+        x=1,
+        y=LATE_TOLERANCE_DAYS,
+        yanchor="bottom",
+        xanchor="right",
+        showarrow=False,
+        text=f"tolérance : {LATE_TOLERANCE_DAYS} jours",
+        font=dict(size=11),
+    )
     top = max(float(values.abs().max()) if values.notna().any() else 0, LATE_TOLERANCE_DAYS) * 1.3
-    fig.update_yaxes(title="Jours (négatif : en avance)", range=[-top, top], zeroline=True,
-                     zerolinecolor="#333", gridcolor="#eee")
+    fig.update_yaxes(
+        title="Jours (négatif : en avance)",
+        range=[-top, top],
+        zeroline=True,
+        zerolinecolor="#333",
+        gridcolor="#eee",
+    )
     return base_layout(fig, height=380, legend=False)

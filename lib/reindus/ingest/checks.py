@@ -57,8 +57,10 @@ def check_commune(text: str, departement: str | None) -> str:
         raise ValueError("commune manquante")
     if any(ch.isdigit() for ch in s):
         code = check_commune_code(s)
-        if departement and departement_of_commune(code) != departement and not (
-            is_arrondissement(code) and departement_of_commune(code) == departement
+        if (
+            departement
+            and departement_of_commune(code) != departement
+            and not (is_arrondissement(code) and departement_of_commune(code) == departement)
         ):
             raise ValueError(f"commune hors du département {departement} indiqué sur la ligne")
         return code
@@ -71,8 +73,9 @@ def check_commune(text: str, departement: str | None) -> str:
         raise ValueError(f"commune inconnue dans le département {departement}")
     if len(hits) > 1:
         codes = ", ".join(hits["code"].head(5))
-        raise ValueError(f"nom de commune ambigu dans le département {departement} ({codes}) : "
-                         "indiquez le code INSEE")
+        raise ValueError(
+            f"nom de commune ambigu dans le département {departement} ({codes}) : indiquez le code INSEE"
+        )
     return str(hits["code"].iloc[0])
 
 
@@ -136,7 +139,9 @@ class Rows:
 
     def error(self, key: str, reason: str, value: str | None = None) -> None:
         self.failed = True
-        self.table.problems.add(self.line, self.header(key), self.text(key) if value is None else value, reason)
+        self.table.problems.add(
+            self.line, self.header(key), self.text(key) if value is None else value, reason
+        )
 
     def unique(self, natural_key: tuple, key: str, reason: str) -> None:
         """An error on column `key` when an earlier row had the same `natural_key` (not compared when a
@@ -150,7 +155,9 @@ class Rows:
     def warn(self, key: str, reason: str) -> None:
         self.table.problems.warn(self.line, self.header(key), self.text(key), reason)
 
-    def cell(self, key: str, parse: Callable[[str], Any], *, required: bool = False, default: Any = None) -> Any:
+    def cell(
+        self, key: str, parse: Callable[[str], Any], *, required: bool = False, default: Any = None
+    ) -> Any:
         if key not in self.found:
             return default
         text = self.text(key)

@@ -83,8 +83,10 @@ def _source_sql(path: Path, fmt: str, sample: bytes) -> str:
         return f"read_parquet({p})"
     text, _ = textfile.decode(sample)
     sep = textfile.sniff_separator(text)
-    return (f"read_csv({p}, all_varchar = true, header = true, delim = {_sql_string(sep)}, quote = '\"', "
-            "escape = '\"', auto_detect = false, columns = {cols}, strict_mode = true)")
+    return (
+        f"read_csv({p}, all_varchar = true, header = true, delim = {_sql_string(sep)}, quote = '\"', "
+        "escape = '\"', auto_detect = false, columns = {cols}, strict_mode = true)"
+    )
 
 
 def _csv_columns(sample: bytes) -> list[str]:
@@ -93,8 +95,9 @@ def _csv_columns(sample: bytes) -> list[str]:
     return list(table.frame.columns)
 
 
-def read_path(path: Path, name: str, *, progress: ProgressFn | None = None,
-              workdir: Path | None = None) -> tuple[Parsed, Path | None]:
+def read_path(
+    path: Path, name: str, *, progress: ProgressFn | None = None, workdir: Path | None = None
+) -> tuple[Parsed, Path | None]:
     """Check the file; (parsed, Parquet file in the register schema or None if there are errors)."""
     problems = Problems(name)
     with path.open("rb") as fh:
@@ -125,22 +128,35 @@ def read_path(path: Path, name: str, *, progress: ProgressFn | None = None,
             return parsed, None
         select = ", ".join(
             f'CAST("{found[k]}" AS VARCHAR) AS {k}' if k in found else f"CAST(NULL AS VARCHAR) AS {k}"
-            for k in FIELDS)
+            for k in FIELDS
+        )
         estimate = max(1, path.stat().st_size * max(1, sample.count(b"\n") - 1) // max(1, len(sample)))
         _execute_with_progress(
-            con, f"CREATE TABLE staged AS SELECT row_number() OVER () + 1 AS line, {select} FROM {source}",
-            progress, estimate)
+            con,
+            f"CREATE TABLE staged AS SELECT row_number() OVER () + 1 AS line, {select} FROM {source}",
+            progress,
+            estimate,
+        )
         (total,) = con.execute("SELECT count(*) FROM staged").fetchall()[0]
         out = workdir / "etablissements.parquet"
         kept = _check_batches(con, problems, out, name, total, progress)
-        dups = con.execute("SELECT siret, list(line ORDER BY line) AS lines FROM checked GROUP BY siret "
-                           "HAVING count(*) > 1 ORDER BY lines[1] LIMIT 200").fetchall()
+        dups = con.execute(
+            "SELECT siret, list(line ORDER BY line) AS lines FROM checked GROUP BY siret "
+            "HAVING count(*) > 1 ORDER BY lines[1] LIMIT 200"
+        ).fetchall()
         for s, lines in dups:
-            problems.add(int(lines[1]), found["siret"], s, f"SIRET en double dans le fichier (déjà ligne {lines[0]})")
+            problems.add(
+                int(lines[1]), found["siret"], s, f"SIRET en double dans le fichier (déjà ligne {lines[0]})"
+            )
         parsed.extra.update(rows=int(total), kept=kept)
         return parsed, (out if problems.ok else None)
     except duckdb.Error as exc:
-        problems.add(0, "", "", f"fichier illisible (CSV mal formé, fichier tronqué ?) : {str(exc).splitlines()[0][:200]}")
+        problems.add(
+            0,
+            "",
+            "",
+            f"fichier illisible (CSV mal formé, fichier tronqué ?) : {str(exc).splitlines()[0][:200]}",
+        )
         return parsed, None
     finally:
         con.close()
@@ -155,8 +171,9 @@ def _bound(con: duckdb.DuckDBPyConnection, workdir: Path, *, ordered: bool = Fal
     con.execute("SET enable_progress_bar = false")
 
 
-def _execute_with_progress(con: duckdb.DuckDBPyConnection, sql: str, progress: ProgressFn | None,
-                           estimate: int) -> None:
+def _execute_with_progress(
+    con: duckdb.DuckDBPyConnection, sql: str, progress: ProgressFn | None, estimate: int
+) -> None:
     """Run a long statement, reporting DuckDB's own progress (as rows out of an estimate) every second."""
     if progress is None:
         con.execute(sql)
@@ -200,7 +217,8 @@ def _check_utf8(path: Path, sample: bytes) -> None:
         sample[: len(sample) - 4 if len(sample) == 1 << 20 else None].decode("utf-8")
     except UnicodeDecodeError:
         raise textfile.FileFormatError(
-            "fichier d'établissements non encodé en UTF-8 : enregistrez-le en « CSV UTF-8 »") from None
+            "fichier d'établissements non encodé en UTF-8 : enregistrez-le en « CSV UTF-8 »"
+        ) from None
 
 
 def _match(names: list[str], problems: Problems) -> dict[str, str]:
@@ -214,8 +232,14 @@ def _match(names: list[str], problems: Problems) -> dict[str, str]:
                 break
     for key in REQUIRED:
         if key not in found:
-            problems.add(1, FIELDS[key][0], "", "colonne obligatoire absente (colonnes lues : "
-                         + ", ".join(f"« {n} »" for n in names[:12]) + ")")
+            problems.add(
+                1,
+                FIELDS[key][0],
+                "",
+                "colonne obligatoire absente (colonnes lues : "
+                + ", ".join(f"« {n} »" for n in names[:12])
+                + ")",
+            )
     return found
 
 
@@ -240,8 +264,10 @@ def _number_sql(column: str) -> str:
 
 def _checked_sql(source: str) -> str:
     """The rows kept (NAF rév. 2 or no nomenclature, with a commune), normalised, with one flag per check."""
-    kept = (f"coalesce(trim(nomenclature), '') IN ('', {_sql_string(NAF_VERSION)}) "
-            "AND coalesce(trim(commune), '') <> ''")
+    kept = (
+        f"coalesce(trim(nomenclature), '') IN ('', {_sql_string(NAF_VERSION)}) "
+        "AND coalesce(trim(commune), '') <> ''"
+    )
     return f"""
     WITH n AS (
         SELECT line, siret AS siret_raw, naf AS naf_raw, commune AS commune_raw, band AS band_raw,
@@ -252,9 +278,9 @@ def _checked_sql(source: str) -> str:
                coalesce(nullif(trim(band), ''), 'NN') AS band,
                upper(trim(coalesce(state, ''))) AS state,
                nullif(trim(created), '') AS created0,
-               {_number_sql('longitude')} AS lon, {_number_sql('latitude')} AS lat,
+               {_number_sql("longitude")} AS lon, {_number_sql("latitude")} AS lat,
                coalesce(trim(epsg), '') AS epsg,
-               {_number_sql('lambert_x')} AS lambert_x, {_number_sql('lambert_y')} AS lambert_y,
+               {_number_sql("lambert_x")} AS lambert_x, {_number_sql("lambert_y")} AS lambert_y,
                coalesce(nullif(trim(name), ''), nullif(trim(sign), '')) AS name,
                nullif(trim(legal_category), '') AS legal_category
         FROM {source} WHERE {kept}
@@ -273,7 +299,7 @@ def _checked_sql(source: str) -> str:
            CASE WHEN starts_with(c.commune, '97') THEN c.commune[1:3] ELSE c.commune[1:2] END AS departement,
            c.lon, c.lat, c.epsg, c.lambert_x, c.lambert_y, NOT starts_with(c.commune, '97') AS metro,
            p.longitude AS commune_longitude, p.latitude AS commune_latitude, c.created, c.legal_category,
-           NOT {siret.valid_siret_sql('c.siret')} AS bad_siret,
+           NOT {siret.valid_siret_sql("c.siret")} AS bad_siret,
            c.naf NOT IN (SELECT code FROM ref_naf) AS bad_naf,
            p.code IS NULL AS bad_commune,
            c.band NOT IN (SELECT code FROM ref_band) AS bad_band,
@@ -285,16 +311,20 @@ def _checked_sql(source: str) -> str:
     """
 
 
-def _check_batches(con, problems: Problems, out: Path, name: str, total: int,
-                   progress: ProgressFn | None) -> int:
+def _check_batches(
+    con, problems: Problems, out: Path, name: str, total: int, progress: ProgressFn | None
+) -> int:
     """Check the staged rows in SQL, convert the coordinates in numpy batches, write the register rows."""
     from reindus import geo
 
     points = geo.communes()
     codes = commune_codes()
     con.register("ref_commune_all", points[["code", "longitude", "latitude"]])
-    con.execute("CREATE TEMP TABLE ref_commune AS SELECT * FROM ref_commune_all WHERE code IN "
-                "(SELECT unnest(?::VARCHAR[]))", [sorted(codes)])
+    con.execute(
+        "CREATE TEMP TABLE ref_commune AS SELECT * FROM ref_commune_all WHERE code IN "
+        "(SELECT unnest(?::VARCHAR[]))",
+        [sorted(codes)],
+    )
     con.unregister("ref_commune_all")
     con.execute("CREATE TEMP TABLE ref_naf AS SELECT unnest(?::VARCHAR[]) AS code", [list(naf_table().index)])
     con.execute("CREATE TEMP TABLE ref_band AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(_BAND_CODES)])
@@ -303,22 +333,48 @@ def _check_batches(con, problems: Problems, out: Path, name: str, total: int,
     (counts,) = con.execute(f"SELECT {flags} FROM checked").fetchall()
     for (flag, column, raw, reason), count in zip(_CHECKS, counts, strict=True):
         if count:
-            rows = con.execute(f"SELECT line, {raw} FROM checked WHERE {flag} ORDER BY line "
-                               f"LIMIT {PROBLEMS_PER_CHECK}").fetchall()
-            problems.add_many((r[0] for r in rows), column, (r[1] for r in rows), reason, count=count,
-                              limit=PROBLEMS_PER_CHECK)
+            rows = con.execute(
+                f"SELECT line, {raw} FROM checked WHERE {flag} ORDER BY line LIMIT {PROBLEMS_PER_CHECK}"
+            ).fetchall()
+            problems.add_many(
+                (r[0] for r in rows),
+                column,
+                (r[1] for r in rows),
+                reason,
+                count=count,
+                limit=PROBLEMS_PER_CHECK,
+            )
 
-    schema = pa.schema([(c, pa.bool_() if t == "BOOLEAN" else pa.float64() if t == "DOUBLE"
-                         else pa.date32() if t == "DATE" else pa.string()) for c, t in register.SCHEMA.items()])
-    plain = [c for c in register.COLUMNS if c not in ("longitude", "latitude", "approximate", "naf_version", "source")]
+    schema = pa.schema(
+        [
+            (
+                c,
+                pa.bool_()
+                if t == "BOOLEAN"
+                else pa.float64()
+                if t == "DOUBLE"
+                else pa.date32()
+                if t == "DATE"
+                else pa.string(),
+            )
+            for c, t in register.SCHEMA.items()
+        ]
+    )
+    plain = [
+        c
+        for c in register.COLUMNS
+        if c not in ("longitude", "latitude", "approximate", "naf_version", "source")
+    ]
     writer = pq.ParquetWriter(out, schema)
     kept = 0
     done = total - con.execute("SELECT count(*) FROM checked").fetchall()[0][0]  # rows left out
     coordinate_problems = Problems(problems.file)
     cur = con.cursor()
     try:
-        reader = cur.sql(f"SELECT {', '.join(plain)}, line, lon, lat, epsg, lambert_x, lambert_y, metro, "
-                         "commune_longitude, commune_latitude FROM checked").to_arrow_reader(BATCH_ROWS)
+        reader = cur.sql(
+            f"SELECT {', '.join(plain)}, line, lon, lat, epsg, lambert_x, lambert_y, metro, "
+            "commune_longitude, commune_latitude FROM checked"
+        ).to_arrow_reader(BATCH_ROWS)
         for batch in reader:
             lon, lat = _coordinates(batch, coordinate_problems)
             approximate = np.isnan(lon) | np.isnan(lat)
@@ -328,10 +384,16 @@ def _check_batches(con, problems: Problems, out: Path, name: str, total: int,
             done += n
             if problems.ok and coordinate_problems.ok and n:
                 columns = {c: batch.column(c) for c in plain}
-                columns.update(longitude=pa.array(lon, mask=np.isnan(lon)), latitude=pa.array(lat, mask=np.isnan(lat)),
-                               approximate=pa.array(approximate), naf_version=pa.array([NAF_VERSION] * n),
-                               source=pa.array([source_of(name)] * n))
-                writer.write_table(pa.Table.from_pydict({c: columns[c] for c in register.COLUMNS}, schema=schema))
+                columns.update(
+                    longitude=pa.array(lon, mask=np.isnan(lon)),
+                    latitude=pa.array(lat, mask=np.isnan(lat)),
+                    approximate=pa.array(approximate),
+                    naf_version=pa.array([NAF_VERSION] * n),
+                    source=pa.array([source_of(name)] * n),
+                )
+                writer.write_table(
+                    pa.Table.from_pydict({c: columns[c] for c in register.COLUMNS}, schema=schema)
+                )
                 kept += n
             if progress:
                 progress(done, total)
@@ -346,10 +408,17 @@ def _floats(batch: pa.RecordBatch, column: str) -> np.ndarray:
     return batch.column(column).to_numpy(zero_copy_only=False).astype(float)  # NULL → nan
 
 
-def _flag(problems: Problems, lines: np.ndarray, mask: np.ndarray, column: str, values: np.ndarray,
-          reason: str) -> None:
-    problems.add_many(lines[mask][:PROBLEMS_PER_CHECK], column, values[mask][:PROBLEMS_PER_CHECK], reason,
-                      count=int(mask.sum()), limit=PROBLEMS_PER_CHECK)
+def _flag(
+    problems: Problems, lines: np.ndarray, mask: np.ndarray, column: str, values: np.ndarray, reason: str
+) -> None:
+    problems.add_many(
+        lines[mask][:PROBLEMS_PER_CHECK],
+        column,
+        values[mask][:PROBLEMS_PER_CHECK],
+        reason,
+        count=int(mask.sum()),
+        limit=PROBLEMS_PER_CHECK,
+    )
 
 
 def _coordinates(batch: pa.RecordBatch, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
@@ -398,14 +467,23 @@ def summarise(parquet: Path, register_path: Path | str | None, workdir: Path | N
         same = " AND ".join(f"n.{c} IS NOT DISTINCT FROM o.{c}" for c in cols)
         existing, unchanged = con.execute(
             f"SELECT count(o.siret), count(o.siret) FILTER (WHERE {same}) FROM {new} n "
-            "LEFT JOIN reg.establishments o ON o.siret = n.siret").fetchone()
+            "LEFT JOIN reg.establishments o ON o.siret = n.siret"
+        ).fetchone()
         return Summary(n - existing, existing - unchanged, unchanged)
     finally:
         con.close()
 
 
-def run_import_path(path: Path, name: str | None = None, *, engine, actor: str, dry_run: bool = False,
-                    register_path: Path | str | None = None, progress: ProgressFn | None = None) -> ImportResult:
+def run_import_path(
+    path: Path,
+    name: str | None = None,
+    *,
+    engine,
+    actor: str,
+    dry_run: bool = False,
+    register_path: Path | str | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportResult:
     name = name or path.name
     workdir = Path(tempfile.mkdtemp(prefix="reindus-etab-"))
     try:
@@ -435,8 +513,16 @@ def run_import_path(path: Path, name: str | None = None, *, engine, actor: str, 
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run_import(raw: bytes, name: str, *, engine, actor: str, dry_run: bool = False,
-               register_path: Path | str | None = None, progress: ProgressFn | None = None) -> ImportResult:
+def run_import(
+    raw: bytes,
+    name: str,
+    *,
+    engine,
+    actor: str,
+    dry_run: bool = False,
+    register_path: Path | str | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportResult:
     """As `run_import_path`, for bytes (an upload): written to a temporary file first."""
     with tempfile.TemporaryDirectory(prefix="reindus-upload-") as tmp:
         path = Path(tmp) / "upload.bin"
@@ -449,7 +535,14 @@ def run_import(raw: bytes, name: str, *, engine, actor: str, dry_run: bool = Fal
         except textfile.FileFormatError:
             pass  # read_path reports it
         path.write_bytes(data)
-        result = run_import_path(path, name, engine=engine, actor=actor, dry_run=dry_run,
-                                 register_path=register_path, progress=progress)
+        result = run_import_path(
+            path,
+            name,
+            engine=engine,
+            actor=actor,
+            dry_run=dry_run,
+            register_path=register_path,
+            progress=progress,
+        )
         result.parsed.checksum = checksum(raw)
         return result

@@ -57,7 +57,9 @@ class Summary:
         return bool(self.added or self.updated)
 
     def __add__(self, other: Summary) -> Summary:
-        return Summary(self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged)
+        return Summary(
+            self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged
+        )
 
     @property
     def message(self) -> str:
@@ -136,8 +138,15 @@ def run_import(
     if kind == "establishments":
         from reindus.ingest import establishments
 
-        return establishments.run_import(raw, name, engine=engine, actor=actor, dry_run=dry_run,
-                                         register_path=register_path, progress=progress)
+        return establishments.run_import(
+            raw,
+            name,
+            engine=engine,
+            actor=actor,
+            dry_run=dry_run,
+            register_path=register_path,
+            progress=progress,
+        )
     mod = module(kind)
     with Session(engine) as session:
         parsed = mod.read(raw, name, session)
@@ -160,8 +169,13 @@ def run_import(
         result.applied = apply_now
     except SQLAlchemyError as exc:
         session.rollback()
-        parsed.problems.add(0, "", "", f"refusé par la base de données, rien n'a été importé : "
-                            f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        parsed.problems.add(
+            0,
+            "",
+            "",
+            f"refusé par la base de données, rien n'a été importé : "
+            f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
+        )
     except BaseException:
         session.rollback()
         raise
@@ -173,11 +187,20 @@ def run_import(
 def record_import(session: Session, parsed: Parsed, actor: str, summary: Summary, *, table_name: str) -> None:
     label = KINDS[parsed.kind][1]
     audit.record(
-        session, actor=actor, action="import", table_name=table_name, row_key=f"fichier:{parsed.name}"[:200],
-        after={"fichier": parsed.name, "sha256": parsed.checksum, "ajoutés": summary.added,
-               "mis à jour": summary.updated, "inchangés": summary.unchanged},
+        session,
+        actor=actor,
+        action="import",
+        table_name=table_name,
+        row_key=f"fichier:{parsed.name}"[:200],
+        after={
+            "fichier": parsed.name,
+            "sha256": parsed.checksum,
+            "ajoutés": summary.added,
+            "mis à jour": summary.updated,
+            "inchangés": summary.unchanged,
+        },
         detail=f"Import « {label} » du fichier « {parsed.name} » (sha256 {parsed.checksum[:12]}…) : "
-               f"{summary.message}",
+        f"{summary.message}",
     )
     session.flush()
 
@@ -186,8 +209,9 @@ def source_of(name: str) -> str:
     return f"import:{name}"[:200]
 
 
-def upsert(session: Session, model, keys: tuple[str, ...], records: list[dict[str, Any]], source: str,
-           *, scope=None) -> Summary:
+def upsert(
+    session: Session, model, keys: tuple[str, ...], records: list[dict[str, Any]], source: str, *, scope=None
+) -> Summary:
     """Add or update `model` rows on their natural key `keys`; compares the other fields given.
     `scope` is an optional WHERE clause limiting the rows loaded for comparison."""
     from sqlalchemy import select
@@ -209,7 +233,9 @@ def upsert(session: Session, model, keys: tuple[str, ...], records: list[dict[st
             existing[tuple(values[k] for k in keys)] = obj
             added += 1
             continue
-        changed = update_row(row, changed_values(model, row, {k: v for k, v in values.items() if k not in keys}))
+        changed = update_row(
+            row, changed_values(model, row, {k: v for k, v in values.items() if k not in keys})
+        )
         updated += changed
         unchanged += not changed
     session.flush()
@@ -219,8 +245,12 @@ def upsert(session: Session, model, keys: tuple[str, ...], records: list[dict[st
 def changed_values(model, row, values: dict[str, Any]) -> dict[str, Any]:
     """The `values` that differ from `row`'s, compared as the audit log writes them (decimals at the
     column's scale, dates as ISO text)."""
-    return {k: v for k, v in values.items()
-            if audit.json_value(getattr(row, k), audit._scale(model, k)) != audit.json_value(v, audit._scale(model, k))}
+    return {
+        k: v
+        for k, v in values.items()
+        if audit.json_value(getattr(row, k), audit._scale(model, k))
+        != audit.json_value(v, audit._scale(model, k))
+    }
 
 
 def update_row(row, changes: dict[str, Any]) -> bool:
@@ -230,7 +260,9 @@ def update_row(row, changes: dict[str, Any]) -> bool:
     return bool(changes)
 
 
-def upsert_by_source(session: Session, model, keys: tuple[str, ...], records: list[dict[str, Any]]) -> Summary:
+def upsert_by_source(
+    session: Session, model, keys: tuple[str, ...], records: list[dict[str, Any]]
+) -> Summary:
     """`upsert` each source's records (their `source` field) against that source's rows only."""
     summary = Summary()
     for source in sorted({r["source"] for r in records}):

@@ -43,23 +43,31 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
         parsed = urssaf.from_table(table, checksum(raw)).parsed()
         parsed.table, parsed.description = table.frame, table.description
         return parsed
-    parsed = Parsed("industry", name, checksum(raw), table.problems, table=table.frame,
-                    description=table.description)
+    parsed = Parsed(
+        "industry", name, checksum(raw), table.problems, table=table.frame, description=table.description
+    )
     count = lambda t: textfile.parse_int(t, maximum=10_000_000)  # noqa: E731
     for row in checks.Rows(table, COLUMNS):
         rec = {
             "_line": row.line,
             "departement": row.cell("departement", checks.check_departement, required=True),
-            "year": row.cell("year", lambda t: textfile.parse_int(t, minimum=1950, maximum=2100), required=True),
+            "year": row.cell(
+                "year", lambda t: textfile.parse_int(t, minimum=1950, maximum=2100), required=True
+            ),
             "naf_division": row.cell("naf_division", _division, required=True),
             "establishments": row.cell("establishments", count, required=True),
             "jobs": row.cell("jobs", count, required=True),
             "source": row.cell("source", lambda t: textfile.clean_text(t, max_length=200), required=True),
-            "definition": row.cell("definition", lambda t: textfile.clean_text(t, max_length=500),
-                                   default=DEFAULT_DEFINITION) or DEFAULT_DEFINITION,
+            "definition": row.cell(
+                "definition", lambda t: textfile.clean_text(t, max_length=500), default=DEFAULT_DEFINITION
+            )
+            or DEFAULT_DEFINITION,
         }
-        row.unique((rec["departement"], rec["naf_division"], rec["year"], rec["source"]), "naf_division",
-                   "ligne en double (département, division, année, source ; déjà ligne {line})")
+        row.unique(
+            (rec["departement"], rec["naf_division"], rec["year"], rec["source"]),
+            "naf_division",
+            "ligne en double (département, division, année, source ; déjà ligne {line})",
+        )
         if not row.failed:
             parsed.records.append(rec)
     return parsed

@@ -37,12 +37,15 @@ def _naf_list(text: str) -> str:
 
 def read(raw: bytes, name: str, session: Session | None) -> Parsed:
     table = textfile.read_table(raw, name, max_rows=50_000)
-    parsed = Parsed("links", name, checksum(raw), table.problems, table=table.frame,
-                    description=table.description)
+    parsed = Parsed(
+        "links", name, checksum(raw), table.problems, table=table.frame, description=table.description
+    )
     projects = project_ids(session)
     for row in checks.Rows(table, COLUMNS):
         project = row.cell("project", lambda t: textfile.clean_text(t, max_length=200), required=True)
-        edition = row.cell("edition", lambda t: textfile.parse_int(t, minimum=2015, maximum=2100), required=True)
+        edition = row.cell(
+            "edition", lambda t: textfile.parse_int(t, minimum=2015, maximum=2100), required=True
+        )
         position = row.cell("position", lambda t: textfile.parse_int(t, minimum=1, maximum=50), required=True)
         tier = row.cell("tier", lambda t: textfile.parse_choice(t, CHAIN_POSITIONS), required=True)
         label = row.cell("label", lambda t: textfile.clean_text(t, max_length=200), required=True)
@@ -52,11 +55,24 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
         if project and edition:
             pid = projects.get((project, edition))
             if pid is None and session is not None:
-                row.error("project", f"projet inconnu pour l'édition {edition} : importez d'abord les projets")
-        row.unique((project, edition, position), "position", "maillon en double dans le fichier (déjà ligne {line})")
+                row.error(
+                    "project", f"projet inconnu pour l'édition {edition} : importez d'abord les projets"
+                )
+        row.unique(
+            (project, edition, position), "position", "maillon en double dans le fichier (déjà ligne {line})"
+        )
         if not row.failed:
-            parsed.records.append({"_line": row.line, "project_id": pid, "position": position, "tier": tier,
-                                   "label": label, "naf_codes": naf, "need": need})
+            parsed.records.append(
+                {
+                    "_line": row.line,
+                    "project_id": pid,
+                    "position": position,
+                    "tier": tier,
+                    "label": label,
+                    "naf_codes": naf,
+                    "need": need,
+                }
+            )
     return parsed
 
 

@@ -27,7 +27,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("measure", "mesure", ("définition", "indicateur"), required=True),
     Column("source", "source", (), required=True),
 )
-_PERIOD = (re.compile(r"^(\d{4})\s*[-/ ]?\s*S([12])$", re.I), re.compile(r"^S([12])\s*[-/ ]?\s*(\d{4})$", re.I))
+_PERIOD = (
+    re.compile(r"^(\d{4})\s*[-/ ]?\s*S([12])$", re.I),
+    re.compile(r"^S([12])\s*[-/ ]?\s*(\d{4})$", re.I),
+)
 
 
 def _region(text: str) -> str:
@@ -56,8 +59,9 @@ def _period(text: str) -> str:
 
 def read(raw: bytes, name: str, session: Session | None) -> Parsed:
     table = textfile.read_table(raw, name, max_rows=50_000)
-    parsed = Parsed("openings", name, checksum(raw), table.problems, table=table.frame,
-                    description=table.description)
+    parsed = Parsed(
+        "openings", name, checksum(raw), table.problems, table=table.frame, description=table.description
+    )
     count = lambda t: textfile.parse_int(t, maximum=100_000)  # noqa: E731
     for row in checks.Rows(table, COLUMNS):
         rec = {
@@ -69,8 +73,11 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
             "measure": row.cell("measure", lambda t: textfile.clean_text(t, max_length=200), required=True),
             "source": row.cell("source", lambda t: textfile.clean_text(t, max_length=200), required=True),
         }
-        row.unique((rec["region_code"], rec["period"], rec["measure"], rec["source"]), "period",
-                   "ligne en double pour cette région, ce semestre et cette mesure (déjà ligne {line})")
+        row.unique(
+            (rec["region_code"], rec["period"], rec["measure"], rec["source"]),
+            "period",
+            "ligne en double pour cette région, ce semestre et cette mesure (déjà ligne {line})",
+        )
         if not row.failed:
             parsed.records.append(rec)
     return parsed

@@ -65,11 +65,21 @@ class Problems:
         else:
             self.warnings += 1
         if len(self.items) < MAX_PROBLEMS:
-            self.items.append(Problem(self.file, int(line), column, "" if value is None else str(value),
-                                      reason, severity))
+            self.items.append(
+                Problem(self.file, int(line), column, "" if value is None else str(value), reason, severity)
+            )
 
-    def add_many(self, lines: Iterable[int], column: str, values: Iterable[object], reasons: str | Iterable[str],
-                 *, count: int, limit: int | None = None, severity: str = ERROR) -> None:
+    def add_many(
+        self,
+        lines: Iterable[int],
+        column: str,
+        values: Iterable[object],
+        reasons: str | Iterable[str],
+        *,
+        count: int,
+        limit: int | None = None,
+        severity: str = ERROR,
+    ) -> None:
         """`count` problems in one column (the rows a vectorised check flagged): one per line, value
         and reason (one reason for all, or one each). Only as many as are listed are built (`limit`
         at most, so that one check cannot crowd out the others); the rest are counted."""
@@ -116,5 +126,7 @@ class ImportRefused(Exception):
 
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
-        super().__init__(f"Import refusé : {problems.errors} erreur(s) dans le fichier. "
-                         + "; ".join(p.message for p in problems.sorted()[:5]))
+        super().__init__(
+            f"Import refusé : {problems.errors} erreur(s) dans le fichier. "
+            + "; ".join(p.message for p in problems.sorted()[:5])
+        )

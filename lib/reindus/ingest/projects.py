@@ -52,11 +52,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", "projet", ("entreprise", "nom", "nom du projet"), required=True),
     Column("siren", "siren"),
     Column("departement", "département", ("dept", "dpt", "code département", "departement"), required=True),
-    Column("commune", "commune", ("code commune", "code insee", "insee", "commune (code insee)"), required=True),
+    Column(
+        "commune", "commune", ("code commune", "code insee", "insee", "commune (code insee)"), required=True
+    ),
     Column("naf", "naf", ("secteur", "code naf", "secteur (naf)", "ape", "code ape"), required=True),
     Column("edition", "édition", ("année", "annee", "edition"), required=True),
-    Column("cohort_start", "date de début", ("début", "date début", "démarrage", "date de demarrage"),
-           required=True),
+    Column(
+        "cohort_start",
+        "date de début",
+        ("début", "date début", "démarrage", "date de demarrage"),
+        required=True,
+    ),
     Column("coach", "coach", ("conseiller", "conseillère")),
     Column("stage", "étape", ("étape en cours", "etape")),
     Column("target_jobs", "emplois prévus", ("emplois", "emplois cibles")),
@@ -78,8 +84,20 @@ MILESTONE_COLUMNS: tuple[Column, ...] = (
 )
 MILESTONE_DATES = ("planned_start", "planned_end", "actual_start", "actual_end")
 # Fields compared and updated on existing projects (when their column is in the file).
-UPDATABLE = ("siren", "departement", "region_code", "commune", "naf", "cohort_start", "coach",
-             "target_jobs", "planned_investment", "status", "description", "public")
+UPDATABLE = (
+    "siren",
+    "departement",
+    "region_code",
+    "commune",
+    "naf",
+    "cohort_start",
+    "coach",
+    "target_jobs",
+    "planned_investment",
+    "status",
+    "description",
+    "public",
+)
 MAX_JOBS = 100_000
 MAX_INVESTMENT = 10_000_000_000
 
@@ -93,8 +111,9 @@ def _edition(text: str) -> int:
 
 def read(raw: bytes, name: str, session: Session | None) -> Parsed:
     table = textfile.read_table(raw, name, max_rows=MAX_ROWS)
-    parsed = Parsed("projects", name, checksum(raw), table.problems, table=table.frame,
-                    description=table.description)
+    parsed = Parsed(
+        "projects", name, checksum(raw), table.problems, table=table.frame, description=table.description
+    )
     rows = checks.Rows(table, COLUMNS)
     coaches = _coach_names(session) if session is not None else {}
     new_coaches: set[str] = set()
@@ -109,8 +128,10 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
         rec["naf"] = row.cell("naf", checks.check_naf, required=True)
         rec["edition"] = row.cell("edition", _edition, required=True)
         rec["cohort_start"] = row.cell("cohort_start", textfile.parse_date, required=True)
-        if rec["cohort_start"] and rec["edition"] and not (
-            rec["edition"] - 1 <= rec["cohort_start"].year <= rec["edition"] + 1
+        if (
+            rec["cohort_start"]
+            and rec["edition"]
+            and not (rec["edition"] - 1 <= rec["cohort_start"].year <= rec["edition"] + 1)
         ):
             row.error("cohort_start", f"date de début incohérente avec l'édition {rec['edition']}")
         if row.has("coach"):
@@ -127,21 +148,28 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
             rec["target_jobs"] = row.cell("target_jobs", lambda t: textfile.parse_int(t, maximum=MAX_JOBS))
         if row.has("planned_investment"):
             rec["planned_investment"] = row.cell(
-                "planned_investment", lambda t: textfile.parse_amount(t, maximum=MAX_INVESTMENT))
+                "planned_investment", lambda t: textfile.parse_amount(t, maximum=MAX_INVESTMENT)
+            )
         if row.has("funding_obtained"):
             row.cell("funding_obtained", lambda t: textfile.parse_amount(t, maximum=MAX_INVESTMENT))
         if row.has("status"):
-            rec["status"] = row.cell("status", lambda t: textfile.parse_choice(t, PROJECT_STATUSES),
-                                     default="en_cours") or "en_cours"
+            rec["status"] = (
+                row.cell("status", lambda t: textfile.parse_choice(t, PROJECT_STATUSES), default="en_cours")
+                or "en_cours"
+            )
         if row.has("description"):
-            rec["description"] = row.cell("description", lambda t: textfile.clean_text(t, max_length=5000),
-                                          default="") or ""
+            rec["description"] = (
+                row.cell("description", lambda t: textfile.clean_text(t, max_length=5000), default="") or ""
+            )
         if row.has("public"):
             rec["public"] = row.cell("public", textfile.parse_bool, default=False)
         if rec["departement"]:
             rec["region_code"] = region_of(rec["departement"])
-        row.unique((rec["name"], rec["edition"]), "name",
-                   f"projet en double dans le fichier pour l'édition {rec['edition']} (déjà ligne {{line}})")
+        row.unique(
+            (rec["name"], rec["edition"]),
+            "name",
+            f"projet en double dans le fichier pour l'édition {rec['edition']} (déjà ligne {{line}})",
+        )
         if not row.failed:
             parsed.records.append(rec)
     _read_milestones(raw, name, parsed)
@@ -152,20 +180,28 @@ def _read_milestones(raw: bytes, name: str, parsed: Parsed) -> None:
     """The « Jalons » sheet, when the workbook has one: each project's dates per stage, into its record's
     `milestones` ({stage: {field: date | None}}); problems are the sheet's own, merged into the file's."""
     sheets = textfile.xlsx_sheet_names(raw)
-    index = next((i for i, s in enumerate(sheets) if i and textfile.normalize_header(s) in MILESTONE_SHEETS), None)
+    index = next(
+        (i for i, s in enumerate(sheets) if i and textfile.normalize_header(s) in MILESTONE_SHEETS), None
+    )
     if index is None:
         return
-    table = textfile.read_table(raw, f"{name} — feuille « {sheets[index]} »", sheet=index,
-                                max_rows=MAX_ROWS * len(STAGES))
+    table = textfile.read_table(
+        raw, f"{name} — feuille « {sheets[index]} »", sheet=index, max_rows=MAX_ROWS * len(STAGES)
+    )
     rows = checks.Rows(table, MILESTONE_COLUMNS)
     by_project = {(r["name"], r["edition"]): r for r in parsed.records}
     for row in rows:
-        key = (row.cell("name", lambda t: textfile.clean_text(t, max_length=200), required=True),
-               row.cell("edition", _edition, required=True))
+        key = (
+            row.cell("name", lambda t: textfile.clean_text(t, max_length=200), required=True),
+            row.cell("edition", _edition, required=True),
+        )
         stage = row.cell("stage", lambda t: textfile.parse_choice(t, STAGE_LABELS), required=True)
         # a milestone always has its planned dates: those cells may not be emptied
-        dates = {f: row.cell(f, textfile.parse_date, required=f.startswith("planned"))
-                 for f in MILESTONE_DATES if row.has(f)}
+        dates = {
+            f: row.cell(f, textfile.parse_date, required=f.startswith("planned"))
+            for f in MILESTONE_DATES
+            if row.has(f)
+        }
         if None not in key and key not in by_project:
             row.error("name", f"projet absent de la première feuille (édition {key[1]}) : ajoutez-y sa ligne")
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
@@ -186,12 +222,14 @@ def _coach_names(session: Session) -> dict[str, int]:
 def _cohort(edition: int, region_code: str) -> str:
     names = {r.code: r.name for r in PILOT_REGIONS}
     region = names.get(region_code) or next(
-        (d.region_name for d in departements().values() if d.region_code == region_code), region_code)
+        (d.region_name for d in departements().values() if d.region_code == region_code), region_code
+    )
     return f"{edition} – {region}"
 
 
-def _coach_id(session: Session, name: str | None, region_code: str, actor: str, source: str,
-              cache: dict[str, int]) -> int | None:
+def _coach_id(
+    session: Session, name: str | None, region_code: str, actor: str, source: str, cache: dict[str, int]
+) -> int | None:
     if not name:
         return None
     key = textfile.normalize_header(name)
@@ -209,9 +247,16 @@ def _milestones(project: Project, stage: str | None, source: str) -> list[Milest
     out = []
     for i, s in enumerate(STAGES):
         start, end = s.planned(project.cohort_start)
-        out.append(Milestone(stage=s.key, planned_start=start, planned_end=end,
-                             actual_start=start if i <= reached else None,
-                             actual_end=end if i < reached else None, source=source))
+        out.append(
+            Milestone(
+                stage=s.key,
+                planned_start=start,
+                planned_end=end,
+                actual_start=start if i <= reached else None,
+                actual_end=end if i < reached else None,
+                source=source,
+            )
+        )
     return out
 
 
@@ -235,25 +280,37 @@ def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
     _take_write_lock(session, Project)
     source = source_of(parsed.name)
     editions = sorted({r["edition"] for r in parsed.records})
-    existing = {(p.name, p.edition): p for p in session.execute(
-        select(Project).where(Project.edition.in_(editions))).scalars()}
+    existing = {
+        (p.name, p.edition): p
+        for p in session.execute(select(Project).where(Project.edition.in_(editions))).scalars()
+    }
     coach_cache = _coach_names(session)
     added = updated = unchanged = 0
     for rec in parsed.records:
         project = existing.get((rec["name"], rec["edition"]))
-        coach_id = (_coach_id(session, rec.get("coach"), rec["region_code"], actor, source, coach_cache)
-                    if "coach" in rec else None)
+        coach_id = (
+            _coach_id(session, rec.get("coach"), rec["region_code"], actor, source, coach_cache)
+            if "coach" in rec
+            else None
+        )
         if project is None:
             values = {k: v for k, v in rec.items() if k in UPDATABLE and k != "coach"}
-            project = Project(name=rec["name"], edition=rec["edition"],
-                              cohort=_cohort(rec["edition"], rec["region_code"]), coach_id=coach_id,
-                              source=source, **values)
+            project = Project(
+                name=rec["name"],
+                edition=rec["edition"],
+                cohort=_cohort(rec["edition"], rec["region_code"]),
+                coach_id=coach_id,
+                source=source,
+                **values,
+            )
             project.milestones = _milestones(project, rec.get("stage"), source)
             _set_milestone_dates(project, rec.get("milestones", {}))
             session.add(project)
             added += 1
             continue
-        changes = changed_values(Project, project, {k: rec[k] for k in UPDATABLE if k in rec and k != "coach"})
+        changes = changed_values(
+            Project, project, {k: rec[k] for k in UPDATABLE if k in rec and k != "coach"}
+        )
         if "coach" in rec and project.coach_id != coach_id:
             changes["coach_id"] = coach_id
         changed = update_row(project, changes)

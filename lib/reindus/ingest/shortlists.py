@@ -49,21 +49,32 @@ def _country(text: str) -> str:
 
 def read(raw: bytes, name: str, session: Session | None) -> Parsed:
     table = textfile.read_table(raw, name, max_rows=100_000)
-    parsed = Parsed("shortlists", name, checksum(raw), table.problems, table=table.frame,
-                    description=table.description)
+    parsed = Parsed(
+        "shortlists", name, checksum(raw), table.problems, table=table.frame, description=table.description
+    )
     projects = project_ids(session)
-    links = ({(p, pos): i for i, p, pos in session.execute(
-        select(ChainLink.id, ChainLink.project_id, ChainLink.position))} if session is not None else {})
+    links = (
+        {
+            (p, pos): i
+            for i, p, pos in session.execute(select(ChainLink.id, ChainLink.project_id, ChainLink.position))
+        }
+        if session is not None
+        else {}
+    )
     for row in checks.Rows(table, COLUMNS):
         project = row.cell("project", lambda t: textfile.clean_text(t, max_length=200), required=True)
-        edition = row.cell("edition", lambda t: textfile.parse_int(t, minimum=2015, maximum=2100), required=True)
+        edition = row.cell(
+            "edition", lambda t: textfile.parse_int(t, minimum=2015, maximum=2100), required=True
+        )
         position = row.cell("position", lambda t: textfile.parse_int(t, minimum=1, maximum=50), required=True)
         siret = row.cell("siret", checks.check_siret)
         supplier = row.cell("supplier_name", lambda t: textfile.clean_text(t, max_length=300), required=True)
         country = row.cell("supplier_country", _country, default="FR") or "FR"
         commune = row.cell("supplier_commune", checks.check_commune_code)
-        status = row.cell("status", lambda t: textfile.parse_choice(t, SHORTLIST_STATUSES),
-                          default="identifie") or "identifie"
+        status = (
+            row.cell("status", lambda t: textfile.parse_choice(t, SHORTLIST_STATUSES), default="identifie")
+            or "identifie"
+        )
         note = row.cell("note", lambda t: textfile.clean_text(t, max_length=5000), default="") or ""
         if country == "FR" and not siret and row.has("siret") and not row.failed:
             row.error("siret", "SIRET obligatoire pour un fournisseur établi en France")
@@ -75,15 +86,29 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
                 row.error("project", f"projet inconnu pour l'édition {edition}")
             elif link_id is None:
                 row.error("position", "maillon inconnu pour ce projet : importez d'abord les maillons")
-        row.unique((project, edition, position, siret or supplier), "siret" if siret else "supplier_name",
-                   "fournisseur en double pour ce maillon (déjà ligne {line})")
+        row.unique(
+            (project, edition, position, siret or supplier),
+            "siret" if siret else "supplier_name",
+            "fournisseur en double pour ce maillon (déjà ligne {line})",
+        )
         if not row.failed:
             dep = departement_of_commune(commune) if commune else None
-            parsed.records.append({
-                "_line": row.line, "link_id": link_id, "siret": siret, "supplier_name": supplier,
-                "supplier_commune": commune, "supplier_departement": dep,
-                "supplier_region_code": departements()[dep].region_code if dep in departements() else None,
-                "supplier_country": country, "status": status, "note": note})
+            parsed.records.append(
+                {
+                    "_line": row.line,
+                    "link_id": link_id,
+                    "siret": siret,
+                    "supplier_name": supplier,
+                    "supplier_commune": commune,
+                    "supplier_departement": dep,
+                    "supplier_region_code": departements()[dep].region_code
+                    if dep in departements()
+                    else None,
+                    "supplier_country": country,
+                    "status": status,
+                    "note": note,
+                }
+            )
     return parsed
 
 
@@ -103,8 +128,9 @@ def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
             session.add(existing[key])
             added += 1
             continue
-        changes = {k: v for k, v in values.items()
-                   if audit.json_value(getattr(row, k)) != audit.json_value(v)}
+        changes = {
+            k: v for k, v in values.items() if audit.json_value(getattr(row, k)) != audit.json_value(v)
+        }
         for k, v in changes.items():
             setattr(row, k, v)
         updated += bool(changes)

@@ -58,7 +58,9 @@ def sniff_format(raw: bytes) -> str:
     if raw.startswith(PARQUET_MAGIC):
         return "parquet"
     if raw.startswith(XLS_MAGIC):
-        raise FileFormatError("classeur Excel 97-2003 (.xls) non pris en charge : enregistrez-le en .xlsx ou en CSV")
+        raise FileFormatError(
+            "classeur Excel 97-2003 (.xls) non pris en charge : enregistrez-le en .xlsx ou en CSV"
+        )
     if b"\x00" in raw[:65536]:
         raise FileFormatError("fichier binaire : ce n'est ni un CSV ni un classeur XLSX")
     return "csv"
@@ -70,8 +72,9 @@ def decode(raw: bytes) -> tuple[str, str]:
         try:
             return raw.decode("utf-8-sig"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise FileFormatError(f"encodage illisible : marque UTF-8 en tête mais octet invalide à la "
-                                  f"position {exc.start}") from None
+            raise FileFormatError(
+                f"encodage illisible : marque UTF-8 en tête mais octet invalide à la position {exc.start}"
+            ) from None
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -79,8 +82,10 @@ def decode(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
-        raise FileFormatError(f"encodage illisible (ni UTF-8 ni Windows-1252) : octet 0x{raw[exc.start]:02X} "
-                              f"à la position {exc.start}") from None
+        raise FileFormatError(
+            f"encodage illisible (ni UTF-8 ni Windows-1252) : octet 0x{raw[exc.start]:02X} "
+            f"à la position {exc.start}"
+        ) from None
 
 
 def sniff_separator(text: str) -> str:
@@ -135,7 +140,9 @@ def read_table(raw: bytes, name: str, *, sheet: int = 0, max_rows: int | None = 
     try:
         table.format = sniff_format(raw)
         if table.format == "parquet":
-            raise FileFormatError("fichier Parquet : seuls les établissements (registre) s'importent en Parquet")
+            raise FileFormatError(
+                "fichier Parquet : seuls les établissements (registre) s'importent en Parquet"
+            )
         if table.format == "xlsx":
             header, rows = _read_xlsx(raw, table, sheet)
         else:
@@ -183,14 +190,23 @@ def _read_csv(text: str, table: Table) -> tuple[list[str], list[tuple[int, list[
                 continue
             if len(cells) != len(header):
                 more = len(cells) > len(header)
-                hint = ("séparateur ou guillemets mal placés ?" if more
-                        else "fichier tronqué ou séparateur différent ?")
-                table.problems.add(number, "", table.separator.join(cells),
-                                   f"{len(cells)} champ(s) au lieu de {len(header)} comme l'en-tête ({hint})")
+                hint = (
+                    "séparateur ou guillemets mal placés ?"
+                    if more
+                    else "fichier tronqué ou séparateur différent ?"
+                )
+                table.problems.add(
+                    number,
+                    "",
+                    table.separator.join(cells),
+                    f"{len(cells)} champ(s) au lieu de {len(header)} comme l'en-tête ({hint})",
+                )
                 continue
             rows.append((number, cells))
     except csv.Error as exc:
-        table.problems.add(number + 1, "", "", f"CSV mal formé (guillemet non fermé, fichier tronqué ?) : {exc}")
+        table.problems.add(
+            number + 1, "", "", f"CSV mal formé (guillemet non fermé, fichier tronqué ?) : {exc}"
+        )
     if header is None:
         raise FileFormatError("fichier vide")
     return header, rows
@@ -232,7 +248,9 @@ def _read_xlsx(raw: bytes, table: Table, sheet: int) -> tuple[list[str], list[tu
     try:
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception as exc:  # zip, XML (defusedxml refusals included), missing parts: all unreadable
-        raise FileFormatError(f"classeur XLSX illisible (fichier tronqué ou corrompu) : {type(exc).__name__}") from None
+        raise FileFormatError(
+            f"classeur XLSX illisible (fichier tronqué ou corrompu) : {type(exc).__name__}"
+        ) from None
     try:
         sheets = wb.worksheets
         if sheet >= len(sheets):
@@ -246,11 +264,14 @@ def _read_xlsx(raw: bytes, table: Table, sheet: int) -> tuple[list[str], list[tu
                 for cell in cells:
                     value = getattr(cell, "value", None)
                     if getattr(cell, "data_type", None) == "f":
-                        column = (header[len(texts)] if header is not None and len(texts) < len(header)
-                                  else "")
-                        table.problems.add(getattr(cell, "row", 0) or 0, column, value,
-                                           "cellule calculée par une formule : collez les valeurs "
-                                           "(Collage spécial › Valeurs) avant d'importer")
+                        column = header[len(texts)] if header is not None and len(texts) < len(header) else ""
+                        table.problems.add(
+                            getattr(cell, "row", 0) or 0,
+                            column,
+                            value,
+                            "cellule calculée par une formule : collez les valeurs "
+                            "(Collage spécial › Valeurs) avant d'importer",
+                        )
                         value = ""
                     elif isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
                         value = "'" + value  # a string cell is text, never a formula: mark it as such
@@ -266,7 +287,7 @@ def _read_xlsx(raw: bytes, table: Table, sheet: int) -> tuple[list[str], list[tu
                     continue
                 texts = (texts + [""] * len(header))[: max(len(header), len(texts))]
                 if len(texts) > len(header):
-                    extra = [t for t in texts[len(header):] if t.strip()]
+                    extra = [t for t in texts[len(header) :] if t.strip()]
                     if extra:
                         table.problems.add(number or 0, "", extra[0], "valeur dans une colonne sans en-tête")
                     texts = texts[: len(header)]
@@ -314,17 +335,27 @@ def match_columns(table: Table, columns: Iterable[Column]) -> dict[str, str]:
         by_norm.setdefault(normalize_header(name), []).append(name)
     found: dict[str, str] = {}
     for column in columns:
-        hits = [name for alias in dict.fromkeys(normalize_header(a) for a in column.names())
-                for name in by_norm.get(alias, [])]
+        hits = [
+            name
+            for alias in dict.fromkeys(normalize_header(a) for a in column.names())
+            for name in by_norm.get(alias, [])
+        ]
         if len(hits) > 1:
-            table.problems.add(1, hits[1], "", f"colonne en double : « {hits[0]} » et « {hits[1]} » "
-                               f"désignent toutes deux « {column.header} »")
+            table.problems.add(
+                1,
+                hits[1],
+                "",
+                f"colonne en double : « {hits[0]} » et « {hits[1]} » "
+                f"désignent toutes deux « {column.header} »",
+            )
         elif hits:
             found[column.key] = hits[0]
         elif column.required:
             seen = ", ".join(f"« {c} »" for c in list(table.frame.columns)[:12])
-            hint = (" — le séparateur est peut-être différent" if len(table.frame.columns) == 1 else "")
-            table.problems.add(1, column.header, "", f"colonne obligatoire absente (colonnes lues : {seen}){hint}")
+            hint = " — le séparateur est peut-être différent" if len(table.frame.columns) == 1 else ""
+            table.problems.add(
+                1, column.header, "", f"colonne obligatoire absente (colonnes lues : {seen}){hint}"
+            )
     return found
 
 
@@ -360,8 +391,9 @@ def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     ambiguous = (commas > 1) | ((commas == 1) & cleaned.str.contains(".", regex=False))
     cleaned = cleaned.str.replace(",", ".", regex=False)
     empty = cleaned == ""
-    values = pd.to_numeric(cleaned.where(~empty & ~ambiguous & cleaned.str.match(_NUMBER.pattern)),
-                           errors="coerce")
+    values = pd.to_numeric(
+        cleaned.where(~empty & ~ambiguous & cleaned.str.match(_NUMBER.pattern)), errors="coerce"
+    )
     bad = ~empty & (values.isna() | ~np.isfinite(values.fillna(0.0)))
     return values.where(~bad), bad
 
@@ -451,8 +483,10 @@ def clean_text(text: str, *, max_length: int) -> str:
     if s.startswith("'") and s[1:].startswith((*FORMULA_PREFIXES, "-")):
         s = s[1:]
     elif s.startswith(("=", "+", "@")):
-        raise ValueError("ressemble à une formule de tableur : refusé (précédez-la d'une apostrophe "
-                         "pour l'importer comme texte)")
+        raise ValueError(
+            "ressemble à une formule de tableur : refusé (précédez-la d'une apostrophe "
+            "pour l'importer comme texte)"
+        )
     if "\x00" in s:
         raise ValueError("caractère nul dans le texte")
     if len(s) > max_length:

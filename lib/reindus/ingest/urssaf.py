@@ -61,7 +61,9 @@ class UrssafFile:
     years: tuple[int, ...] = ()
     rows: int = 0  # data rows read
     kept: int = 0  # manufacturing rows (divisions 10 to 33)
-    stats: pd.DataFrame = field(default_factory=pd.DataFrame)  # departement, naf_division, year, establishments, jobs
+    stats: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # departement, naf_division, year, establishments, jobs
 
     @property
     def ok(self) -> bool:
@@ -86,8 +88,9 @@ def read(source: bytes | str | Path, name: str | None = None) -> UrssafFile:
     return from_table(textfile.read_table(raw, name, max_rows=MAX_ROWS), checksum(raw))
 
 
-def _flag(problems: Problems, frame: pd.DataFrame, mask: pd.Series, column: str,
-          reasons: str | pd.Series) -> None:
+def _flag(
+    problems: Problems, frame: pd.DataFrame, mask: pd.Series, column: str, reasons: str | pd.Series
+) -> None:
     """One problem per row of `frame` where `mask` holds (the index is the spreadsheet line)."""
     rows = frame.index[mask.reindex(frame.index, fill_value=False).to_numpy(dtype=bool)]
     if not isinstance(reasons, str):
@@ -112,16 +115,24 @@ def from_table(table: textfile.Table, sha256: str = "") -> UrssafFile:
     for year, kinds in sorted(by_year.items()):
         for prefix in _KINDS.values():
             if prefix not in kinds:
-                problems.add(1, f"{prefix}{year}", "", f"colonne absente alors que l'année {year} figure dans le fichier")
+                problems.add(
+                    1,
+                    f"{prefix}{year}",
+                    "",
+                    f"colonne absente alors que l'année {year} figure dans le fichier",
+                )
     years = tuple(sorted(y for y, kinds in by_year.items() if len(kinds) == 2))
     if not years and len(found) == len(COLUMNS):
-        problems.add(1, "", "", "aucune colonne « nombre_d_etablissements_AAAA » / « effectifs_salaries_AAAA »")
+        problems.add(
+            1, "", "", "aucune colonne « nombre_d_etablissements_AAAA » / « effectifs_salaries_AAAA »"
+        )
     if not problems.ok or frame.empty:
         return result
     result.years = years
 
-    ape_col, dep_col, commune_col, na88_col = (found[k] for k in ("code_ape", "code_departement",
-                                                                  "code_commune", "secteur_na88"))
+    ape_col, dep_col, commune_col, na88_col = (
+        found[k] for k in ("code_ape", "code_departement", "code_commune", "secteur_na88")
+    )
     ape = frame[ape_col].str.strip().str.upper().str.replace(".", "", regex=False)
     bad_ape = ~ape.str.match(_APE.pattern)
     _flag(problems, frame, bad_ape, ape_col, "code APE attendu sous la forme 1071C")
@@ -138,7 +149,9 @@ def from_table(table: textfile.Table, sha256: str = "") -> UrssafFile:
     _flag(problems, rows, ~known_dep, dep_col, "code de département inconnu")
     commune = rows[commune_col].str.strip().str.upper()
     elsewhere = known_dep & (commune.map(departement_of_commune) != dep)
-    _flag(problems, rows, elsewhere, commune_col, "commune hors du département " + dep + " indiqué sur la ligne")
+    _flag(
+        problems, rows, elsewhere, commune_col, "commune hors du département " + dep + " indiqué sur la ligne"
+    )
     na88 = rows[na88_col].str.strip().str.split(" ", n=1).str[0].str.zfill(2)
     _flag(problems, rows, na88 != division, na88_col, "secteur NA88 incohérent avec le code APE " + ape)
     dup = pd.DataFrame({"c": commune, "a": ape}).duplicated(keep="first")
@@ -153,11 +166,25 @@ def from_table(table: textfile.Table, sha256: str = "") -> UrssafFile:
             _flag(problems, rows, bad, column, "nombre attendu (ex. 1 234 ou 12,5)")
             _flag(problems, rows, parsed < 0, column, "nombre négatif")
             if kind == "establishments":
-                _flag(problems, rows, parsed.notna() & (parsed % 1 != 0), column,
-                      "nombre d'établissements non entier")
+                _flag(
+                    problems,
+                    rows,
+                    parsed.notna() & (parsed % 1 != 0),
+                    column,
+                    "nombre d'établissements non entier",
+                )
             values[kind] = parsed.fillna(0.0)
-        long.append(pd.DataFrame({"departement": dep, "naf_division": division, "year": year,
-                                  "establishments": values["establishments"], "jobs": values["jobs"]}))
+        long.append(
+            pd.DataFrame(
+                {
+                    "departement": dep,
+                    "naf_division": division,
+                    "year": year,
+                    "establishments": values["establishments"],
+                    "jobs": values["jobs"],
+                }
+            )
+        )
     if not problems.ok:
         return result
     if long and result.kept:
@@ -171,21 +198,38 @@ def from_table(table: textfile.Table, sha256: str = "") -> UrssafFile:
     return result
 
 
-def apply(session: Session, data: UrssafFile, *, source: str = SOURCE, definition: str = DEFINITION) -> Summary:
+def apply(
+    session: Session, data: UrssafFile, *, source: str = SOURCE, definition: str = DEFINITION
+) -> Summary:
     """Upsert the file's aggregates on (departement, naf_division, year, source); no audit entry (the
     importer writes it). Raises ImportRefused, writing nothing, if the file has problems."""
     if not data.ok:
         raise ImportRefused(data.problems)
     years = sorted({int(y) for y in data.stats["year"]})
-    records = [{"departement": r.departement, "naf_division": r.naf_division, "year": int(r.year),
-                "establishments": int(r.establishments), "jobs": int(r.jobs), "definition": definition}
-               for r in data.stats.itertuples(index=False)]
-    return upsert(session, IndustryStat, KEYS, records, source,
-                  scope=(IndustryStat.source == source) & IndustryStat.year.in_(years))
+    records = [
+        {
+            "departement": r.departement,
+            "naf_division": r.naf_division,
+            "year": int(r.year),
+            "establishments": int(r.establishments),
+            "jobs": int(r.jobs),
+            "definition": definition,
+        }
+        for r in data.stats.itertuples(index=False)
+    ]
+    return upsert(
+        session,
+        IndustryStat,
+        KEYS,
+        records,
+        source,
+        scope=(IndustryStat.source == source) & IndustryStat.year.in_(years),
+    )
 
 
-def import_stats(session: Session, data: UrssafFile, actor: str, *, source: str = SOURCE,
-                 definition: str = DEFINITION) -> Summary:
+def import_stats(
+    session: Session, data: UrssafFile, actor: str, *, source: str = SOURCE, definition: str = DEFINITION
+) -> Summary:
     """`apply`, then one audit entry (file name and SHA-256) if anything changed.
 
     Flushes but does not commit: run it inside `with Session.begin() as session:` so that the whole

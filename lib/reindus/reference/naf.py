@@ -24,7 +24,9 @@ _CODE = re.compile(r"^\s*(\d{2})\.?(\d{2})\s*([A-Za-z])\s*$")
 @cache
 def naf_table() -> pd.DataFrame:
     """One row per sous-classe with its classe, groupe, division and section, codes and labels."""
-    return pd.read_csv(DATA_DIR / "naf_rev2.csv", dtype=str, keep_default_na=False).set_index("code", drop=False)
+    return pd.read_csv(DATA_DIR / "naf_rev2.csv", dtype=str, keep_default_na=False).set_index(
+        "code", drop=False
+    )
 
 
 def normalize_naf(value: str) -> str:

@@ -24,22 +24,40 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("selection", "Sélection des projets", 0, 20,
-          "Identification et sélection des projets par les CCI"),
-    Stage("cadrage", "Cadrage", 14, 41,
-          "Diagnostic du projet, objectifs, besoins d'accompagnement"),
-    Stage("etude_marche", "Étude de marché", 35, 98,
-          "Études de marché et entretiens utilisateurs par les étudiants (environ deux mois)"),
-    Stage("innovation", "Innovation / R&D", 56, 125,
-          "Éco-conception, technologies de l'industrie 4.0, décarbonation"),
-    Stage("sourcing", "Sourcing des partenaires", 42, 139,
-          "Fournisseurs de l'amont à l'aval, en priorité régional puis national"),
-    Stage("financement", "Investissements et financement", 105, 153,
-          "Évaluation des investissements et identification des dispositifs de financement"),
-    Stage("hackathon", "Hackathon et pitch", 140, 149,
-          "Hackathon et pitch de 3 minutes devant un jury"),
-    Stage("concretisation", "Concrétisation", 147, 181,
-          "Passage de l'idée à la ligne de production en France"),
+    Stage("selection", "Sélection des projets", 0, 20, "Identification et sélection des projets par les CCI"),
+    Stage("cadrage", "Cadrage", 14, 41, "Diagnostic du projet, objectifs, besoins d'accompagnement"),
+    Stage(
+        "etude_marche",
+        "Étude de marché",
+        35,
+        98,
+        "Études de marché et entretiens utilisateurs par les étudiants (environ deux mois)",
+    ),
+    Stage(
+        "innovation",
+        "Innovation / R&D",
+        56,
+        125,
+        "Éco-conception, technologies de l'industrie 4.0, décarbonation",
+    ),
+    Stage(
+        "sourcing",
+        "Sourcing des partenaires",
+        42,
+        139,
+        "Fournisseurs de l'amont à l'aval, en priorité régional puis national",
+    ),
+    Stage(
+        "financement",
+        "Investissements et financement",
+        105,
+        153,
+        "Évaluation des investissements et identification des dispositifs de financement",
+    ),
+    Stage("hackathon", "Hackathon et pitch", 140, 149, "Hackathon et pitch de 3 minutes devant un jury"),
+    Stage(
+        "concretisation", "Concrétisation", 147, 181, "Passage de l'idée à la ligne de production en France"
+    ),
 )
 STAGE_KEYS: tuple[str, ...] = tuple(s.key for s in STAGES)
 STAGE_LABELS: dict[str, str] = {s.key: s.label for s in STAGES}

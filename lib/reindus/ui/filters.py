@@ -17,7 +17,13 @@ from reindus.reference.territory import PILOT_REGION_CODES, regions
 from reindus.selection import Filters, naf_division
 
 ALL_EDITIONS = "Toutes les éditions"
-KEYS = {"edition": "edition", "regions": "region", "naf": "naf", "coaches": "conseiller", "statuses": "statut"}
+KEYS = {
+    "edition": "edition",
+    "regions": "region",
+    "naf": "naf",
+    "coaches": "conseiller",
+    "statuses": "statut",
+}
 
 
 def _naf_label(code: str) -> str:
@@ -88,22 +94,57 @@ def filter_bar(choices: dict[str, list], page: str, public: bool = False) -> Fil
         del st.query_params[KEYS["coaches"]]
     with st.sidebar:
         st.subheader("Filtres", anchor=False)
-        edition = st.selectbox("Édition", choices["editions"], index=0, format_func=_edition_label,
-                               key=KEYS["edition"], bind="query-params")
-        region_codes = st.multiselect("Régions", choices["regions"], format_func=_region_label,
-                                      key=KEYS["regions"], bind="query-params",
-                                      placeholder="Les quatre régions pilotes")
-        naf = st.multiselect("Secteur (NAF section ou division)", choices["naf"], format_func=_naf_label,
-                             key=KEYS["naf"], bind="query-params", placeholder="Tous les secteurs")
-        coaches = [] if public else st.multiselect("Conseiller", choices["coaches"], key=KEYS["coaches"],
-                                                   bind="query-params", placeholder="Tous les conseillers")
-        statuses = st.multiselect("Statut du projet", choices["statuses"],
-                                  format_func=lambda k: PROJECT_STATUSES.get(k, k),
-                                  key=KEYS["statuses"], bind="query-params", placeholder="Tous les statuts")
+        edition = st.selectbox(
+            "Édition",
+            choices["editions"],
+            index=0,
+            format_func=_edition_label,
+            key=KEYS["edition"],
+            bind="query-params",
+        )
+        region_codes = st.multiselect(
+            "Régions",
+            choices["regions"],
+            format_func=_region_label,
+            key=KEYS["regions"],
+            bind="query-params",
+            placeholder="Les quatre régions pilotes",
+        )
+        naf = st.multiselect(
+            "Secteur (NAF section ou division)",
+            choices["naf"],
+            format_func=_naf_label,
+            key=KEYS["naf"],
+            bind="query-params",
+            placeholder="Tous les secteurs",
+        )
+        coaches = (
+            []
+            if public
+            else st.multiselect(
+                "Conseiller",
+                choices["coaches"],
+                key=KEYS["coaches"],
+                bind="query-params",
+                placeholder="Tous les conseillers",
+            )
+        )
+        statuses = st.multiselect(
+            "Statut du projet",
+            choices["statuses"],
+            format_func=lambda k: PROJECT_STATUSES.get(k, k),
+            key=KEYS["statuses"],
+            bind="query-params",
+            placeholder="Tous les statuts",
+        )
         st.button("Réinitialiser les filtres", on_click=_reset, icon=":material/filter_alt_off:")
         st.caption("Le lien de la page reprend ces filtres : copiez-le pour partager cette vue.")
-    saved = {KEYS["edition"]: edition, KEYS["regions"]: list(region_codes), KEYS["naf"]: list(naf),
-             KEYS["statuses"]: list(statuses)}
+    saved = {
+        KEYS["edition"]: edition,
+        KEYS["regions"]: list(region_codes),
+        KEYS["naf"]: list(naf),
+        KEYS["statuses"]: list(statuses),
+    }
     if not public:
         saved[KEYS["coaches"]] = list(coaches)
     st.session_state[_SAVED] = saved

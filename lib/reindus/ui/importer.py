@@ -35,9 +35,18 @@ PREVIEW_ROWS = 200
 
 def problem_frame(problems: Problems) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"gravité": p.severity, "ligne": p.line or None, "colonne": p.column, "valeur": p.value,
-          "problème": p.reason} for p in problems.sorted()],
-        columns=["gravité", "ligne", "colonne", "valeur", "problème"]).astype({"ligne": "Int64"})
+        [
+            {
+                "gravité": p.severity,
+                "ligne": p.line or None,
+                "colonne": p.column,
+                "valeur": p.value,
+                "problème": p.reason,
+            }
+            for p in problems.sorted()
+        ],
+        columns=["gravité", "ligne", "colonne", "valeur", "problème"],
+    ).astype({"ligne": "Int64"})
 
 
 def highlighted(table: pd.DataFrame, problems: Problems):
@@ -50,7 +59,9 @@ def highlighted(table: pd.DataFrame, problems: Problems):
         out = pd.DataFrame("", index=frame.index, columns=frame.columns)
         for (line, column), is_error in marks.items():
             if line in out.index and column in out.columns:
-                out.loc[line, column] = "background-color: #f8d0d0" if is_error else "background-color: #fff3c4"
+                out.loc[line, column] = (
+                    "background-color: #f8d0d0" if is_error else "background-color: #fff3c4"
+                )
         for line, is_error in rows_with.items():
             if line in out.index:
                 out.loc[line] = "background-color: #f8d0d0" if is_error else "background-color: #fff3c4"
@@ -61,18 +72,22 @@ def highlighted(table: pd.DataFrame, problems: Problems):
 
 def import_section() -> None:
     st.header("Importer")
-    st.caption("Projets, maillons, fournisseurs présélectionnés, statistiques industrielles (format long ou "
-               "fichier URSSAF commune × APE), ouvertures et fermetures : CSV (UTF-8 ou Windows-1252, "
-               "séparateur « ; », « , », tabulation) ou XLSX. Un classeur de projets peut avoir une feuille "
-               "« Jalons » (projet, édition, étape, début et fin prévus, début et fin réels). "
-               "Un fichier avec une erreur n'importe rien. "
-               "Les établissements du registre s'importent en ligne de commande : "
-               "`reindus import establishments FICHIER`.")
-    kind = st.selectbox("Type de données", UPLOAD_KINDS, format_func=lambda k: importer.KINDS[k][1],
-                        key="import_kind")
+    st.caption(
+        "Projets, maillons, fournisseurs présélectionnés, statistiques industrielles (format long ou "
+        "fichier URSSAF commune × APE), ouvertures et fermetures : CSV (UTF-8 ou Windows-1252, "
+        "séparateur « ; », « , », tabulation) ou XLSX. Un classeur de projets peut avoir une feuille "
+        "« Jalons » (projet, édition, étape, début et fin prévus, début et fin réels). "
+        "Un fichier avec une erreur n'importe rien. "
+        "Les établissements du registre s'importent en ligne de commande : "
+        "`reindus import establishments FICHIER`."
+    )
+    kind = st.selectbox(
+        "Type de données", UPLOAD_KINDS, format_func=lambda k: importer.KINDS[k][1], key="import_kind"
+    )
     st.html(UPLOADER_CSS)
-    upload = st.file_uploader("Fichier à importer", type=list(UPLOAD_TYPES), key="import_file",
-                              max_upload_size=MAX_UPLOAD_MB)
+    upload = st.file_uploader(
+        "Fichier à importer", type=list(UPLOAD_TYPES), key="import_file", max_upload_size=MAX_UPLOAD_MB
+    )
     actor = st.text_input("Votre nom (pour le journal des modifications)", key="import_actor")
     if upload is None:
         return
@@ -86,15 +101,19 @@ def import_section() -> None:
     parsed = result.parsed
     st.text(f"{name} — {parsed.description} — {len(parsed.table)} ligne(s) lue(s)")
     if parsed.problems.errors:
-        st.error(f"{parsed.problems.errors} erreur(s) : rien ne sera importé. Corrigez le fichier puis "
-                 "déposez-le de nouveau.")
+        st.error(
+            f"{parsed.problems.errors} erreur(s) : rien ne sera importé. Corrigez le fichier puis "
+            "déposez-le de nouveau."
+        )
     elif parsed.problems.warnings:
         st.warning(f"{parsed.problems.warnings} avertissement(s) : vérifiez-les avant de confirmer.")
     if parsed.problems.items:
         st.dataframe(problem_frame(parsed.problems), hide_index=True, width="stretch", key="import_problems")
     if len(parsed.table.columns):
-        st.caption("Aperçu du fichier (numéros de ligne du tableur ; en rouge les erreurs, en jaune les "
-                   "avertissements).")
+        st.caption(
+            "Aperçu du fichier (numéros de ligne du tableur ; en rouge les erreurs, en jaune les "
+            "avertissements)."
+        )
         st.dataframe(highlighted(parsed.table, parsed.problems), width="stretch", key="import_preview")
     if not parsed.ok or result.summary is None:
         return
@@ -114,16 +133,25 @@ def import_section() -> None:
 
 def export_section() -> None:
     st.header("Exporter")
-    st.caption("CSV (UTF-8 avec BOM, séparateur « ; ») ou XLSX, en-têtes en français : réimportables tels quels.")
+    st.caption(
+        "CSV (UTF-8 avec BOM, séparateur « ; ») ou XLSX, en-têtes en français : réimportables tels quels."
+    )
     cols = st.columns(3)
-    kind = cols[0].selectbox("Table", [k for k in export_tables.EXPORT_KINDS if k != "establishments"],
-                             format_func=export_tables.EXPORT_KINDS.get, key="export_kind")
+    kind = cols[0].selectbox(
+        "Table",
+        [k for k in export_tables.EXPORT_KINDS if k != "establishments"],
+        format_func=export_tables.EXPORT_KINDS.get,
+        key="export_kind",
+    )
     fmt = cols[1].radio("Format", ["xlsx", "csv"], horizontal=True, key="export_format")
     if cols[2].button("Préparer le fichier", key="export_prepare"):
         store = engine(config.database_url())
         frame = export_tables.frame(kind, store)
         more = export_tables.more_sheets(kind, store) if fmt == "xlsx" else {}
-        st.download_button(f"Télécharger ({len(frame)} lignes)",
-                           export_tables.to_bytes(frame, fmt, sheet=export_tables.EXPORT_KINDS[kind], more=more),
-                           file_name=f"{kind}.{fmt}", mime=export.XLSX_MIME if fmt == "xlsx" else export.CSV_MIME,
-                           key="export_download")
+        st.download_button(
+            f"Télécharger ({len(frame)} lignes)",
+            export_tables.to_bytes(frame, fmt, sheet=export_tables.EXPORT_KINDS[kind], more=more),
+            file_name=f"{kind}.{fmt}",
+            mime=export.XLSX_MIME if fmt == "xlsx" else export.CSV_MIME,
+            key="export_download",
+        )

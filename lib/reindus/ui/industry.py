@@ -24,9 +24,13 @@ TTL = 10  # ≤ the atelier refresh interval: a change in the store shows within
 def store_frames(url: str, public: bool) -> dict[str, pd.DataFrame]:
     eng = engine(url)
     projects = frames.load_projects(eng)
-    return {"industry": frames.load_industry(eng), "events": frames.load_site_events(eng),
-            "projects": public_rule.mask_projects(projects) if public else projects,
-            "milestones": frames.load_milestones(eng), "links": frames.load_links(eng)}
+    return {
+        "industry": frames.load_industry(eng),
+        "events": frames.load_site_events(eng),
+        "projects": public_rule.mask_projects(projects) if public else projects,
+        "milestones": frames.load_milestones(eng),
+        "links": frames.load_links(eng),
+    }
 
 
 @st.cache_data(ttl=3600, max_entries=1, show_spinner=False)
@@ -54,27 +58,53 @@ def pilot_figures(url: str, year: int, source: str, definition: str, indicator: 
     return (
         figures_industry.pilot_totals_figure(reg, indicator, source_text),
         figures_industry.evolution_figure(
-            industry.region_evolution(history, population()), indicator,
-            industry.source_line(source, f"{first}–{last}" if first != last else first)),
+            industry.region_evolution(history, population()),
+            indicator,
+            industry.source_line(source, f"{first}–{last}" if first != last else first),
+        ),
         figures_industry.division_structure_figure(shares, source_text),
     )
 
 
 @st.cache_resource(ttl=TTL, max_entries=16, show_spinner="Préparation de la carte…")
-def industry_map(url: str, year: int, source: str, definition: str, indicator: str, method: str, k: int,
-                 scope: str, with_projects: bool, public: bool):
+def industry_map(
+    url: str,
+    year: int,
+    source: str,
+    definition: str,
+    indicator: str,
+    method: str,
+    k: int,
+    scope: str,
+    with_projects: bool,
+    public: bool,
+):
     """Shared, read-only: the folium map of one view."""
     dep = indicators(url, year, source, definition)
-    shown = [c for c in dep["code"] if len(c) == 2 and (scope == "france" or dep.set_index("code").at[
-        c, "region_code"] in PILOT_REGION_CODES)]
+    shown = [
+        c
+        for c in dep["code"]
+        if len(c) == 2
+        and (scope == "france" or dep.set_index("code").at[c, "region_code"] in PILOT_REGION_CODES)
+    ]
     bounds = industry.class_breaks(dep.set_index("code").loc[shown, indicator], method, k)
     points = None
     if with_projects:
         data = store_frames(url, public)
-        points = industry.project_points(data["projects"], data["milestones"], geo.commune_point,
-                                         None if scope == "france" else PILOT_REGION_CODES)
-    return choropleth.choropleth_map(dep, indicator, bounds, source_line=industry.source_line(source, year),
-                                     departements=shown, projects=points)
+        points = industry.project_points(
+            data["projects"],
+            data["milestones"],
+            geo.commune_point,
+            None if scope == "france" else PILOT_REGION_CODES,
+        )
+    return choropleth.choropleth_map(
+        dep,
+        indicator,
+        bounds,
+        source_line=industry.source_line(source, year),
+        departements=shown,
+        projects=points,
+    )
 
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)

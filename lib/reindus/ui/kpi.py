@@ -50,6 +50,7 @@ def _epoch() -> int:
 
 # --- cached reads ------------------------------------------------------------------------------------
 
+
 @st.cache_data(ttl=2 * FRESH_SECONDS, max_entries=8, show_spinner=False)
 def _programme(url: str, public: bool, epoch: int) -> ProgrammeData:
     data = load_programme(engine(url))
@@ -67,8 +68,10 @@ def _facts(url: str, public: bool, epoch: int) -> pd.DataFrame:
 @st.cache_data(ttl=2 * FRESH_SECONDS, max_entries=16, show_spinner=False)
 def _progress(url: str, today: date, public: bool, epoch: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     data = _programme(url, public, epoch)
-    return (metrics.project_progress(data.projects, data.milestones, today),
-            metrics.stage_progress(data.milestones, today))
+    return (
+        metrics.project_progress(data.projects, data.milestones, today),
+        metrics.stage_progress(data.milestones, today),
+    )
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,10 @@ def _dashboard_figures(url: str, filters: Filters, public: bool, epoch: int) -> 
     from reindus.figures import kpi as figures
 
     board = _dashboard(url, filters, public, epoch)
-    return {"origin": figures.supplier_origin(board.by_region), "regions": figures.region_panels(board.by_region)}
+    return {
+        "origin": figures.supplier_origin(board.by_region),
+        "regions": figures.region_panels(board.by_region),
+    }
 
 
 @st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=256, show_spinner=False)
@@ -188,8 +194,10 @@ def _progress_view(url: str, filters: Filters, today: date, public: bool, epoch:
     ids = data.projects.loc[project_mask(data.projects, filters), "id"]
     selected = projects[projects["project_id"].isin(ids)]
     chosen = stages[stages["project_id"].isin(ids)]
-    has_demo = bool((data.projects.loc[data.projects["id"].isin(ids), "source"] == DEMO_SOURCE).any()
-                    or (chosen["source"] == DEMO_SOURCE).any())
+    has_demo = bool(
+        (data.projects.loc[data.projects["id"].isin(ids), "source"] == DEMO_SOURCE).any()
+        or (chosen["source"] == DEMO_SOURCE).any()
+    )
     return Progress(selected, chosen, _regions_in(selected), has_demo)
 
 
@@ -207,8 +215,9 @@ def _progress_figures(url: str, filters: Filters, today: date, public: bool, epo
         "positions": figures.stage_positions(metrics.stage_positions(prog.projects, prog.regions)),
         "pace": figures.pace(metrics.region_pace(prog.projects, prog.regions)),
         "status": figures.status_by_region(metrics.status_counts(prog.projects, prog.regions)),
-        "gantt": figures.gantt(prog.stages[prog.stages["project_id"].isin(chosen["project_id"])], chosen,
-                               today, prog.regions),
+        "gantt": figures.gantt(
+            prog.stages[prog.stages["project_id"].isin(chosen["project_id"])], chosen, today, prog.regions
+        ),
     }
 
 
@@ -218,8 +227,17 @@ def progress_figures(filters: Filters, today: date, public: bool = False) -> dic
 
 
 def clear_caches() -> None:
-    for fn in (_programme, _facts, _progress, _dashboard, _filter_options, _dashboard_figures,
-               _editions_figure, _progress_view, _progress_figures):
+    for fn in (
+        _programme,
+        _facts,
+        _progress,
+        _dashboard,
+        _filter_options,
+        _dashboard_figures,
+        _editions_figure,
+        _progress_view,
+        _progress_figures,
+    ):
         fn.clear()
 
 
@@ -262,19 +280,26 @@ def metric_cards(board: Dashboard, columns: list[str], per_row: int = 4) -> None
     """One `st.metric` per KPI column, French formats, delta against the previous edition when there is one."""
     from reindus.figures.kpi import format_value
 
-    help_prev = (f"Écart avec l'édition {board.previous_edition}, mêmes filtres."
-                 if board.previous_edition else None)
+    help_prev = (
+        f"Écart avec l'édition {board.previous_edition}, mêmes filtres." if board.previous_edition else None
+    )
     for start in range(0, len(columns), per_row):
         cells = st.columns(per_row)
-        for cell, column in zip(cells, columns[start:start + per_row], strict=False):
+        for cell, column in zip(cells, columns[start : start + per_row], strict=False):
             kind = metrics.KPI_KINDS[column]
             prev = None if board.previous is None else board.previous[column]
-            cell.metric(metrics.KPI_LABELS[column], format_value(board.total[column], kind),
-                        delta=_delta(board.total[column], prev, kind), delta_color="normal",
-                        help=help_prev, border=True)
+            cell.metric(
+                metrics.KPI_LABELS[column],
+                format_value(board.total[column], kind),
+                delta=_delta(board.total[column], prev, kind),
+                delta_color="normal",
+                help=help_prev,
+                border=True,
+            )
 
 
 # --- project detail ----------------------------------------------------------------------------------
+
 
 def _yes_no(values: pd.Series) -> pd.Series:
     return values.map({True: "Oui", False: "Non"})
@@ -303,9 +328,12 @@ def project_detail(project_id: int, today: date, editable: bool, public: bool = 
     else:
         cells[2].metric("Conseiller", md_escape(project["coach"]) if pd.notna(project["coach"]) else "—")
     cells[3].metric("Statut", PROJECT_STATUSES.get(project["status"], project["status"]))
-    cells[4].metric("Avancement", prog["progress_label"],
-                    help=f"Écart moyen au rétroplanning : "
-                         f"{'—' if pd.isna(prog['delay_days']) else formats.number(prog['delay_days']) + ' j'}")
+    cells[4].metric(
+        "Avancement",
+        prog["progress_label"],
+        help=f"Écart moyen au rétroplanning : "
+        f"{'—' if pd.isna(prog['delay_days']) else formats.number(prog['delay_days']) + ' j'}",
+    )
     if str(project["description"]):
         st.text(str(project["description"]))
 
@@ -313,15 +341,27 @@ def project_detail(project_id: int, today: date, editable: bool, public: bool = 
     left, right = st.columns(2)
     with left:
         st.markdown("**Étapes du rétroplanning**")
-        st.dataframe(pd.DataFrame({
-            "Étape": stages["stage_label"], "Début prévu": stages["planned_start"],
-            "Fin prévue": stages["planned_end"], "Début réel": stages["actual_start"],
-            "Fin réelle": stages["actual_end"], "État": stages["state"].map(metrics.STAGE_STATES),
-            "Écart (jours)": stages["delay_days"], "En retard": _yes_no(stages["late"]),
-        }), hide_index=True, width="stretch", column_config={
-            c: st.column_config.DateColumn(c, format="DD/MM/YYYY")
-            for c in ("Début prévu", "Fin prévue", "Début réel", "Fin réelle")} | {
-            "Écart (jours)": tables.count("Écart (jours)", "Négatif : en avance sur le rétroplanning")})
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Étape": stages["stage_label"],
+                    "Début prévu": stages["planned_start"],
+                    "Fin prévue": stages["planned_end"],
+                    "Début réel": stages["actual_start"],
+                    "Fin réelle": stages["actual_end"],
+                    "État": stages["state"].map(metrics.STAGE_STATES),
+                    "Écart (jours)": stages["delay_days"],
+                    "En retard": _yes_no(stages["late"]),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                c: st.column_config.DateColumn(c, format="DD/MM/YYYY")
+                for c in ("Début prévu", "Fin prévue", "Début réel", "Fin réelle")
+            }
+            | {"Écart (jours)": tables.count("Écart (jours)", "Négatif : en avance sur le rétroplanning")},
+        )
     with right:
         st.markdown("**Chaîne de valeur : couverture des maillons**")
         links = data.links[data.links["project_id"] == project_id]
@@ -329,22 +369,33 @@ def project_detail(project_id: int, today: date, editable: bool, public: bool = 
         qualified = shortlist[shortlist["status"].isin(QUALIFIED_STATUSES)].groupby("link_id").size()
         retained = shortlist[shortlist["status"] == "retenu"].groupby("link_id").size()
         identified = shortlist.groupby("link_id").size()
-        st.dataframe(pd.DataFrame({
-            "Rang": links["position"], "Position": links["tier"].map(CHAIN_POSITIONS),
-            "Maillon": links["label"],
-            "Identifiés": links["id"].map(identified).fillna(0).astype(int),
-            "Qualifiés ou retenus": links["id"].map(qualified).fillna(0).astype(int),
-            "Retenus": links["id"].map(retained).fillna(0).astype(int),
-            "Couvert": _yes_no(links["id"].map(qualified).fillna(0) > 0),
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Rang": links["position"],
+                    "Position": links["tier"].map(CHAIN_POSITIONS),
+                    "Maillon": links["label"],
+                    "Identifiés": links["id"].map(identified).fillna(0).astype(int),
+                    "Qualifiés ou retenus": links["id"].map(qualified).fillna(0).astype(int),
+                    "Retenus": links["id"].map(retained).fillna(0).astype(int),
+                    "Couvert": _yes_no(links["id"].map(qualified).fillna(0) > 0),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         st.markdown("**Financements**")
         apps = data.applications[data.applications["project_id"] == project_id]
         funding = {"Dispositif": apps["scheme"], "Opérateur": apps["operator"], "Nature": apps["kind"]}
         if not public:  # amounts per company are confidential
             funding |= {"Demandé": apps["amount_requested"], "Accordé": apps["amount_granted"]}
         funding["Statut"] = apps["status"].map(FUNDING_STATUSES)
-        st.dataframe(pd.DataFrame(funding), hide_index=True, width="stretch",
-                     column_config={"Demandé": tables.euros("Demandé"), "Accordé": tables.euros("Accordé")})
+        st.dataframe(
+            pd.DataFrame(funding),
+            hide_index=True,
+            width="stretch",
+            column_config={"Demandé": tables.euros("Demandé"), "Accordé": tables.euros("Accordé")},
+        )
     if editable and not public:
         _edit_forms(project, stages)
 
@@ -371,7 +422,10 @@ def _save(model, row_id: int, shown_version: int, changes: dict, actor: str) -> 
     except ValueError as exc:
         st.session_state["edit_flash"] = ("error", str(exc))
     else:
-        st.session_state["edit_flash"] = ("ok", "Modification enregistrée (journal des modifications mis à jour).")
+        st.session_state["edit_flash"] = (
+            "ok",
+            "Modification enregistrée (journal des modifications mis à jour).",
+        )
     clear_caches()
     st.rerun()
 
@@ -390,25 +444,44 @@ def _edit_forms(project: pd.Series, stages: pd.DataFrame) -> None:
     stage_rows = stages.set_index("stage")
     left, right = st.columns(2)
     with left:
-        stage_key = st.selectbox("Étape", [s for s in STAGE_KEYS if s in stage_rows.index],
-                                 format_func=STAGE_LABELS.get, key=f"edit_stage_{project_id}")
+        stage_key = st.selectbox(
+            "Étape",
+            [s for s in STAGE_KEYS if s in stage_rows.index],
+            format_func=STAGE_LABELS.get,
+            key=f"edit_stage_{project_id}",
+        )
         row = stage_rows.loc[stage_key]
         with st.form(f"stage_form_{project_id}_{stage_key}"):
-            start = st.date_input("Début réel", value=row["actual_start"] if pd.notna(row["actual_start"]) else None,
-                                  format="DD/MM/YYYY")
-            end = st.date_input("Fin réelle", value=row["actual_end"] if pd.notna(row["actual_end"]) else None,
-                                format="DD/MM/YYYY")
+            start = st.date_input(
+                "Début réel",
+                value=row["actual_start"] if pd.notna(row["actual_start"]) else None,
+                format="DD/MM/YYYY",
+            )
+            end = st.date_input(
+                "Fin réelle",
+                value=row["actual_end"] if pd.notna(row["actual_end"]) else None,
+                format="DD/MM/YYYY",
+            )
             if st.form_submit_button("Enregistrer l'étape", icon=":material/save:"):
                 if start is not None and end is not None and end < start:
                     st.error("La fin réelle ne peut pas précéder le début réel.")
                 else:
                     ms_key = ("milestones", int(row["id"]))
-                    _save(Milestone, int(row["id"]), shown.get(ms_key, current[ms_key]),
-                          {"actual_start": start, "actual_end": end}, actor)
+                    _save(
+                        Milestone,
+                        int(row["id"]),
+                        shown.get(ms_key, current[ms_key]),
+                        {"actual_start": start, "actual_end": end},
+                        actor,
+                    )
     with right:
         with st.form(f"status_form_{project_id}"):
-            status = st.selectbox("Statut du projet", list(PROJECT_STATUSES), format_func=PROJECT_STATUSES.get,
-                                  index=list(PROJECT_STATUSES).index(project["status"]))
+            status = st.selectbox(
+                "Statut du projet",
+                list(PROJECT_STATUSES),
+                format_func=PROJECT_STATUSES.get,
+                index=list(PROJECT_STATUSES).index(project["status"]),
+            )
             if st.form_submit_button("Enregistrer le statut", icon=":material/save:"):
                 p_key = ("projects", project_id)
                 _save(Project, project_id, shown.get(p_key, current[p_key]), {"status": status}, actor)
@@ -416,6 +489,7 @@ def _edit_forms(project: pd.Series, stages: pd.DataFrame) -> None:
 
 
 # --- dashboard helpers -------------------------------------------------------------------------------
+
 
 def kpi_column_config(table: pd.DataFrame) -> dict:
     """French number formats for a `metrics.labelled` table."""
@@ -450,18 +524,26 @@ def region_summary(board: Dashboard, region: str) -> None:
     from reindus.figures.kpi import format_value
 
     cells = st.columns(4)
-    for cell, column in zip(cells, ["projects", "funding_granted", "share_in_region", "link_coverage"],
-                            strict=True):
-        cell.metric(metrics.KPI_LABELS[column], format_value(row[column], metrics.KPI_KINDS[column]), border=True)
+    for cell, column in zip(
+        cells, ["projects", "funding_granted", "share_in_region", "link_coverage"], strict=True
+    ):
+        cell.metric(
+            metrics.KPI_LABELS[column], format_value(row[column], metrics.KPI_KINDS[column]), border=True
+        )
 
 
 def projects_table(facts: pd.DataFrame) -> pd.DataFrame:
     """One row per project; the columns absent from public facts (coach, amounts) are left out."""
     columns = {
-        "Projet": facts["name"], "Région": facts["region"], "Édition": facts["edition"].astype(str),
-        "Conseiller": facts.get("coach"), "Statut": facts["status"].map(PROJECT_STATUSES),
-        "Emplois prévus": facts["jobs"], "Investissement prévu": facts.get("investment"),
-        "Financements obtenus": facts.get("funding_granted"), "Fournisseurs retenus": facts["suppliers_retained"],
+        "Projet": facts["name"],
+        "Région": facts["region"],
+        "Édition": facts["edition"].astype(str),
+        "Conseiller": facts.get("coach"),
+        "Statut": facts["status"].map(PROJECT_STATUSES),
+        "Emplois prévus": facts["jobs"],
+        "Investissement prévu": facts.get("investment"),
+        "Financements obtenus": facts.get("funding_granted"),
+        "Fournisseurs retenus": facts["suppliers_retained"],
         "Dont dans la région": facts["retained_in_region"],
         "Maillons couverts": facts["links_covered"].astype(str) + " / " + facts["links"].astype(str),
     }
@@ -469,6 +551,7 @@ def projects_table(facts: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- progress helpers --------------------------------------------------------------------------------
+
 
 def day(value: date) -> str:
     return formats.day(value)
@@ -489,9 +572,19 @@ def gantt_edition(filters: Filters, projects: pd.DataFrame) -> int:
 def project_picker(projects: pd.DataFrame) -> int | None:
     """A project of the selection, bound to the URL (`?projet=…`) so a link opens its detail."""
     ordered = projects.sort_values(["edition", "region", "name"], ascending=[False, True, True])
-    names = dict(zip(ordered["project_id"], ordered["name"] + " (" + ordered["region"] + ", "
-                     + ordered["edition"].astype(str) + ")", strict=True))
-    choice = st.selectbox("Projet", [None, *names], format_func=lambda pid: "—" if pid is None else names[pid],
-                          key="projet", bind="query-params",
-                          help="Coordonnées du projet, avancement et mise à jour par son conseiller.")
+    names = dict(
+        zip(
+            ordered["project_id"],
+            ordered["name"] + " (" + ordered["region"] + ", " + ordered["edition"].astype(str) + ")",
+            strict=True,
+        )
+    )
+    choice = st.selectbox(
+        "Projet",
+        [None, *names],
+        format_func=lambda pid: "—" if pid is None else names[pid],
+        key="projet",
+        bind="query-params",
+        help="Coordonnées du projet, avancement et mise à jour par son conseiller.",
+    )
     return None if choice is None else int(choice)

@@ -21,7 +21,9 @@ from reindus.public import MIN_PUBLIC_COUNT
 MODE_PARAM = "mode"
 ATELIER = "atelier"
 REFRESH_PARAM = "rafraichir"
-REFRESH_SECONDS = 20  # default refresh of atelier views; with kpi.FRESH_SECONDS = 10, a change shows in ≤ 30 s
+REFRESH_SECONDS = (
+    20  # default refresh of atelier views; with kpi.FRESH_SECONDS = 10, a change shows in ≤ 30 s
+)
 REFRESH_BOUNDS = (2, 300)
 _STATE = "_atelier"
 _REFRESH_STATE = "_atelier_refresh"
@@ -72,9 +74,14 @@ def _toggled() -> None:
 
 def switch() -> None:
     """The sidebar switch between the normal and the atelier mode."""
-    st.sidebar.toggle("Mode atelier", value=is_atelier(), key=_SWITCH, on_change=_toggled,
-                      help="Grands caractères, vues actualisées toutes seules et seulement des données "
-                           "publiques : pour un écran partagé.")
+    st.sidebar.toggle(
+        "Mode atelier",
+        value=is_atelier(),
+        key=_SWITCH,
+        on_change=_toggled,
+        help="Grands caractères, vues actualisées toutes seules et seulement des données "
+        "publiques : pour un écran partagé.",
+    )
 
 
 def live(body: Callable[[], None]) -> None:
@@ -121,9 +128,11 @@ def style() -> None:
         st.html(ATELIER_CSS)
 
 
-PUBLIC_NOTE = (" Mode atelier : données publiques seulement (ni montants par entreprise, ni conseillers, "
-               "ni fournisseurs présélectionnés ; noms des seuls projets publics ; groupes de moins de "
-               f"{MIN_PUBLIC_COUNT} projets masqués « — »).")
+PUBLIC_NOTE = (
+    " Mode atelier : données publiques seulement (ni montants par entreprise, ni conseillers, "
+    "ni fournisseurs présélectionnés ; noms des seuls projets publics ; groupes de moins de "
+    f"{MIN_PUBLIC_COUNT} projets masqués « — »)."
+)
 
 
 def force() -> bool:
@@ -146,8 +155,13 @@ def readable(figure):
     big.update_xaxes(tickfont_size=16, title_font_size=17)
     big.update_yaxes(tickfont_size=16, title_font_size=17)
     # a count axis with a tick per unit would overlap at this size: let plotly space the ticks
-    big.for_each_yaxis(lambda axis: axis.update(dtick=None, nticks=8)
-                       if isinstance(axis.dtick, int | float) and axis.dtick <= 1 else None)
+    big.for_each_yaxis(
+        lambda axis: (
+            axis.update(dtick=None, nticks=8)
+            if isinstance(axis.dtick, int | float) and axis.dtick <= 1
+            else None
+        )
+    )
     big.update_annotations(font_size=17)
     big.update_traces(textfont_size=16, selector=lambda t: hasattr(t, "textfont"))
     return big

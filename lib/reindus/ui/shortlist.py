@@ -144,7 +144,9 @@ def capability_gap_table(url: str, path: str, public: bool) -> pd.DataFrame:
         for i, site in ((i, project_site(p)) for i, p in all_projects.set_index("id").iterrows())
         if site is not None
     }
-    return sourcing.capability_gaps(all_projects, all_links, link_counts(all_links), sites, departement_centroids())
+    return sourcing.capability_gaps(
+        all_projects, all_links, link_counts(all_links), sites, departement_centroids()
+    )
 
 
 # --- reference lookups -------------------------------------------------------------------------------
@@ -229,7 +231,10 @@ def flash() -> None:
 def _act(link_id: int, actor: str, action) -> None:
     """Run one shortlist action (a `shortlist_edits` function of the engine) and flash its message."""
     if not actor:
-        st.session_state[_FLASH] = ("error", "Indiquez votre nom (journal des modifications) avant d'enregistrer.")
+        st.session_state[_FLASH] = (
+            "error",
+            "Indiquez votre nom (journal des modifications) avant d'enregistrer.",
+        )
         return
     try:
         st.session_state[_FLASH] = ("ok", action(engine(database_url())))
@@ -252,12 +257,16 @@ def foreign_supplier_form(link_id: int, actor: str) -> None:
         with st.form(f"foreign_supplier_{link_id}", clear_on_submit=False, border=False):
             name = st.text_input("Nom du fournisseur", max_chars=300)
             foreign = countries.foreign()
-            country = st.selectbox("Pays", list(foreign), format_func=foreign.get, index=None,
-                                   placeholder="Choisissez un pays")
+            country = st.selectbox(
+                "Pays", list(foreign), format_func=foreign.get, index=None, placeholder="Choisissez un pays"
+            )
             note = st.text_area("Note", max_chars=2000)
             if st.form_submit_button("Ajouter à la présélection", icon=":material/add:"):
-                _act(link_id, actor,
-                     lambda eng: shortlist_edits.add_foreign(eng, link_id, name, country or "", note, actor))
+                _act(
+                    link_id,
+                    actor,
+                    lambda eng: shortlist_edits.add_foreign(eng, link_id, name, country or "", note, actor),
+                )
                 st.rerun()
 
 
@@ -299,7 +308,19 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
         remove=False,
     )
     edited = st.data_editor(
-        display[["remove", "supplier_name", "annuaire", "commune", "departement", "pays", "status", "note", "source"]],
+        display[
+            [
+                "remove",
+                "supplier_name",
+                "annuaire",
+                "commune",
+                "departement",
+                "pays",
+                "status",
+                "note",
+                "source",
+            ]
+        ],
         key=f"shortlist_editor_{link_id}",
         hide_index=True,
         width="stretch",

@@ -30,8 +30,11 @@ def dashboard_view(filters: Filters, title: str, key: str) -> None:
     kpi.metric_cards(board, ["projects", "active", "jobs", "funding_granted"])
     kpi.metric_cards(board, ["share_in_region", "share_in_france", "share_abroad", "link_coverage"])
     charts = kpi.dashboard_figures(filters, public=True)
-    st.plotly_chart(mode.readable(charts["regions"] if not filters.regions else charts["origin"]), width="stretch",
-                    key=f"{key}_chart")
+    st.plotly_chart(
+        mode.readable(charts["regions"] if not filters.regions else charts["origin"]),
+        width="stretch",
+        key=f"{key}_chart",
+    )
     st.caption(kpi.source_caption(board.has_demo, kpi.years_text(board.facts["edition"])))
 
 
@@ -52,8 +55,10 @@ def progress_view(filters: Filters, title: str, key: str) -> None:
     with right:
         st.subheader("Statut des projets par région", anchor=False)
         st.plotly_chart(mode.readable(charts["status"]), width="stretch", key=f"{key}_status")
-    st.caption(f"Situation au {kpi.day(today)}. "
-               + kpi.source_caption(prog.has_demo, kpi.years_text(prog.projects["edition"])))
+    st.caption(
+        f"Situation au {kpi.day(today)}. "
+        + kpi.source_caption(prog.has_demo, kpi.years_text(prog.projects["edition"]))
+    )
 
 
 def industry_view(title: str, key: str) -> None:
