@@ -21,7 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 # The map's JavaScript and CSS come from the npm registry at install time (pinned, integrity-checked)
 # and are served by the app itself, so the map works in a room without internet.
 $(VENDOR_STAMP): $(STAMP) lib/reindus/vendor.py
-	$(BIN)/python -m reindus.vendor static/vendor
+	$(BIN)/python -m reindus.build.vendor static/vendor
 	touch $@
 
 run: install

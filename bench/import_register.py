@@ -3,7 +3,7 @@
     .venv/bin/python bench/import_register.py --rows 1000000 10000000    # the bar: 10 M < 2 GB
 
 For each size, writes a SIRENE `StockEtablissement` CSV (the real column names, `,`-separated, ~190 bytes
-a row like the INSEE file) with real commune codes (`reindus.geo.communes()`, the arrondissements of
+a row like the INSEE file) with real commune codes (`reindus.reference.geo.communes()`, the arrondissements of
 Paris, Lyon and Marseille rather than the cities, drawn by population), valid SIRETs (Luhn, a few
 establishments per SIREN), NAF rév. 2 sous-classes from the real tree with about 2 % of old NAF 1993
 rows, 1 % of rows abroad (no commune), 30 % closed, Lambert 93 coordinates for 80 % of rows. Then runs
@@ -63,10 +63,10 @@ def write_sirene_csv(path: Path, rows: int, seed: int = 1) -> None:
     import pyarrow.csv as pacsv
     from pyproj import Transformer
 
-    from reindus import geo
+    from reindus.reference import geo
     from reindus.reference.headcount import BANDS
     from reindus.reference.naf import naf_table
-    from reindus.siret import complete_siren_array, complete_siret_array
+    from reindus.reference.siret import complete_siren_array, complete_siret_array
 
     rng = np.random.default_rng(seed)
     communes = geo.communes()

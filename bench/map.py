@@ -24,10 +24,9 @@ import numpy as np
 import pandas as pd
 from streamlit_folium import _get_header, _get_html, _get_map_string
 
-from reindus import geo
 from reindus.figures.leaflet_layers import GeoJsonLayer
 from reindus.figures.supplier_map import supplier_map
-from reindus.reference import headcount
+from reindus.reference import geo, headcount
 
 
 def candidates(n: int, seed: int = 0) -> pd.DataFrame:

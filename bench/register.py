@@ -123,8 +123,8 @@ def worker_pandas(parquet: str) -> dict:
     import numpy as np
     import pandas as pd
 
-    from reindus.geo import haversine_km
     from reindus.reference import headcount
+    from reindus.reference.geo import haversine_km
 
     bands = list(headcount.at_least(MIN_BAND))
     columns = ["siret", "name", "naf", "band", "active", "commune", "departement", "longitude", "latitude"]

@@ -7,8 +7,8 @@ draws the next view: no page switch, no reload, and every view reads fresh data 
 
 import streamlit as st
 
-from reindus import carousel
 from reindus.ui import views
+from reindus.workshop import carousel
 
 names = carousel.parse_views(st.query_params.get("vues"))
 seconds = carousel.parse_seconds(st.query_params.get("secondes"))

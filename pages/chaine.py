@@ -3,13 +3,13 @@ links for which a region has no candidate at all."""
 
 import streamlit as st
 
-from reindus import sourcing
 from reindus.figures.supply_chain import supply_chain_figure
+from reindus.sourcing import candidates as sourcing
 from reindus.ui import mode, tables
 from reindus.ui import shortlist as ui
 from reindus.ui.banner import demo_banner
 
-# Atelier mode: public data (reindus.public: no supplier names, SIRETs or notes; names of projects not
+# Atelier mode: public data (reindus.programme.public: no supplier names, SIRETs or notes; names of projects not
 # flagged public masked), only public projects to choose, refreshed on its own.
 public = mode.is_atelier()
 st.title("Chaîne d'approvisionnement")

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from reindus import formats
 from reindus.config import DATA_DIR
+from reindus.text import formats
 from reindus.ui import mode, tables
 from reindus.ui.banner import demo_banner
 from reindus.ui.cached import current_inventory

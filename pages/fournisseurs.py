@@ -4,9 +4,10 @@ and the link's shortlist."""
 import streamlit as st
 from streamlit_folium import st_folium
 
-from reindus import formats, sourcing
 from reindus.figures.supplier_map import SCHEMES
 from reindus.reference import headcount
+from reindus.sourcing import candidates as sourcing
+from reindus.text import formats
 from reindus.ui import mode, tables
 from reindus.ui import shortlist as ui
 from reindus.ui.banner import demo_banner

@@ -4,15 +4,17 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from reindus import config, formats, industry
+from reindus import config
 from reindus.figures import choropleth
 from reindus.figures import industry as figures_industry
+from reindus.industry import indicators as industry
 from reindus.reference.territory import PILOT_REGION_CODES, PILOT_REGIONS, departements, regions
+from reindus.text import formats
 from reindus.ui import mode
 from reindus.ui.banner import demo_banner
 from reindus.ui.industry import fmt, indicators, industry_map, pilot_figures, register_counts, store_frames
 
-public = mode.is_atelier()  # atelier mode: projects through reindus.public, refreshed on its own
+public = mode.is_atelier()  # atelier mode: projects through reindus.programme.public, refreshed on its own
 
 
 def body() -> None:  # noqa: C901 - the page, top to bottom

@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from reindus import config, formats, industry, pitch
+from reindus import config
 from reindus.demo import DEMO_SOURCE
 from reindus.figures.countdown import PITCH_SECONDS, WARNING_SECONDS, countdown_html
+from reindus.industry import indicators as industry
 from reindus.reference.territory import departements
+from reindus.text import formats
 from reindus.ui import kpi, mode
 from reindus.ui.banner import demo_banner
 from reindus.ui.industry import register_counts
+from reindus.workshop import pitch
 
 public = mode.is_atelier()  # atelier mode: only projects flagged public, public data only
 

@@ -4,7 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from reindus import export, metrics
+from reindus.exchange import export
+from reindus.programme import metrics
 from reindus.ui import filters as filter_bar
 from reindus.ui import kpi, mode, tables
 from reindus.ui.banner import demo_banner

@@ -6,8 +6,8 @@ import re
 
 import pandas as pd
 
-from reindus import formats
-from reindus.frames import ProgrammeData
+from reindus.programme.data import ProgrammeData
+from reindus.text import formats
 
 
 def confidential_texts(data: ProgrammeData) -> set[str]:

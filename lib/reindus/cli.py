@@ -131,7 +131,8 @@ def _progress_printer():
 
 
 def _export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from reindus import config, export_tables
+    from reindus import config
+    from reindus.exchange import tables as export_tables
 
     out = Path(args.output)
     fmt = out.suffix.lower().lstrip(".")

@@ -1,4 +1,4 @@
-"""AppTest of atelier mode: the pages go through reindus.public (nothing confidential in any element),
+"""AppTest of atelier mode: the pages go through reindus.programme.public (nothing confidential in any element),
 the mode survives a page switch, imports/exports and edits are off."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
-from reindus.frames import load_programme
+from reindus.programme.data import load_programme
 from reindus.store.db import make_engine
 from tests.app.test_pages import ROOT
 from tests.confidential import confidential_texts, leaks
@@ -75,7 +75,7 @@ def test_normal_mode_does_show_what_atelier_hides(demo_env, secrets):
 
 
 def test_dashboard_in_atelier_mode_goes_through_the_public_rule(demo_env, monkeypatch):
-    from reindus import public
+    from reindus.programme import public
 
     calls = []
     real = public.public_facts
@@ -84,7 +84,7 @@ def test_dashboard_in_atelier_mode_goes_through_the_public_rule(demo_env, monkey
 
     kpi.clear_caches()
     at = run(ATELIER_PAGES[0], mode="atelier")
-    assert calls, "the atelier dashboard did not call reindus.public"
+    assert calls, "the atelier dashboard did not call reindus.programme.public"
     labels = {m.label for m in at.metric}
     assert "Projets accompagnés" in labels
     columns = set(at.dataframe[-1].value.columns)

@@ -7,10 +7,10 @@ from pathlib import Path
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from reindus import formats
 from reindus.store.db import make_engine, session_factory
 from reindus.store.models import AuditEntry, Milestone
 from reindus.store.repository import update_versioned
+from reindus.text import formats
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = "pages/tableau_de_bord.py"

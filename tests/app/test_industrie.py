@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reindus import formats
 from reindus.ingest import urssaf
 from reindus.store import make_engine, session_factory
+from reindus.text import formats
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "urssaf_commune_ape.csv"

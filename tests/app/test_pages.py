@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reindus import formats
-from reindus.inventory import store_inventory
+from reindus.exchange.inventory import store_inventory
 from reindus.store.db import make_engine
+from reindus.text import formats
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [

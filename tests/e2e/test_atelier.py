@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from reindus.frames import load_programme
+from reindus.programme.data import load_programme
 from reindus.store.db import make_engine, session_factory
 from reindus.store.models import Project
 from reindus.store.repository import update_versioned

@@ -1,6 +1,6 @@
 import pytest
 
-from reindus import formats
+from reindus.text import formats
 from tests.e2e.conftest import assert_no_error, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e

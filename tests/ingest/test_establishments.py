@@ -6,7 +6,7 @@ import pytest
 from reindus import register
 from reindus.ingest import establishments
 from reindus.ingest.importer import run_import
-from reindus.siret import make_siret
+from reindus.reference.siret import make_siret
 from tests.ingest.conftest import FIXTURES
 
 
@@ -93,7 +93,7 @@ def test_the_sql_siret_check_agrees_with_the_python_one():
 
     import duckdb
 
-    from reindus import siret
+    from reindus.reference import siret
 
     rng = random.Random(7)
     values = [make_siret("55203253", str(i)) for i in range(100)] + [

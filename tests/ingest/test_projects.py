@@ -6,7 +6,7 @@ import openpyxl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reindus import export_tables
+from reindus.exchange import tables as export_tables
 from reindus.ingest.importer import run_import
 from reindus.store.models import AuditEntry, Coach, IndustryStat, Milestone, Project
 from tests.ingest.conftest import db_checksum
@@ -110,7 +110,7 @@ def test_exported_formula_names_are_text_and_come_back_unchanged(store):
 
 
 def _workbook(projects, milestones, sheet="Jalons") -> bytes:
-    from reindus import export
+    from reindus.exchange import export
 
     return export.to_xlsx(projects, sheet="Projets", more={sheet: milestones})
 

@@ -27,7 +27,7 @@ import shapely
 from pyproj import Transformer
 
 from reindus.build.packages import package_dir, package_version
-from reindus.geo import haversine_km
+from reindus.reference.geo import haversine_km
 
 NULL = r"\N"  # how the package's CSV dumps spell SQL NULL
 # Municipal arrondissements of Paris, Lyon and Marseille: SIRENE locates establishments with them.

@@ -13,9 +13,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from reindus import siret
 from reindus.demo import catalogue as cat
-from reindus.reference import naf, programme
+from reindus.reference import naf, programme, siret
 from reindus.reference.territory import (
     PILOT_REGIONS,
     departement_of_commune,

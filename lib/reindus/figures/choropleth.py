@@ -1,7 +1,7 @@
 """The département choropleth (folium): data in, `folium.Map` out, no Streamlit.
 
 No tile layer: the départements and region outlines come from data/ (geo.py), so the map reads without
-internet: Leaflet is served by the app itself (`reindus.vendor`). Text from data reaches the map two ways,
+internet: Leaflet is served by the app itself (`reindus.build.vendor`). Text from data reaches the map two ways,
 both escaped (GUIDE.md §5): GeoJSON properties shown by `GeoJsonLayer`'s tooltip (built with innerHTML:
 `html.escape`), and marker tooltips, which folium writes into JS template literals (`safe_text`).
 """
@@ -15,12 +15,14 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from reindus import formats, geo, vendor
+from reindus.build import vendor
 from reindus.figures.leaflet_layers import CircleMarkers, GeoJsonLayer, pilot_region_outlines
-from reindus.figures.safe_text import js_html_text, js_html_texts
-from reindus.industry import INDICATORS, classify, gap, region_reference, region_reference_label
+from reindus.industry.indicators import INDICATORS, classify, gap, region_reference, region_reference_label
+from reindus.reference import geo
 from reindus.reference.programme import STAGE_LABELS, STAGES
 from reindus.reference.territory import PILOT_REGIONS
+from reindus.text import formats
+from reindus.text.safe import js_html_text, js_html_texts
 
 # Sequential greys: the coloured outlines of the pilot regions and the project points stay readable on
 # every class, for the common colour-vision deficiencies too.

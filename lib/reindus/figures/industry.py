@@ -11,7 +11,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from reindus.industry import INDICATORS
+from reindus.industry.indicators import INDICATORS
 from reindus.reference.territory import PILOT_REGIONS, regions
 
 FONT = "sans-serif"

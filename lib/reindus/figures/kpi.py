@@ -13,9 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from reindus import formats
-from reindus.metrics import KPI_KINDS, KPI_LABELS
+from reindus.programme.metrics import KPI_KINDS, KPI_LABELS
 from reindus.reference.territory import OTHER_REGION_COLOUR, region_colours
+from reindus.text import formats
 
 FONT = dict(family="sans-serif", size=13)
 

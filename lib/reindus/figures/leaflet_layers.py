@@ -167,8 +167,7 @@ class CircleMarkers(PreRendered):
 def pilot_region_outlines(weight: float) -> GeoJsonLayer:
     """The four pilot regions as outlines in their colours (not interactive: the départements below take
     the hover and the clicks)."""
-    from reindus import geo
-    from reindus.reference import territory
+    from reindus.reference import geo, territory
 
     regions = geo.region_shapes(territory.PILOT_REGION_CODES)
     colour = {r.code: r.colour for r in territory.PILOT_REGIONS}

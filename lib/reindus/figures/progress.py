@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from reindus import formats
 from reindus.figures.kpi import base_layout, colour_of, esc
 from reindus.reference.programme import LATE_TOLERANCE_DAYS, STAGE_KEYS
+from reindus.text import formats
 
 ROW_PX = 46  # height of one project's row in the Gantt
 LANE = 0.8 / len(STAGE_KEYS)  # each stage has its lane inside the project's row

@@ -3,7 +3,7 @@
 folium map built from data only (no Streamlit). It works without internet access:
 - the département shapes come from data/ (`geo.departements_geojson`), no tile layer is needed;
 - every script and stylesheet the map declares is served by the app under `/app/static/vendor`
-  (`reindus.vendor`); folium's other defaults (jQuery, Bootstrap, Font Awesome) are dropped, and no
+  (`reindus.build.vendor`); folium's other defaults (jQuery, Bootstrap, Font Awesome) are dropped, and no
   branca colormap is used (streamlit-folium would add d3 from a CDN for one), the legend is ours.
 
 Text from data never reaches the page as markup or code: candidate rows and département properties
@@ -27,10 +27,11 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from reindus import formats, geo, vendor
+from reindus.build import vendor
 from reindus.figures.leaflet_layers import GeoJsonLayer, PreRendered, json_markup, pilot_region_outlines
-from reindus.figures.safe_text import js_html_text, js_html_texts
-from reindus.reference import territory
+from reindus.reference import geo, territory
+from reindus.text import formats
+from reindus.text.safe import js_html_text, js_html_texts
 
 FRANCE_CENTER = (46.6, 2.4)  # lat, lon
 # Sequential purples: readable under the pilot regions' Okabe–Ito outlines.
@@ -210,7 +211,7 @@ def candidate_payload(
 ) -> tuple[dict[str, list], dict[str, list[str]]]:
     """Columns and lookup tables for `CandidateCluster`, every string escaped for HTML and JS."""
     from reindus.reference import headcount
-    from reindus.sourcing import departement_label, naf_label_or_code
+    from reindus.sourcing.candidates import departement_label, naf_label_or_code
 
     located = points.dropna(subset=["latitude", "longitude"])
     label_of = {

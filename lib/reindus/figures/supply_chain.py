@@ -13,7 +13,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from reindus import formats
+from reindus.text import formats
 
 COVERED_COLOUR = "#009E73"
 GAP_COLOUR = "#E69F00"

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from reindus import siret as siret_mod
 from reindus.ingest.textfile import Column, Table, match_columns, normalize_header
+from reindus.reference import siret as siret_mod
 from reindus.reference.naf import normalize_naf
 from reindus.reference.territory import departement_of_commune, is_arrondissement, normalize_departement
 
@@ -25,7 +25,7 @@ def check_departement(text: str) -> str:
 
 @cache
 def _commune_table() -> pd.DataFrame:
-    from reindus import geo
+    from reindus.reference import geo
 
     frame = geo.communes()[["code", "nom", "departement"]].copy()
     frame["norm"] = frame["nom"].map(normalize_header)

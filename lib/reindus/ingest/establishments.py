@@ -36,11 +36,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from reindus import config, register, siret
+from reindus import config, register
 from reindus.ingest import textfile
 from reindus.ingest.checks import commune_codes
 from reindus.ingest.importer import ImportResult, Parsed, Summary, checksum, record_import, source_of
 from reindus.ingest.problems import Problems
+from reindus.reference import siret
 from reindus.reference.headcount import BANDS
 from reindus.reference.naf import NAF_VERSION, naf_table
 
@@ -315,7 +316,7 @@ def _check_batches(
     con, problems: Problems, out: Path, name: str, total: int, progress: ProgressFn | None
 ) -> int:
     """Check the staged rows in SQL, convert the coordinates in numpy batches, write the register rows."""
-    from reindus import geo
+    from reindus.reference import geo
 
     points = geo.communes()
     codes = commune_codes()

@@ -5,7 +5,7 @@ Typical use: `reg = open_register()` (REINDUS_HOME/register.duckdb), `load_file(
 `candidates(reg, naf_prefixes=["25"], departements=["76", "27"], min_band="11", point=(1.09, 49.44))`.
 """
 
-from reindus.register.store import (
+from reindus.register.database import (
     CANDIDATE_COLUMNS,
     COLUMNS,
     EARTH_RADIUS_KM,

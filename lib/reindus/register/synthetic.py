@@ -29,8 +29,8 @@ import pyarrow.parquet as pq
 
 from reindus.reference import headcount
 from reindus.reference.naf import NAF_VERSION, naf_table
-from reindus.register.store import SOLE_TRADER
-from reindus.siret import complete_siren_array, complete_siret_array
+from reindus.reference.siret import complete_siren_array, complete_siret_array
+from reindus.register.database import SOLE_TRADER
 
 SYNTH_SOURCE = "synthétique"
 

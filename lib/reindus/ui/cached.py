@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from reindus import config, inventory
+from reindus import config
+from reindus.exchange import inventory
 from reindus.ui.resources import engine
 
 FRESH_SECONDS = 30

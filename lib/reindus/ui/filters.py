@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from reindus.frames import ProgrammeData
+from reindus.programme.data import ProgrammeData
+from reindus.programme.selection import Filters, naf_division
 from reindus.reference.naf import divisions, sections
 from reindus.reference.programme import PROJECT_STATUSES
 from reindus.reference.territory import PILOT_REGION_CODES, regions
-from reindus.selection import Filters, naf_division
 
 ALL_EDITIONS = "Toutes les éditions"
 KEYS = {
@@ -62,7 +62,7 @@ def options(data: ProgrammeData) -> dict[str, list]:
 
 
 def _section_of(division: str) -> str | None:
-    from reindus.selection import division_sections
+    from reindus.programme.selection import division_sections
 
     return division_sections().get(division)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from reindus import config, export, export_tables
+from reindus import config
+from reindus.exchange import export
+from reindus.exchange import tables as export_tables
 from reindus.ingest import importer
 from reindus.ingest.problems import Problems
 from reindus.ui.resources import engine

@@ -1,5 +1,5 @@
 """Cached reads of « Industrie régionale » (simple keys; bounded). `public` is part of every key that
-touches projects: in atelier mode the projects come through `reindus.public` (masked names, no coach,
+touches projects: in atelier mode the projects come through `reindus.programme.public` (masked names, no coach,
 no amounts), and a public view is never served from a confidential entry."""
 
 from __future__ import annotations
@@ -10,10 +10,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from reindus import frames, geo, industry, register
-from reindus import public as public_rule
+from reindus import register
 from reindus.figures import choropleth
 from reindus.figures import industry as figures_industry
+from reindus.industry import indicators as industry
+from reindus.programme import data as frames
+from reindus.programme import public as public_rule
+from reindus.reference import geo
 from reindus.reference.territory import PILOT_REGION_CODES
 from reindus.ui.resources import engine
 

@@ -16,10 +16,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from reindus import config, formats, metrics
-from reindus import public as public_rule
+from reindus import config
 from reindus.demo import DEMO_SOURCE
-from reindus.frames import ProgrammeData, load_programme
+from reindus.programme import metrics
+from reindus.programme import public as public_rule
+from reindus.programme.data import ProgrammeData, load_programme
+from reindus.programme.selection import Filters, apply_filters, previous_edition, project_mask
 from reindus.reference.programme import (
     CHAIN_POSITIONS,
     FUNDING_STATUSES,
@@ -29,10 +31,10 @@ from reindus.reference.programme import (
     STAGE_LABELS,
 )
 from reindus.reference.territory import PILOT_REGIONS, regions
-from reindus.selection import Filters, apply_filters, previous_edition, project_mask
 from reindus.store.db import session_factory
 from reindus.store.models import Milestone, Project
 from reindus.store.repository import StaleEditError, StoreError, update_versioned
+from reindus.text import formats
 from reindus.ui import tables
 from reindus.ui.resources import engine
 

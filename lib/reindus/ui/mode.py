@@ -4,7 +4,7 @@
   A click in the navigation menu opens the other page without query parameters, so the mode is also
   kept in session state and put back into the URL on arrival (`setup`, called by app.py each run).
 - In atelier mode the pages ask the ui loaders for `public=True` data: the loaders take `public` as
-  an argument, hence as part of their cache key, and go through `reindus.public`.
+  an argument, hence as part of their cache key, and go through `reindus.programme.public`.
 - `live(body)` runs a page's body in `st.fragment(run_every=…)`: every REFRESH_SECONDS (or
   `?rafraichir=N`, bounded) the view reruns and reads the caches again; the caches are bucketed by
   `kpi.FRESH_SECONDS`, so a change in the store shows within FRESH_SECONDS + REFRESH_SECONDS (≤ 30 s).
@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from reindus.public import MIN_PUBLIC_COUNT
+from reindus.programme.public import MIN_PUBLIC_COUNT
 
 MODE_PARAM = "mode"
 ATELIER = "atelier"

@@ -2,7 +2,7 @@
 
 Caches are keyed on simple values (paths, URLs, tuples of codes) and bounded; the register connection
 is a read-only `st.cache_resource` shared by every session (never mutated). Shortlist edits keep the
-version that was *shown* in session state and save through `reindus.shortlist_edits` (versioned update
+version that was *shown* in session state and save through `reindus.sourcing.shortlist` (versioned update
 and delete), so a coach's change made on an outdated row is refused with the store's French message
 (GUIDE.md §5, lost updates).
 """
@@ -16,12 +16,16 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from reindus import config, export, frames, geo, shortlist_edits, sourcing
+from reindus import config
+from reindus.exchange import export
 from reindus.figures.supplier_map import supplier_map
-from reindus.public import mask_projects, strip
-from reindus.reference import countries
+from reindus.programme import data as frames
+from reindus.programme.public import mask_projects, strip
+from reindus.reference import countries, geo
 from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.register import Register, candidates, counts_by_departement, open_register, summary
+from reindus.sourcing import candidates as sourcing
+from reindus.sourcing import shortlist as shortlist_edits
 from reindus.store.repository import StoreError
 from reindus.ui.kpi import md_escape
 from reindus.ui.resources import engine
@@ -183,7 +187,7 @@ def database_url() -> str:
 
 @st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
 def projects(url: str, public: bool = False) -> pd.DataFrame:
-    """The projects; in public (atelier mode, part of the key) through `reindus.public`: names of projects
+    """The projects; in public (atelier mode, part of the key) through `reindus.programme.public`: names of projects
     not flagged public masked, no coach, SIREN or amounts."""
     frame = frames.load_projects(engine(url))
     return mask_projects(frame) if public else frame

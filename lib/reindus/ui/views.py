@@ -11,13 +11,14 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from reindus import config, industry
-from reindus.carousel import region_code, view_title
+from reindus import config
+from reindus.industry import indicators as industry
+from reindus.programme.selection import Filters
 from reindus.reference.territory import PILOT_REGION_CODES
-from reindus.selection import Filters
 from reindus.ui import kpi, mode
 from reindus.ui.banner import demo_banner
 from reindus.ui.industry import fmt, indicators, industry_map, store_frames
+from reindus.workshop.carousel import region_code, view_title
 
 
 def dashboard_view(filters: Filters, title: str, key: str) -> None:
@@ -85,7 +86,7 @@ def industry_view(title: str, key: str) -> None:
 
 
 def show(view: str, key: str) -> None:
-    """Draw one carousel view (a name from `reindus.carousel.parse_views`)."""
+    """Draw one carousel view (a name from `reindus.workshop.carousel.parse_views`)."""
     code = region_code(view)
     if code is not None:
         dashboard_view(Filters(regions=(code,)), view_title(view), key)

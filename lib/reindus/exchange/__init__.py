@@ -1,0 +1,1 @@
+"""Exchanging data with users: exports and the inventory of what is loaded."""

@@ -1,0 +1,241 @@
+"""The store's and the register's tables as exports, with the French headers the importers read back.
+
+`reindus.exchange.export` (to_csv / to_xlsx, formula-injection safe) does the writing; this module only builds
+the frames, so that an export re-imported gives « 0 ajouté(s), 0 mis à jour ».
+
+    frame = export_tables.frame("projects", engine)
+    path.write_bytes(export_tables.to_bytes(frame, "xlsx"))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from reindus.exchange import export
+from reindus.reference.programme import PROJECT_STATUSES, SHORTLIST_STATUSES, STAGE_KEYS, STAGE_LABELS
+from reindus.store.models import ChainLink, Coach, IndustryStat, Milestone, Project, ShortlistEntry
+
+EXPORT_KINDS: dict[str, str] = {
+    "projects": "Projets",
+    "shortlists": "Fournisseurs présélectionnés",
+    "establishments": "Établissements",
+    "industry": "Statistiques industrielles",
+}
+
+
+def projects_frame(engine: Engine) -> pd.DataFrame:
+    with Session(engine) as s:
+        rows = s.execute(
+            select(Project, Coach.name)
+            .outerjoin(Coach, Project.coach_id == Coach.id)
+            .order_by(Project.edition, Project.name)
+        ).all()
+        started = s.execute(
+            select(Milestone.project_id, Milestone.stage).where(Milestone.actual_start.is_not(None))
+        ).all()
+    order = {k: i for i, k in enumerate(STAGE_KEYS)}
+    furthest: dict[int, str] = {}
+    for pid, stage in started:
+        if pid not in furthest or order[stage] > order[furthest[pid]]:
+            furthest[pid] = stage
+    records = [
+        {
+            "projet": p.name,
+            "siren": p.siren or "",
+            "département": p.departement,
+            "commune": p.commune,
+            "naf": p.naf,
+            "édition": p.edition,
+            "date de début": p.cohort_start.strftime("%d/%m/%Y"),
+            "coach": coach or "",
+            "étape": STAGE_LABELS.get(furthest.get(p.id, ""), ""),
+            "emplois prévus": p.target_jobs,
+            "investissement (€)": float(p.planned_investment) if p.planned_investment is not None else None,
+            "statut": PROJECT_STATUSES.get(p.status, p.status),
+            "description": p.description,
+            "public": "oui" if p.public else "non",
+        }
+        for p, coach in rows
+    ]
+    frame = pd.DataFrame.from_records(
+        records,
+        columns=[
+            "projet",
+            "siren",
+            "département",
+            "commune",
+            "naf",
+            "édition",
+            "date de début",
+            "coach",
+            "étape",
+            "emplois prévus",
+            "investissement (€)",
+            "statut",
+            "description",
+            "public",
+        ],
+    )
+    frame["emplois prévus"] = frame["emplois prévus"].astype("Int64")
+    frame["investissement (€)"] = frame["investissement (€)"].astype("Float64")
+    return frame
+
+
+def shortlists_frame(engine: Engine) -> pd.DataFrame:
+    with Session(engine) as s:
+        rows = s.execute(
+            select(ShortlistEntry, ChainLink.position, Project.name, Project.edition)
+            .join(ChainLink, ShortlistEntry.link_id == ChainLink.id)
+            .join(Project, ChainLink.project_id == Project.id)
+            .order_by(Project.edition, Project.name, ChainLink.position, ShortlistEntry.id)
+        ).all()
+    records = [
+        {
+            "projet": name,
+            "édition": edition,
+            "maillon": position,
+            "siret": e.siret or "",
+            "fournisseur": e.supplier_name,
+            "commune": e.supplier_commune or "",
+            "pays": e.supplier_country,
+            "statut": SHORTLIST_STATUSES.get(e.status, e.status),
+            "note": e.note,
+        }
+        for e, position, name, edition in rows
+    ]
+    return pd.DataFrame.from_records(
+        records,
+        columns=["projet", "édition", "maillon", "siret", "fournisseur", "commune", "pays", "statut", "note"],
+    )
+
+
+def industry_frame(engine: Engine) -> pd.DataFrame:
+    with Session(engine) as s:
+        rows = s.execute(
+            select(IndustryStat).order_by(
+                IndustryStat.source, IndustryStat.year, IndustryStat.departement, IndustryStat.naf_division
+            )
+        ).scalars()
+        records = [
+            {
+                "département": r.departement,
+                "année": r.year,
+                "division": r.naf_division,
+                "établissements": r.establishments,
+                "effectifs": r.jobs,
+                "source": r.source,
+                "définition": r.definition,
+            }
+            for r in rows
+        ]
+    return pd.DataFrame.from_records(
+        records,
+        columns=["département", "année", "division", "établissements", "effectifs", "source", "définition"],
+    )
+
+
+def establishments_frame(
+    register_path: Path | str | None = None,
+    *,
+    limit: int | None = 1_000_000,
+    show_personal_names: bool = False,
+) -> pd.DataFrame:
+    """The register in the CCI directory format; sole traders' names masked unless asked."""
+    from reindus import register
+
+    with register.open_register(register_path, read_only=True) as reg:
+        cur = reg.cursor()
+        sql = (
+            "SELECT siret, CASE WHEN legal_category = ? AND NOT ? THEN ? ELSE name END AS name, naf, commune, "
+            "band, active, longitude, latitude, approximate FROM establishments ORDER BY siret"
+        )
+        params: list = [register.SOLE_TRADER, show_personal_names, register.MASKED_NAME]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        frame = cur.execute(sql, params).df()
+        cur.close()
+    frame = frame.rename(
+        columns={
+            "siret": "siret",
+            "name": "raison sociale",
+            "naf": "naf",
+            "commune": "code commune",
+            "band": "effectif",
+            "active": "actif",
+            "longitude": "longitude",
+            "latitude": "latitude",
+            "approximate": "position approchée",
+        }
+    )
+    frame["actif"] = frame["actif"].map({True: "oui", False: "non"})
+    frame["position approchée"] = frame["position approchée"].map({True: "oui", False: "non"})
+    frame.loc[frame["position approchée"] == "oui", ["longitude", "latitude"]] = None
+    return frame
+
+
+MILESTONES_SHEET = "Jalons"  # the second sheet of a projects workbook (ingest.projects reads it back)
+
+
+def _day(value) -> str:
+    return value.strftime("%d/%m/%Y") if value is not None else ""
+
+
+def milestones_frame(engine: Engine) -> pd.DataFrame:
+    """Every project's milestones, one row per project and stage, in the programme's order."""
+    with Session(engine) as s:
+        rows = s.execute(
+            select(Project.name, Project.edition, Milestone)
+            .join(Milestone.project)
+            .order_by(Project.edition, Project.name)
+        ).all()
+    order = {k: i for i, k in enumerate(STAGE_KEYS)}
+    rows = sorted(rows, key=lambda r: (r[1], r[0], order.get(r[2].stage, len(order))))
+    return pd.DataFrame.from_records(
+        [
+            {
+                "projet": name,
+                "édition": edition,
+                "étape": STAGE_LABELS.get(m.stage, m.stage),
+                "début prévu": _day(m.planned_start),
+                "fin prévue": _day(m.planned_end),
+                "début réel": _day(m.actual_start),
+                "fin réelle": _day(m.actual_end),
+            }
+            for name, edition, m in rows
+        ],
+        columns=["projet", "édition", "étape", "début prévu", "fin prévue", "début réel", "fin réelle"],
+    )
+
+
+def more_sheets(kind: str, engine: Engine) -> dict[str, pd.DataFrame]:
+    """The sheets an XLSX export has after the first: the projects' milestones."""
+    return {MILESTONES_SHEET: milestones_frame(engine)} if kind == "projects" else {}
+
+
+def frame(kind: str, engine: Engine, *, register_path: Path | str | None = None) -> pd.DataFrame:
+    if kind == "projects":
+        return projects_frame(engine)
+    if kind == "shortlists":
+        return shortlists_frame(engine)
+    if kind == "industry":
+        return industry_frame(engine)
+    if kind == "establishments":
+        return establishments_frame(register_path)
+    raise ValueError(f"export inconnu : {kind!r} (attendu : {', '.join(EXPORT_KINDS)})")
+
+
+def to_bytes(
+    data: pd.DataFrame, fmt: str, *, sheet: str = "Export", more: dict[str, pd.DataFrame] | None = None
+) -> bytes:
+    """CSV (one table: `more` is not written) or XLSX (`data`, then a sheet per `more` entry)."""
+    if fmt == "csv":
+        return export.to_csv(data)
+    if fmt == "xlsx":
+        return export.to_xlsx(data, sheet=sheet, more=more)
+    raise ValueError(f"format d'export inconnu : {fmt!r} (csv ou xlsx)")

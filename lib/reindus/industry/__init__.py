@@ -1,0 +1,1 @@
+"""Regional industry statistics (URSSAF, register counts) and territory comparisons."""

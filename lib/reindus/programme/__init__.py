@@ -1,0 +1,1 @@
+"""The programme: projects, stages, KPIs and what may be shown publicly."""

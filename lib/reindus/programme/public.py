@@ -1,0 +1,94 @@
+"""What may be shown in public (workshops, the hackathon, a screen in a hall), decided on the server.
+
+The confidential fields are declared here and only here. In atelier mode the ui layer asks these
+functions for its data, so a confidential value never reaches the browser, whatever the page does:
+- no amounts of investment or funding per company, no coach names, no SIREN;
+- no shortlisted supplier names, SIRETs, communes or notes;
+- project names and descriptions only for projects flagged public;
+- aggregates over fewer than MIN_PUBLIC_COUNT projects suppressed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from reindus.programme.data import ProgrammeData
+
+# Columns that never leave the server in atelier mode, whatever frame they appear in.
+CONFIDENTIAL_COLUMNS: frozenset[str] = frozenset(
+    {
+        # projects and per-project facts
+        "siren",
+        "coach",
+        "coach_id",
+        "email",
+        "planned_investment",
+        "investment",
+        "funding_granted",
+        # funding applications
+        "amount_requested",
+        "amount_granted",
+        # shortlists
+        "siret",
+        "supplier_name",
+        "supplier_commune",
+        "note",
+    }
+)
+# Columns of a project's identity, shown only when the project is flagged public.
+PROJECT_IDENTITY_COLUMNS: tuple[str, ...] = ("name", "description")
+# Aggregates (counts, sums, shares) over fewer projects than this are not shown in public.
+MIN_PUBLIC_COUNT = 3
+ANONYMOUS_PROJECT = "Projet n° {id} (non public)"
+
+
+def strip(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without its confidential columns."""
+    return frame.drop(columns=[c for c in frame.columns if c in CONFIDENTIAL_COLUMNS])
+
+
+def mask_projects(projects: pd.DataFrame, id_column: str = "id") -> pd.DataFrame:
+    """Names and descriptions of projects not flagged public replaced by an anonymous label."""
+    out = strip(projects).copy()
+    hidden = ~out["public"].fillna(False).astype(bool)
+    if "name" in out:
+        out.loc[hidden, "name"] = [ANONYMOUS_PROJECT.format(id=i) for i in out.loc[hidden, id_column]]
+    if "description" in out:
+        out.loc[hidden, "description"] = ""
+    return out
+
+
+def public_programme(data: ProgrammeData) -> ProgrammeData:
+    """The programme as it may be shown in public: same rows, confidential fields removed."""
+    return replace(
+        data,
+        projects=mask_projects(data.projects),
+        milestones=strip(data.milestones),
+        links=strip(data.links),
+        shortlist=strip(data.shortlist),
+        applications=strip(data.applications),
+    )
+
+
+def public_facts(facts: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    """Per-project facts (metrics.project_facts) without per-company amounts, names masked as above."""
+    flags = projects.set_index("id")["public"]
+    out = facts.assign(public=facts["project_id"].map(flags).fillna(False))
+    return mask_projects(out, id_column="project_id")
+
+
+def suppress_small(
+    aggregates: pd.DataFrame, count_column: str = "projects", minimum: int = MIN_PUBLIC_COUNT
+) -> pd.DataFrame:
+    """Aggregates over fewer than `minimum` projects lose every figure (NaN, shown « — »).
+
+    The grouping columns (non-numeric) stay, so the reader sees that a group exists but is too small.
+    """
+    out = aggregates.copy()
+    small = out[count_column] < minimum
+    numeric = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c != "edition"]
+    out[numeric] = out[numeric].astype(float)
+    out.loc[small, numeric] = float("nan")
+    return out

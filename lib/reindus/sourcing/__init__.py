@@ -1,0 +1,1 @@
+"""Finding suppliers for a supply-chain link: search terms, ranking, coverage, the shortlist."""

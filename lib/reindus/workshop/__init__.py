@@ -1,0 +1,1 @@
+"""Workshop and hackathon views: the pitch card and the carousel."""

@@ -1,0 +1,169 @@
+"""The hackathon's pitch card: one project on one screen, from the programme's frames (no Streamlit).
+
+Called with the public programme in atelier mode (`reindus.programme.public.public_programme`): the card uses only
+fields that survive it (name, region, aim, jobs, stage, links, shortlist statuses), so the same code serves
+both modes and never needs a confidential column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reindus.programme.data import ProgrammeData
+from reindus.reference.programme import (
+    CHAIN_POSITIONS,
+    PROJECT_STATUSES,
+    QUALIFIED_STATUSES,
+    STAGE_KEYS,
+    STAGE_LABELS,
+)
+from reindus.text import formats
+
+CONTACTED = ("contacte", *QUALIFIED_STATUSES)
+RETAINED = "retenu"
+FINISHED = "Programme terminé"
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    position: int
+    tier: str  # « Matière première » … « Distribution »
+    label: str
+    identified: int
+    contacted: int
+    qualified: int
+    retained: int
+    regional_candidates: int | None  # establishments of the link's activities in the project's region
+
+    @property
+    def covered(self) -> bool:
+        return self.qualified > 0
+
+    @property
+    def progress(self) -> str:
+        """« 4 identifiés · 1 qualifié · 0 retenu » (contacted suppliers are in `contacted`)."""
+        return " · ".join(
+            _count(n, word)
+            for n, word in (
+                (self.identified, "identifié"),
+                (self.qualified, "qualifié"),
+                (self.retained, "retenu"),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class PitchCard:
+    project_id: int
+    company: str
+    region: str
+    edition: int
+    aim: str
+    jobs: int | None
+    status: str  # « En cours », « Terminé », « Abandonné »
+    stage: str  # the stage reached, in words
+    chain: tuple[ChainStep, ...]
+
+    @property
+    def coverage(self) -> str:
+        """« 3 maillons couverts sur 5 »."""
+        covered = sum(step.covered for step in self.chain)
+        return (
+            f"{formats.number(covered)} maillon{'s' if covered > 1 else ''} couvert{'s' if covered > 1 else ''} "
+            f"sur {formats.number(len(self.chain))}"
+        )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{formats.number(n)} {word}{'s' if n > 1 else ''}"
+
+
+def pitchable(projects: pd.DataFrame, public: bool) -> pd.DataFrame:
+    """The projects one may pitch: id and label « Nom (Région, 2026) », newest edition first; in public,
+    only the projects flagged public."""
+    rows = projects
+    if public:
+        rows = rows[rows["public"].fillna(False).astype(bool)]
+    rows = rows.sort_values(["edition", "name"], ascending=[False, True])
+    labels = (
+        rows["name"].astype(str)
+        + " ("
+        + rows["region"].fillna("").astype(str)
+        + ", "
+        + rows["edition"].astype(str)
+        + ")"
+    )
+    return pd.DataFrame({"id": rows["id"].astype(int).to_numpy(), "label": labels.to_numpy()})
+
+
+def stage_reached(status: str, milestones: pd.DataFrame) -> str:
+    """The stage in words: « Programme terminé », « Abandonné », else the most advanced stage started
+    (programme order), or the first stage when none has started yet."""
+    if status == "termine":
+        return FINISHED
+    if status == "abandonne":
+        return PROJECT_STATUSES["abandonne"]
+    started = set(milestones.loc[milestones["actual_start"].notna(), "stage"])
+    reached = [key for key in STAGE_KEYS if key in started]
+    return STAGE_LABELS[reached[-1] if reached else STAGE_KEYS[0]]
+
+
+def pitch_card(
+    data: ProgrammeData, project_id: int, regional_candidates: Mapping[int, int] | None = None
+) -> PitchCard:
+    """The card of one project. `regional_candidates` maps a link id to its establishments in the region."""
+    rows = data.projects[data.projects["id"] == project_id]
+    if rows.empty:
+        raise KeyError(project_id)
+    p = rows.iloc[0]
+    links = data.links[data.links["project_id"] == project_id].sort_values("position")
+    shortlist = data.shortlist[data.shortlist["project_id"] == project_id]
+    by_link = shortlist.groupby("link_id")["status"]
+    chain = []
+    for link in links.itertuples(index=False):
+        statuses = by_link.get_group(link.id) if link.id in by_link.groups else pd.Series(dtype=object)
+        candidates = None if regional_candidates is None else regional_candidates.get(int(link.id))
+        chain.append(
+            ChainStep(
+                position=int(link.position),
+                tier=CHAIN_POSITIONS.get(link.tier, str(link.tier)),
+                label=str(link.label),
+                identified=int(len(statuses)),
+                contacted=int(statuses.isin(CONTACTED).sum()),
+                qualified=int(statuses.isin(QUALIFIED_STATUSES).sum()),
+                retained=int((statuses == RETAINED).sum()),
+                regional_candidates=None if candidates is None else int(candidates),
+            )
+        )
+    jobs = p.get("target_jobs")
+    return PitchCard(
+        project_id=int(p["id"]),
+        company=str(p["name"]),
+        region=str(p["region"]) if pd.notna(p["region"]) else str(p["region_code"]),
+        edition=int(p["edition"]),
+        aim=str(p["description"] or ""),
+        jobs=None if jobs is None or pd.isna(jobs) else int(jobs),
+        status=PROJECT_STATUSES.get(p["status"], str(p["status"])),
+        stage=stage_reached(p["status"], data.milestones[data.milestones["project_id"] == project_id]),
+        chain=tuple(chain),
+    )
+
+
+DURATION_BOUNDS = (5, 3600)
+
+
+def countdown_seconds(text: str | None, default: int) -> int:
+    """`?duree=N` read safely: an integer within DURATION_BOUNDS, else `default`."""
+    try:
+        value = int(str(text))
+    except (TypeError, ValueError):
+        return default
+    return max(DURATION_BOUNDS[0], min(DURATION_BOUNDS[1], value))
+
+
+def warning_seconds(seconds: int, warning: int) -> int:
+    """The colour changes `warning` seconds before the end, or one second in, for a very short countdown."""
+    return max(0, min(warning, seconds - 1))

@@ -1,0 +1,86 @@
+"""The server-side rule of atelier mode, without a browser: public functions never return a confidential
+field, and no confidential value of the demo store appears in what they return."""
+
+import pandas as pd
+import pytest
+
+from reindus.programme import metrics, public
+from reindus.programme.data import load_programme
+from reindus.store.db import make_engine
+
+
+@pytest.fixture(scope="module")
+def programme(demo_home):
+    return load_programme(make_engine(f"sqlite:///{demo_home / 'reindus.sqlite'}"))
+
+
+def confidential_values(data) -> set[str]:
+    """Every confidential value in the store, as text: what must never be shown in public."""
+    values: set[str] = set()
+    p = data.projects
+    values |= set(p["coach"].dropna())
+    values |= {f"{v:.2f}" for v in p["planned_investment"].dropna()}
+    # a name is secret unless some edition's project of that name is public
+    values |= set(p.loc[~p["public"], "name"]) - set(p.loc[p["public"], "name"])
+    values |= set(p["siren"].dropna())
+    sl = data.shortlist
+    values |= set(sl["siret"].dropna()) | set(sl["supplier_name"]) | {n for n in sl["note"] if n}
+    apps = data.applications
+    values |= {f"{v:.2f}" for v in pd.concat([apps["amount_requested"], apps["amount_granted"]]).dropna()}
+    return values
+
+
+def rendered(frame: pd.DataFrame) -> set[str]:
+    text = frame.astype(object).where(frame.notna(), None)
+    cells = set()
+    for column in text.columns:
+        for value in text[column]:
+            if isinstance(value, float):
+                cells.add(f"{value:.2f}")
+            elif value is not None:
+                cells.add(str(value))
+    return cells
+
+
+def test_public_programme_has_no_confidential_column_or_value(programme):
+    secret = confidential_values(programme)
+    assert len(secret) > 1000  # the demo has plenty to hide: the test would catch a leak
+    shown = public.public_programme(programme)
+    for frame in (shown.projects, shown.milestones, shown.links, shown.shortlist, shown.applications):
+        assert not set(frame.columns) & public.CONFIDENTIAL_COLUMNS
+        leaked = rendered(frame) & secret
+        assert not leaked, sorted(leaked)[:5]
+
+
+def test_only_public_projects_keep_their_names(programme):
+    shown = public.public_programme(programme).projects
+    public_names = set(programme.projects.loc[programme.projects["public"], "name"])
+    assert "MIJUIN" in public_names
+    assert set(shown["name"]) & public_names == public_names
+    hidden = shown[~shown["public"]]
+    assert len(hidden) > 0
+    assert hidden["name"].str.fullmatch(r"Projet n° \d+ \(non public\)").all()
+    assert (hidden["description"] == "").all()
+
+
+def test_public_facts_drop_per_company_amounts(programme):
+    facts = metrics.project_facts(programme)
+    shown = public.public_facts(facts, programme.projects)
+    assert {"investment", "funding_granted", "coach"} <= set(facts.columns)
+    assert not set(shown.columns) & public.CONFIDENTIAL_COLUMNS
+    assert shown["jobs"].sum() == facts["jobs"].sum()
+
+
+def test_aggregates_over_too_few_projects_are_suppressed():
+    table = pd.DataFrame(
+        {
+            "region": ["Normandie", "Île-de-France"],
+            "projects": [5, 2],
+            "jobs": [40, 12],
+            "share_in_region": [0.5, 1.0],
+        }
+    )
+    out = public.suppress_small(table)
+    assert out.loc[0, "jobs"] == 40 and out.loc[0, "share_in_region"] == 0.5
+    assert out.loc[1, ["projects", "jobs", "share_in_region"]].isna().all()
+    assert out.loc[1, "region"] == "Île-de-France"
