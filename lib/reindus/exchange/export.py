@@ -1,4 +1,4 @@
-"""CSV and XLSX exports, safe against formula injection (GUIDE.md §5, OWASP « CSV injection »).
+"""CSV and XLSX exports, safe against formula injection (OWASP « CSV injection »).
 
 A text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is evaluated as a formula by
 spreadsheet software. Numeric columns stay numbers (so `-10` is still minus ten); text cells that look

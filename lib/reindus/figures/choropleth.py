@@ -2,7 +2,7 @@
 
 No tile layer: the départements and region outlines come from data/ (geo.py), so the map reads without
 internet: Leaflet is served by the app itself (`reindus.build.vendor`). Text from data reaches the map two ways,
-both escaped (GUIDE.md §5): GeoJSON properties shown by `GeoJsonLayer`'s tooltip (built with innerHTML:
+both escaped: GeoJSON properties shown by `GeoJsonLayer`'s tooltip (built with innerHTML:
 `html.escape`), and marker tooltips, which folium writes into JS template literals (`safe_text`).
 """
 

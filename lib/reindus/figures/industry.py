@@ -1,7 +1,7 @@
 """Plotly figures of the « Industrie régionale » page: data in, figure out, no Streamlit.
 
 Every figure names its source and year in its title's subtitle; labels from data are escaped for plotly
-(`html.escape(..., quote=False)`, GUIDE.md §5).
+(`html.escape(..., quote=False)`).
 """
 
 from __future__ import annotations

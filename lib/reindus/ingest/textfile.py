@@ -2,7 +2,7 @@
 
 - The format is decided by the bytes, never by the file name: `PK\\x03\\x04` is an XLSX workbook,
   `PAR1` Parquet, `\\xd0\\xcf\\x11\\xe0` an old .xls (refused), NUL bytes any other binary (refused).
-- CSV decoding (GUIDE §5): a BOM means UTF-8 with BOM, else strict UTF-8, else cp1252 (never latin-1,
+- CSV decoding: a BOM means UTF-8 with BOM, else strict UTF-8, else cp1252 (never latin-1,
   which silently turns € into \\x80); a file that is none of them is refused.
 - The separator is sniffed among `;`, `,`, tab and `|` from the header row.
 - XLSX goes through openpyxl, which uses defusedxml when it is installed (it is a dependency):
@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from reindus.errors import UserError
 from reindus.ingest.problems import Problems
 
 SEPARATORS: tuple[str, ...] = (";", ",", "\t", "|")
@@ -42,7 +43,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "@", "\t", "\r")
 
 
-class FileFormatError(ValueError):
+class FileFormatError(UserError, ValueError):
     """The file cannot be read at all (French reason)."""
 
 

@@ -3,7 +3,7 @@
 Every table that holds data rows has a `source` (« démo », « import:fichier.xlsx », « saisie » ...).
 Tables edited from the app also have `version` (starts at 1, +1 on each saved change) and UTC
 `created_at` / `updated_at`; saves go through `repository.update_versioned`, which refuses a change made
-on an outdated version (see GUIDE.md §5, lost updates across reruns).
+on an outdated version (lost updates across reruns).
 
 The schema itself is created by the Alembic migration in `store/migrations` (`db.init_schema`), never
 by `metadata.create_all`; a test checks that the two agree.

@@ -6,7 +6,7 @@ caller owns the transaction, typically
     with Session.begin() as session:
         update_versioned(session, Project, project_id, shown_version, {"status": "termine"}, actor)
 
-Saving an edit (GUIDE.md §5): keep the `version` that was *shown* to the user (session state) and pass
+Saving an edit (lost updates across reruns): keep the `version` that was *shown* to the user (session state) and pass
 it back; the row is written only if it still has that version, else `StaleEditError` tells the user,
 in French, to reload. The ORM's own version check only works inside one Session, which a Streamlit
 rerun never is.
@@ -23,6 +23,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from reindus.errors import UserError
 from reindus.store import audit
 from reindus.store.models import MODELS, AuditEntry, Base, SourceMixin, is_versioned
 from reindus.store.types import utcnow
@@ -49,12 +50,8 @@ def _e(model: type[Base]) -> str:
     return "e" if model.row_feminine else ""
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A refused write, with a French message meant for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class StaleEditError(StoreError):

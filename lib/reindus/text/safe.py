@@ -1,7 +1,7 @@
 """Text from data made safe for folium, whose tooltips and popups are JavaScript template literals.
 
 folium writes `Marker(tooltip=…)`, `Tooltip`, `Popup` strings inside backtick strings of the map's
-script: `html.escape` is not enough, a name containing `${…}` would still run (GUIDE.md §5). Every
+script: `html.escape` is not enough, a name containing `${…}` would still run. Every
 character that means something to HTML or to a JS template literal becomes a numeric HTML entity,
 which the browser shows as the character itself once the tooltip's HTML is parsed.
 """

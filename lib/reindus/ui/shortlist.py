@@ -4,7 +4,7 @@ Caches are keyed on simple values (paths, URLs, tuples of codes) and bounded; th
 is a read-only `st.cache_resource` shared by every session (never mutated). Shortlist edits keep the
 version that was *shown* in session state and save through `reindus.sourcing.shortlist` (versioned update
 and delete), so a coach's change made on an outdated row is refused with the store's French message
-(GUIDE.md §5, lost updates).
+(no lost update across reruns).
 """
 
 from __future__ import annotations
