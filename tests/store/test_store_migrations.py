@@ -36,6 +36,7 @@ TABLES = {
     "industry_stats",
     "site_events",
     "audit_log",
+    "store_version",
 }
 
 

@@ -19,6 +19,7 @@ from reindus.demo.catalogue import DEMO_SOURCE
 from reindus.demo.generate import DemoData, generate
 from reindus.reference import geo
 from reindus.store import models as m
+from reindus.store import version as store_version
 from reindus.store.db import init_schema, make_engine, session_factory
 
 ACTOR = "reindus demo"
@@ -218,6 +219,7 @@ def _write_store(session: Session, data: DemoData, seed: int) -> dict[str, int]:
             detail=f"Données de démonstration, seed {seed} : {counts}",
         )
     )
+    store_version.mark_changed(session)
     return counts
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Numeric, inspect
 from sqlalchemy.orm import Session
 
+from reindus.store import version
 from reindus.store.models import AUDIT_ACTIONS, AuditEntry, Base
 from reindus.store.types import utcnow
 
@@ -96,6 +97,7 @@ def record(
         detail=detail,
     )
     session.add(entry)
+    version.mark_changed(session)
     return entry
 
 

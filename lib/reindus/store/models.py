@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -345,6 +346,16 @@ class AuditEntry(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class StoreVersion(Base):
+    """The store's change counter (one row): raised by every committed change (`reindus.store.version`)."""
+
+    __tablename__ = "store_version"
+    table_label = "Version de la base"
+    row_noun = "la version de la base"
+
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 MODELS: tuple[type[Base], ...] = (
