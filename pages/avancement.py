@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from reindus.reference.programme import LATE_TOLERANCE_DAYS
+from reindus.text import formats
 from reindus.ui import filters as filter_bar
 from reindus.ui import kpi, mode
 from reindus.ui.banner import demo_banner
@@ -21,7 +22,7 @@ def body() -> None:
     st.caption(
         f"Sélection : {filter_bar.describe(kpi.public_filters(filters, public))}. "
         + kpi.source_caption(prog.has_demo, kpi.years_text(prog.projects["edition"]))
-        + f" Situation au {kpi.day(today)}."
+        + f" Situation au {formats.day(today)}."
         + (mode.PUBLIC_NOTE if public else "")
     )
     if prog.projects.empty:

@@ -4,6 +4,8 @@ links for which a region has no candidate at all."""
 import streamlit as st
 
 from reindus.figures.supply_chain import supply_chain_figure
+from reindus.programme.public import public_projects
+from reindus.reference.sources import any_fictitious
 from reindus.sourcing import candidates as sourcing
 from reindus.ui import mode, tables
 from reindus.ui import shortlist as ui
@@ -16,10 +18,10 @@ st.title("Chaîne d'approvisionnement")
 url, path = ui.database_url(), ui.register_path()
 projects, links, shortlist = ui.projects(url, public), ui.links(url), ui.shortlist(url, public)
 source, year = ui.register_source(path)
-demo_banner("démo" in source or (projects["source"] == "démo").any())
+demo_banner(ui.register_fictitious(path) or any_fictitious(projects["source"]))
 
 by_id = projects.set_index("id")
-choosable = projects[projects["public"].fillna(False).astype(bool)] if public else projects
+choosable = public_projects(projects) if public else projects
 project_id = st.selectbox(
     "Projet",
     choosable["id"].tolist(),

@@ -5,7 +5,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from reindus.figures.supplier_map import SCHEMES
+from reindus.programme.public import public_projects
 from reindus.reference import headcount
+from reindus.reference.sources import any_fictitious
+from reindus.reference.territory import region_departements
 from reindus.sourcing import candidates as sourcing
 from reindus.text import formats
 from reindus.ui import mode, tables
@@ -23,7 +26,7 @@ st.caption(
 url, path = ui.database_url(), ui.register_path()
 projects, links = ui.projects(url, public), ui.links(url)
 if public:
-    projects = projects[projects["public"].fillna(False).astype(bool)]
+    projects = public_projects(projects)
     st.info(
         "Mode atelier : nombre d'établissements par département seulement ; la liste des candidats et la "
         "présélection ne sont pas affichées en public.",
@@ -98,12 +101,12 @@ if terms.empty:
     st.stop()
 st.caption(f"Activités recherchées : {terms.describe()}")
 
-regional = sourcing.region_departements(project["region_code"])
+regional = region_departements(project["region_code"])
 site = ui.project_site(project)
 scope_deps = sourcing.scope_departements(project["region_code"], scope)
 ranked = ui.ranked_candidates(path, terms.codes, terms.prefixes, scope_deps, regional, min_band, site)
 counts = ui.departement_counts(path, terms.codes, terms.prefixes, min_band)
-demo_banner("démo" in source or (ranked["source"] == "démo").any())
+demo_banner(ui.register_fictitious(path) or any_fictitious(ranked["source"]))
 
 n_regional = int(ranked["regional"].sum())
 kpis = st.columns(3)

@@ -8,11 +8,13 @@ from reindus import config
 from reindus.figures import choropleth
 from reindus.figures import industry as figures_industry
 from reindus.industry import indicators as industry
-from reindus.reference.territory import PILOT_REGION_CODES, PILOT_REGIONS, departements, regions
+from reindus.programme.public import public_projects
+from reindus.reference.sources import any_fictitious, is_fictitious
+from reindus.reference.territory import PILOT_REGION_CODES, PILOT_REGIONS, region_departements, regions
 from reindus.text import formats
 from reindus.ui import mode
 from reindus.ui.banner import demo_banner
-from reindus.ui.industry import fmt, indicators, industry_map, pilot_figures, register_counts, store_frames
+from reindus.ui.industry import indicators, industry_map, pilot_figures, register_counts, store_frames
 
 public = mode.is_atelier()  # atelier mode: projects through reindus.programme.public, refreshed on its own
 
@@ -69,9 +71,8 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
     )
 
     source_text = industry.source_line(source, year)
-    is_demo = source == industry.DEMO_SOURCE
     demo_banner(
-        is_demo or any((data[t]["source"] == industry.DEMO_SOURCE).any() for t in ("projects", "events"))
+        is_fictitious(source) or any(any_fictitious(data[t]["source"]) for t in ("projects", "events"))
     )
     st.caption(f"**Définition de l'industrie** : {definition}. {source_text}.")
 
@@ -80,7 +81,11 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
     kpis = st.columns(4)
     for col, key in zip(kpis, industry.INDICATOR_KEYS, strict=True):
         spec = industry.INDICATORS[key]
-        col.metric(f"{spec.label} (régions pilotes)", fmt(pilots[key], spec.digits), help=source_text)
+        col.metric(
+            f"{spec.label} (régions pilotes)",
+            choropleth.format_value(pilots[key], spec.digits),
+            help=source_text,
+        )
 
     # --- map and comparison -----------------------------------------------------------------------------
     st.subheader("Carte par département")
@@ -132,12 +137,16 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
     table = pd.DataFrame(
         {
             "Indicateur": comparison["label"],
-            "Territoire": [fmt(v, d) for v, d in zip(comparison["value"], comparison["digits"], strict=True)],
+            "Territoire": [
+                choropleth.format_value(v, d)
+                for v, d in zip(comparison["value"], comparison["digits"], strict=True)
+            ],
             "Référence": [
-                fmt(v, d) for v, d in zip(comparison["reference"], comparison["digits"], strict=True)
+                choropleth.format_value(v, d)
+                for v, d in zip(comparison["reference"], comparison["digits"], strict=True)
             ],
             "Écart": [
-                ("+" if g > 0 else "") + fmt(g, d) if pd.notna(g) else "—"
+                ("+" if g > 0 else "") + choropleth.format_value(g, d) if pd.notna(g) else "—"
                 for g, d in zip(comparison["gap"], comparison["digits"], strict=True)
             ],
             "Écart (%)": [choropleth.signed_percent(p) for p in comparison["gap_pct"]],
@@ -215,17 +224,14 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
     st.subheader("Chaîne de valeur d'un projet et tissu régional")
     projects = data["projects"].sort_values(["edition", "name"], ascending=[False, True])
     if public:  # on a shared screen, only the projects flagged public
-        projects = projects[projects["public"].fillna(False).astype(bool)]
+        projects = public_projects(projects)
     if projects.empty:
         st.info("Aucun projet dans la base.")
     else:
-        labels = {
-            p.id: f"{p.name if p.public else f'Projet confidentiel n° {p.id}'} — {p.region} ({p.edition})"
-            for p in projects.itertuples(index=False)
-        }
+        labels = {p.id: f"{p.name} — {p.region} ({p.edition})" for p in projects.itertuples(index=False)}
         pid = st.selectbox("Projet", list(labels), format_func=labels.get, key="ind_project")
         project = projects.set_index("id").loc[pid]
-        region_deps = [c for c, d in departements().items() if d.region_code == project["region_code"]]
+        region_deps = region_departements(project["region_code"])
         links = data["links"][data["links"]["project_id"] == pid]
         counts = {
             int(r.id): register_counts(str(config.register_path()), r.naf_codes) for r in links.itertuples()
@@ -249,7 +255,7 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
         st.caption(
             f"{formats.number(covered)} maillon(s) sur {formats.number(len(coverage))} trouvent des "
             "établissements actifs de leurs codes NAF dans la région du projet. Source : registre des "
-            f"établissements (format SIRENE){', démo' if project['source'] == industry.DEMO_SOURCE else ''}."
+            f"établissements (format SIRENE){', démo' if is_fictitious(project['source']) else ''}."
         )
 
 

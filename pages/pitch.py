@@ -3,10 +3,10 @@
 import streamlit as st
 
 from reindus import config
-from reindus.demo import DEMO_SOURCE
 from reindus.figures.countdown import PITCH_SECONDS, WARNING_SECONDS, countdown_html
 from reindus.industry import indicators as industry
-from reindus.reference.territory import departements
+from reindus.reference.sources import any_fictitious
+from reindus.reference.territory import region_departements
 from reindus.text import formats
 from reindus.ui import kpi, mode
 from reindus.ui.banner import demo_banner
@@ -38,7 +38,7 @@ with right:
 def regional_candidates(data, project_id: int) -> dict[int, int]:
     """Establishments of each link's activities in the project's region (register counts per département)."""
     project = data.projects.set_index("id").loc[project_id]
-    region_deps = [c for c, d in departements().items() if d.region_code == project["region_code"]]
+    region_deps = region_departements(project["region_code"])
     links = data.links[data.links["project_id"] == project_id].sort_values("position")
     counts = {
         int(r.id): register_counts(str(config.register_path()), r.naf_codes) for r in links.itertuples()
@@ -95,4 +95,4 @@ with right:
         f"Temps de parole : {formats.number(seconds // 60)} min {seconds % 60:02d} s ; le chronomètre "
         f"change de couleur dans les {pitch.warning_seconds(seconds, WARNING_SECONDS)} dernières secondes."
     )
-    demo_banner(bool((data.projects["source"] == DEMO_SOURCE).any()))
+    demo_banner(any_fictitious(data.projects["source"]))

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from reindus.industry import indicators as ind
+from reindus.programme.public import mask_projects
 
 DEF = "industrie manufacturière (test)"
 
@@ -179,7 +180,7 @@ def test_classify_against_bounds():
     assert ind.classify([1, 3, 3.5, 12, None], bounds).tolist() == [0, 0, 1, 1, pd.NA]
 
 
-def test_project_points_hide_private_names_and_skip_abandoned():
+def test_project_points_name_projects_as_given_and_skip_abandoned():
     projects = pd.DataFrame(
         {
             "id": [1, 2, 3],
@@ -203,7 +204,11 @@ def test_project_points_hide_private_names_and_skip_abandoned():
     points = ind.project_points(projects, milestones, lambda c: (1.0, 49.0)).set_index("id")
     assert list(points.index) == [1, 2]
     assert points.at[1, "stage"] == "cadrage" and points.at[1, "label"].startswith("Filature ${x} — Cadrage")
-    assert points.at[2, "stage"] == "termine" and "Secret" not in points.at[2, "label"]
+    # a coach's map names every project; the finished one reads as on Avancement
+    assert points.at[2, "stage"] == "termine"
+    assert points.at[2, "label"] == "Secret — Programme terminé (édition 2023)"
+    public = ind.project_points(mask_projects(projects), milestones, lambda c: (1.0, 49.0)).set_index("id")
+    assert public.at[2, "label"].startswith("Projet n° 2 (non public) — ")
 
 
 def test_link_coverage_counts_the_region_establishments():

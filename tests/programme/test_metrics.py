@@ -12,6 +12,7 @@ from reindus.programme import metrics
 from reindus.programme.data import ProgrammeData
 from reindus.programme.selection import Filters, apply_filters, previous_edition
 from reindus.reference import programme
+from reindus.reference.programme import FINISHED_STAGE_LABEL
 
 REGIONS = ["Normandie", "Île-de-France", "Hauts-de-France", "Bourgogne-Franche-Comté"]
 CODES = {"Normandie": "28", "Île-de-France": "11", "Hauts-de-France": "32", "Bourgogne-Franche-Comté": "27"}
@@ -265,7 +266,7 @@ def test_project_progress_statuses(progress_case):
     assert out.loc[10, "current_stage"] == "Cadrage"  # the most advanced stage started
     assert out.loc[12, "current_stage"] == "Sélection des projets"  # nothing started yet
     assert out.loc[13, "current_stage"] == "Cadrage"
-    assert out.loc[14, "current_stage"] == metrics.FINISHED_CATEGORY
+    assert out.loc[14, "current_stage"] == FINISHED_STAGE_LABEL
     assert out.loc[15, "current_stage"] is None or pd.isna(out.loc[15, "current_stage"])
 
 
@@ -285,7 +286,7 @@ def test_region_pace_and_positions(progress_case):
     assert positions[("Normandie", "Cadrage")] == 2
     assert positions[("Île-de-France", "Sélection des projets")] == 1
     assert positions[("Île-de-France", "Cadrage")] == 1
-    assert positions[("Hauts-de-France", metrics.FINISHED_CATEGORY)] == 1
+    assert positions[("Hauts-de-France", FINISHED_STAGE_LABEL)] == 1
     assert positions.loc["Bourgogne-Franche-Comté"].sum() == 0
     assert len(positions) == 4 * (len(programme.STAGES) + 1)
 

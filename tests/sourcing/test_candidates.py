@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from reindus.reference import geo, headcount
+from reindus.reference.territory import region_departements
 from reindus.register import candidates, counts_by_departement, open_register, replace_all, synth_frame
 from reindus.sourcing import candidates as sourcing
 
@@ -83,7 +84,7 @@ def _brute_force(frame, codes, prefixes, deps, regional, min_band, point):
 )
 def test_register_ranking_matches_brute_force(random_register, codes, prefixes, scope, min_band):
     reg, frame = random_register
-    regional = sourcing.region_departements("28")
+    regional = region_departements("28")
     deps = sourcing.scope_departements("28", scope)
     point = geo.commune_point("76540")  # Rouen
     got = sourcing.rank(

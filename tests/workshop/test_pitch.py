@@ -7,6 +7,7 @@ import pytest
 
 from reindus.programme import public
 from reindus.programme.data import ProgrammeData
+from reindus.reference.programme import FINISHED_STAGE_LABEL
 from reindus.workshop import carousel, pitch
 
 
@@ -86,7 +87,7 @@ def test_card_without_links_jobs_or_candidates():
     card = pitch.pitch_card(_programme(), 2)
     assert card.chain == () and card.coverage == "0 maillon couvert sur 0"
     card = pitch.pitch_card(_programme(), 3)
-    assert card.jobs is None and card.stage == pitch.FINISHED
+    assert card.jobs is None and card.stage == FINISHED_STAGE_LABEL
     assert card.chain[0].regional_candidates is None and card.chain[0].identified == 0
     with pytest.raises(KeyError):
         pitch.pitch_card(_programme(), 99)

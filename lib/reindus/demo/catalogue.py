@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-DEMO_SOURCE = "démo"
 # The demo is a snapshot taken on this day, so the same seed always gives the same rows.
 DEMO_AS_OF = date(2026, 11, 20)
 

@@ -15,6 +15,8 @@ import pandas as pd
 
 from reindus.demo import catalogue as cat
 from reindus.reference import naf, programme, siret
+from reindus.reference.programme import FundingStatus, ProjectStatus, ShortlistStatus
+from reindus.reference.sources import DEMO_SOURCE
 from reindus.reference.territory import (
     PILOT_REGIONS,
     departement_of_commune,
@@ -181,7 +183,7 @@ def make_coaches(rng: np.random.Generator) -> pd.DataFrame:
                     "email": f"{_ascii(first)}.{_ascii(last)}@cci-{domain}.demo",
                     "cci": region.cci,
                     "region_code": region.code,
-                    "source": cat.DEMO_SOURCE,
+                    "source": DEMO_SOURCE,
                 }
             )
     return pd.DataFrame(rows)
@@ -249,7 +251,7 @@ def make_projects(
                         "planned_investment": float(investment),
                         "status": _project_status(rng, edition),
                         "public": public,
-                        "source": cat.DEMO_SOURCE,
+                        "source": DEMO_SOURCE,
                     }
                 )
     return pd.DataFrame(rows)
@@ -273,8 +275,9 @@ def _company_name(rng: np.random.Generator, naf_code: str, town: str, taken: set
 def _project_status(rng: np.random.Generator, edition: int) -> str:
     abandon = rng.random() < (0.05 if edition == max(cat.EDITIONS) else 0.12)
     if abandon:
-        return "abandonne"
-    return "en_cours" if edition == max(cat.EDITIONS) else "termine"
+        return ProjectStatus.ABANDONED.value
+    finished = edition != max(cat.EDITIONS)
+    return (ProjectStatus.FINISHED if finished else ProjectStatus.IN_PROGRESS).value
 
 
 def make_milestones(rng: np.random.Generator, projects: pd.DataFrame) -> pd.DataFrame:
@@ -283,7 +286,9 @@ def make_milestones(rng: np.random.Generator, projects: pd.DataFrame) -> pd.Data
     rows = []
     for project in projects.itertuples():
         drift = PACES[pace_names[rng.choice(len(pace_names), p=pace_p)]][0]
-        stop_at = int(rng.integers(2, len(programme.STAGES))) if project.status == "abandonne" else None
+        stop_at = (
+            int(rng.integers(2, len(programme.STAGES))) if project.status == ProjectStatus.ABANDONED else None
+        )
         for i, stage in enumerate(programme.STAGES):
             planned_start, planned_end = stage.planned(project.cohort_start)
             shift = round(drift * i / (len(programme.STAGES) - 1))
@@ -306,7 +311,7 @@ def make_milestones(rng: np.random.Generator, projects: pd.DataFrame) -> pd.Data
                     "planned_end": planned_end,
                     "actual_start": actual_start,
                     "actual_end": actual_end,
-                    "source": cat.DEMO_SOURCE,
+                    "source": DEMO_SOURCE,
                 }
             )
     return pd.DataFrame(rows)
@@ -325,7 +330,7 @@ def make_links(projects: pd.DataFrame) -> pd.DataFrame:
                     "label": link.label,
                     "naf_codes": ",".join(link.naf_codes),
                     "need": link.need,
-                    "source": cat.DEMO_SOURCE,
+                    "source": DEMO_SOURCE,
                 }
             )
     return pd.DataFrame(rows)
@@ -389,7 +394,7 @@ def make_establishments(rng: np.random.Generator, communes: pd.DataFrame, n: int
             "approximate": False,
             "created": created.date,
             "legal_category": np.where(sole_trader, "1000", "5710"),
-            "source": cat.DEMO_SOURCE,
+            "source": DEMO_SOURCE,
         }
     )
     frame.insert(2, "nic", frame["siret"].str[9:])
@@ -468,7 +473,7 @@ def make_shortlist(
                         **entry,
                         "status": status,
                         "note": str(rng.choice(NOTES)) if rng.random() < 0.6 else "",
-                        "source": cat.DEMO_SOURCE,
+                        "source": DEMO_SOURCE,
                     }
                 )
     return pd.DataFrame(rows)
@@ -477,16 +482,16 @@ def make_shortlist(
 def _shortlist_statuses(rng: np.random.Generator, n: int, finished: bool) -> list[str]:
     if n == 0:
         return []
+    s = ShortlistStatus
     if finished:
-        statuses = [
-            str(rng.choice(["qualifie", "ecarte", "contacte"], p=[0.35, 0.45, 0.2])) for _ in range(n)
-        ]
-        statuses[int(rng.integers(n))] = "retenu"  # a finished sourcing retained one supplier per link
+        done = [s.QUALIFIED.value, s.RULED_OUT.value, s.CONTACTED.value]
+        statuses = [str(rng.choice(done, p=[0.35, 0.45, 0.2])) for _ in range(n)]
+        statuses[int(rng.integers(n))] = (
+            s.RETAINED.value
+        )  # a finished sourcing retained one supplier per link
         return statuses
-    return [
-        str(rng.choice(["identifie", "contacte", "qualifie", "ecarte"], p=[0.4, 0.3, 0.2, 0.1]))
-        for _ in range(n)
-    ]
+    running = [s.IDENTIFIED.value, s.CONTACTED.value, s.QUALIFIED.value, s.RULED_OUT.value]
+    return [str(rng.choice(running, p=[0.4, 0.3, 0.2, 0.1])) for _ in range(n)]
 
 
 def make_schemes() -> pd.DataFrame:
@@ -497,7 +502,7 @@ def make_schemes() -> pd.DataFrame:
                 "operator": operator,
                 "kind": kind,
                 "region_code": region,
-                "source": cat.DEMO_SOURCE,
+                "source": DEMO_SOURCE,
             }
             for name, operator, kind, region in cat.FUNDING_SCHEMES
         ]
@@ -521,11 +526,11 @@ def make_applications(
             applied_on = stage["actual_start"] + timedelta(days=int(rng.integers(0, 20)))
             if decided:
                 granted_ok = rng.random() < 0.62
-                status = "accorde" if granted_ok else "refuse"
+                status = (FundingStatus.GRANTED if granted_ok else FundingStatus.REFUSED).value
                 granted = round(requested * rng.uniform(0.5, 1.0), -3) if granted_ok else None
                 decided_on = stage["actual_end"]
             else:
-                status = str(rng.choice(["en_preparation", "depose"]))
+                status = str(rng.choice([FundingStatus.PREPARING.value, FundingStatus.FILED.value]))
                 granted, decided_on = None, None
             rows.append(
                 {
@@ -537,7 +542,7 @@ def make_applications(
                     "status": status,
                     "applied_on": applied_on,
                     "decided_on": decided_on,
-                    "source": cat.DEMO_SOURCE,
+                    "source": DEMO_SOURCE,
                 }
             )
     return pd.DataFrame(rows)
@@ -578,7 +583,7 @@ def make_industry(rng: np.random.Generator, communes: pd.DataFrame) -> pd.DataFr
                         "year": year,
                         "establishments": max(establishments, 1 if jobs else 0),
                         "jobs": max(jobs, 0),
-                        "source": cat.DEMO_SOURCE,
+                        "source": DEMO_SOURCE,
                         "definition": INDUSTRY_DEFINITION,
                     }
                 )
@@ -600,7 +605,7 @@ def make_site_events(rng: np.random.Generator) -> pd.DataFrame:
                         "openings": int(rng.poisson(scale * 1.2)),
                         "closures": int(rng.poisson(scale * 0.9)),
                         "measure": "ouvertures et fermetures annoncées",
-                        "source": cat.DEMO_SOURCE,
+                        "source": DEMO_SOURCE,
                     }
                 )
     return pd.DataFrame(rows)

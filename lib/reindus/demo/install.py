@@ -15,9 +15,9 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from reindus import config, register
-from reindus.demo.catalogue import DEMO_SOURCE
 from reindus.demo.generate import DemoData, generate
 from reindus.reference import geo
+from reindus.reference.sources import DEMO_SOURCE
 from reindus.store import models as m
 from reindus.store import version as store_version
 from reindus.store.db import init_schema, make_engine, session_factory

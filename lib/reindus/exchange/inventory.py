@@ -10,13 +10,11 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from reindus import register
-from reindus.demo.catalogue import DEMO_SOURCE
+from reindus.reference.sources import any_fictitious
 from reindus.reference.territory import PILOT_REGIONS, departements, regions
 from reindus.store import models as m
 from reindus.store import repository
 from reindus.store.db import session_factory
-
-FICTITIOUS_SOURCES = (DEMO_SOURCE, register.SYNTH_SOURCE)
 
 
 @dataclass(frozen=True)
@@ -31,10 +29,7 @@ class Inventory:
     @property
     def has_demo(self) -> bool:
         """Whether any fictitious row (demo or synthetic) is loaded: the page then shows the banner."""
-        return bool(
-            self.tables["source"].isin(FICTITIOUS_SOURCES).any()
-            or self.register_by_source["source"].isin(FICTITIOUS_SOURCES).any()
-        )
+        return any_fictitious(self.tables["source"]) or any_fictitious(self.register_by_source["source"])
 
     def count(self, table: str) -> int:
         label = m.TABLE_LABELS[table]

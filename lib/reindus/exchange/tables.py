@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from reindus.exchange import export
+from reindus.programme.stages import current_stages, stage_label
 from reindus.reference.programme import PROJECT_STATUSES, SHORTLIST_STATUSES, STAGE_KEYS, STAGE_LABELS
 from reindus.store.models import ChainLink, Coach, IndustryStat, Milestone, Project, ShortlistEntry
 
@@ -36,13 +37,14 @@ def projects_frame(engine: Engine) -> pd.DataFrame:
             .order_by(Project.edition, Project.name)
         ).all()
         started = s.execute(
-            select(Milestone.project_id, Milestone.stage).where(Milestone.actual_start.is_not(None))
+            select(Milestone.project_id, Milestone.stage, Milestone.actual_start).where(
+                Milestone.actual_start.is_not(None)
+            )
         ).all()
-    order = {k: i for i, k in enumerate(STAGE_KEYS)}
-    furthest: dict[int, str] = {}
-    for pid, stage in started:
-        if pid not in furthest or order[stage] > order[furthest[pid]]:
-            furthest[pid] = stage
+    stages = current_stages(
+        pd.DataFrame({"id": [p.id for p, _ in rows], "status": [p.status for p, _ in rows]}),
+        pd.DataFrame(started, columns=["project_id", "stage", "actual_start"]),
+    )
     records = [
         {
             "projet": p.name,
@@ -53,7 +55,7 @@ def projects_frame(engine: Engine) -> pd.DataFrame:
             "édition": p.edition,
             "date de début": p.cohort_start.strftime("%d/%m/%Y"),
             "coach": coach or "",
-            "étape": STAGE_LABELS.get(furthest.get(p.id, ""), ""),
+            "étape": stage_label(stages[p.id]) or "",
             "emplois prévus": p.target_jobs,
             "investissement (€)": float(p.planned_investment) if p.planned_investment is not None else None,
             "statut": PROJECT_STATUSES.get(p.status, p.status),

@@ -18,8 +18,9 @@ from jinja2 import Template
 from reindus.build import vendor
 from reindus.figures.leaflet_layers import CircleMarkers, GeoJsonLayer, pilot_region_outlines
 from reindus.industry.indicators import INDICATORS, classify, gap, region_reference, region_reference_label
+from reindus.programme.stages import stage_label
 from reindus.reference import geo
-from reindus.reference.programme import STAGE_LABELS, STAGES
+from reindus.reference.programme import FINISHED_STAGE, STAGE_KEYS
 from reindus.reference.territory import PILOT_REGIONS
 from reindus.text import formats
 from reindus.text.safe import js_html_text, js_html_texts
@@ -36,15 +37,14 @@ PALETTES: dict[int, tuple[str, ...]] = {
     7: ("#f7f7f7", "#e0e0e0", "#c6c6c6", "#a3a3a3", "#808080", "#5c5c5c", "#333333"),
 }
 NO_DATA_COLOUR = "#ffffff"
-# Stage colours (Okabe–Ito order, then greys): one per stage of the programme, « terminé » last.
+# Stage colours (Okabe–Ito order, then greys): one per stage of the programme, « Programme terminé » last.
 STAGE_COLOURS: dict[str, str] = dict(
     zip(
-        [s.key for s in STAGES] + ["termine"],
+        [*STAGE_KEYS, FINISHED_STAGE],
         ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#ffffff"],
         strict=True,
     )
 )
-FINISHED_LABEL = "Projet terminé"
 
 
 def class_colours(n_classes: int) -> tuple[str, ...]:
@@ -125,7 +125,7 @@ def _legend_html(
         rows.append('<div class="ri-sub">Projets de l\'accélérateur, par étape</div>')
         rows += [
             f'<div class="ri-row"><span class="ri-dot" style="background:{STAGE_COLOURS[s]}"></span>'
-            f"{e(_stage_label(s))}</div>"
+            f"{e(stage_label(s))}</div>"
             for s in stages
         ]
     return (
@@ -183,10 +183,6 @@ class FitToBounds(MacroElement):
 LEGEND_WIDTH = 200  # px, the width of .ri-legend in LEGEND_CSS
 
 
-def _stage_label(stage: str) -> str:
-    return FINISHED_LABEL if stage == "termine" else STAGE_LABELS.get(stage, stage)
-
-
 def choropleth_map(
     dep: pd.DataFrame,
     indicator: str,
@@ -200,7 +196,7 @@ def choropleth_map(
 
     `dep` is `industry.departement_indicators(...)`; `departements` the codes drawn (default: those in
     `dep`); `source_line` « Source : URSSAF, 2023 » goes in the legend. `projects` (optional) has columns
-    longitude, latitude, stage (a stage key or "termine") and label (the text of its tooltip, not yet
+    longitude, latitude, stage (`reindus.programme.stages.current_stages`) and label (the text of its tooltip, not yet
     escaped). Classes, ranks and comparisons are those of `dep` as a whole: the ranks are among all
     départements of the series, not only among those drawn.
     """

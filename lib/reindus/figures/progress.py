@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from reindus.figures.kpi import base_layout, colour_of, esc
-from reindus.reference.programme import LATE_TOLERANCE_DAYS, STAGE_KEYS
+from reindus.reference.programme import LATE_TOLERANCE_DAYS, STAGE_KEYS, ProjectStatus
 from reindus.text import formats
 
 ROW_PX = 46  # height of one project's row in the Gantt
@@ -73,7 +73,7 @@ def gantt(stages: pd.DataFrame, projects: pd.DataFrame, today: date, region_orde
             hoverinfo="text",
         )
     )
-    ms["abandoned"] = ms["project_id"].map(info["status"]).eq("abandonne")
+    ms["abandoned"] = ms["project_id"].map(info["status"]).eq(ProjectStatus.ABANDONED)
     started = actual_start.notna()
     finished = started & actual_end.notna()
     open_now = started & ~finished & ~ms["abandoned"]  # an abandoned project's open stage stops at its start

@@ -16,8 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reindus.reference.naf import MANUFACTURING_DIVISIONS, naf_label
+from reindus.programme.stages import current_stages, stage_label
+from reindus.reference.naf import naf_label
+from reindus.reference.programme import ProjectStatus
+from reindus.reference.sources import is_fictitious
 from reindus.reference.territory import PILOT_REGION_CODES, departements, is_arrondissement, regions
+from reindus.sourcing.candidates import search_terms
+from reindus.sourcing.coverage import regional_and_national
 
 MANUFACTURING_DEFINITION = "industrie manufacturière (NAF rév. 2, section C, divisions 10 à 33)"
 
@@ -283,10 +288,6 @@ def division_label(code: str) -> str:
         return f"Division {code}"
 
 
-def is_manufacturing(division: str) -> bool:
-    return division in MANUFACTURING_DIVISIONS
-
-
 # --- evolution ----------------------------------------------------------------------------------
 
 
@@ -438,35 +439,14 @@ def classify(values, bounds: list[float]) -> pd.Series:
 # --- projects on the map --------------------------------------------------------------------------
 
 
-def current_stages(projects: pd.DataFrame, milestones: pd.DataFrame) -> pd.Series:
-    """Stage key of each project (indexed by project id): "termine" for a finished project, else the
-    latest-planned stage under way (started, not ended), else the first stage not yet started."""
-    out = {}
-    for row in projects.itertuples(index=False):
-        if row.status == "termine":
-            out[row.id] = "termine"
-            continue
-        ms = milestones[milestones["project_id"] == row.id].sort_values("planned_start")
-        running = ms[ms["actual_start"].notna() & ms["actual_end"].isna()]
-        if not running.empty:
-            out[row.id] = running["stage"].iloc[-1]
-            continue
-        waiting = ms[ms["actual_start"].isna()]
-        out[row.id] = (
-            waiting["stage"].iloc[0] if not waiting.empty else (ms["stage"].iloc[-1] if len(ms) else "")
-        )
-    return pd.Series(out, dtype=object)
-
-
 def project_points(
     projects: pd.DataFrame, milestones: pd.DataFrame, commune_point, region_codes=None
 ) -> pd.DataFrame:
-    """The projects to draw: id, label (name if public, else « Projet confidentiel n° 12 », with its
-    stage), stage, longitude, latitude. Abandoned projects and unknown communes are left out.
+    """The projects to draw: id, label (name, with its current stage), stage (`programme.stages`),
+    longitude, latitude. Abandoned projects and unknown communes are left out. In public, pass the
+    projects through `reindus.programme.public.mask_projects`: the names are then already masked.
     `commune_point` is geo.commune_point (code → (lon, lat))."""
-    from reindus.reference.programme import STAGE_LABELS
-
-    rows = projects[projects["status"] != "abandonne"]
+    rows = projects[projects["status"] != ProjectStatus.ABANDONED]
     if region_codes is not None:
         rows = rows[rows["region_code"].isin(list(region_codes))]
     stages = current_stages(rows, milestones)
@@ -477,12 +457,10 @@ def project_points(
         except KeyError:
             continue
         stage = stages.get(row.id, "")
-        name = row.name if row.public else f"Projet confidentiel n° {row.id}"
-        stage_text = "terminé" if stage == "termine" else STAGE_LABELS.get(stage, stage)
         records.append(
             {
                 "id": row.id,
-                "label": f"{name} — {stage_text} (édition {row.edition})",
+                "label": f"{row.name} — {stage_label(stage)} (édition {row.edition})",
                 "stage": stage,
                 "longitude": lon,
                 "latitude": lat,
@@ -494,37 +472,22 @@ def project_points(
 # --- supply-chain links covered by the region's fabric --------------------------------------------
 
 
-def link_naf(naf_codes: str) -> tuple[list[str], list[str]]:
-    """A link's « 13.20Z,25 » split into full codes and prefixes (division, group, class)."""
-    codes, prefixes = [], []
-    for part in (p.strip() for p in str(naf_codes).split(",")):
-        if not part:
-            continue
-        (codes if len(part) == 6 else prefixes).append(part)
-    return codes, prefixes
-
-
 def link_coverage(links: pd.DataFrame, counts: dict[int, pd.DataFrame], region_departements) -> pd.DataFrame:
-    """For each link of a project: position, label, activities (NAF labels with codes), establishments in the region (from the
-    register counts per département of the link's NAF codes, `counts[link_id]`), covered (bool)."""
-    wanted = set(region_departements)
+    """For each link of a project: position, label, activities (NAF labels with codes), establishments in
+    the region (from the register counts per département of the link's search terms, `counts[link_id]`),
+    covered (the region has at least one: `sourcing.coverage.regional_and_national`)."""
     records = []
     for row in links.sort_values("position").itertuples(index=False):
-        per_dep = counts.get(row.id)
-        n = (
-            0
-            if per_dep is None or per_dep.empty
-            else int(per_dep.loc[per_dep["departement"].isin(wanted), "establishments"].sum())
-        )
-        codes, prefixes = link_naf(row.naf_codes)
-        activities = "; ".join(f"{division_label(c)} ({c})" for c in [*codes, *prefixes])
+        n, _ = regional_and_national(counts.get(row.id), region_departements)
+        terms = search_terms(row.naf_codes)
+        activities = "; ".join(f"{division_label(c)} ({c})" for c in [*terms.codes, *terms.prefixes])
         records.append(
             {
                 "position": row.position,
                 "label": row.label,
                 "activities": activities,
                 "establishments": n,
-                "covered": n > 0 and bool(str(row.naf_codes).strip()),
+                "covered": n > 0,
             }
         )
     return pd.DataFrame.from_records(
@@ -534,8 +497,6 @@ def link_coverage(links: pd.DataFrame, counts: dict[int, pd.DataFrame], region_d
 
 # --- labels of a series -------------------------------------------------------------------------
 
-DEMO_SOURCE = "démo"
-
 
 def source_line(source: str, year: int | str | None = None) -> str:
     """« Source : URSSAF, 2023 », « Source : démo, 2023 »."""
@@ -543,11 +504,11 @@ def source_line(source: str, year: int | str | None = None) -> str:
 
 
 def preferred_series(available: pd.DataFrame) -> tuple[int, str, str] | None:
-    """The series shown first: the newest year of real (non-demo) data if there is any, else the newest
-    demo year; within a year the source covering the most départements."""
+    """The series shown first: the newest year of real (not fictitious) data if there is any, else the
+    newest fictitious year; within a year the source covering the most départements."""
     if available.empty:
         return None
-    real = available[available["source"] != DEMO_SOURCE]
+    real = available[~available["source"].map(is_fictitious)]
     pool = real if not real.empty else available
     best = pool.sort_values(["year", "departements", "source"], ascending=[False, False, True]).iloc[0]
     return int(best["year"]), str(best["source"]), str(best["definition"])

@@ -22,7 +22,8 @@ Columns (headers matched without regard to case, accents, spaces, punctuation or
 
 A column absent from the file leaves that field of an existing project untouched. A new project gets
 the cohort « édition – région », and milestones planned from the common rétroplanning; when the file
-gives its `étape`, earlier stages are marked done and that one started, at their planned dates.
+gives its `étape` (the current stage, as the export writes it: a stage of the programme or « Programme
+terminé »), earlier stages are marked done and that one started, at their planned dates.
 
 An XLSX file may hold a second sheet named « Jalons » (or « Étapes »), one row per project and stage:
 `projet`, `édition`, `étape` (required), `début prévu`, `fin prévue`, `début réel`, `fin réelle`
@@ -41,7 +42,15 @@ from sqlalchemy.orm import Session
 from reindus.ingest import checks, textfile
 from reindus.ingest.importer import Parsed, Summary, changed_values, checksum, source_of, update_row
 from reindus.ingest.textfile import Column
-from reindus.reference.programme import PROJECT_STATUSES, STAGE_KEYS, STAGE_LABELS, STAGES
+from reindus.reference.programme import (
+    CURRENT_STAGE_LABELS,
+    FINISHED_STAGE,
+    PROJECT_STATUSES,
+    STAGE_KEYS,
+    STAGE_LABELS,
+    STAGES,
+    ProjectStatus,
+)
 from reindus.reference.territory import PILOT_REGIONS, departements, region_of
 from reindus.store.models import Coach, Milestone, Project
 from reindus.store.repository import _take_write_lock
@@ -143,7 +152,7 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
                     row.warn("coach", "conseiller inconnu : il sera créé")
                     new_coaches.add(key)
         if row.has("stage"):
-            rec["stage"] = row.cell("stage", lambda t: textfile.parse_choice(t, STAGE_LABELS))
+            rec["stage"] = row.cell("stage", lambda t: textfile.parse_choice(t, CURRENT_STAGE_LABELS))
         if row.has("target_jobs"):
             rec["target_jobs"] = row.cell("target_jobs", lambda t: textfile.parse_int(t, maximum=MAX_JOBS))
         if row.has("planned_investment"):
@@ -154,8 +163,12 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
             row.cell("funding_obtained", lambda t: textfile.parse_amount(t, maximum=MAX_INVESTMENT))
         if row.has("status"):
             rec["status"] = (
-                row.cell("status", lambda t: textfile.parse_choice(t, PROJECT_STATUSES), default="en_cours")
-                or "en_cours"
+                row.cell(
+                    "status",
+                    lambda t: textfile.parse_choice(t, PROJECT_STATUSES),
+                    default=ProjectStatus.IN_PROGRESS.value,
+                )
+                or ProjectStatus.IN_PROGRESS.value
             )
         if row.has("description"):
             rec["description"] = (
@@ -243,7 +256,9 @@ def _coach_id(
 
 
 def _milestones(project: Project, stage: str | None, source: str) -> list[Milestone]:
-    reached = STAGE_KEYS.index(stage) if stage else -1
+    """Planned from the rétroplanning; with the current `stage`, the earlier stages done and that one
+    started at their planned dates (every stage done for a finished programme)."""
+    reached = len(STAGE_KEYS) if stage == FINISHED_STAGE else STAGE_KEYS.index(stage) if stage else -1
     out = []
     for i, s in enumerate(STAGES):
         start, end = s.planned(project.cohort_start)

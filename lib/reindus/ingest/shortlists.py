@@ -16,7 +16,7 @@ from reindus.ingest import checks, textfile
 from reindus.ingest.importer import Parsed, Summary, checksum, project_ids, source_of
 from reindus.ingest.textfile import Column
 from reindus.reference import countries
-from reindus.reference.programme import SHORTLIST_STATUSES
+from reindus.reference.programme import SHORTLIST_STATUSES, ShortlistStatus
 from reindus.reference.territory import departement_of_commune, departements
 from reindus.store import audit
 from reindus.store.models import ChainLink, ShortlistEntry
@@ -72,8 +72,12 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
         country = row.cell("supplier_country", _country, default="FR") or "FR"
         commune = row.cell("supplier_commune", checks.check_commune_code)
         status = (
-            row.cell("status", lambda t: textfile.parse_choice(t, SHORTLIST_STATUSES), default="identifie")
-            or "identifie"
+            row.cell(
+                "status",
+                lambda t: textfile.parse_choice(t, SHORTLIST_STATUSES),
+                default=ShortlistStatus.IDENTIFIED.value,
+            )
+            or ShortlistStatus.IDENTIFIED.value
         )
         note = row.cell("note", lambda t: textfile.clean_text(t, max_length=5000), default="") or ""
         if country == "FR" and not siret and row.has("siret") and not row.failed:

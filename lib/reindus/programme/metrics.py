@@ -17,12 +17,21 @@ from datetime import date
 import pandas as pd
 
 from reindus.programme.data import ProgrammeData
-from reindus.reference.programme import LATE_TOLERANCE_DAYS, QUALIFIED_STATUSES, STAGE_KEYS, STAGE_LABELS
+from reindus.programme.stages import current_stage_labels
+from reindus.reference.programme import (
+    CONTACTED_STATUSES,
+    CURRENT_STAGE_LABELS,
+    LATE_TOLERANCE_DAYS,
+    QUALIFIED_STATUSES,
+    STAGE_LABELS,
+    FundingStatus,
+    ProgressStatus,
+    ProjectStatus,
+    ShortlistStatus,
+    StageState,
+)
+from reindus.sourcing.coverage import covered_links
 
-# Shortlist statuses counted as « contacted »: reached at least the contact step and still in play.
-# An « écarté » entry counts only as identified: the store does not say at which step it was ruled out.
-CONTACTED_STATUSES: tuple[str, ...] = ("contacte", *QUALIFIED_STATUSES)
-RETAINED_STATUS = "retenu"
 HOME_COUNTRY = "FR"
 
 # Summable counts per project (the columns of `project_facts` that `kpis` adds up).
@@ -87,15 +96,8 @@ KPI_KINDS: dict[str, str] = {
     **{c: "ratio" for c in RATE_COLUMNS},
 }
 
-PROGRESS_STATUSES: dict[str, str] = {
-    "a_l_heure": "À l'heure",
-    "a_risque": "À risque",
-    "en_retard": "En retard",
-    "termine": "Terminé",
-    "abandonne": "Abandonné",
-}
-STAGE_STATES: dict[str, str] = {"terminee": "Terminée", "en_cours": "En cours", "a_venir": "À venir"}
-FINISHED_CATEGORY = "Programme terminé"
+PROGRESS_STATUSES: dict[str, str] = ProgressStatus.labels()
+STAGE_STATES: dict[str, str] = StageState.labels()
 
 
 def _count_by_project(frame: pd.DataFrame, mask: pd.Series | None = None) -> pd.Series:
@@ -132,26 +134,26 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
             "status": p["status"].to_numpy(),
             "source": p["source"].to_numpy(),
             "projects": 1,
-            "active": (p["status"] == "en_cours").astype(int).to_numpy(),
-            "completed": (p["status"] == "termine").astype(int).to_numpy(),
-            "abandoned": (p["status"] == "abandonne").astype(int).to_numpy(),
+            "active": (p["status"] == ProjectStatus.IN_PROGRESS).astype(int).to_numpy(),
+            "completed": (p["status"] == ProjectStatus.FINISHED).astype(int).to_numpy(),
+            "abandoned": (p["status"] == ProjectStatus.ABANDONED).astype(int).to_numpy(),
             "jobs": pd.to_numeric(p["target_jobs"], errors="coerce").fillna(0).to_numpy(),
             "investment": pd.to_numeric(p["planned_investment"], errors="coerce").fillna(0.0).to_numpy(),
         }
     ).set_index("project_id", drop=False)
 
     apps = data.applications
-    granted = apps["status"] == "accorde"
+    granted = apps["status"] == FundingStatus.GRANTED
     facts["funding_granted"] = apps[granted].groupby("project_id")["amount_granted"].sum()
     facts["applications_granted"] = _count_by_project(apps, granted)
-    facts["applications_refused"] = _count_by_project(apps, apps["status"] == "refuse")
+    facts["applications_refused"] = _count_by_project(apps, apps["status"] == FundingStatus.REFUSED)
 
     sl = data.shortlist
     status = sl["status"]
     facts["suppliers_identified"] = _count_by_project(sl)
     facts["suppliers_contacted"] = _count_by_project(sl, status.isin(CONTACTED_STATUSES))
     facts["suppliers_qualified"] = _count_by_project(sl, status.isin(QUALIFIED_STATUSES))
-    retained = sl[status == RETAINED_STATUS]
+    retained = sl[status == ShortlistStatus.RETAINED]
     home_region = retained["project_id"].map(facts["region_code"])
     in_france = retained["supplier_country"].fillna(HOME_COUNTRY) == HOME_COUNTRY
     in_region = in_france & (retained["supplier_region_code"] == home_region).fillna(False)
@@ -161,9 +163,8 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
     facts["retained_abroad"] = _count_by_project(retained, ~in_france)
 
     links = data.links
-    covered_ids = set(sl.loc[status.isin(QUALIFIED_STATUSES), "link_id"])
     facts["links"] = _count_by_project(links)
-    facts["links_covered"] = _count_by_project(links, links["id"].isin(covered_ids))
+    facts["links_covered"] = _count_by_project(links, links["id"].isin(covered_links(sl)))
 
     counts = list(COUNT_COLUMNS)
     facts[counts] = facts[counts].fillna(0)
@@ -238,9 +239,9 @@ def stage_progress(milestones: pd.DataFrame, today: date) -> pd.DataFrame:
     ms = milestones.copy()
     finished = ms["actual_end"].notna()
     started = ms["actual_start"].notna()
-    ms["state"] = "a_venir"
-    ms.loc[started & ~finished, "state"] = "en_cours"
-    ms.loc[finished, "state"] = "terminee"
+    ms["state"] = StageState.UPCOMING.value
+    ms.loc[started & ~finished, "state"] = StageState.RUNNING.value
+    ms.loc[finished, "state"] = StageState.DONE.value
 
     today_series = pd.Series(pd.Timestamp(today), index=ms.index)
     finished_delay = _days(ms["actual_end"], ms["planned_end"])
@@ -260,21 +261,17 @@ def project_progress(projects: pd.DataFrame, milestones: pd.DataFrame, today: da
     - progress_status: « abandonne » / « termine » from the recorded project status; otherwise
       « en_retard » if any stage is late (finished, or still open, more than LATE_TOLERANCE_DAYS past its
       planned end), « a_risque » if any stage is slipping (see `stage_progress`), else « a_l_heure »;
-    - current_stage: for a project in progress, the most advanced stage (programme order) that has started,
-      or the first stage if none has; for a finished project FINISHED_CATEGORY; None when abandoned;
+    - current_stage: the project's current stage in words (`reindus.programme.stages`: the most advanced
+      stage started, the first stage when none has, « Programme terminé », None when abandoned);
     - delay_days: mean of the measured stage gaps (`stage_progress.delay_days`), negative = ahead;
       NaN when no stage can be measured yet;
     - late_stages: how many of its stages are late.
     """
     ms = stage_progress(milestones, today)
-    ms["order"] = ms["stage"].map({key: i for i, key in enumerate(STAGE_KEYS)})
     by_project = ms.groupby("project_id")
     late_stages = by_project["late"].sum()
     slipping = by_project["slipping"].any()
     delay = by_project["delay_days"].mean()
-    started = ms[ms["actual_start"].notna()]
-    furthest = started.loc[started.groupby("project_id")["order"].idxmax(), ["project_id", "stage"]]
-    furthest = furthest.set_index("project_id")["stage"]
 
     out = pd.DataFrame(
         {
@@ -290,16 +287,14 @@ def project_progress(projects: pd.DataFrame, milestones: pd.DataFrame, today: da
     out["late_stages"] = pid.map(late_stages).fillna(0).astype(int)
     out["delay_days"] = pid.map(delay).astype(float)
     is_slipping = pid.map(slipping).fillna(False).astype(bool)
-    status = pd.Series("a_l_heure", index=out.index)
-    status[is_slipping] = "a_risque"
-    status[out["late_stages"] > 0] = "en_retard"
-    status[out["status"] == "termine"] = "termine"
-    status[out["status"] == "abandonne"] = "abandonne"
+    status = pd.Series(ProgressStatus.ON_TIME.value, index=out.index)
+    status[is_slipping] = ProgressStatus.AT_RISK.value
+    status[out["late_stages"] > 0] = ProgressStatus.LATE.value
+    status[out["status"] == ProjectStatus.FINISHED] = ProgressStatus.FINISHED.value
+    status[out["status"] == ProjectStatus.ABANDONED] = ProgressStatus.ABANDONED.value
     out["progress_status"] = status
-    current = pid.map(furthest).fillna(STAGE_KEYS[0]).map(STAGE_LABELS)
-    current[out["status"] == "termine"] = FINISHED_CATEGORY
-    current[out["status"] == "abandonne"] = None
-    out["current_stage"] = current
+    current = pid.map(current_stage_labels(projects, milestones)).astype(object)
+    out["current_stage"] = current.where(current.notna(), None)
     out["progress_label"] = out["progress_status"].map(PROGRESS_STATUSES)
     return out
 
@@ -309,7 +304,9 @@ def region_pace(progress: pd.DataFrame, region_order: list[str]) -> pd.DataFrame
 
     Abandoned projects are left out; projects with no measurable stage too.
     """
-    kept = progress[(progress["progress_status"] != "abandonne") & progress["delay_days"].notna()]
+    kept = progress[
+        (progress["progress_status"] != ProgressStatus.ABANDONED) & progress["delay_days"].notna()
+    ]
     table = kept.groupby("region").agg(
         projects=("project_id", "size"), mean_delay_days=("delay_days", "mean")
     )
@@ -323,7 +320,7 @@ def stage_positions(progress: pd.DataFrame, region_order: list[str]) -> pd.DataF
 
     Every region × category pair is present (0 where none), in order.
     """
-    categories = [STAGE_LABELS[k] for k in STAGE_KEYS] + [FINISHED_CATEGORY]
+    categories = list(CURRENT_STAGE_LABELS.values())
     kept = progress[progress["current_stage"].notna()]
     counts = kept.groupby(["region", "current_stage"]).size()
     index = pd.MultiIndex.from_product([region_order, categories], names=["region", "current_stage"])

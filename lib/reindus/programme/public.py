@@ -44,6 +44,21 @@ MIN_PUBLIC_COUNT = 3
 ANONYMOUS_PROJECT = "Projet n° {id} (non public)"
 
 
+def is_public(projects: pd.DataFrame) -> pd.Series:
+    """Whether each project is flagged public; a missing flag is not public."""
+    return projects["public"].fillna(False).astype(bool)
+
+
+def public_projects(projects: pd.DataFrame) -> pd.DataFrame:
+    """The projects flagged public, the only ones a shared screen may offer to choose."""
+    return projects[is_public(projects)]
+
+
+def anonymous_name(project_id: object) -> str:
+    """« Projet n° 12 (non public) »: the name shown in public for a project not flagged public."""
+    return ANONYMOUS_PROJECT.format(id=project_id)
+
+
 def strip(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame without its confidential columns."""
     return frame.drop(columns=[c for c in frame.columns if c in CONFIDENTIAL_COLUMNS])
@@ -52,9 +67,9 @@ def strip(frame: pd.DataFrame) -> pd.DataFrame:
 def mask_projects(projects: pd.DataFrame, id_column: str = "id") -> pd.DataFrame:
     """Names and descriptions of projects not flagged public replaced by an anonymous label."""
     out = strip(projects).copy()
-    hidden = ~out["public"].fillna(False).astype(bool)
+    hidden = ~is_public(out)
     if "name" in out:
-        out.loc[hidden, "name"] = [ANONYMOUS_PROJECT.format(id=i) for i in out.loc[hidden, id_column]]
+        out.loc[hidden, "name"] = [anonymous_name(i) for i in out.loc[hidden, id_column]]
     if "description" in out:
         out.loc[hidden, "description"] = ""
     return out
@@ -74,8 +89,8 @@ def public_programme(data: ProgrammeData) -> ProgrammeData:
 
 def public_facts(facts: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     """Per-project facts (metrics.project_facts) without per-company amounts, names masked as above."""
-    flags = projects.set_index("id")["public"]
-    out = facts.assign(public=facts["project_id"].map(flags).fillna(False))
+    flags = pd.Series(is_public(projects).to_numpy(), index=projects["id"].to_numpy())
+    out = facts.assign(public=facts["project_id"].map(flags))
     return mask_projects(out, id_column="project_id")
 
 

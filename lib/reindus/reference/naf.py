@@ -84,10 +84,6 @@ def subclasses() -> dict[str, str]:
     return dict(zip(table["code"], table["label"], strict=True))
 
 
-def division_of(code: str) -> str:
-    return code[:2]
-
-
 def section_of(code: str) -> str:
     return naf_table().at[normalize_naf(code), "section"]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -70,36 +71,98 @@ def stage(key: str) -> Stage:
     return STAGES[STAGE_KEYS.index(key)]
 
 
-# Project life cycle as recorded by coaches.
-PROJECT_STATUSES: dict[str, str] = {
-    "en_cours": "En cours",
-    "termine": "Terminé",
-    "abandonne": "Abandonné",
-}
+class Vocabulary(StrEnum):
+    """A status vocabulary: each member is the value stored (a plain `str`, so frames and SQL compare with
+    it directly) and carries its French `label`. Members are listed in their display order."""
 
-# Shortlist workflow: identifié → contacté → qualifié → retenu / écarté.
-SHORTLIST_STATUSES: dict[str, str] = {
-    "identifie": "Identifié",
-    "contacte": "Contacté",
-    "qualifie": "Qualifié",
-    "retenu": "Retenu",
-    "ecarte": "Écarté",
-}
-# Statuses at or beyond « qualifié » that count a supplier as qualified for coverage.
-QUALIFIED_STATUSES: tuple[str, ...] = ("qualifie", "retenu")
+    label: str
 
-FUNDING_STATUSES: dict[str, str] = {
-    "en_preparation": "En préparation",
-    "depose": "Déposé",
-    "accorde": "Accordé",
-    "refuse": "Refusé",
-}
+    def __new__(cls, value: str, label: str) -> Vocabulary:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
 
-# Where a supply-chain link sits, from raw material to distribution.
-CHAIN_POSITIONS: dict[str, str] = {
-    "matiere": "Matière première",
-    "transformation": "Transformation",
-    "fabrication": "Fabrication",
-    "assemblage": "Assemblage / finition",
-    "distribution": "Distribution",
-}
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Stored value → French label, in display order (for `.map`, selectboxes and importers)."""
+        return {member.value: member.label for member in cls}
+
+
+class ProjectStatus(Vocabulary):
+    """A project's life cycle as recorded by its coach."""
+
+    IN_PROGRESS = "en_cours", "En cours"
+    FINISHED = "termine", "Terminé"
+    ABANDONED = "abandonne", "Abandonné"
+
+
+class ShortlistStatus(Vocabulary):
+    """A shortlisted supplier's workflow: identifié → contacté → qualifié → retenu / écarté."""
+
+    IDENTIFIED = "identifie", "Identifié"
+    CONTACTED = "contacte", "Contacté"
+    QUALIFIED = "qualifie", "Qualifié"
+    RETAINED = "retenu", "Retenu"
+    RULED_OUT = "ecarte", "Écarté"
+
+
+class FundingStatus(Vocabulary):
+    """A funding application, from its preparation to the funder's decision."""
+
+    PREPARING = "en_preparation", "En préparation"
+    FILED = "depose", "Déposé"
+    GRANTED = "accorde", "Accordé"
+    REFUSED = "refuse", "Refusé"
+
+
+class ChainPosition(Vocabulary):
+    """Where a supply-chain link sits, from raw material to distribution."""
+
+    RAW_MATERIAL = "matiere", "Matière première"
+    PROCESSING = "transformation", "Transformation"
+    MANUFACTURING = "fabrication", "Fabrication"
+    ASSEMBLY = "assemblage", "Assemblage / finition"
+    DISTRIBUTION = "distribution", "Distribution"
+
+
+class StageState(Vocabulary):
+    """A stage of one project measured at a given day (`metrics.stage_progress`)."""
+
+    DONE = "terminee", "Terminée"
+    RUNNING = "en_cours", "En cours"
+    UPCOMING = "a_venir", "À venir"
+
+
+class ProgressStatus(Vocabulary):
+    """A project measured against the rétroplanning (`metrics.project_progress`)."""
+
+    ON_TIME = "a_l_heure", "À l'heure"
+    AT_RISK = "a_risque", "À risque"
+    LATE = "en_retard", "En retard"
+    FINISHED = "termine", "Terminé"
+    ABANDONED = "abandonne", "Abandonné"
+
+
+PROJECT_STATUSES: dict[str, str] = ProjectStatus.labels()
+SHORTLIST_STATUSES: dict[str, str] = ShortlistStatus.labels()
+FUNDING_STATUSES: dict[str, str] = FundingStatus.labels()
+CHAIN_POSITIONS: dict[str, str] = ChainPosition.labels()
+
+# The shortlist workflow as progress: « écarté » is not a step forward.
+SHORTLIST_PROGRESS: tuple[ShortlistStatus, ...] = (
+    ShortlistStatus.IDENTIFIED,
+    ShortlistStatus.CONTACTED,
+    ShortlistStatus.QUALIFIED,
+    ShortlistStatus.RETAINED,
+)
+# Statuses at or beyond « qualifié »: a link with one such supplier is covered.
+QUALIFIED_STATUSES: tuple[ShortlistStatus, ...] = (ShortlistStatus.QUALIFIED, ShortlistStatus.RETAINED)
+# Statuses counted as « contacted »: reached at least the contact step and still in play. An « écarté »
+# entry counts only as identified: the store does not say at which step it was ruled out.
+CONTACTED_STATUSES: tuple[ShortlistStatus, ...] = (ShortlistStatus.CONTACTED, *QUALIFIED_STATUSES)
+
+# The current stage of a finished project (`reindus.programme.stages.current_stages`), and its words.
+FINISHED_STAGE = "termine"
+FINISHED_STAGE_LABEL = "Programme terminé"
+CURRENT_STAGE_LABELS: dict[str, str] = {**STAGE_LABELS, FINISHED_STAGE: FINISHED_STAGE_LABEL}

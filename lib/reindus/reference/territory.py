@@ -34,7 +34,7 @@ class PilotRegion:
 
     @property
     def departements(self) -> tuple[str, ...]:
-        return tuple(d.code for d in departements().values() if d.region_code == self.code)
+        return region_departements(self.code)
 
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies and on a projector.
@@ -61,6 +61,12 @@ def departements() -> dict[str, Departement]:
 def regions() -> dict[str, str]:
     """INSEE region code → name, for every region of France."""
     return {d.region_code: d.region_name for d in departements().values()}
+
+
+@cache
+def region_departements(region_code: str) -> tuple[str, ...]:
+    """The départements of a region (INSEE code), sorted; () for an unknown code."""
+    return tuple(sorted(d.code for d in departements().values() if d.region_code == region_code))
 
 
 def pilot_region(code: str) -> PilotRegion:

@@ -30,9 +30,8 @@ import pyarrow.parquet as pq
 from reindus.reference import headcount
 from reindus.reference.naf import NAF_VERSION, naf_table
 from reindus.reference.siret import complete_siren_array, complete_siret_array
+from reindus.reference.sources import SYNTH_SOURCE
 from reindus.register.database import SOLE_TRADER
-
-SYNTH_SOURCE = "synthétique"
 
 # code: (longitude, latitude, population in thousands) — approximate centres and populations.
 DEPARTEMENT_CENTRES: dict[str, tuple[float, float, int]] = {

@@ -28,7 +28,9 @@ import numpy as np
 import pandas as pd
 
 from reindus.reference import countries, headcount, naf, territory
-from reindus.reference.programme import CHAIN_POSITIONS, QUALIFIED_STATUSES, SHORTLIST_STATUSES
+from reindus.reference.programme import CHAIN_POSITIONS, SHORTLIST_PROGRESS, SHORTLIST_STATUSES
+from reindus.reference.territory import region_departements
+from reindus.sourcing.coverage import regional_and_national, supplier_counts
 
 # --- what to search for ---------------------------------------------------------------------------
 
@@ -105,10 +107,6 @@ SCOPES: dict[str, str] = {
 }
 
 
-def region_departements(region_code: str) -> tuple[str, ...]:
-    return tuple(sorted(d.code for d in territory.departements().values() if d.region_code == region_code))
-
-
 def neighbouring_departements(departements: Iterable[str]) -> tuple[str, ...]:
     """The départements bordering any of `departements`, themselves excluded."""
     from reindus.reference import geo
@@ -136,7 +134,6 @@ DISTANCE_POINTS = 50.0
 DISTANCE_ZERO_KM = 600.0  # no distance points beyond this (about the width of mainland France)
 SIZE_POINTS = 30.0
 NAF_POINTS = {"exact": 20.0, "prefix": 10.0}
-SCORE_COLUMNS = ("score_distance", "score_size", "score_naf", "score")
 TIER_LABELS = {True: "Régional", False: "National"}
 
 
@@ -241,23 +238,13 @@ def display_table(ranked: pd.DataFrame, commune_names: Mapping[str, str]) -> pd.
 
 # --- coverage of a project's supply chain -------------------------------------------------------
 
-STATUS_ORDER: tuple[str, ...] = ("identifie", "contacte", "qualifie", "retenu")  # « écarté » is not progress
 POSITION_ORDER: tuple[str, ...] = tuple(CHAIN_POSITIONS)
 
 
 def furthest_status(statuses: Iterable[str]) -> str | None:
     """The most advanced status reached by a link's shortlist (écarté ignored), or None."""
-    reached = [STATUS_ORDER.index(s) for s in statuses if s in STATUS_ORDER]
-    return STATUS_ORDER[max(reached)] if reached else None
-
-
-def split_counts(counts: pd.DataFrame, regional: Iterable[str]) -> tuple[int, int]:
-    """(in the region, in France) from a `counts_by_departement` frame."""
-    if counts is None or counts.empty:
-        return 0, 0
-    regional = set(regional)
-    values = counts["establishments"].astype(int)
-    return int(values[counts["departement"].isin(regional)].sum()), int(values.sum())
+    reached = [SHORTLIST_PROGRESS.index(s) for s in statuses if s in SHORTLIST_PROGRESS]
+    return SHORTLIST_PROGRESS[max(reached)].value if reached else None
 
 
 COVERAGE_COLUMNS = [
@@ -284,16 +271,15 @@ def coverage(
     - `gap`: no regional supplier qualified yet; `capability_gap`: the region has no candidate at all.
     """
     regional = region_departements(region_code)
+    entries = shortlist[shortlist["link_id"].isin(links["id"])]
+    suppliers = supplier_counts(entries, links["id"])
+    in_region_entries = entries[entries["supplier_region_code"] == region_code]
+    regional_suppliers = supplier_counts(in_region_entries, links["id"])
     rows = []
     for link in links.sort_values("position").itertuples(index=False):
-        entries = shortlist[shortlist["link_id"] == link.id] if not shortlist.empty else shortlist
-        statuses = list(entries["status"]) if len(entries) else []
-        kept = [s for s in statuses if s != "ecarte"]
-        qualified = entries[entries["status"].isin(QUALIFIED_STATUSES)] if len(entries) else entries
-        regional_qualified = (
-            int((qualified["supplier_region_code"] == region_code).sum()) if len(qualified) else 0
-        )
-        in_region, in_france = split_counts(counts.get(link.id), regional)
+        statuses = list(entries.loc[entries["link_id"] == link.id, "status"])
+        regional_qualified = int(regional_suppliers.at[link.id, "qualified"])
+        in_region, in_france = regional_and_national(counts.get(link.id), regional)
         furthest = furthest_status(statuses)
         rows.append(
             {
@@ -306,9 +292,9 @@ def coverage(
                 "naf_codes": link.naf_codes,
                 "regional_candidates": in_region,
                 "national_candidates": in_france,
-                "shortlisted": len(kept),
-                "contacted": sum(s in ("contacte", "qualifie", "retenu") for s in statuses),
-                "qualified": len(qualified),
+                "shortlisted": int(suppliers.at[link.id, "shortlisted"]),
+                "contacted": int(suppliers.at[link.id, "contacted"]),
+                "qualified": int(suppliers.at[link.id, "qualified"]),
                 "regional_qualified": regional_qualified,
                 "furthest": furthest,
                 "furthest_label": SHORTLIST_STATUSES.get(furthest, "Aucun fournisseur")
@@ -367,7 +353,7 @@ def capability_gaps(
             continue
         project = by_id.loc[link.project_id]
         regional = region_departements(project["region_code"])
-        in_region, in_france = split_counts(counts.get(link.id), regional)
+        in_region, in_france = regional_and_national(counts.get(link.id), regional)
         if in_region > 0:
             continue
         nearest = []

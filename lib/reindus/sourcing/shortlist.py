@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from reindus.reference.programme import ShortlistStatus
 from reindus.sourcing import candidates as sourcing
 from reindus.store.db import session_factory
 from reindus.store.models import ShortlistEntry
@@ -87,7 +88,13 @@ def add_candidates(engine: Engine, link_id: int, rows: pd.DataFrame, actor: str)
                 continue
             insert(
                 session,
-                ShortlistEntry(link_id=link_id, status="identifie", note="", source="saisie", **fields),
+                ShortlistEntry(
+                    link_id=link_id,
+                    status=ShortlistStatus.IDENTIFIED.value,
+                    note="",
+                    source="saisie",
+                    **fields,
+                ),
                 actor,
             )
             already.add(fields["siret"])
@@ -111,7 +118,11 @@ def add_foreign(engine: Engine, link_id: int, name: str, country: str, note: str
         insert(
             session,
             ShortlistEntry(
-                link_id=link_id, status="identifie", note=note.strip()[:2000], source="saisie", **fields
+                link_id=link_id,
+                status=ShortlistStatus.IDENTIFIED.value,
+                note=note.strip()[:2000],
+                source="saisie",
+                **fields,
             ),
             actor,
         )

@@ -41,6 +41,9 @@ from reindus.reference.programme import (
     SHORTLIST_STATUSES,
     STAGE_KEYS,
     STAGE_LABELS,
+    FundingStatus,
+    ProjectStatus,
+    ShortlistStatus,
 )
 from reindus.store.types import UTCDateTime, utcnow
 
@@ -149,7 +152,9 @@ class Project(VersionedMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     target_jobs: Mapped[int | None] = mapped_column(Integer)
     planned_investment: Mapped[Decimal | None] = mapped_column(Money)  # euros
-    status: Mapped[str] = mapped_column(String(20), default="en_cours", server_default="en_cours")
+    status: Mapped[str] = mapped_column(
+        String(20), default=ProjectStatus.IN_PROGRESS.value, server_default=ProjectStatus.IN_PROGRESS.value
+    )
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # name may be shown
 
     coach: Mapped[Coach | None] = relationship(back_populates="projects")
@@ -239,7 +244,9 @@ class ShortlistEntry(VersionedMixin, Base):
     supplier_departement: Mapped[str | None] = mapped_column(String(3))
     supplier_region_code: Mapped[str | None] = mapped_column(String(3))
     supplier_country: Mapped[str] = mapped_column(String(2), default="FR", server_default="FR")
-    status: Mapped[str] = mapped_column(String(20), default="identifie", server_default="identifie")
+    status: Mapped[str] = mapped_column(
+        String(20), default=ShortlistStatus.IDENTIFIED.value, server_default=ShortlistStatus.IDENTIFIED.value
+    )
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     link: Mapped[ChainLink] = relationship(back_populates="shortlist")
@@ -283,7 +290,9 @@ class FundingApplication(VersionedMixin, Base):
     scheme_id: Mapped[int] = mapped_column(ForeignKey("funding_schemes.id"))
     amount_requested: Mapped[Decimal] = mapped_column(Money)
     amount_granted: Mapped[Decimal | None] = mapped_column(Money)
-    status: Mapped[str] = mapped_column(String(20), default="en_preparation", server_default="en_preparation")
+    status: Mapped[str] = mapped_column(
+        String(20), default=FundingStatus.PREPARING.value, server_default=FundingStatus.PREPARING.value
+    )
     applied_on: Mapped[date] = mapped_column(Date)
     decided_on: Mapped[date | None] = mapped_column(Date)
 

@@ -18,6 +18,7 @@ from reindus.programme import data as frames
 from reindus.programme import public as public_rule
 from reindus.reference import geo
 from reindus.reference.territory import PILOT_REGION_CODES
+from reindus.sourcing.candidates import search_terms
 from reindus.ui.resources import engine
 
 TTL = 10  # ≤ the atelier refresh interval: a change in the store shows within 30 s
@@ -112,12 +113,8 @@ def industry_map(
 
 @st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
 def register_counts(register_path: str, naf_codes: str) -> pd.DataFrame:
-    codes, prefixes = industry.link_naf(naf_codes)
-    if not Path(register_path).exists() or not (codes or prefixes):
+    terms = search_terms(naf_codes)
+    if not Path(register_path).exists() or terms.empty:
         return pd.DataFrame(columns=["departement", "establishments"])
     with register.open_register(register_path, read_only=True) as reg:
-        return register.counts_by_departement(reg, naf_codes=codes, naf_prefixes=prefixes)
-
-
-def fmt(value, digits: int = 0) -> str:
-    return choropleth.format_value(value, digits)
+        return register.counts_by_departement(reg, naf_codes=terms.codes, naf_prefixes=terms.prefixes)

@@ -17,20 +17,20 @@ import pandas as pd
 import streamlit as st
 
 from reindus import config
-from reindus.demo import DEMO_SOURCE
 from reindus.programme import metrics
 from reindus.programme import public as public_rule
 from reindus.programme.data import ProgrammeData, load_programme
-from reindus.programme.selection import Filters, apply_filters, previous_edition, project_mask
+from reindus.programme.selection import Filters, previous_edition, project_mask
 from reindus.reference.programme import (
     CHAIN_POSITIONS,
     FUNDING_STATUSES,
     PROJECT_STATUSES,
-    QUALIFIED_STATUSES,
     STAGE_KEYS,
     STAGE_LABELS,
 )
+from reindus.reference.sources import any_fictitious
 from reindus.reference.territory import PILOT_REGIONS, regions
+from reindus.sourcing.coverage import supplier_counts
 from reindus.store.db import session_factory
 from reindus.store.models import Milestone, Project
 from reindus.store.repository import StaleEditError, StoreError, update_versioned
@@ -119,7 +119,7 @@ def _dashboard(url: str, filters: Filters, public: bool, epoch: int) -> Dashboar
         previous_edition=previous,
         by_region=shown(metrics.kpis_by_region(facts, _regions_in(facts))),
         by_edition_region=shown(metrics.kpis(facts, ("edition", "region"))),
-        has_demo=bool((facts["source"] == DEMO_SOURCE).any()),
+        has_demo=any_fictitious(facts["source"]),
     )
 
 
@@ -196,9 +196,8 @@ def _progress_view(url: str, filters: Filters, today: date, public: bool, epoch:
     ids = data.projects.loc[project_mask(data.projects, filters), "id"]
     selected = projects[projects["project_id"].isin(ids)]
     chosen = stages[stages["project_id"].isin(ids)]
-    has_demo = bool(
-        (data.projects.loc[data.projects["id"].isin(ids), "source"] == DEMO_SOURCE).any()
-        or (chosen["source"] == DEMO_SOURCE).any()
+    has_demo = any_fictitious(data.projects.loc[data.projects["id"].isin(ids), "source"]) or any_fictitious(
+        chosen["source"]
     )
     return Progress(selected, chosen, _regions_in(selected), has_demo)
 
@@ -241,10 +240,6 @@ def clear_caches() -> None:
         _progress_figures,
     ):
         fn.clear()
-
-
-def selected_data(filters: Filters, public: bool = False) -> ProgrammeData:
-    return apply_filters(programme(public), public_filters(filters, public))
 
 
 # --- presentation helpers ----------------------------------------------------------------------------
@@ -368,19 +363,17 @@ def project_detail(project_id: int, today: date, editable: bool, public: bool = 
         st.markdown("**Chaîne de valeur : couverture des maillons**")
         links = data.links[data.links["project_id"] == project_id]
         shortlist = data.shortlist[data.shortlist["project_id"] == project_id]
-        qualified = shortlist[shortlist["status"].isin(QUALIFIED_STATUSES)].groupby("link_id").size()
-        retained = shortlist[shortlist["status"] == "retenu"].groupby("link_id").size()
-        identified = shortlist.groupby("link_id").size()
+        suppliers = supplier_counts(shortlist, links["id"])
         st.dataframe(
             pd.DataFrame(
                 {
                     "Rang": links["position"],
                     "Position": links["tier"].map(CHAIN_POSITIONS),
                     "Maillon": links["label"],
-                    "Identifiés": links["id"].map(identified).fillna(0).astype(int),
-                    "Qualifiés ou retenus": links["id"].map(qualified).fillna(0).astype(int),
-                    "Retenus": links["id"].map(retained).fillna(0).astype(int),
-                    "Couvert": _yes_no(links["id"].map(qualified).fillna(0) > 0),
+                    "Identifiés": links["id"].map(suppliers["identified"]),
+                    "Qualifiés ou retenus": links["id"].map(suppliers["qualified"]),
+                    "Retenus": links["id"].map(suppliers["retained"]),
+                    "Couvert": _yes_no(links["id"].map(suppliers["covered"])),
                 }
             ),
             hide_index=True,
@@ -553,10 +546,6 @@ def projects_table(facts: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- progress helpers --------------------------------------------------------------------------------
-
-
-def day(value: date) -> str:
-    return formats.day(value)
 
 
 def status_cards(projects: pd.DataFrame) -> None:

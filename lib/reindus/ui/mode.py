@@ -17,6 +17,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from reindus.programme.public import MIN_PUBLIC_COUNT
+from reindus.text.params import bounded_int
 
 MODE_PARAM = "mode"
 ATELIER = "atelier"
@@ -30,14 +31,6 @@ _REFRESH_STATE = "_atelier_refresh"
 _SWITCH = "_atelier_switch"
 
 
-def _bounded_int(text: str | None, low: int, high: int) -> int | None:
-    try:
-        value = int(str(text))
-    except (TypeError, ValueError):
-        return None
-    return max(low, min(high, value))
-
-
 def setup() -> bool:
     """Read the mode from the URL (or the session, after a menu click) and write it back into the URL."""
     params = st.query_params
@@ -48,7 +41,7 @@ def setup() -> bool:
     elif st.session_state.get(_STATE):
         params[MODE_PARAM] = ATELIER
     if REFRESH_PARAM in params:
-        seconds = _bounded_int(params[REFRESH_PARAM], *REFRESH_BOUNDS)
+        seconds = bounded_int(params[REFRESH_PARAM], REFRESH_BOUNDS, None)
         st.session_state[_REFRESH_STATE] = seconds
     elif st.session_state.get(_REFRESH_STATE) and st.session_state.get(_STATE):
         params[REFRESH_PARAM] = str(st.session_state[_REFRESH_STATE])

@@ -23,6 +23,7 @@ from reindus.programme import data as frames
 from reindus.programme.public import mask_projects, strip
 from reindus.reference import countries, geo
 from reindus.reference.programme import SHORTLIST_STATUSES
+from reindus.reference.sources import any_fictitious
 from reindus.register import Register, candidates, counts_by_departement, open_register, summary
 from reindus.sourcing import candidates as sourcing
 from reindus.sourcing import shortlist as shortlist_edits
@@ -55,6 +56,12 @@ def register_source(path: str) -> tuple[str, int]:
     info = summary(register_connection(path))
     sources = ", ".join(str(s) for s in info["by_source"]["source"].dropna()) or "inconnue"
     return sources, datetime.fromtimestamp(Path(path).stat().st_mtime).year
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False)
+def register_fictitious(path: str) -> bool:
+    """Whether the register holds demo or synthetic establishments (the page then shows the banner)."""
+    return any_fictitious(summary(register_connection(path))["by_source"]["source"])
 
 
 @st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner="Recherche des candidats…")

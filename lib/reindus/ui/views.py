@@ -12,12 +12,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from reindus import config
+from reindus.figures.choropleth import format_value
 from reindus.industry import indicators as industry
 from reindus.programme.selection import Filters
+from reindus.reference.sources import is_fictitious
 from reindus.reference.territory import PILOT_REGION_CODES
+from reindus.text import formats
 from reindus.ui import kpi, mode
 from reindus.ui.banner import demo_banner
-from reindus.ui.industry import fmt, indicators, industry_map, store_frames
+from reindus.ui.industry import indicators, industry_map, store_frames
 from reindus.workshop.carousel import region_code, view_title
 
 
@@ -57,7 +60,7 @@ def progress_view(filters: Filters, title: str, key: str) -> None:
         st.subheader("Statut des projets par région", anchor=False)
         st.plotly_chart(mode.readable(charts["status"]), width="stretch", key=f"{key}_status")
     st.caption(
-        f"Situation au {kpi.day(today)}. "
+        f"Situation au {formats.day(today)}. "
         + kpi.source_caption(prog.has_demo, kpi.years_text(prog.projects["edition"]))
     )
 
@@ -73,13 +76,13 @@ def industry_view(title: str, key: str) -> None:
     year, source, definition = industry.preferred_series(available)
     indicator = industry.INDICATOR_KEYS[0]
     source_text = industry.source_line(source, year)
-    demo_banner(source == industry.DEMO_SOURCE)
+    demo_banner(is_fictitious(source))
     dep = indicators(url, int(year), source, definition)
     pilots = industry.aggregate(dep, industry.territory_departements(industry.PILOTS, dep))
     cells = st.columns(4)
     for cell, name in zip(cells, industry.INDICATOR_KEYS, strict=True):
         spec = industry.INDICATORS[name]
-        cell.metric(f"{spec.label} (régions pilotes)", fmt(pilots[name], spec.digits), border=True)
+        cell.metric(f"{spec.label} (régions pilotes)", format_value(pilots[name], spec.digits), border=True)
     fmap = industry_map(url, int(year), source, definition, indicator, "quantiles", 5, "pilotes", True, True)
     st_folium(fmap, key=f"{key}_map", returned_objects=[], height=560, use_container_width=True)
     st.caption(f"{industry.INDICATORS[indicator].label} par département. {source_text}.")

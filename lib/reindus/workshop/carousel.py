@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reindus.reference.territory import regions
+from reindus.text.params import bounded_int
 
 VIEWS: dict[str, str] = {
     "tableau-de-bord": "Tableau de bord",
@@ -36,8 +37,5 @@ def view_title(view: str) -> str:
 
 
 def parse_seconds(text: str | None) -> int:
-    try:
-        value = int(str(text))
-    except (TypeError, ValueError):
-        return SECONDS
-    return max(SECONDS_BOUNDS[0], min(SECONDS_BOUNDS[1], value))
+    """`?secondes=N` read safely: an integer within SECONDS_BOUNDS, else SECONDS."""
+    return bounded_int(text, SECONDS_BOUNDS, SECONDS)

@@ -13,18 +13,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reindus.programme.data import ProgrammeData
-from reindus.reference.programme import (
-    CHAIN_POSITIONS,
-    PROJECT_STATUSES,
-    QUALIFIED_STATUSES,
-    STAGE_KEYS,
-    STAGE_LABELS,
-)
+from reindus.programme.public import public_projects
+from reindus.programme.stages import current_stages, stage_label
+from reindus.reference.programme import CHAIN_POSITIONS, PROJECT_STATUSES
+from reindus.sourcing.coverage import supplier_counts
 from reindus.text import formats
-
-CONTACTED = ("contacte", *QUALIFIED_STATUSES)
-RETAINED = "retenu"
-FINISHED = "Programme terminé"
+from reindus.text.params import bounded_int
 
 
 @dataclass(frozen=True)
@@ -37,10 +31,7 @@ class ChainStep:
     qualified: int
     retained: int
     regional_candidates: int | None  # establishments of the link's activities in the project's region
-
-    @property
-    def covered(self) -> bool:
-        return self.qualified > 0
+    covered: bool  # `reindus.sourcing.coverage`: at least one supplier qualified or retained
 
     @property
     def progress(self) -> str:
@@ -64,7 +55,8 @@ class PitchCard:
     aim: str
     jobs: int | None
     status: str  # « En cours », « Terminé », « Abandonné »
-    stage: str  # the stage reached, in words
+    stage_key: str | None  # `reindus.programme.stages.current_stages`: None for an abandoned project
+    stage: str  # the current stage in words; for an abandoned project, its status
     chain: tuple[ChainStep, ...]
 
     @property
@@ -84,9 +76,7 @@ def _count(n: int, word: str) -> str:
 def pitchable(projects: pd.DataFrame, public: bool) -> pd.DataFrame:
     """The projects one may pitch: id and label « Nom (Région, 2026) », newest edition first; in public,
     only the projects flagged public."""
-    rows = projects
-    if public:
-        rows = rows[rows["public"].fillna(False).astype(bool)]
+    rows = public_projects(projects) if public else projects
     rows = rows.sort_values(["edition", "name"], ascending=[False, True])
     labels = (
         rows["name"].astype(str)
@@ -99,18 +89,6 @@ def pitchable(projects: pd.DataFrame, public: bool) -> pd.DataFrame:
     return pd.DataFrame({"id": rows["id"].astype(int).to_numpy(), "label": labels.to_numpy()})
 
 
-def stage_reached(status: str, milestones: pd.DataFrame) -> str:
-    """The stage in words: « Programme terminé », « Abandonné », else the most advanced stage started
-    (programme order), or the first stage when none has started yet."""
-    if status == "termine":
-        return FINISHED
-    if status == "abandonne":
-        return PROJECT_STATUSES["abandonne"]
-    started = set(milestones.loc[milestones["actual_start"].notna(), "stage"])
-    reached = [key for key in STAGE_KEYS if key in started]
-    return STAGE_LABELS[reached[-1] if reached else STAGE_KEYS[0]]
-
-
 def pitch_card(
     data: ProgrammeData, project_id: int, regional_candidates: Mapping[int, int] | None = None
 ) -> PitchCard:
@@ -121,23 +99,26 @@ def pitch_card(
     p = rows.iloc[0]
     links = data.links[data.links["project_id"] == project_id].sort_values("position")
     shortlist = data.shortlist[data.shortlist["project_id"] == project_id]
-    by_link = shortlist.groupby("link_id")["status"]
+    suppliers = supplier_counts(shortlist, links["id"])
     chain = []
     for link in links.itertuples(index=False):
-        statuses = by_link.get_group(link.id) if link.id in by_link.groups else pd.Series(dtype=object)
+        counts = suppliers.loc[link.id]
         candidates = None if regional_candidates is None else regional_candidates.get(int(link.id))
         chain.append(
             ChainStep(
                 position=int(link.position),
                 tier=CHAIN_POSITIONS.get(link.tier, str(link.tier)),
                 label=str(link.label),
-                identified=int(len(statuses)),
-                contacted=int(statuses.isin(CONTACTED).sum()),
-                qualified=int(statuses.isin(QUALIFIED_STATUSES).sum()),
-                retained=int((statuses == RETAINED).sum()),
+                identified=int(counts["identified"]),
+                contacted=int(counts["contacted"]),
+                qualified=int(counts["qualified"]),
+                retained=int(counts["retained"]),
                 regional_candidates=None if candidates is None else int(candidates),
+                covered=bool(counts["covered"]),
             )
         )
+    stage = current_stages(rows, data.milestones[data.milestones["project_id"] == project_id]).iloc[0]
+    status = PROJECT_STATUSES.get(p["status"], str(p["status"]))
     jobs = p.get("target_jobs")
     return PitchCard(
         project_id=int(p["id"]),
@@ -146,8 +127,9 @@ def pitch_card(
         edition=int(p["edition"]),
         aim=str(p["description"] or ""),
         jobs=None if jobs is None or pd.isna(jobs) else int(jobs),
-        status=PROJECT_STATUSES.get(p["status"], str(p["status"])),
-        stage=stage_reached(p["status"], data.milestones[data.milestones["project_id"] == project_id]),
+        status=status,
+        stage_key=stage,
+        stage=stage_label(stage) or status,
         chain=tuple(chain),
     )
 
@@ -157,11 +139,7 @@ DURATION_BOUNDS = (5, 3600)
 
 def countdown_seconds(text: str | None, default: int) -> int:
     """`?duree=N` read safely: an integer within DURATION_BOUNDS, else `default`."""
-    try:
-        value = int(str(text))
-    except (TypeError, ValueError):
-        return default
-    return max(DURATION_BOUNDS[0], min(DURATION_BOUNDS[1], value))
+    return bounded_int(text, DURATION_BOUNDS, default)
 
 
 def warning_seconds(seconds: int, warning: int) -> int:
