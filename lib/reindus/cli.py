@@ -211,7 +211,13 @@ def main(argv: list[str] | None = None) -> int:
         args.streamlit_args = extra
     elif extra:
         parser.error(f"arguments non reconnus : {' '.join(extra)}")
-    return args.func(args)
+    from reindus.errors import UserError
+
+    try:
+        return args.func(args)
+    except UserError as exc:  # the user can act on it: the French message, no traceback
+        print(f"reindus {args.command} : {exc.message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

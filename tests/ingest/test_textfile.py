@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from reindus.errors import ValidationError
 from reindus.ingest import textfile as t
 from reindus.ingest.textfile import Column
 
@@ -47,7 +48,7 @@ def test_french_numbers(text, value):
 
 @pytest.mark.parametrize("text", ["1.234,5", "douze", "1,2,3", "nan", "inf"])
 def test_bad_numbers(text):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         t.parse_number(text)
 
 
@@ -76,7 +77,7 @@ def test_dates(text, value):
     ],
 )
 def test_bad_dates(text, reason):
-    with pytest.raises(ValueError, match=reason):
+    with pytest.raises(ValidationError, match=reason):
         t.parse_date(text)
 
 
@@ -98,12 +99,12 @@ def test_headers_match_without_case_accents_spaces_punctuation_or_underscores():
 def test_choices_and_booleans():
     assert t.parse_choice("TERMINÉ", {"termine": "Terminé"}) == "termine"
     assert t.parse_bool("Oui") is True and t.parse_bool("non") is False
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         t.parse_bool("peut-être")
 
 
 def test_text_cells_refuse_formulas_but_accept_the_neutralised_form():
-    with pytest.raises(ValueError, match="formule"):
+    with pytest.raises(ValidationError, match="formule"):
         t.clean_text('=HYPERLINK("http://x","y")', max_length=200)
     assert t.clean_text("'=HYPERLINK(1)", max_length=200) == "=HYPERLINK(1)"
     assert t.clean_text("- liste", max_length=200) == "- liste"

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from reindus.errors import ValidationError
 from reindus.ingest import textfile, urssaf
 from reindus.store import AuditEntry, IndustryStat, init_schema, make_engine, session_factory
 
@@ -68,7 +69,7 @@ def test_parse_number_french_formats(text, value):
 
 @pytest.mark.parametrize("text", ["12a", "1.234,5", "--3", "n.d."])
 def test_parse_number_refuses_what_is_not_a_number(text):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         textfile.parse_number(text)
     assert textfile.parse_numbers(pd.Series([text]))[1][0]
 

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from reindus.errors import ValidationError
 from reindus.reference import headcount, naf, programme, territory
 
 
@@ -46,7 +47,7 @@ def test_normalize_departement_restores_leading_zero(raw, expected):
 
 @pytest.mark.parametrize("raw", ["20", "00", "96", "100", "abc", ""])
 def test_normalize_departement_refuses_unknown_codes(raw):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         territory.normalize_departement(raw)
 
 
@@ -71,7 +72,7 @@ def test_normalize_naf_with_or_without_dot(raw):
 
 @pytest.mark.parametrize("raw", ["13.20", "99.99Z", "1320", "XX.XXZ", "13.2Z"])
 def test_normalize_naf_refuses_non_codes(raw):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError):
         naf.normalize_naf(raw)
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
+from reindus.errors import ValidationError
 from reindus.sourcing import shortlist as edits
 from reindus.store.db import make_engine, session_factory
 from reindus.store.models import AuditEntry, ShortlistEntry
@@ -153,6 +154,6 @@ def test_a_foreign_supplier_is_added_once_without_siret(engine):
         ("Filature du Nord", "FR", "registre"),
         ("X", "QQ", "inconnu"),
     ):
-        with pytest.raises(ValueError, match=says):
+        with pytest.raises(ValidationError, match=says):
             edits.add_foreign(engine, link, name, country, "", "Camille Test")
     assert len(_entries(engine, link)) == before + 1

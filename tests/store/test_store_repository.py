@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from reindus.errors import ValidationError
 from reindus.store import repository
 from reindus.store.models import (
     TABLE_LABELS,
@@ -84,7 +85,7 @@ def test_insert_sets_id_and_version_and_audits_all_values(Session, factory):
 
 
 def test_insert_rejects_a_status_outside_the_vocabulary_before_writing(Session):
-    with pytest.raises(ValueError, match="n'est pas une valeur possible"), Session.begin() as s:
+    with pytest.raises(ValidationError, match="n'est pas une valeur possible"), Session.begin() as s:
         insert(s, Project(**project_values(status="fini")), ACTOR)
     with Session() as s:
         assert s.scalar(select(func.count()).select_from(Project)) == 0
@@ -92,7 +93,7 @@ def test_insert_rejects_a_status_outside_the_vocabulary_before_writing(Session):
 
 
 def test_insert_requires_an_actor(Session):
-    with pytest.raises(ValueError, match="actor"), Session.begin() as s:
+    with pytest.raises(ValidationError, match="actor"), Session.begin() as s:
         insert(s, Coach(**coach_values()), " ")
 
 
@@ -258,7 +259,7 @@ def test_feminine_tables_agree_in_the_message(Session, factory):
         ({"nom": "x"}, ValueError, "Colonnes inconnues"),
         ({"version": 7}, ValueError, "ne se modifient pas"),
         ({"id": 7}, ValueError, "ne se modifient pas"),
-        ({"status": "fini"}, ValueError, "n'est pas une valeur possible"),
+        ({"status": "fini"}, ValidationError, "n'est pas une valeur possible"),
     ],
 )
 def test_update_refuses_bad_changes_without_writing(Session, factory, changes, error, match):

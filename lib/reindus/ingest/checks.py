@@ -1,8 +1,8 @@
 """Checks shared by the readers: codes (département, commune, NAF, SIRET, SIREN) and a row walker that
 turns each cell into a value or a Problem.
 
-Each `check_*` takes the text of a cell and returns the canonical value or raises ValueError with a
-French reason. Leading zeros a spreadsheet stripped are restored when that is unambiguous.
+Each `check_*` takes the text of a cell and returns the canonical value or raises ValidationError with
+a French reason. Leading zeros a spreadsheet stripped are restored when that is unambiguous.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from reindus.errors import ValidationError
 from reindus.ingest.textfile import Column, Table, match_columns, normalize_header
 from reindus.reference import siret as siret_mod
 from reindus.reference.naf import normalize_naf
@@ -45,8 +46,8 @@ def check_commune_code(text: str) -> str:
         code = "0" + code
     if code not in commune_codes():
         if len(code) == 5 and (code[:2].isdigit() or code[:2] in ("2A", "2B")):
-            raise ValueError("code commune INSEE inconnu")
-        raise ValueError("code commune INSEE attendu (5 caractères, ex. 76540)")
+            raise ValidationError("code commune INSEE inconnu")
+        raise ValidationError("code commune INSEE attendu (5 caractères, ex. 76540)")
     return code
 
 
@@ -54,7 +55,7 @@ def check_commune(text: str, departement: str | None) -> str:
     """An INSEE code, or a commune name resolved within the département (ambiguous or unknown: error)."""
     s = str(text).strip()
     if not s:
-        raise ValueError("commune manquante")
+        raise ValidationError("commune manquante")
     if any(ch.isdigit() for ch in s):
         code = check_commune_code(s)
         if (
@@ -62,18 +63,18 @@ def check_commune(text: str, departement: str | None) -> str:
             and departement_of_commune(code) != departement
             and not (is_arrondissement(code) and departement_of_commune(code) == departement)
         ):
-            raise ValueError(f"commune hors du département {departement} indiqué sur la ligne")
+            raise ValidationError(f"commune hors du département {departement} indiqué sur la ligne")
         return code
     if not departement:
-        raise ValueError("nom de commune sans département pour le situer : indiquez le code INSEE")
+        raise ValidationError("nom de commune sans département pour le situer : indiquez le code INSEE")
     table = _commune_table()
     norm = normalize_header(s)
     hits = table[(table["departement"] == departement) & (table["norm"] == norm)]
     if hits.empty:
-        raise ValueError(f"commune inconnue dans le département {departement}")
+        raise ValidationError(f"commune inconnue dans le département {departement}")
     if len(hits) > 1:
         codes = ", ".join(hits["code"].head(5))
-        raise ValueError(
+        raise ValidationError(
             f"nom de commune ambigu dans le département {departement} ({codes}) : indiquez le code INSEE"
         )
     return str(hits["code"].iloc[0])
@@ -88,13 +89,13 @@ def _check_identifier(text: str, label: str, length: int, valid: Callable[[str],
     passes (a spreadsheet stripped it)."""
     s = siret_mod.compact(text)
     if not (s.isascii() and s.isdigit()):
-        raise ValueError(f"{label} attendu : {length} chiffres")
+        raise ValidationError(f"{label} attendu : {length} chiffres")
     if len(s) == length - 1 and valid("0" + s):
         s = "0" + s
     if len(s) != length:
-        raise ValueError(f"{label} attendu : {length} chiffres ({len(s)} lus)")
+        raise ValidationError(f"{label} attendu : {length} chiffres ({len(s)} lus)")
     if not valid(s):
-        raise ValueError(f"{label} invalide (clé de contrôle fausse)")
+        raise ValidationError(f"{label} invalide (clé de contrôle fausse)")
     return s
 
 
@@ -167,7 +168,6 @@ class Rows:
             return default
         try:
             return parse(text)
-        except (ValueError, KeyError) as exc:
-            reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else "valeur invalide"
-            self.error(key, reason)
+        except ValidationError as exc:
+            self.error(key, exc.message)
             return None

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from reindus.errors import ValidationError
 from reindus.ingest.problems import Problems
 from reindus.store import audit
 
@@ -134,7 +135,7 @@ def run_import(
 ) -> ImportResult:
     """Read, check and (unless there are errors, or unconfirmed warnings, or dry_run) apply a file."""
     if not actor or not str(actor).strip():
-        raise ValueError("Indiquez qui fait l'import (actor vide).")
+        raise ValidationError("Indiquez qui fait l'import (actor vide).", field="actor")
     if kind == "establishments":
         from reindus.ingest import establishments
 
@@ -216,9 +217,9 @@ def upsert(
     `scope` is an optional WHERE clause limiting the rows loaded for comparison."""
     from sqlalchemy import select
 
-    from reindus.store.repository import _take_write_lock
+    from reindus.store.repository import take_write_lock
 
-    _take_write_lock(session, model)
+    take_write_lock(session, model)
     stmt = select(model)
     if scope is not None:
         stmt = stmt.where(scope)
@@ -245,12 +246,7 @@ def upsert(
 def changed_values(model, row, values: dict[str, Any]) -> dict[str, Any]:
     """The `values` that differ from `row`'s, compared as the audit log writes them (decimals at the
     column's scale, dates as ISO text)."""
-    return {
-        k: v
-        for k, v in values.items()
-        if audit.json_value(getattr(row, k), audit._scale(model, k))
-        != audit.json_value(v, audit._scale(model, k))
-    }
+    return {k: v for k, v in values.items() if not audit.same_value(model, k, getattr(row, k), v)}
 
 
 def update_row(row, changes: dict[str, Any]) -> bool:

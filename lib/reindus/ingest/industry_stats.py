@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from reindus.errors import ValidationError
 from reindus.ingest import checks, textfile, urssaf
 from reindus.ingest.importer import Parsed, Summary, checksum, upsert_by_source
 from reindus.ingest.textfile import Column
@@ -33,7 +34,7 @@ def _division(text: str) -> str:
     s = text.strip().split(" ", 1)[0].replace(".", "")
     s = s.zfill(2) if s.isdigit() and len(s) == 1 else s
     if len(s) < 2 or not s[:2].isdigit() or s[:2] not in MANUFACTURING_DIVISIONS:
-        raise ValueError("division de l'industrie manufacturière attendue (10 à 33)")
+        raise ValidationError("division de l'industrie manufacturière attendue (10 à 33)")
     return s[:2]
 
 

@@ -12,6 +12,7 @@ import re
 
 from sqlalchemy.orm import Session
 
+from reindus.errors import ValidationError
 from reindus.ingest import checks, textfile
 from reindus.ingest.importer import Parsed, Summary, checksum, upsert_by_source
 from reindus.ingest.textfile import Column
@@ -41,7 +42,7 @@ def _region(text: str) -> str:
     for code, name in regions().items():
         if textfile.normalize_header(name) == norm:
             return code
-    raise ValueError("région inconnue (code INSEE ou nom attendu)")
+    raise ValidationError("région inconnue (code INSEE ou nom attendu)")
 
 
 def _period(text: str) -> str:
@@ -51,9 +52,9 @@ def _period(text: str) -> str:
     elif m := _PERIOD[1].match(s):
         year, half = int(m[2]), m[1]
     else:
-        raise ValueError("semestre attendu sous la forme 2023-S1")
+        raise ValidationError("semestre attendu sous la forme 2023-S1")
     if not 1990 <= year <= 2100:
-        raise ValueError("année invraisemblable")
+        raise ValidationError("année invraisemblable")
     return f"{year}-S{half}"
 
 

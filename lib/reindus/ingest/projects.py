@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reindus.errors import ValidationError
 from reindus.ingest import checks, textfile
 from reindus.ingest.importer import Parsed, Summary, changed_values, checksum, source_of, update_row
 from reindus.ingest.textfile import Column
@@ -53,7 +54,7 @@ from reindus.reference.programme import (
 )
 from reindus.reference.territory import PILOT_REGIONS, departements, region_of
 from reindus.store.models import Coach, Milestone, Project
-from reindus.store.repository import _take_write_lock
+from reindus.store.repository import take_write_lock
 
 TABLE = Project.__tablename__
 MAX_ROWS = 20_000
@@ -114,7 +115,7 @@ MAX_INVESTMENT = 10_000_000_000
 def _edition(text: str) -> int:
     year = textfile.parse_int(text)
     if year is None or not 2015 <= year <= 2100:
-        raise ValueError("édition attendue : une année (ex. 2023)")
+        raise ValidationError("édition attendue : une année (ex. 2023)")
     return year
 
 
@@ -292,7 +293,7 @@ def _set_milestone_dates(project: Project, dates: dict[str, dict[str, Any]]) -> 
 
 def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
     """Upsert the records on (name, edition); flushes, never commits."""
-    _take_write_lock(session, Project)
+    take_write_lock(session, Project)
     source = source_of(parsed.name)
     editions = sorted({r["edition"] for r in parsed.records})
     existing = {

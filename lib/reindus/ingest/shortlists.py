@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reindus.errors import ValidationError
 from reindus.ingest import checks, textfile
 from reindus.ingest.importer import Parsed, Summary, checksum, project_ids, source_of
 from reindus.ingest.textfile import Column
@@ -20,7 +21,7 @@ from reindus.reference.programme import SHORTLIST_STATUSES, ShortlistStatus
 from reindus.reference.territory import departement_of_commune, departements
 from reindus.store import audit
 from reindus.store.models import ChainLink, ShortlistEntry
-from reindus.store.repository import _take_write_lock
+from reindus.store.repository import take_write_lock
 
 TABLE = ShortlistEntry.__tablename__
 COLUMNS: tuple[Column, ...] = (
@@ -41,9 +42,9 @@ def _country(text: str) -> str:
     if s in ("FRANCE",):
         return countries.HOME
     if len(s) != 2 or not s.isalpha() or not s.isascii():
-        raise ValueError("code pays à deux lettres attendu (FR, DE, IT …)")
+        raise ValidationError("code pays à deux lettres attendu (FR, DE, IT …)")
     if s not in countries.names():
-        raise ValueError(f"code pays inconnu : {s} (codes ISO 3166, ex. DE, IT, ES)")
+        raise ValidationError(f"code pays inconnu : {s} (codes ISO 3166, ex. DE, IT, ES)")
     return s
 
 
@@ -117,7 +118,7 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
 
 
 def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
-    _take_write_lock(session, ShortlistEntry)
+    take_write_lock(session, ShortlistEntry)
     source = source_of(parsed.name)
     existing = {}
     for e in session.execute(select(ShortlistEntry)).scalars():

@@ -9,7 +9,7 @@
   XML bombs are refused. Cells computed by a formula are refused (paste the values).
 - Every cell is text. The table's index is the row number as the spreadsheet shows it (header = 1).
 - `parse_number`, `parse_int`, `parse_date`, `parse_bool`, `parse_choice` turn text into values or
-  raise ValueError with a French reason; `match_columns` finds the columns by header, ignoring case,
+  raise ValidationError with a French reason; `match_columns` finds the columns by header, ignoring case,
   accents, spaces, punctuation and underscores, with aliases.
 """
 
@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from reindus.errors import UserError
+from reindus.errors import UserError, ValidationError
 from reindus.ingest.problems import Problems
 
 SEPARATORS: tuple[str, ...] = (";", ",", "\t", "|")
@@ -43,7 +43,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "@", "\t", "\r")
 
 
-class FileFormatError(UserError, ValueError):
+class FileFormatError(UserError):
     """The file cannot be read at all (French reason)."""
 
 
@@ -365,7 +365,7 @@ def match_columns(table: Table, columns: Iterable[Column]) -> dict[str, str]:
 
 def parse_number(text: str) -> float | None:
     """`1 234,5` (spaces, NBSP, NNBSP, thin spaces), `1234.5`, `12 €` → float; empty → None.
-    Raises ValueError with a French reason."""
+    Raises ValidationError with a French reason."""
     cleaned = str(text).translate(_SPACES).replace("\u2212", "-")
     if cleaned.endswith("€"):
         cleaned = cleaned[:-1]
@@ -373,13 +373,13 @@ def parse_number(text: str) -> float | None:
         return None
     if "," in cleaned:
         if "." in cleaned or cleaned.count(",") > 1:
-            raise ValueError("nombre ambigu (virgule et point, ou plusieurs virgules) : écrivez 1234,5")
+            raise ValidationError("nombre ambigu (virgule et point, ou plusieurs virgules) : écrivez 1234,5")
         cleaned = cleaned.replace(",", ".")
     if not _NUMBER.match(cleaned):
-        raise ValueError("nombre attendu (ex. 1 234 ou 12,5)")
+        raise ValidationError("nombre attendu (ex. 1 234 ou 12,5)")
     value = float(cleaned)
     if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("nombre attendu (ex. 1 234 ou 12,5)")
+        raise ValidationError("nombre attendu (ex. 1 234 ou 12,5)")
     return value
 
 
@@ -404,7 +404,7 @@ def parse_int(text: str, *, minimum: int | None = 0, maximum: int | None = None)
     if value is None:
         return None
     if not value.is_integer():
-        raise ValueError("nombre entier attendu")
+        raise ValidationError("nombre entier attendu")
     return int(_bounded(value, minimum, maximum))
 
 
@@ -415,9 +415,9 @@ def parse_amount(text: str, *, maximum: float = 1e11) -> float | None:
 
 def _bounded(value: float, minimum: float | None, maximum: float | None) -> float:
     if minimum is not None and value < minimum:
-        raise ValueError("nombre négatif" if minimum == 0 else f"nombre inférieur à {minimum}")
+        raise ValidationError("nombre négatif" if minimum == 0 else f"nombre inférieur à {minimum}")
     if maximum is not None and value > maximum:
-        raise ValueError(f"nombre invraisemblable (plus de {maximum:,.0f})".replace(",", " "))
+        raise ValidationError(f"nombre invraisemblable (plus de {maximum:,.0f})".replace(",", " "))
     return value
 
 
@@ -438,18 +438,18 @@ def parse_date(text: str) -> date | None:
     else:
         try:
             serial = parse_number(s)
-        except ValueError:
+        except ValidationError:
             serial = None
         if serial is None or not serial.is_integer() or not 1 <= serial <= 80000:
-            raise ValueError("date attendue (jj/mm/aaaa, aaaa-mm-jj ou date Excel)")
+            raise ValidationError("date attendue (jj/mm/aaaa, aaaa-mm-jj ou date Excel)")
         d = EXCEL_EPOCH + timedelta(days=int(serial))
         year, month, day = d.year, d.month, d.day
     try:
         d = date(year, month, day)
     except ValueError:
-        raise ValueError("date impossible (ce jour n'existe pas)") from None
+        raise ValidationError("date impossible (ce jour n'existe pas)") from None
     if not MIN_YEAR <= d.year <= MAX_YEAR:
-        raise ValueError(f"date invraisemblable (hors {MIN_YEAR}–{MAX_YEAR})")
+        raise ValidationError(f"date invraisemblable (hors {MIN_YEAR}–{MAX_YEAR})")
     return d
 
 
@@ -463,7 +463,7 @@ def parse_bool(text: str) -> bool:
         return True
     if s in _FALSE:
         return False
-    raise ValueError("oui ou non attendu")
+    raise ValidationError("oui ou non attendu")
 
 
 def parse_choice(text: str, choices: Mapping[str, str]) -> str | None:
@@ -474,22 +474,22 @@ def parse_choice(text: str, choices: Mapping[str, str]) -> str | None:
     for key, label in choices.items():
         if s in (normalize_header(key), normalize_header(label)):
             return key
-    raise ValueError("valeur inconnue (attendu : " + ", ".join(choices.values()) + ")")
+    raise ValidationError("valeur inconnue (attendu : " + ", ".join(choices.values()) + ")")
 
 
 def clean_text(text: str, *, max_length: int) -> str:
     """A text cell: trimmed, spreadsheet neutralisation undone (`'=…` → `=…`); a cell that a
-    spreadsheet would run as a formula, or too long, raises ValueError."""
+    spreadsheet would run as a formula, or too long, raises ValidationError."""
     s = str(text).strip()
     if s.startswith("'") and s[1:].startswith((*FORMULA_PREFIXES, "-")):
         s = s[1:]
     elif s.startswith(("=", "+", "@")):
-        raise ValueError(
+        raise ValidationError(
             "ressemble à une formule de tableur : refusé (précédez-la d'une apostrophe "
             "pour l'importer comme texte)"
         )
     if "\x00" in s:
-        raise ValueError("caractère nul dans le texte")
+        raise ValidationError("caractère nul dans le texte")
     if len(s) > max_length:
-        raise ValueError(f"texte trop long ({len(s)} caractères, au plus {max_length})")
+        raise ValidationError(f"texte trop long ({len(s)} caractères, au plus {max_length})")
     return s

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from reindus.errors import ValidationError
 from reindus.ingest import textfile
 from reindus.ingest.importer import Parsed, Summary, checksum, record_import, upsert
 from reindus.ingest.problems import ImportRefused, Problems
@@ -237,7 +238,7 @@ def import_stats(
     no audit entry).
     """
     if not actor or not actor.strip():
-        raise ValueError("Indiquez qui fait la modification (actor vide).")
+        raise ValidationError("Indiquez qui fait la modification (actor vide).", field="actor")
     summary = apply(session, data, source=source, definition=definition)
     if summary.changed:
         record_import(session, data.parsed(), actor, summary, table_name=TABLE)

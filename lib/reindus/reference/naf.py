@@ -13,6 +13,7 @@ from functools import cache
 import pandas as pd
 
 from reindus.config import DATA_DIR
+from reindus.errors import ValidationError
 
 NAF_VERSION = "NAFRev2"
 MANUFACTURING_SECTION = "C"
@@ -30,13 +31,13 @@ def naf_table() -> pd.DataFrame:
 
 
 def normalize_naf(value: str) -> str:
-    """`1320Z`, `13.20z`, ` 13.20Z ` → `13.20Z`. Raises ValueError if it is not a NAF rév. 2 sous-classe."""
+    """`1320Z`, `13.20z`, ` 13.20Z ` → `13.20Z`. Raises ValidationError if it is not a NAF rév. 2 sous-classe."""
     match = _CODE.match(str(value))
     if not match:
-        raise ValueError(f"« {value} » n'a pas la forme d'un code NAF (ex. 13.20Z)")
+        raise ValidationError(f"« {value} » n'a pas la forme d'un code NAF (ex. 13.20Z)")
     code = f"{match[1]}.{match[2]}{match[3].upper()}"
     if code not in naf_table().index:
-        raise ValueError(f"« {value} » n'existe pas dans la NAF rév. 2")
+        raise ValidationError(f"« {value} » n'existe pas dans la NAF rév. 2")
     return code
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from reindus.config import DATA_DIR
+from reindus.errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -96,15 +97,15 @@ def region_of(departement: str) -> str:
 def normalize_departement(value: str) -> str:
     """Canonical département code, restoring the zero a spreadsheet strips (`2` → `02`).
 
-    Raises ValueError for a code that is not a French département.
+    Raises ValidationError for a code that is not a French département.
     """
     code = str(value).strip().upper()
     if code.isdigit() and len(code) == 1:
         code = "0" + code
     if code in ("20",):
-        raise ValueError("« 20 » est ambigu : la Corse est 2A ou 2B")
+        raise ValidationError("« 20 » est ambigu : la Corse est 2A ou 2B")
     if code not in departements():
-        raise ValueError(f"« {value} » n'est pas un code de département français")
+        raise ValidationError(f"« {value} » n'est pas un code de département français")
     return code
 
 

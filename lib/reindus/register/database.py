@@ -59,7 +59,7 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (*COLUMNS, "distance_km", "naf_match", "reg
 _ALL_BANDS: tuple[str, ...] = tuple(b.code for b in headcount.BANDS)
 
 
-class RegisterError(UserError, ValueError):
+class RegisterError(UserError):
     """A load refused, with a French reason; the register keeps its previous contents."""
 
 

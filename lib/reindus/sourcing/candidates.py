@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reindus.errors import ValidationError
 from reindus.reference import countries, headcount, naf, territory
 from reindus.reference.programme import CHAIN_POSITIONS, SHORTLIST_PROGRESS, SHORTLIST_STATUSES
 from reindus.reference.territory import region_departements
@@ -78,7 +79,7 @@ def search_terms(values: str | Iterable[str], *, max_label_matches: int = 40) ->
         try:
             codes.append(naf.normalize_naf(item))
             continue
-        except ValueError:
+        except ValidationError:
             pass
         candidate = item.upper()
         if re.fullmatch(r"\d{4}", candidate):  # URSSAF-style class without the dot
@@ -400,13 +401,19 @@ def foreign_shortlist_row(name: str, country: str) -> dict[str, object]:
     A supplier in France comes from the register, with its SIRET: France is refused here."""
     clean = " ".join(str(name or "").split())
     if not clean:
-        raise ValueError("Indiquez le nom du fournisseur.")
+        raise ValidationError("Indiquez le nom du fournisseur.", field="supplier_name")
     if len(clean) > 300:
-        raise ValueError(f"Nom trop long ({len(clean)} caractères, 300 au plus).")
+        raise ValidationError(f"Nom trop long ({len(clean)} caractères, 300 au plus).", field="supplier_name")
     if country == countries.HOME:
-        raise ValueError("Un fournisseur établi en France se choisit dans le registre (avec son SIRET).")
+        raise ValidationError(
+            "Un fournisseur établi en France se choisit dans le registre (avec son SIRET).",
+            field="supplier_country",
+        )
     if country not in countries.names():
-        raise ValueError(f"Code pays inconnu : {country!r} (code ISO à deux lettres attendu, ex. DE, IT).")
+        raise ValidationError(
+            f"Code pays inconnu : {country!r} (code ISO à deux lettres attendu, ex. DE, IT).",
+            field="supplier_country",
+        )
     return {
         "siret": None,
         "supplier_name": clean,

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from reindus.errors import ValidationError
 from reindus.reference.programme import ShortlistStatus
 from reindus.sourcing import candidates as sourcing
 from reindus.store.db import session_factory
@@ -105,7 +106,7 @@ def add_candidates(engine: Engine, link_id: int, rows: pd.DataFrame, actor: str)
 
 def add_foreign(engine: Engine, link_id: int, name: str, country: str, note: str, actor: str) -> str:
     """A supplier established abroad (no SIRET) into the link's shortlist as « identifié ».
-    ValueError, in French, for a missing name, France, an unknown country or a name already there."""
+    ValidationError for a missing name, France, an unknown country or a name already there."""
     fields: Mapping[str, object] = sourcing.foreign_shortlist_row(name, country)
     with session_factory(engine).begin() as session:
         names = session.scalars(
@@ -114,7 +115,10 @@ def add_foreign(engine: Engine, link_id: int, name: str, country: str, note: str
             )
         )
         if any(str(n).casefold() == str(fields["supplier_name"]).casefold() for n in names):
-            raise ValueError(f"« {fields['supplier_name']} » figure déjà dans la présélection de ce maillon.")
+            raise ValidationError(
+                f"« {fields['supplier_name']} » figure déjà dans la présélection de ce maillon.",
+                field="supplier_name",
+            )
         insert(
             session,
             ShortlistEntry(

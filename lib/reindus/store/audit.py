@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Numeric, inspect
 from sqlalchemy.orm import Session
 
+from reindus.errors import ValidationError
 from reindus.store import version
 from reindus.store.models import AUDIT_ACTIONS, AuditEntry, Base
 from reindus.store.types import utcnow
@@ -37,7 +38,9 @@ def json_value(value: Any, scale: int | None = None) -> Any:
     return str(value)
 
 
-def _scale(model: type[Base], column: str) -> int | None:
+def column_scale(model: type[Base], column: str) -> int | None:
+    """The decimal scale of a Numeric column (None for any other column): the audit log writes its
+    values at that scale."""
     table = getattr(model, "__table__", None)
     col = None if table is None else table.c.get(column)
     if col is not None and isinstance(col.type, Numeric):
@@ -46,7 +49,14 @@ def _scale(model: type[Base], column: str) -> int | None:
 
 
 def json_values(model: type[Base], values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: json_value(v, _scale(model, k)) for k, v in values.items()}
+    return {k: json_value(v, column_scale(model, k)) for k, v in values.items()}
+
+
+def same_value(model: type[Base], column: str, a: Any, b: Any) -> bool:
+    """Whether two values of a column are equal as the audit log writes them (decimals at the column's
+    scale, dates as ISO text): a write that changes neither is no change."""
+    scale = column_scale(model, column)
+    return json_value(a, scale) == json_value(b, scale)
 
 
 def row_values(obj: Base, columns: Iterable[str] | None = None) -> dict[str, Any]:
@@ -82,7 +92,7 @@ def record(
 ) -> AuditEntry:
     """Add one audit entry to the session (flushed with the change it describes)."""
     if not actor or not actor.strip():
-        raise ValueError("Indiquez qui fait la modification (actor vide).")
+        raise ValidationError("Indiquez qui fait la modification (actor vide).", field="actor")
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"Action d'audit inconnue : {action!r} (attendu : {', '.join(AUDIT_ACTIONS)})")
     m = model or Base

@@ -23,7 +23,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from reindus.errors import UserError
+from reindus.errors import UserError, ValidationError
 from reindus.store import audit
 from reindus.store.models import MODELS, AuditEntry, Base, SourceMixin, is_versioned
 from reindus.store.types import utcnow
@@ -128,16 +128,17 @@ def _dependents_text(dependents: Mapping[str, int]) -> str:
 
 def _check_actor(actor: str) -> None:
     if not actor or not str(actor).strip():
-        raise ValueError("Indiquez qui fait la modification (actor vide).")
+        raise ValidationError("Indiquez qui fait la modification (actor vide).", field="actor")
 
 
 def _check_choices(model: type[Base], values: Mapping[str, Any]) -> None:
     for column, allowed in model.column_choices.items():
         value = values.get(column)
         if value is not None and value not in allowed:
-            raise ValueError(
+            raise ValidationError(
                 f"« {value} » n'est pas une valeur possible pour {column} "
-                f"({model.table_label}) : {', '.join(allowed)}"
+                f"({model.table_label}) : {', '.join(allowed)}",
+                field=column,
             )
 
 
@@ -155,11 +156,6 @@ def _check_changes(model: type[Base], changes: Mapping[str, Any]) -> None:
 def _require_versioned(model: type[Base]) -> None:
     if not is_versioned(model):
         raise TypeError(f"{model.__tablename__} n'a pas de colonne version : pas d'édition versionnée")
-
-
-def _same(model: type[Base], column: str, a: Any, b: Any) -> bool:
-    scale = audit._scale(model, column)
-    return audit.json_value(a, scale) == audit.json_value(b, scale)
 
 
 # --- reads --------------------------------------------------------------------------------------
@@ -265,7 +261,7 @@ def update_versioned(
     if current.version != shown_version:
         raise StaleEditError(model, current, row_id, shown_version, current.version)
     stored = audit.row_values(current, changes.keys())
-    effective = {k: v for k, v in changes.items() if not _same(model, k, stored[k], v)}
+    effective = {k: v for k, v in changes.items() if not audit.same_value(model, k, stored[k], v)}
     if not effective:
         return current
 
@@ -374,7 +370,7 @@ def purge_source(session: Session, source: str, actor: str, *, detail: str | Non
     entry per table. For replacing the demo data or withdrawing an import. Refused (RowInUseError)
     if rows of other sources point at rows to delete. Returns {table_name: rows deleted}."""
     _check_actor(actor)
-    _take_write_lock(session, AuditEntry)
+    take_write_lock(session, AuditEntry)
     sourced = [m for m in _models_in_dependency_order() if issubclass(m, SourceMixin)]
     blocking: dict[str, int] = {}
     for model in sourced:
@@ -417,7 +413,7 @@ def purge_source(session: Session, source: str, actor: str, *, detail: str | Non
     return counts
 
 
-def _take_write_lock(session: Session, model: type[Base]) -> None:
+def take_write_lock(session: Session, model: type[Base]) -> None:
     """SQLite: take the database write lock before reading what is about to be changed.
 
     In WAL mode a transaction that reads first and writes later cannot wait for another writer: it
@@ -439,7 +435,7 @@ def _take_write_lock(session: Session, model: type[Base]) -> None:
 def _load_for_write(session: Session, model: type[M], row_id: int) -> M:
     """The current row, locked until the end of the transaction (PostgreSQL: FOR UPDATE; SQLite:
     the database write lock)."""
-    _take_write_lock(session, model)
+    take_write_lock(session, model)
     row = session.execute(
         select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
     ).scalar_one_or_none()

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from reindus import config
+from reindus.errors import UserError
 from reindus.programme import metrics
 from reindus.programme import public as public_rule
 from reindus.programme.data import ProgrammeData, load_programme
@@ -33,7 +34,7 @@ from reindus.reference.territory import PILOT_REGIONS, regions
 from reindus.sourcing.coverage import supplier_counts
 from reindus.store.db import session_factory
 from reindus.store.models import Milestone, Project
-from reindus.store.repository import StaleEditError, StoreError, update_versioned
+from reindus.store.repository import update_versioned
 from reindus.text import formats
 from reindus.ui import tables
 from reindus.ui.resources import engine
@@ -410,12 +411,8 @@ def _save(model, row_id: int, shown_version: int, changes: dict, actor: str) -> 
     try:
         with session_factory(engine(config.database_url())).begin() as session:
             update_versioned(session, model, row_id, shown_version, changes, actor)
-    except StaleEditError as exc:
+    except UserError as exc:  # a stale row, a refused value, no name: nothing was written
         st.session_state["edit_flash"] = ("error", exc.message)
-    except StoreError as exc:
-        st.session_state["edit_flash"] = ("error", exc.message)
-    except ValueError as exc:
-        st.session_state["edit_flash"] = ("error", str(exc))
     else:
         st.session_state["edit_flash"] = (
             "ok",

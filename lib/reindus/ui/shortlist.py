@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from reindus import config
+from reindus.errors import UserError
 from reindus.exchange import export
 from reindus.figures.supplier_map import supplier_map
 from reindus.programme import data as frames
@@ -27,7 +28,6 @@ from reindus.reference.sources import any_fictitious
 from reindus.register import Register, candidates, counts_by_departement, open_register, summary
 from reindus.sourcing import candidates as sourcing
 from reindus.sourcing import shortlist as shortlist_edits
-from reindus.store.repository import StoreError
 from reindus.ui.kpi import md_escape
 from reindus.ui.resources import engine
 
@@ -249,10 +249,8 @@ def _act(link_id: int, actor: str, action) -> None:
         return
     try:
         st.session_state[_FLASH] = ("ok", action(engine(database_url())))
-    except StoreError as exc:  # StaleEditError included: nothing of this action was written
+    except UserError as exc:  # a stale row or a refused value: nothing of this action was written
         st.session_state[_FLASH] = ("error", exc.message)
-    except ValueError as exc:
-        st.session_state[_FLASH] = ("error", str(exc))
     clear_store_caches()
     _forget_shown(link_id)
 
