@@ -55,3 +55,16 @@ def test_a_foreign_supplier_is_added_from_the_form_and_listed_with_its_country(w
     editor = next(d.value for d in at.dataframe if "remove" in d.value.columns)  # the shortlist editor
     shown = editor.set_index("supplier_name")
     assert shown.at[name, "pays"] == "Espagne" and not shown["remove"].any()
+
+
+def test_a_synthetic_register_gets_the_demo_banner(writable_home):
+    """`reindus register synth` data is fictitious too: the page says so, as « Données » does."""
+    from reindus.register import open_register, replace_all, synth_frame
+
+    with open_register(writable_home / "register.duckdb") as reg:
+        replace_all(reg, synth_frame(20_000, seed=1))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/fournisseurs.py").run()
+    assert not at.exception, at.exception
+    assert any("Données de démonstration" in w.value for w in at.warning)
