@@ -22,9 +22,10 @@ def _build_reference(args: argparse.Namespace) -> int:
 
 
 def _build_geodata(args: argparse.Namespace) -> int:
+    from reindus.build.commune_history import build_commune_history
     from reindus.build.geodata import build_geodata
 
-    for path in build_geodata(Path(args.out)):
+    for path in [*build_geodata(Path(args.out)), build_commune_history(Path(args.out))]:
         print(f"écrit : {path} ({path.stat().st_size:,} octets)".replace(",", " "))
     return 0
 
@@ -52,7 +53,9 @@ def _register_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-IMPORT_KINDS = ("projects", "links", "shortlists", "establishments", "industry", "openings")
+IMPORT_KINDS = ("projects", "links", "shortlists", "establishments", "legal-units", "industry", "openings")
+# Streamed from the file into the register, whatever its size.
+REGISTER_KINDS = ("establishments", "legal-units")
 EXPORT_KINDS = ("projects", "shortlists", "establishments", "industry")
 
 
@@ -74,19 +77,22 @@ def _import(args: argparse.Namespace) -> int:
         print(f"reindus import : fichier introuvable : {path}", file=sys.stderr)
         return 2
     actor = args.actor or f"cli:{getpass.getuser()}"
-    if args.kind == "establishments":  # streamed from the file: any size
+    if args.kind in REGISTER_KINDS:
         from reindus import config
-        from reindus.ingest import establishments
+        from reindus.ingest import establishments, legal_units
 
-        result = establishments.run_import_path(
+        reader = establishments if args.kind == "establishments" else legal_units
+        result = reader.run_import_path(
             path,
             engine=_store_engine(),
             actor=actor,
             dry_run=args.dry_run,
             register_path=config.register_path(),
             progress=_progress_printer(),
+            max_errors=args.max_errors,
         )
         print(file=sys.stderr)
+        _print_register_summary(result.parsed)
     else:
         result = run_import(
             args.kind,
@@ -115,6 +121,31 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     print(f"Import de {path.name} : {summary}.")
     return 0
+
+
+def _print_register_summary(parsed) -> None:
+    extra = parsed.extra
+    if parsed.description:
+        print(f"Fichier : {parsed.description}.")
+    if "rows" not in extra:
+        return
+    print(f"{_n(extra['rows'])} lignes lues, {_n(extra.get('kept', 0))} retenues.")
+    for reason, count in extra.get("skipped", {}).items():
+        print(f"  écartées, {reason} : {_n(count)}")
+    if extra.get("rejected"):
+        print(f"  laissées de côté pour erreur (listées ci-dessous) : {_n(extra['rejected'])}")
+    if extra.get("remapped_communes"):
+        print(f"  communes fusionnées rattachées à leur commune actuelle : {_n(extra['remapped_communes'])}")
+    if extra.get("placed_at_departement"):
+        print(
+            f"  communes inconnues, placées au département (approximatif) : {_n(extra['placed_at_departement'])}"
+        )
+
+
+def _n(value: int) -> str:
+    from reindus.text.formats import number
+
+    return number(value)
 
 
 def _progress_printer():
@@ -195,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="vérifie et compte sans rien écrire")
     imp.add_argument("--yes", action="store_true", help="confirme un import qui n'a que des avertissements")
     imp.add_argument("--actor", default=None, help="qui fait l'import (journal) ; défaut : cli:<utilisateur>")
+    imp.add_argument(
+        "--max-errors",
+        type=int,
+        default=None,
+        help="registre : lignes en erreur tolérées (laissées de côté et listées) ; défaut : 1 pour 1000 lignes lues",
+    )
     imp.set_defaults(func=_import)
 
     exp = commands.add_parser("export", help="exporte une table en CSV (UTF-8 avec BOM, « ; ») ou XLSX")

@@ -17,7 +17,9 @@ def test_sirene_stock_keeps_nafrev2_rows_places_missing_points_and_flags_them(st
         "establishments", raw, "StockEtablissement.csv", engine=store, actor="t", register_path=path
     )
     assert result.applied and result.summary.english == "3 added, 0 updated, 0 unchanged"
-    assert result.parsed.extra == {"rows": 5, "kept": 3}  # NAF 1993 and a foreign row left out
+    extra = result.parsed.extra
+    assert (extra["rows"], extra["kept"]) == (5, 3)  # NAF 1993 and a foreign row left out
+    assert sum(extra["skipped"].values()) == 2
     with register.open_register(path, read_only=True) as reg:
         rows = register.by_siret(
             reg, ["55203253400018", "55203253400026", "35600000001230"], show_personal_names=True

@@ -152,11 +152,11 @@ def establishments_frame(
 
     with register.open_register(register_path, read_only=True) as reg:
         cur = reg.cursor()
+        shown, params = register.display_name_sql("t", show_personal_names=show_personal_names)
         sql = (
-            "SELECT siret, CASE WHEN legal_category = ? AND NOT ? THEN ? ELSE name END AS name, naf, commune, "
-            "band, active, longitude, latitude, approximate FROM establishments ORDER BY siret"
+            f"SELECT siret, {shown} AS name, naf, commune, "
+            "band, active, longitude, latitude, approximate FROM establishments t ORDER BY siret"
         )
-        params: list = [register.SOLE_TRADER, show_personal_names, register.MASKED_NAME]
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

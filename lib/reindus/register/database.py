@@ -33,6 +33,14 @@ SORT_KEY = ("departement", "naf", "siret")
 # Legal category of sole traders: their name is a person's name (personal data).
 SOLE_TRADER = "1000"
 MASKED_NAME = "Entrepreneur individuel (nom masqué)"
+# INSEE withholds the data of persons who refused publication (statutDiffusion… = P): never shown.
+NOT_DIFFUSIBLE = "non diffusible"
+LEGAL_UNITS = "legal_units"
+COMPANY_CATEGORIES: dict[str, str] = {
+    "PME": "petite ou moyenne entreprise",
+    "ETI": "entreprise de taille intermédiaire",
+    "GE": "grande entreprise",
+}
 
 SCHEMA: dict[str, str] = {
     "siret": "VARCHAR",
@@ -51,7 +59,32 @@ SCHEMA: dict[str, str] = {
     "created": "DATE",
     "legal_category": "VARCHAR",  # 1000 = sole trader, the name is a person's
     "source": "VARCHAR",
+    "naf25": "VARCHAR",  # NAF 2025 sous-classe when the file has it (« 13.20Y »): another nomenclature
+    "diffusible": "BOOLEAN",  # false: statutDiffusionEtablissement = P, nothing about it is shown
+    "employer": "BOOLEAN",  # caractereEmployeurEtablissement
+    "closed_since": "DATE",  # start of the closed period (dateDebut of a closed establishment)
+    # From the legal unit (StockUniteLegale, same SIREN), filled whichever file is imported last:
+    "legal_name": "VARCHAR",  # null when withheld
+    "legal_diffusible": "BOOLEAN",
+    "company_category": "VARCHAR",  # PME, ETI, GE
 }
+# The establishment columns that come from its legal unit.
+FROM_LEGAL_UNIT: tuple[str, ...] = ("legal_name", "legal_diffusible", "company_category")
+LEGAL_UNIT_SCHEMA: dict[str, str] = {
+    "siren": "VARCHAR",
+    "name": "VARCHAR",  # denomination, else acronym; for a person, usage or birth name and first name
+    "diffusible": "BOOLEAN",
+    "legal_category": "VARCHAR",
+    "company_category": "VARCHAR",
+    "employer": "BOOLEAN",
+    "ess": "BOOLEAN",  # économie sociale et solidaire
+    "mission": "BOOLEAN",  # société à mission
+    "active": "BOOLEAN",
+    "naf": "VARCHAR",
+    "naf25": "VARCHAR",
+    "source": "VARCHAR",
+}
+LEGAL_UNIT_COLUMNS: tuple[str, ...] = tuple(LEGAL_UNIT_SCHEMA)
 COLUMNS: tuple[str, ...] = tuple(SCHEMA)
 REQUIRED: tuple[str, ...] = ("siret", "naf", "active", "commune")
 CANDIDATE_COLUMNS: tuple[str, ...] = (*COLUMNS, "distance_km", "naf_match", "regional")
@@ -116,8 +149,28 @@ def open_register(path: str | Path | None = None, read_only: bool = False) -> Re
 
 
 def _ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    columns = ", ".join(f"{name} {kind}" for name, kind in SCHEMA.items())
-    con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} ({columns})")
+    for table, schema in ((TABLE, SCHEMA), (LEGAL_UNITS, LEGAL_UNIT_SCHEMA)):
+        columns = ", ".join(f"{name} {kind}" for name, kind in schema.items())
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+        # A register written by an earlier version gains the new columns, empty.
+        for name, kind in schema.items():
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}")
+
+
+def display_name_sql(alias: str = "t", *, show_personal_names: bool = False) -> tuple[str, list[Any]]:
+    """The ONE rule for the name shown for an establishment (list, map, shortlist, exports), as SQL over
+    the table aliased `alias`: its sign or usual name, else its legal unit's name; « non diffusible »
+    for a person who refused publication; sole traders (a person's name) masked unless
+    `show_personal_names`. Null when there is none (callers show « (sans nom) »)."""
+    t = alias
+    withheld = f"(NOT coalesce({t}.diffusible, true) OR ({t}.name IS NULL AND NOT coalesce({t}.legal_diffusible, true)))"
+    sql = f"CASE WHEN {withheld} THEN ? "
+    params: list[Any] = [NOT_DIFFUSIBLE]
+    if not show_personal_names:
+        sql += f"WHEN {t}.legal_category = ? THEN ? "
+        params += [SOLE_TRADER, MASKED_NAME]
+    sql += f"ELSE coalesce({t}.name, {t}.legal_name) END"
+    return sql, params
 
 
 @contextmanager
@@ -173,16 +226,9 @@ def _load(reg: RegisterLike, source: pd.DataFrame | str, *, replace: bool) -> in
                 f"WITH new AS ({staged}) SELECT * FROM new UNION ALL "
                 f"SELECT * FROM {TABLE} old WHERE NOT EXISTS (SELECT 1 FROM new WHERE new.siret = old.siret)"
             )
-        order = ", ".join(SORT_KEY)
         cur.begin()
         try:
-            cur.execute("DROP TABLE IF EXISTS establishments_new")
-            cur.execute(
-                f"CREATE TABLE establishments_new AS SELECT * FROM ({staged}) ORDER BY {order}", params
-            )
-            _validate(cur, "establishments_new")
-            cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
-            cur.execute(f"ALTER TABLE establishments_new RENAME TO {TABLE}")
+            _rebuild(cur, staged, params)
             (rows,) = cur.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
             cur.commit()
         except duckdb.Error as exc:
@@ -194,6 +240,63 @@ def _load(reg: RegisterLike, source: pd.DataFrame | str, *, replace: bool) -> in
         if isinstance(reg, Register) and reg.path is not None:
             cur.execute("CHECKPOINT")
         return rows
+
+
+def _rebuild(cur: duckdb.DuckDBPyConnection, staged: str, params: Sequence[Any]) -> None:
+    """Replace the table by `staged` (schema columns), completed from the legal units of the same SIREN
+    and sorted; inside the caller's transaction."""
+    known = "lu.siren IS NOT NULL"
+    from_unit = ", ".join(
+        f"CASE WHEN {known} THEN lu.{lu_col} ELSE s.{col} END AS {col}"
+        for col, lu_col in (
+            ("legal_name", "name"),
+            ("legal_diffusible", "diffusible"),
+            ("company_category", "company_category"),
+        )
+    )
+    category = (
+        f"CASE WHEN {known} THEN coalesce(lu.legal_category, s.legal_category) ELSE s.legal_category END"
+    )
+    cur.execute("DROP TABLE IF EXISTS establishments_new")
+    cur.execute(
+        f"CREATE TABLE establishments_new AS SELECT s.* REPLACE ({from_unit}, {category} AS legal_category) "
+        f"FROM ({staged}) s LEFT JOIN {LEGAL_UNITS} lu ON lu.siren = s.siren ORDER BY {', '.join(SORT_KEY)}",
+        list(params),
+    )
+    _validate(cur, "establishments_new")
+    cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    cur.execute(f"ALTER TABLE establishments_new RENAME TO {TABLE}")
+
+
+def load_legal_units(reg: RegisterLike, path: str | Path) -> int:
+    """Upsert the legal units of a Parquet file (LEGAL_UNIT_SCHEMA) on SIREN, then complete the
+    establishments of those SIRENs with their name, diffusion and category; one transaction. Returns
+    the number of legal units held."""
+    if isinstance(reg, Register) and reg.read_only:
+        raise RegisterError("Le registre est ouvert en lecture seule.")
+    cols = ", ".join(LEGAL_UNIT_COLUMNS)
+    with _cursor(reg) as cur:
+        cur.begin()
+        try:
+            cur.execute(
+                f"CREATE OR REPLACE TEMP TABLE incoming_units AS SELECT {cols} FROM read_parquet(?)",
+                [str(path)],
+            )
+            cur.execute(f"DELETE FROM {LEGAL_UNITS} WHERE siren IN (SELECT siren FROM incoming_units)")
+            cur.execute(f"INSERT INTO {LEGAL_UNITS} SELECT {cols} FROM incoming_units")
+            _rebuild(cur, f"SELECT * FROM {TABLE}", [])
+            (units,) = cur.execute(f"SELECT count(*) FROM {LEGAL_UNITS}").fetchone()
+            cur.execute("DROP TABLE incoming_units")
+            cur.commit()
+        except duckdb.Error as exc:
+            cur.rollback()
+            raise RegisterError(f"Chargement refusé, le registre est inchangé : {exc}") from exc
+        except BaseException:
+            cur.rollback()
+            raise
+        if isinstance(reg, Register) and reg.path is not None:
+            cur.execute("CHECKPOINT")
+        return units
 
 
 def _staging_select(columns: Sequence[str]) -> tuple[str, list[Any]]:
@@ -233,6 +336,13 @@ def _staging_select(columns: Sequence[str]) -> tuple[str, list[Any]]:
         "created": col("created"),
         "legal_category": f"nullif(trim({col('legal_category')}), '')",
         "source": col("source"),
+        "naf25": col("naf25"),
+        "diffusible": f"coalesce({col('diffusible')}, true)",
+        "employer": col("employer"),
+        "closed_since": col("closed_since"),
+        "legal_name": col("legal_name"),
+        "legal_diffusible": col("legal_diffusible"),
+        "company_category": col("company_category"),
     }
     # The default NAF version is the only parameter of the SELECT list.
     return ", ".join(f"{exprs[name]} AS {name}" for name in COLUMNS), params
@@ -329,10 +439,20 @@ def _where(
     min_band: str,
     active_only: bool,
     departements: Iterable[str] | None = None,
+    employer_only: bool = False,
+    company_categories: Iterable[str] = (),
 ) -> _Query:
     codes, ranges = _naf_codes(naf_codes), _naf_prefixes(naf_prefixes)
     bands = _bands(min_band)
     q = _Query()
+    if employer_only:
+        q.add("employer")
+    categories = sorted({str(c).strip().upper() for c in company_categories})
+    unknown = [c for c in categories if c not in COMPANY_CATEGORIES]
+    if unknown:
+        raise ValueError(f"catégorie d'entreprise inconnue : {', '.join(unknown)} (PME, ETI ou GE)")
+    if categories:
+        q.add(f"company_category IN ({_placeholders(categories)})", *categories)
     naf_terms = _Query()
     if codes:
         naf_terms.add(f"naf IN ({_placeholders(codes)})", *codes)
@@ -370,6 +490,8 @@ def candidates(
     point: tuple[float, float] | None = None,
     limit: int | None = None,
     show_personal_names: bool = False,
+    employer_only: bool = False,
+    company_categories: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Establishments matching the filters, regional first, then nearest to `point`, then by SIRET.
 
@@ -382,8 +504,10 @@ def candidates(
       minimum above NN.
     - `point` is (longitude, latitude); `distance_km` is the great-circle distance (null without a point
       or coordinates; those rows come last).
-    - Sole traders' names (legal category 1000) are personal data: replaced by `MASKED_NAME` unless
-      `show_personal_names`.
+    - `employer_only` keeps employer establishments; `company_categories` (PME, ETI, GE) those whose
+      legal unit is in one of them.
+    - `name` follows `display_name_sql`: sole traders' names (legal category 1000) are personal data,
+      replaced by `MASKED_NAME` unless `show_personal_names`; withheld ones are « non diffusible ».
     """
     sql, params = _candidates_sql(
         naf_codes=naf_codes,
@@ -395,6 +519,8 @@ def candidates(
         point=point,
         limit=limit,
         show_personal_names=show_personal_names,
+        employer_only=employer_only,
+        company_categories=company_categories,
     )
     with _cursor(reg) as cur:
         return cur.execute(sql, params).df()
@@ -411,6 +537,8 @@ def _candidates_sql(
     point: tuple[float, float] | None,
     limit: int | None,
     show_personal_names: bool,
+    employer_only: bool = False,
+    company_categories: Iterable[str] = (),
 ) -> tuple[str, list[Any]]:
     where = _where(
         naf_codes=naf_codes,
@@ -418,6 +546,8 @@ def _candidates_sql(
         min_band=min_band,
         active_only=active_only,
         departements=departements,
+        employer_only=employer_only,
+        company_categories=company_categories,
     )
     codes, ranges = _naf_codes(naf_codes), _naf_prefixes(naf_prefixes)
     regional = sorted({str(d).strip().upper() for d in regional_departements})
@@ -458,10 +588,11 @@ def _candidates_sql(
     )
     columns = _Query()
     for name in COLUMNS:
-        if name == "name" and not show_personal_names:
-            columns.add(
-                "CASE WHEN t.legal_category = ? THEN ? ELSE t.name END AS name", SOLE_TRADER, MASKED_NAME
-            )
+        if name == "name":
+            shown, shown_params = display_name_sql("t", show_personal_names=show_personal_names)
+            columns.add(f"{shown} AS name", *shown_params)
+        elif name == "legal_name":
+            columns.add("CAST(NULL AS VARCHAR) AS legal_name")  # folded into `name` by the rule above
         else:
             columns.add(f"t.{name}")
     filters = " WHERE " + " AND ".join(where.sql) if where.sql else ""
@@ -501,9 +632,18 @@ def counts_by_departement(
     naf_prefixes: Iterable[str] = (),
     min_band: str = "NN",
     active_only: bool = True,
+    employer_only: bool = False,
+    company_categories: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Number of matching establishments per département (départements with none are absent)."""
-    where = _where(naf_codes=naf_codes, naf_prefixes=naf_prefixes, min_band=min_band, active_only=active_only)
+    where = _where(
+        naf_codes=naf_codes,
+        naf_prefixes=naf_prefixes,
+        min_band=min_band,
+        active_only=active_only,
+        employer_only=employer_only,
+        company_categories=company_categories,
+    )
     sql = f"SELECT departement, count(*) AS establishments FROM {TABLE}"
     if where.sql:
         sql += " WHERE " + " AND ".join(where.sql)
@@ -515,12 +655,18 @@ def counts_by_departement(
 def by_siret(reg: RegisterLike, sirets: Iterable[str], *, show_personal_names: bool = False) -> pd.DataFrame:
     """The rows of the given SIRETs (those absent from the register are simply missing), by SIRET."""
     wanted = sorted({str(s).strip() for s in sirets})
-    name = "name" if show_personal_names else "CASE WHEN legal_category = ? THEN ? ELSE name END AS name"
-    select = ", ".join(name if c == "name" else c for c in COLUMNS)
-    params: list[Any] = [] if show_personal_names else [SOLE_TRADER, MASKED_NAME]
+    shown, params = display_name_sql("t", show_personal_names=show_personal_names)
+    select = ", ".join(
+        f"{shown} AS name"
+        if c == "name"
+        else "CAST(NULL AS VARCHAR) AS legal_name"
+        if c == "legal_name"
+        else f"t.{c}"
+        for c in COLUMNS
+    )
     with _cursor(reg) as cur:
         return cur.execute(
-            f"SELECT {select} FROM {TABLE} WHERE list_contains(?, siret) ORDER BY siret", [*params, wanted]
+            f"SELECT {select} FROM {TABLE} t WHERE list_contains(?, siret) ORDER BY siret", [*params, wanted]
         ).df()
 
 

@@ -118,9 +118,15 @@ ARROW_SCHEMA = pa.schema(
         ("naf", pa.string()), ("naf_version", pa.string()), ("band", pa.string()), ("active", pa.bool_()),
         ("commune", pa.string()), ("departement", pa.string()), ("longitude", pa.float64()),
         ("latitude", pa.float64()), ("approximate", pa.bool_()), ("created", pa.date32()),
-        ("legal_category", pa.string()), ("source", pa.string()),
+        ("legal_category", pa.string()), ("source", pa.string()), ("naf25", pa.string()),
+        ("diffusible", pa.bool_()), ("employer", pa.bool_()), ("closed_since", pa.date32()),
+        ("legal_name", pa.string()), ("legal_diffusible", pa.bool_()), ("company_category", pa.string()),
     ]
 )  # fmt: skip
+# As in SIRENE: about 3 % of establishments carry a name of their own (sign or usual name), the others
+# are known by their legal unit's; about 1 % of persons refused publication.
+OWN_NAME_SHARE = 0.03
+WITHHELD_SHARE = 0.01
 
 
 def _probabilities(weights: dict[str, float]) -> tuple[list[str], np.ndarray]:
@@ -264,6 +270,22 @@ def _chunk(world: _World, rng: np.random.Generator, n: int, first_company: int) 
         "legal_category": pc.take(world.legal_codes, pa.array(legal)),
         "source": pa.repeat(pa.scalar(SYNTH_SOURCE), n),
     }
+    names = columns["name"]
+    own = rng.random(n) < OWN_NAME_SHARE
+    withheld = sole & (rng.random(n) < WITHHELD_SHARE)[run_start]
+    large = band >= world._band_index["41"]
+    columns.update(
+        name=pc.if_else(pa.array(own), names, pa.nulls(n, pa.string())),
+        naf25=pa.nulls(n, pa.string()),
+        diffusible=pa.array(~withheld),
+        employer=pa.array(active & (band > world._band_index["00"])),
+        closed_since=pa.array(
+            np.minimum(created + 365, _DAY_2025_06_30).astype(np.int32), pa.date32(), mask=active
+        ),
+        legal_name=pc.if_else(pa.array(withheld), pa.nulls(n, pa.string()), names),
+        legal_diffusible=pa.array(~withheld),
+        company_category=pa.array(np.where(large, "ETI", "PME"), pa.string()),
+    )
     return pa.table(columns, schema=ARROW_SCHEMA), next_company
 
 
