@@ -1,0 +1,168 @@
+"""Legal units, the one name rule, withheld persons and sole traders, and the monthly refresh."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from reindus import register
+from reindus.ingest import establishments, legal_units
+from reindus.reference.siret import make_siret
+from reindus.store.db import init_schema, make_engine
+from tests.fixtures.sirene import (
+    ESTABLISHMENT_2024,
+    LEGAL_UNIT_2019,
+    LEGAL_UNIT_2025_12,
+    ND,
+    establishment,
+    legal_unit,
+    write_csv,
+    write_zip,
+)
+
+
+@pytest.fixture
+def engine(tmp_path):
+    eng = make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    init_schema(eng)
+    yield eng
+    eng.dispose()
+
+
+COMPANY, SIGNED, PERSON, HIDDEN, ACRONYM = "55203253", "40348390", "81234567", "82345678", "83456789"
+
+
+def _establishments():
+    return [
+        establishment(COMPANY, 1),
+        establishment(COMPANY, 2, naf="25.62A"),
+        establishment(SIGNED, 1, sign="MÉCA-PLUS"),
+        establishment(PERSON, 1, band="NN", employer="N"),
+        establishment(HIDDEN, 1, diffusion="P", band="NN", employer="N"),
+        establishment(ACRONYM, 1, band="42"),
+    ]
+
+
+def _units():
+    return [
+        legal_unit(COMPANY, denomination="TISSAGE DE ROUEN", company_category="PME"),
+        legal_unit(SIGNED, denomination="MECANIQUE GENERALE DU VEXIN", company_category="ETI"),
+        legal_unit(
+            PERSON, surname="DUPONT", usage_name="MARTIN", first_name="JEANNE", usual_first_name="JEANNE",
+            legal_category="1000", company_category="PME",
+        ),
+        legal_unit(HIDDEN, diffusion="P", legal_category="1000", company_category="PME"),
+        legal_unit(ACRONYM, acronym="SNCF", company_category="GE", legal_category="5510", mission="true"),
+    ]  # fmt: skip
+
+
+def _load(engine, tmp_path, kind, path, **kwargs):
+    module = establishments if kind == "establishments" else legal_units
+    result = module.run_import_path(
+        path, engine=engine, actor="t", register_path=tmp_path / "register.duckdb", **kwargs
+    )
+    assert result.ok and result.applied, result.problems.lines()
+    return result
+
+
+def _shown(tmp_path, *, show_personal_names=False) -> dict[str, str]:
+    with register.open_register(tmp_path / "register.duckdb", read_only=True) as reg:
+        frame = register.by_siret(
+            reg,
+            [make_siret(s, "1") for s in (COMPANY, SIGNED, PERSON, HIDDEN, ACRONYM)],
+            show_personal_names=show_personal_names,
+        )
+    return dict(zip(frame["siret"].str[:8], frame["name"], strict=True))
+
+
+@pytest.mark.parametrize("order", ["establishments first", "legal units first"])
+def test_the_name_shown_whichever_file_comes_first(engine, tmp_path, order):
+    etab = write_csv(tmp_path / "StockEtablissement_utf8.csv", _establishments(), ESTABLISHMENT_2024)
+    units = write_zip(tmp_path / "StockUniteLegale_utf8.zip", _units(), LEGAL_UNIT_2025_12)
+    steps = [("establishments", etab), ("legal-units", units)]
+    for kind, path in steps if order == "establishments first" else steps[::-1]:
+        _load(engine, tmp_path, kind, path)
+    expected = {
+        COMPANY: "TISSAGE DE ROUEN",
+        SIGNED: "MÉCA-PLUS",  # its sign wins over its legal unit's name
+        PERSON: register.MASKED_NAME,  # a sole trader: a person's name, masked by default
+        HIDDEN: register.NOT_DIFFUSIBLE,
+        ACRONYM: "SNCF",
+    }
+    assert _shown(tmp_path) == expected
+    assert _shown(tmp_path, show_personal_names=True)[PERSON] == "MARTIN JEANNE"
+    assert _shown(tmp_path, show_personal_names=True)[HIDDEN] == register.NOT_DIFFUSIBLE
+    with register.open_register(tmp_path / "register.duckdb", read_only=True) as reg:
+        cur = reg.cursor()
+        stored = cur.execute("SELECT * FROM legal_units ORDER BY siren").df().set_index("siren")
+        (nd,) = cur.execute(
+            "SELECT count(*) FROM (SELECT name FROM legal_units UNION ALL SELECT legal_name FROM establishments "
+            "UNION ALL SELECT name FROM establishments) WHERE contains(name, ?)",
+            [ND],
+        ).fetchall()[0]
+        categories = dict(
+            cur.execute("SELECT siren, company_category FROM establishments WHERE nic = '00018'").fetchall()
+        )
+    assert nd == 0
+    hidden = stored.loc[make_siret(HIDDEN, "1")[:9]]
+    assert pd.isna(hidden["name"]) and not hidden["diffusible"]
+    assert stored.loc[make_siret(ACRONYM, "1")[:9], "mission"]
+    assert set(categories.values()) <= {"PME", "ETI", "GE"}
+
+
+def test_candidates_filter_employers_and_company_categories(engine, tmp_path):
+    _load(engine, tmp_path, "legal-units", write_csv(tmp_path / "ul.csv", _units(), LEGAL_UNIT_2019))
+    _load(
+        engine,
+        tmp_path,
+        "establishments",
+        write_csv(tmp_path / "e.csv", _establishments(), ESTABLISHMENT_2024),
+    )
+    with register.open_register(tmp_path / "register.duckdb", read_only=True) as reg:
+        every = register.candidates(reg)
+        employers = register.candidates(reg, employer_only=True)
+        large = register.candidates(reg, company_categories=["eti", "GE"])
+        with pytest.raises(ValueError, match="PME, ETI ou GE"):
+            register.candidates(reg, company_categories=["TPE"])
+    assert len(every) == 6 and len(employers) == 4
+    assert sorted(large["name"]) == ["MÉCA-PLUS", "SNCF"]
+    assert (every["name"] != ND).all() and register.NOT_DIFFUSIBLE in set(every["name"])
+
+
+def test_legal_unit_defects_are_listed_with_their_line(engine, tmp_path):
+    rows = _units()
+    rows[1]["siren"] = rows[1]["siren"][:-1] + ("0" if rows[1]["siren"][-1] != "0" else "1")
+    rows[2]["categorieEntreprise"] = "TPE"
+    result = legal_units.run_import_path(
+        write_csv(tmp_path / "ul.csv", rows, LEGAL_UNIT_2019),
+        engine=engine,
+        actor="t",
+        register_path=tmp_path / "register.duckdb",
+    )
+    assert not result.applied
+    assert {(p.line, p.column) for p in result.problems.items} == {
+        (3, "siren"),
+        (4, "categorieEntreprise"),
+    }
+
+
+def test_monthly_refresh_updates_in_place(engine, tmp_path):
+    first = _establishments()
+    _load(engine, tmp_path, "establishments", write_csv(tmp_path / "m1.csv", first, ESTABLISHMENT_2024))
+    _load(engine, tmp_path, "legal-units", write_csv(tmp_path / "u1.csv", _units(), LEGAL_UNIT_2019))
+    second = _establishments()[:3]
+    second[0] = establishment(COMPANY, 1, state="F", since="2026-01-31", band="NN")
+    second[2] = establishment(SIGNED, 1, sign="MECA PLUS 2", naf="25.62B", band="21")
+    result = _load(
+        engine, tmp_path, "establishments", write_csv(tmp_path / "m2.csv", second, ESTABLISHMENT_2024)
+    )
+    assert result.summary.english == "0 added, 2 updated, 1 unchanged"
+    with register.open_register(tmp_path / "register.duckdb", read_only=True) as reg:
+        rows = register.by_siret(reg, [make_siret(COMPANY, "1"), make_siret(SIGNED, "1")]).set_index("nic")
+        (total,) = reg.cursor().execute("SELECT count(*) FROM establishments").fetchall()[0]
+    assert total == 6  # the establishments absent from the new file stay as they were
+    closed = rows.loc[make_siret(COMPANY, "1")[9:]]
+    assert not closed["active"] and str(closed["closed_since"])[:10] == "2026-01-31"
+    assert closed["name"] == "TISSAGE DE ROUEN"  # still completed from its legal unit
+    signed = rows.loc[make_siret(SIGNED, "1")[9:]]
+    assert (signed["name"], signed["naf"], signed["band"]) == ("MECA PLUS 2", "25.62B", "21")
