@@ -10,6 +10,7 @@ from reindus.sourcing import candidates as sourcing
 from reindus.ui import mode, tables
 from reindus.ui import shortlist as ui
 from reindus.ui.banner import demo_banner
+from reindus.ui.kpi import md_escape
 
 # Atelier mode: public data (reindus.programme.public: no supplier names, SIRETs or notes; names of projects not
 # flagged public masked), only public projects to choose, refreshed on its own.
@@ -53,6 +54,19 @@ def body() -> None:
         width="stretch",
         config={"displayModeBar": False},
     )
+    if not public:
+        closed = ui.closed_shortlisted(url, str(path))
+        closed = closed[closed["link_id"].isin(project_links["id"])]
+        if not closed.empty:
+            st.warning(
+                f"{len(closed)} fournisseur(s) présélectionné(s) fermé(s) depuis leur présélection : "
+                + " ; ".join(
+                    f"{md_escape(n)} ({c})"
+                    for n, c in zip(closed["supplier_name"], closed["closure"], strict=True)
+                )
+                + f". Source : registre des établissements ({source}, {year}).",
+                icon=":material/store:",
+            )
     st.dataframe(
         coverage[
             [

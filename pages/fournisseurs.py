@@ -4,6 +4,7 @@ and the link's shortlist."""
 import streamlit as st
 from streamlit_folium import st_folium
 
+from reindus import register
 from reindus.figures.supplier_map import SCHEMES
 from reindus.programme.public import public_projects
 from reindus.reference import headcount
@@ -96,6 +97,22 @@ scheme = (
     )
     or "quantiles"
 )
+more = st.columns([2, 3])
+employer_only = more[0].toggle(
+    "Employeurs seulement",
+    key="sourcing_employer",
+    help="Établissements employeurs selon SIRENE (caractère employeur)",
+)
+categories = tuple(
+    more[1].multiselect(
+        "Catégorie d'entreprise",
+        list(register.COMPANY_CATEGORIES),
+        format_func=lambda c: f"{c} ({register.COMPANY_CATEGORIES[c]})",
+        key="sourcing_categories",
+        placeholder="Toutes",
+        help="Catégorie de l'unité légale (INSEE) : chargez le fichier des unités légales pour la connaître",
+    )
+)
 if terms.empty:
     st.info("Choisissez un maillon ou saisissez une activité (code NAF, division ou mots du libellé).")
     st.stop()
@@ -104,8 +121,19 @@ st.caption(f"Activités recherchées : {terms.describe()}")
 regional = region_departements(project["region_code"])
 site = ui.project_site(project)
 scope_deps = sourcing.scope_departements(project["region_code"], scope)
-ranked = ui.ranked_candidates(path, terms.codes, terms.prefixes, scope_deps, regional, min_band, site)
-counts = ui.departement_counts(path, terms.codes, terms.prefixes, min_band)
+ranked = ui.ranked_candidates(
+    path,
+    terms.codes,
+    terms.prefixes,
+    scope_deps,
+    regional,
+    min_band,
+    site,
+    ui.POINT_LIMIT,
+    employer_only,
+    categories,
+)
+counts = ui.departement_counts(path, terms.codes, terms.prefixes, min_band, employer_only, categories)
 demo_banner(ui.register_fictitious(path) or any_fictitious(ranked["source"]))
 
 n_regional = int(ranked["regional"].sum())
@@ -125,6 +153,8 @@ fmap = ui.candidate_map(
     project["name"],
     scheme,
     points=not public,
+    employer_only=employer_only,
+    categories=categories,
 )
 clicked = st_folium(
     fmap, key="supplier_map", height=560, width=None, returned_objects=["last_active_drawing"]
@@ -158,7 +188,9 @@ if dep:
 st.subheader("Candidats")
 st.caption(
     "Rang : régionaux d'abord, puis score sur 100 = distance au site (50) + taille (30) + "
-    "correspondance NAF exacte (20) ou par préfixe (10). Noms des entrepreneurs individuels masqués."
+    "correspondance NAF exacte (20) ou par préfixe (10). Nom : enseigne ou nom de l'établissement, sinon "
+    "celui de l'unité légale ; noms des entrepreneurs individuels masqués, personnes non diffusibles "
+    "« non diffusible »."
 )
 table = sourcing.display_table(shown.head(ui.TABLE_LIMIT), ui.commune_names())
 selection = st.dataframe(
@@ -191,6 +223,16 @@ selection = st.dataframe(
 )
 picked = (
     shown.head(ui.TABLE_LIMIT).iloc[selection.selection.rows] if selection.selection.rows else shown.iloc[0:0]
+)
+st.caption(
+    f"Liste : {formats.number(min(len(shown), ui.TABLE_LIMIT))} candidat(s) affiché(s) sur "
+    f"{formats.number(len(shown))}. Source : registre des établissements ({source}, {year})."
+)
+ui.export_buttons(
+    shown,
+    f"candidats-projet{project_id}-maillon{link_id}",
+    table=sourcing.export_table(table),
+    sheet="Candidats",
 )
 
 st.subheader("Présélection du maillon")

@@ -166,3 +166,36 @@ def test_monthly_refresh_updates_in_place(engine, tmp_path):
     assert closed["name"] == "TISSAGE DE ROUEN"  # still completed from its legal unit
     signed = rows.loc[make_siret(SIGNED, "1")[9:]]
     assert (signed["name"], signed["naf"], signed["band"]) == ("MECA PLUS 2", "25.62B", "21")
+
+
+def test_shortlisted_supplier_closed_since_is_flagged(engine, tmp_path):
+    from datetime import UTC, datetime
+
+    from reindus.sourcing import closures
+
+    _load(
+        engine,
+        tmp_path,
+        "establishments",
+        write_csv(tmp_path / "m1.csv", _establishments(), ESTABLISHMENT_2024),
+    )
+    later = [
+        establishment(COMPANY, 1, state="F", since="2026-01-31", band="NN"),
+        establishment(COMPANY, 2, naf="25.62A", state="F", since="2020-05-04", band="NN"),
+        establishment(SIGNED, 1, sign="MÉCA-PLUS"),
+    ]
+    _load(engine, tmp_path, "establishments", write_csv(tmp_path / "m2.csv", later, ESTABLISHMENT_2024))
+    shortlisted = datetime(2025, 11, 3, 14, 0, tzinfo=UTC)
+    shortlist = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "siret": [make_siret(COMPANY, "1"), make_siret(COMPANY, "2"), make_siret(SIGNED, "1"), None],
+            "supplier_name": ["Tissage", "Tissage bis", "Méca", "Fournisseur à Turin"],
+            "created_at": [shortlisted] * 4,
+        }
+    )
+    with register.open_register(tmp_path / "register.duckdb", read_only=True) as reg:
+        flagged = closures.closed_entries(reg, shortlist)
+    # closed in January 2026, after it was shortlisted; the other closed before: not « since »
+    assert flagged["id"].tolist() == [1]
+    assert flagged["closure"].tolist() == ["fermé depuis le 31 janvier 2026"]

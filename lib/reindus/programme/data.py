@@ -123,6 +123,7 @@ def load_shortlist(engine: Engine) -> pd.DataFrame:
             s.note,
             s.source,
             s.version,
+            s.created_at,
             s.updated_at,
         )
         .join(cl, s.link_id == cl.id)

@@ -670,6 +670,16 @@ def by_siret(reg: RegisterLike, sirets: Iterable[str], *, show_personal_names: b
         ).df()
 
 
+def closures(reg: RegisterLike, sirets: Iterable[str]) -> pd.DataFrame:
+    """`siret`, `closed_since` (null when unknown) of the given establishments that are closed."""
+    wanted = sorted({str(s).strip() for s in sirets})
+    with _cursor(reg) as cur:
+        return cur.execute(
+            f"SELECT siret, closed_since FROM {TABLE} WHERE NOT active AND list_contains(?, siret) ORDER BY siret",
+            [wanted],
+        ).df()
+
+
 def summary(reg: RegisterLike) -> dict[str, Any]:
     """Inventory of the register: totals, and per-source and per-département counts (total and active)."""
     with _cursor(reg) as cur:

@@ -237,6 +237,26 @@ def display_table(ranked: pd.DataFrame, commune_names: Mapping[str, str]) -> pd.
     )
 
 
+EXPORT_HEADERS: dict[str, str] = {
+    "rank": "Rang",
+    "tier": "Niveau",
+    "name": "Établissement",
+    "siret": "SIRET",
+    "naf": "Code NAF",
+    "naf_label": "Activité (NAF)",
+    "commune": "Commune",
+    "departement": "Département",
+    "band": "Effectif",
+    "distance_km": "Distance (km)",
+    "score": "Score",
+}
+
+
+def export_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A `display_table` as exported: French headers, the score's total only."""
+    return table[list(EXPORT_HEADERS)].rename(columns=EXPORT_HEADERS)
+
+
 # --- coverage of a project's supply chain -------------------------------------------------------
 
 POSITION_ORDER: tuple[str, ...] = tuple(CHAIN_POSITIONS)

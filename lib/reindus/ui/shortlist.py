@@ -27,7 +27,9 @@ from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.reference.sources import any_fictitious
 from reindus.register import Register, candidates, counts_by_departement, open_register, summary
 from reindus.sourcing import candidates as sourcing
+from reindus.sourcing import closures
 from reindus.sourcing import shortlist as shortlist_edits
+from reindus.text import formats
 from reindus.ui.kpi import md_escape
 from reindus.ui.resources import engine
 
@@ -74,6 +76,8 @@ def ranked_candidates(
     min_band: str,
     point: tuple[float, float] | None,
     limit: int = POINT_LIMIT,
+    employer_only: bool = False,
+    categories: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Candidates ranked by `sourcing.rank` (the `limit` nearest, regional first)."""
     found = candidates(
@@ -85,16 +89,28 @@ def ranked_candidates(
         min_band=min_band,
         point=point,
         limit=limit,
+        employer_only=employer_only,
+        company_categories=categories,
     )
     return sourcing.rank(found)
 
 
 @st.cache_data(ttl=REGISTER_TTL, max_entries=256, show_spinner=False)
 def departement_counts(
-    path: str, codes: tuple[str, ...], prefixes: tuple[str, ...], min_band: str
+    path: str,
+    codes: tuple[str, ...],
+    prefixes: tuple[str, ...],
+    min_band: str,
+    employer_only: bool = False,
+    categories: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     return counts_by_departement(
-        register_connection(path), naf_codes=codes, naf_prefixes=prefixes, min_band=min_band
+        register_connection(path),
+        naf_codes=codes,
+        naf_prefixes=prefixes,
+        min_band=min_band,
+        employer_only=employer_only,
+        company_categories=categories,
     )
 
 
@@ -110,14 +126,18 @@ def candidate_map(
     site_label: str,
     scheme: str,
     points: bool,
+    employer_only: bool = False,
+    categories: tuple[str, ...] = (),
 ) -> folium.Map:
     """The supplier map for one search, built once: selecting rows, editing the shortlist or any other
     rerun reuses it, and streamlit-folium keeps the browser's map (same script, no remount).
     `points`: False in atelier mode (a point is a named establishment). Shared read-only by sessions."""
-    ranked = ranked_candidates(path, codes, prefixes, departements, regional, min_band, site)
+    ranked = ranked_candidates(
+        path, codes, prefixes, departements, regional, min_band, site, POINT_LIMIT, employer_only, categories
+    )
     source, year = register_source(path)
     return supplier_map(
-        departement_counts(path, codes, prefixes, min_band),
+        departement_counts(path, codes, prefixes, min_band, employer_only, categories),
         ranked if points else ranked.iloc[0:0],
         site=site,
         site_label=site_label,
@@ -212,7 +232,14 @@ def shortlist(url: str, public: bool = False) -> pd.DataFrame:
     return strip(frame) if public else frame
 
 
+@st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
+def closed_shortlisted(url: str, path: str) -> pd.DataFrame:
+    """Shortlist entries whose establishment closed since it was shortlisted (`closures.closed_entries`)."""
+    return closures.closed_entries(register_connection(path), shortlist(url))
+
+
 def clear_store_caches() -> None:
+    closed_shortlisted.clear()
     shortlist.clear()
     links.clear()
     projects.clear()
@@ -314,6 +341,7 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
         # "" rather than None: the grid writes « None » for a missing link (suppliers abroad have no SIRET)
         annuaire=shown["siret"].map(lambda s: sourcing.annuaire_url(s) if isinstance(s, str) else ""),
         pays=shown["supplier_country"].map(countries.name),
+        etat=shown["id"].map(closure_labels()).fillna(""),
         remove=False,
     )
     edited = st.data_editor(
@@ -325,6 +353,7 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
                 "commune",
                 "departement",
                 "pays",
+                "etat",
                 "status",
                 "note",
                 "source",
@@ -333,7 +362,7 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
         key=f"shortlist_editor_{link_id}",
         hide_index=True,
         width="stretch",
-        disabled=["supplier_name", "annuaire", "commune", "departement", "pays", "source"],
+        disabled=["supplier_name", "annuaire", "commune", "departement", "pays", "etat", "source"],
         column_config={
             "supplier_name": st.column_config.TextColumn("Fournisseur"),
             "annuaire": st.column_config.LinkColumn(
@@ -347,6 +376,9 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
             "note": st.column_config.TextColumn("Note", max_chars=2000),
             "source": "Source",
             "pays": "Pays",
+            "etat": st.column_config.TextColumn(
+                "État", help="Fermé depuis sa présélection, selon le dernier registre SIRENE chargé"
+            ),
             "remove": st.column_config.CheckboxColumn(
                 "Retirer", help="Retirer de la présélection à l'enregistrement (inscrit au journal)"
             ),
@@ -389,21 +421,34 @@ def export_frame(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def export_buttons(rows: pd.DataFrame, stem: str) -> None:
-    table = export_frame(rows)
+def closure_labels() -> dict[int, str]:
+    """Shortlist entry id → « fermé depuis le … » for the suppliers closed since they were shortlisted."""
+    closed = closed_shortlisted(database_url(), register_path())
+    return dict(zip(closed["id"].astype(int), closed["closure"], strict=True))
+
+
+def export_buttons(
+    rows: pd.DataFrame, stem: str, *, table: pd.DataFrame | None = None, sheet: str = "Présélection"
+) -> None:
+    """XLSX and CSV downloads of `table` (default: the shortlist `rows` as exported); the labels say how
+    many rows the file will hold."""
+    table = export_frame(rows) if table is None else table
+    count = f" ({formats.number(len(table))} ligne{'s' if len(table) > 1 else ''})"
     left, right = st.columns(2)
     left.download_button(
-        "Exporter en XLSX",
-        export.to_xlsx(table, sheet="Présélection"),
+        "Exporter en XLSX" + count,
+        export.to_xlsx(table, sheet=sheet),
         file_name=f"{stem}.xlsx",
+        key=f"{stem}-xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         disabled=table.empty,
     )
     right.download_button(
-        "Exporter en CSV",
+        "Exporter en CSV" + count,
         export.to_csv(table),
         file_name=f"{stem}.csv",
+        key=f"{stem}-csv",
         mime="text/csv",
         icon=":material/download:",
         disabled=table.empty,
