@@ -101,6 +101,28 @@ def body() -> None:
     )
     st.caption(f"Candidats : établissements actifs des codes NAF du maillon, tous effectifs. Source : {src}.")
 
+    chain_terms = sourcing.search_terms(",".join(project_links["naf_codes"].dropna()))
+    observed = ui.naf_correspondence(str(path), chain_terms.codes)
+    if not observed.empty:
+        with st.expander("Correspondance observée NAF rév. 2 → NAF 2025 pour les codes de la chaîne"):
+            st.dataframe(
+                observed,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "naf": "NAF rév. 2",
+                    "naf_label": "Activité (rév. 2)",
+                    "naf25": "NAF 2025",
+                    "naf25_label": "Activité (2025)",
+                    "establishments": tables.count("Établissements"),
+                    "share": st.column_config.NumberColumn("Part", format="percent"),
+                },
+            )
+            st.caption(
+                "Établissements codés dans les deux nomenclatures par SIRENE (depuis décembre 2025) ; la part "
+                f"est celle du code rév. 2. Les codes ne se comparent jamais d'une version à l'autre. Source : {src}."
+            )
+
     st.subheader("Maillons sans aucun candidat dans la région du projet")
     st.caption(
         "Là où la région n'a pas la capacité : une opportunité de réindustrialisation. Départements les plus "

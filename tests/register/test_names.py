@@ -199,3 +199,31 @@ def test_shortlisted_supplier_closed_since_is_flagged(engine, tmp_path):
     # closed in January 2026, after it was shortlisted; the other closed before: not « since »
     assert flagged["id"].tolist() == [1]
     assert flagged["closure"].tolist() == ["fermé depuis le 31 janvier 2026"]
+
+
+def test_naf_2025_search_and_observed_correspondence(engine, tmp_path):
+    from reindus.sourcing import candidates as sourcing
+    from tests.fixtures.sirene import ESTABLISHMENT_2025_12
+
+    rows = [
+        establishment(COMPANY, 1, naf="13.20Z", naf25="13.20Y"),
+        establishment(COMPANY, 2, naf="13.20Z", naf25="13.20Y"),
+        establishment(COMPANY, 3, naf="13.20Z", naf25="13.91Y"),
+        establishment(SIGNED, 1, naf="25.62A", naf25=""),
+    ]
+    _load(engine, tmp_path, "establishments", write_csv(tmp_path / "e.csv", rows, ESTABLISHMENT_2025_12))
+    terms = sourcing.search_terms("13.20Y")
+    assert terms.codes == ("13.20Y",) and "NAF 2025" in terms.describe()
+    assert {"13.20Z", "13.20Y"} <= set(sourcing.search_terms("tissage").codes)
+    with register.open_register(tmp_path / "register.duckdb", read_only=True) as reg:
+        by25 = register.candidates(reg, naf_codes=["13.20Y"])
+        by2 = register.candidates(reg, naf_codes=["13.20Z"])
+        observed = register.naf_correspondence(reg, ["13.20Z", "13.20Y", "25.62A"])
+    assert sorted(by25["nic"]) == [make_siret(COMPANY, "1")[9:], make_siret(COMPANY, "2")[9:]]
+    assert (by25["naf_match"] == "exact").all() and len(by2) == 3
+    # observed from the double-coded rows only; a 2025 code string is never read as a rév. 2 one
+    assert observed[["naf", "naf25", "establishments"]].values.tolist() == [
+        ["13.20Z", "13.20Y", 2],
+        ["13.20Z", "13.91Y", 1],
+    ]
+    assert observed["share"].round(3).tolist() == [0.667, 0.333]

@@ -19,7 +19,8 @@ def test_search_terms_codes_prefixes_and_labels():
     assert terms.codes == ("13.20Z", "13.30Z")
     assert terms.prefixes == ("25", "13.2")
     assert sourcing.search_terms("2562").prefixes == ("25.62",)
-    assert sourcing.search_terms("tissage").codes == ("13.20Z",)  # not « emboutissage »
+    # not « emboutissage »; the labels of both nomenclatures are searched
+    assert sourcing.search_terms("tissage").codes == ("13.20Z", "13.20Y")
     assert sourcing.search_terms("décolletage").codes == ("25.62A",)
     assert sourcing.search_terms("zz, , 99.99Z").empty
     assert "Tissage" in sourcing.search_terms("13.20Z").describe()

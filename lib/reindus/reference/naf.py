@@ -46,6 +46,17 @@ def naf2025_table() -> pd.DataFrame:
     return frame.set_index("code", drop=False)
 
 
+@cache
+def _subclasses2025() -> dict[str, str]:
+    table = naf2025_table()
+    return dict(zip(table["code"], table["label"], strict=True))
+
+
+def subclasses2025() -> dict[str, str]:
+    """NAF 2025 sous-classe → French label."""
+    return dict(_subclasses2025())
+
+
 def normalize_naf2025(value: str) -> str:
     """`1320Y`, `13.20y` → `13.20Y`. Raises ValueError if it is not a NAF 2025 sous-classe."""
     match = _CODE.match(str(value))

@@ -25,7 +25,7 @@ import pandas as pd
 from reindus.config import register_path
 from reindus.errors import UserError
 from reindus.reference import headcount
-from reindus.reference.naf import NAF_VERSION
+from reindus.reference.naf import NAF_VERSION, naf2025_table
 
 TABLE = "establishments"
 EARTH_RADIUS_KM = 6371.0088
@@ -405,6 +405,27 @@ def _naf_codes(codes: Iterable[str]) -> list[str]:
     return sorted(set(out))
 
 
+def _by_nomenclature(codes: list[str]) -> tuple[list[str], list[str]]:
+    """(NAF rév. 2 codes, NAF 2025 codes): each code is looked up in each nomenclature's own table (the
+    two sets of sous-classe codes are disjoint), never matched across versions by its string."""
+    v2025 = set(naf2025_table().index)
+    return [c for c in codes if c not in v2025], [c for c in codes if c in v2025]
+
+
+def naf_correspondence(reg: RegisterLike, naf_codes: Iterable[str]) -> pd.DataFrame:
+    """The correspondence NAF rév. 2 → NAF 2025 as observed on the establishments coded in both:
+    `naf`, `naf25`, `establishments`, `share` (of the rév. 2 code's double-coded establishments)."""
+    codes, _ = _by_nomenclature(_naf_codes(naf_codes))
+    with _cursor(reg) as cur:
+        return cur.execute(
+            f"SELECT naf, naf25, count(*) AS establishments, "
+            "count(*) / sum(count(*)) OVER (PARTITION BY naf) AS share "
+            f"FROM {TABLE} WHERE list_contains(?, naf) AND naf25 IS NOT NULL "
+            "GROUP BY naf, naf25 ORDER BY naf, establishments DESC, naf25",
+            [codes],
+        ).df()
+
+
 def _naf_prefixes(prefixes: Iterable[str]) -> list[tuple[str, str]]:
     """Each prefix as a half-open range [prefix, next): `naf LIKE '13%'` that row-group min/max can prune."""
     out = []
@@ -453,13 +474,17 @@ def _where(
         raise ValueError(f"catégorie d'entreprise inconnue : {', '.join(unknown)} (PME, ETI ou GE)")
     if categories:
         q.add(f"company_category IN ({_placeholders(categories)})", *categories)
+    codes, codes25 = _by_nomenclature(codes)
     naf_terms = _Query()
     if codes:
         naf_terms.add(f"naf IN ({_placeholders(codes)})", *codes)
     for low, high in ranges:
         naf_terms.add("(naf >= ? AND naf < ?)", low, high)
+    if codes25:
+        naf_terms.add(f"naf25 IN ({_placeholders(codes25)})", *codes25)
     if naf_terms.sql:
         q.add("(" + " OR ".join(naf_terms.sql) + ")", *naf_terms.params)
+    if naf_terms.sql and not codes25:
         # Redundant bounds: DuckDB applies a BETWEEN inside the scan (an IN list only prunes row
         # groups), so the other columns are read only for the rows in range (~4× faster).
         bounds = codes + [b for r in ranges for b in r]
@@ -576,8 +601,11 @@ def _candidates_sql(
     else:
         is_regional = _Query(["false"])
     match = _Query()
+    codes, codes25 = _by_nomenclature(codes)
     if codes:
         match.add(f"WHEN t.naf IN ({_placeholders(codes)}) THEN 'exact'", *codes)
+    if codes25:
+        match.add(f"WHEN t.naf25 IN ({_placeholders(codes25)}) THEN 'exact'", *codes25)
     if ranges:
         terms = " OR ".join("(t.naf >= ? AND t.naf < ?)" for _ in ranges)
         match.add(f"WHEN {terms} THEN 'prefix'", *(b for r in ranges for b in r))

@@ -52,7 +52,8 @@ class SearchTerms:
             try:
                 parts.append(f"{code} {naf.naf_label(code)}")
             except KeyError:
-                parts.append(code)
+                label = naf.subclasses2025().get(code)
+                parts.append(f"{code} {label} (NAF 2025)" if label else code)
         return " ; ".join(parts)
 
 
@@ -65,9 +66,10 @@ def _fold(text: str) -> str:
 def search_terms(values: str | Iterable[str], *, max_label_matches: int = 40) -> SearchTerms:
     """Codes and prefixes from a link's `naf_codes` (« 13.20Z,13.30Z ») or from what a coach typed.
 
-    Each comma- or semicolon-separated item is a sous-classe (`13.20Z`, `1320Z`), a division, group
-    or class code (`13`, `13.2`, `13.20`), or label text (« tissage »), which selects every sous-classe
-    whose label has words starting with each typed word (at most `max_label_matches`). Unknown items are ignored.
+    Each comma- or semicolon-separated item is a sous-classe of NAF rév. 2 (`13.20Z`, `1320Z`) or of
+    NAF 2025 (`13.20Y`), a division, group or class code of NAF rév. 2 (`13`, `13.2`, `13.20`), or label
+    text (« tissage »), which selects every sous-classe of either nomenclature whose label has words
+    starting with each typed word (at most `max_label_matches` per nomenclature). Unknown items are ignored.
     """
     items = re.split(r"[,;]", values) if isinstance(values, str) else list(values)
     codes: list[str] = []
@@ -80,6 +82,11 @@ def search_terms(values: str | Iterable[str], *, max_label_matches: int = 40) ->
             codes.append(naf.normalize_naf(item))
             continue
         except ValidationError:
+            pass
+        try:  # a NAF 2025 sous-classe (`13.20Y`): matched on the establishments' NAF 2025 code
+            codes.append(naf.normalize_naf2025(item))
+            continue
+        except ValueError:
             pass
         candidate = item.upper()
         if re.fullmatch(r"\d{4}", candidate):  # URSSAF-style class without the dot
@@ -94,7 +101,12 @@ def search_terms(values: str | Iterable[str], *, max_label_matches: int = 40) ->
         found = [
             code for code, label in naf.subclasses().items() if all(p.search(_fold(label)) for p in patterns)
         ]
-        codes.extend(found[:max_label_matches])
+        found25 = [
+            code
+            for code, label in naf.subclasses2025().items()
+            if all(p.search(_fold(label)) for p in patterns)
+        ]
+        codes.extend(found[:max_label_matches] + found25[:max_label_matches])
     # A code already covered by a prefix is kept: it still ranks as an exact match.
     return SearchTerms(tuple(dict.fromkeys(codes)), tuple(dict.fromkeys(prefixes)))
 
@@ -233,6 +245,21 @@ def display_table(ranked: pd.DataFrame, commune_names: Mapping[str, str]) -> pd.
             "score_size": ranked["score_size"],
             "score_naf": ranked["score_naf"],
             "score": ranked["score"],
+        }
+    )
+
+
+def correspondence_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """`register.naf_correspondence` with the labels of both nomenclatures, for display."""
+    labels25 = naf.subclasses2025()
+    return pd.DataFrame(
+        {
+            "naf": frame["naf"],
+            "naf_label": frame["naf"].map(naf_label_or_code),
+            "naf25": frame["naf25"],
+            "naf25_label": frame["naf25"].map(lambda c: labels25.get(c, c)),
+            "establishments": frame["establishments"],
+            "share": frame["share"],
         }
     )
 

@@ -26,6 +26,7 @@ from reindus.reference import countries, geo
 from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.reference.sources import any_fictitious
 from reindus.register import Register, candidates, counts_by_departement, open_register, summary
+from reindus.register import naf_correspondence as register_naf_correspondence
 from reindus.sourcing import candidates as sourcing
 from reindus.sourcing import closures
 from reindus.sourcing import shortlist as shortlist_edits
@@ -230,6 +231,13 @@ def shortlist(url: str, public: bool = False) -> pd.DataFrame:
     """The shortlists; in public without supplier names, SIRETs, communes or notes (statuses stay)."""
     frame = frames.load_shortlist(engine(url))
     return strip(frame) if public else frame
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner=False)
+def naf_correspondence(path: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    """NAF rév. 2 → NAF 2025 as observed on the register's double-coded establishments, with labels."""
+    frame = register_naf_correspondence(register_connection(path), codes)
+    return sourcing.correspondence_table(frame)
 
 
 @st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
