@@ -1,17 +1,25 @@
-"""Streamed establishment import: time, rows per second and peak memory for a SIRENE StockEtablissement CSV.
+"""Streamed register import: time, rows per second and peak memory for SIRENE stock files as published.
 
-    .venv/bin/python bench/import_register.py --rows 1000000 10000000    # the issue's bar: 10 M < 2 GB
+    .venv/bin/python bench/import_register.py --rows 1000000 40000000          # StockEtablissement
+    .venv/bin/python bench/import_register.py --legal-units 28000000            # StockUniteLegale
 
-For each size, writes a SIRENE `StockEtablissement` CSV (the real column names, `,`-separated, ~190 bytes
-a row like the INSEE file) with real commune codes (`reindus.reference.geo.communes()`, the arrondissements of
-Paris, Lyon and Marseille rather than the cities, drawn by population), valid SIRETs (Luhn, a few
-establishments per SIREN), NAF rév. 2 sous-classes from the real tree with about 2 % of old NAF 1993
-rows, 1 % of rows abroad (no commune), 30 % closed, Lambert 93 coordinates for 80 % of rows. Then runs
-`establishments.run_import_path` into a fresh register in a CHILD process and reads the child's peak
-RSS from the kernel (`os.wait4`); the file is generated in another child, so that neither the generator
-nor a large parent (whose pages a forked child starts with) counts.
+For each size, writes a `StockEtablissement` CSV in the full December 2025 layout
+(`reindus.register.sirene.ESTABLISHMENT_2025_12`, 54 columns in INSEE's order, `,`-separated, quoted
+where needed) with the proportions of the national stock: 35 % closed establishments coded in the
+nomenclatures before NAF rév. 2 (NAP, NAF 1993, NAF rév. 1), 30 % closed in NAF rév. 2, 0.5 % closed
+without activity, a few `00.00Z` placeholders, 0.3 % in the overseas collectivities, 0.5 % abroad (no
+commune), 2 % of persons who refused publication (`P`, `[ND]` in the withheld fields), about 3 % of
+establishments named at establishment level (sign or usual name), NAF 2025 codes beside the rév. 2 ones
+on the active rows, Lambert 93 coordinates for 80 % of metropolitan rows; real commune codes
+(`reference.geo.communes()`, drawn by population) and valid SIRETs. `--legal-units N` writes a
+`StockUniteLegale` CSV (34 + 1 columns) of N units instead.
 
-Ends with one line per size: `import N rows: seconds=… rows_per_s=… peak_rss_mb=…`.
+The import (`establishments.run_import_path` / `legal_units.run_import_path`, into a fresh register)
+runs in a CHILD process whose peak RSS is read from the kernel (`os.wait4`); the file is generated in
+another child, so that neither the generator nor a large parent counts.
+
+Ends with one line per size: `import N rows: seconds=… rows_per_s=… peak_rss_mb=…` (or `import N legal
+units: …`). The machine is shared: state the load (`uptime`) next to the figures.
 """
 
 from __future__ import annotations
@@ -27,34 +35,14 @@ from pathlib import Path
 
 import numpy as np
 
+from reindus.register.sirene import ESTABLISHMENT_2025_12 as HEADER
+from reindus.register.sirene import LEGAL_UNIT_2025_12
+
 CHUNK = 500_000
-HEADER = (
-    "siren",
-    "nic",
-    "siret",
-    "statutDiffusionEtablissement",
-    "dateCreationEtablissement",
-    "trancheEffectifsEtablissement",
-    "anneeEffectifsEtablissement",
-    "dateDernierTraitementEtablissement",
-    "etablissementSiege",
-    "numeroVoieEtablissement",
-    "typeVoieEtablissement",
-    "libelleVoieEtablissement",
-    "codePostalEtablissement",
-    "libelleCommuneEtablissement",
-    "codeCommuneEtablissement",
-    "etatAdministratifEtablissement",
-    "enseigne1Etablissement",
-    "denominationUsuelleEtablissement",
-    "activitePrincipaleEtablissement",
-    "nomenclatureActivitePrincipaleEtablissement",
-    "caractereEmployeurEtablissement",
-    "coordonneeLambertAbscisseEtablissement",
-    "coordonneeLambertOrdonneeEtablissement",
-)
+
 CITIES = ("75056", "69123", "13055")  # SIRENE writes the arrondissements instead
-OLD_NAF = ("5120", "2851", "741G", "524Z", "553A")
+OLD_NAF = (("51.2A", "NAF1993"), ("74.1G", "NAFRev1"), ("6411", "NAP"), ("52.4Z", "NAFRev1"))
+OVERSEAS = ("97501", "97701", "97801", "98735", "98811", "98612")
 
 
 def write_sirene_csv(path: Path, rows: int, seed: int = 1) -> None:
@@ -65,7 +53,7 @@ def write_sirene_csv(path: Path, rows: int, seed: int = 1) -> None:
 
     from reindus.reference import geo
     from reindus.reference.headcount import BANDS
-    from reindus.reference.naf import naf_table
+    from reindus.reference.naf import naf2025_table, naf_table
     from reindus.reference.siret import complete_siren_array, complete_siret_array
 
     rng = np.random.default_rng(seed)
@@ -81,6 +69,7 @@ def write_sirene_csv(path: Path, rows: int, seed: int = 1) -> None:
     postcodes = np.array([c if not c.startswith(("2A", "2B")) else "20" + c[2:] for c in codes], dtype=object)
     table = naf_table()
     naf_codes = np.array([c for c in table.index if len(c) == 6], dtype=object)  # sous-classes, « 13.20Z »
+    naf25_codes = np.array(list(naf2025_table().index), dtype=object)
     bands = np.array([b.code for b in BANDS], dtype=object)
     band_w = np.array([0.5 if b == "NN" else 1.0 for b in bands]) ** 4
     band_w = np.where(np.arange(len(bands)) < 6, band_w * 40, band_w)
@@ -127,44 +116,81 @@ def write_sirene_csv(path: Path, rows: int, seed: int = 1) -> None:
             siren = complete_siren_array(prefix8)
             siret = complete_siret_array(siren, i % 3 + 1)
             c = rng.choice(len(codes), size=n, p=weight)
-            abroad = rng.random(n) < 0.01
-            old = rng.random(n) < 0.02
-            closed = rng.random(n) < 0.30
-            has_xy = (rng.random(n) < 0.80) & metro[c] & ~abroad
+            u = rng.random(n)
+            old = u < 0.35  # closed before NAF rév. 2
+            closed = u < 0.65
+            no_activity = (u >= 0.65) & (u < 0.655)
+            placeholder = (u >= 0.655) & (u < 0.6552)
+            v = rng.random(n)
+            abroad = v < 0.005
+            overseas = (v >= 0.005) & (v < 0.008)
+            withheld = rng.random(n) < 0.02
+            has_xy = (rng.random(n) < 0.80) & metro[c] & ~abroad & ~overseas & ~withheld
             jitter = rng.normal(0, 800, size=(2, n))
-            created = np.datetime64("1960-01-01") + rng.integers(0, 23_000, size=n).astype("timedelta64[D]")
-            naf = np.where(old, rng.choice(OLD_NAF, size=n), rng.choice(naf_codes, size=n))
-            cols = {
-                "siren": np.char.zfill(siren.astype(str), 9),
-                "nic": np.char.zfill((siret % 100_000).astype(str), 5),
-                "siret": np.char.zfill(siret.astype(str), 14),
-                "statutDiffusionEtablissement": np.full(n, "O", dtype=object),
-                "dateCreationEtablissement": created.astype(str),
-                "trancheEffectifsEtablissement": np.where(closed, "NN", rng.choice(bands, size=n, p=band_w)),
-                "anneeEffectifsEtablissement": np.where(closed, "", "2022"),
-                "dateDernierTraitementEtablissement": np.full(n, "2024-03-01T04:12:31", dtype=object),
-                "etablissementSiege": np.where(i % 3 == 0, "true", "false"),
-                "numeroVoieEtablissement": rng.integers(1, 200, size=n).astype(str),
-                "typeVoieEtablissement": rng.choice(kinds, size=n),
-                "libelleVoieEtablissement": rng.choice(streets, size=n),
-                "codePostalEtablissement": np.where(abroad, "", postcodes[c]),
-                "libelleCommuneEtablissement": np.where(abroad, "", names[c]),
-                "codeCommuneEtablissement": np.where(abroad, "", codes[c]),
-                "etatAdministratifEtablissement": np.where(closed, "F", "A"),
-                "enseigne1Etablissement": rng.choice(signs, size=n),
-                "denominationUsuelleEtablissement": np.where(
-                    rng.random(n) < 0.3, "ETS " + (i % 9973).astype(str), ""
-                ),
-                "activitePrincipaleEtablissement": naf,
-                "nomenclatureActivitePrincipaleEtablissement": np.where(old, "NAFRev1", "NAFRev2"),
-                "caractereEmployeurEtablissement": np.where(closed, "N", "O"),
-                "coordonneeLambertAbscisseEtablissement": np.where(
-                    has_xy, np.round(lx[c] + jitter[0], 1).astype(str), ""
-                ),
-                "coordonneeLambertOrdonneeEtablissement": np.where(
-                    has_xy, np.round(ly[c] + jitter[1], 1).astype(str), ""
-                ),
-            }
+            created = np.datetime64("1973-01-01") + rng.integers(0, 19_000, size=n).astype("timedelta64[D]")
+            since = np.datetime64("2008-01-01") + rng.integers(0, 6_500, size=n).astype("timedelta64[D]")
+            old_pick = rng.integers(0, len(OLD_NAF), size=n)
+            naf = np.where(
+                old, np.array([o[0] for o in OLD_NAF], dtype=object)[old_pick], rng.choice(naf_codes, size=n)
+            )
+            naf = np.where(no_activity, "", np.where(placeholder, "00.00Z", naf))
+            nomenclature = np.where(old, np.array([o[1] for o in OLD_NAF], dtype=object)[old_pick], "NAFRev2")
+            nomenclature = np.where(no_activity, "", nomenclature)
+            commune = np.where(abroad, "", np.where(overseas, rng.choice(OVERSEAS, size=n), codes[c]))
+            named = rng.random(n) < 0.03
+            nd = np.where(withheld, "[ND]", "")
+            cols = dict.fromkeys(HEADER, np.full(n, "", dtype=object))
+            cols.update(
+                {
+                    "siren": np.char.zfill(siren.astype(str), 9),
+                    "nic": np.char.zfill((siret % 100_000).astype(str), 5),
+                    "siret": np.char.zfill(siret.astype(str), 14),
+                    "statutDiffusionEtablissement": np.where(withheld, "P", "O"),
+                    "dateCreationEtablissement": created.astype(str),
+                    "trancheEffectifsEtablissement": np.where(
+                        closed, "", rng.choice(bands, size=n, p=band_w)
+                    ),
+                    "anneeEffectifsEtablissement": np.where(closed, "", "2023"),
+                    "dateDernierTraitementEtablissement": np.full(n, "2025-12-01T04:12:31.000", dtype=object),
+                    "etablissementSiege": np.where(i % 3 == 0, "true", "false"),
+                    "nombrePeriodesEtablissement": np.full(n, "2", dtype=object),
+                    "numeroVoieEtablissement": np.where(
+                        withheld, "[ND]", rng.integers(1, 200, size=n).astype(str)
+                    ),
+                    "typeVoieEtablissement": np.where(withheld, "[ND]", rng.choice(kinds, size=n)),
+                    "libelleVoieEtablissement": np.where(withheld, "[ND]", rng.choice(streets, size=n)),
+                    "codePostalEtablissement": np.where(abroad | overseas, "", postcodes[c]),
+                    "libelleCommuneEtablissement": np.where(abroad | overseas, "", names[c]),
+                    "codeCommuneEtablissement": commune,
+                    "codePaysEtrangerEtablissement": np.where(abroad, "99109", ""),
+                    "libellePaysEtrangerEtablissement": np.where(abroad, "ALLEMAGNE", ""),
+                    "identifiantAdresseEtablissement": np.where(has_xy, codes[c] + "_0001_00012", nd),
+                    "coordonneeLambertAbscisseEtablissement": np.where(
+                        has_xy, np.round(lx[c] + jitter[0], 1).astype(str), nd
+                    ),
+                    "coordonneeLambertOrdonneeEtablissement": np.where(
+                        has_xy, np.round(ly[c] + jitter[1], 1).astype(str), nd
+                    ),
+                    "dateDebut": np.where(closed, since.astype(str), created.astype(str)),
+                    "etatAdministratifEtablissement": np.where(closed | no_activity, "F", "A"),
+                    "enseigne1Etablissement": np.where(
+                        withheld, "[ND]", np.where(named, rng.choice(signs[4:], size=n), "")
+                    ),
+                    "denominationUsuelleEtablissement": np.where(
+                        withheld,
+                        "[ND]",
+                        np.where(named & (rng.random(n) < 0.3), "ETS " + (i % 9973).astype(str), ""),
+                    ),
+                    "activitePrincipaleEtablissement": naf,
+                    "nomenclatureActivitePrincipaleEtablissement": nomenclature,
+                    "caractereEmployeurEtablissement": np.where(
+                        closed, "N", np.where(rng.random(n) < 0.3, "O", "N")
+                    ),
+                    "activitePrincipaleNAF25Etablissement": np.where(
+                        closed | no_activity | placeholder, "", rng.choice(naf25_codes, size=n)
+                    ),
+                }
+            )
             batch = pa.table({k: pa.array(cols[k].astype(str)) for k in HEADER})
             if writer is None:
                 writer = pacsv.CSVWriter(
@@ -176,9 +202,74 @@ def write_sirene_csv(path: Path, rows: int, seed: int = 1) -> None:
             writer.close()
 
 
-def child(csv: Path, workdir: Path) -> None:
+def write_legal_units_csv(path: Path, rows: int, seed: int = 2) -> None:
+    """A SIRENE StockUniteLegale CSV of `rows` units: companies and persons (legal category 1000), 2 % of
+    persons withheld (`P`, `[ND]`), categories PME / ETI / GE."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from reindus.reference.siret import complete_siren_array
+
+    rng = np.random.default_rng(seed)
+    surnames = np.array(
+        ["MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "PETIT", "DURAND", "LEROY"], dtype=object
+    )
+    firsts = np.array(["JEANNE", "PIERRE", "MARIE", "LUC", "CLAIRE", "PAUL"], dtype=object)
+    words = np.array(["FORGES", "ATELIERS", "TISSAGE", "MECANIQUE", "PLASTURGIE", "SOCIETE"], dtype=object)
+    writer = None
+    try:
+        for start in range(0, rows, CHUNK):
+            n = min(CHUNK, rows - start)
+            k = np.arange(start, start + n, dtype=np.int64)
+            siren = complete_siren_array((10_000_000 + k * 7919) % 100_000_000)
+            person = rng.random(n) < 0.45
+            withheld = person & (rng.random(n) < 0.04)
+            nd = np.where(withheld, "[ND]", "")
+            closed = rng.random(n) < 0.55
+            category = rng.choice(
+                np.array(["PME", "ETI", "GE"], dtype=object), size=n, p=[0.995, 0.004, 0.001]
+            )
+            cols = dict.fromkeys(LEGAL_UNIT_2025_12, np.full(n, "", dtype=object))
+            cols.update(
+                {
+                    "siren": np.char.zfill(siren.astype(str), 9),
+                    "statutDiffusionUniteLegale": np.where(withheld, "P", "O"),
+                    "dateCreationUniteLegale": np.full(n, "2001-05-14", dtype=object),
+                    "prenom1UniteLegale": np.where(
+                        withheld, "[ND]", np.where(person, rng.choice(firsts, size=n), "")
+                    ),
+                    "prenomUsuelUniteLegale": np.where(
+                        withheld, "[ND]", np.where(person, rng.choice(firsts, size=n), "")
+                    ),
+                    "nomUniteLegale": np.where(
+                        withheld, "[ND]", np.where(person, rng.choice(surnames, size=n), "")
+                    ),
+                    "denominationUniteLegale": np.where(
+                        person, nd, rng.choice(words, size=n) + " " + rng.choice(surnames, size=n)
+                    ),
+                    "categorieEntreprise": np.where(closed, "", category),
+                    "etatAdministratifUniteLegale": np.where(closed, "C", "A"),
+                    "categorieJuridiqueUniteLegale": np.where(person, "1000", "5710"),
+                    "activitePrincipaleUniteLegale": np.full(n, "25.62A", dtype=object),
+                    "nomenclatureActivitePrincipaleUniteLegale": np.full(n, "NAFRev2", dtype=object),
+                    "economieSocialeSolidaireUniteLegale": np.where(rng.random(n) < 0.02, "O", "N"),
+                    "caractereEmployeurUniteLegale": np.where(closed, "N", "O"),
+                }
+            )
+            batch = pa.table({c: pa.array(cols[c].astype(str)) for c in LEGAL_UNIT_2025_12})
+            if writer is None:
+                writer = pacsv.CSVWriter(
+                    str(path), batch.schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+                )
+            writer.write_table(batch)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def child(csv: Path, workdir: Path, kind: str = "establishments") -> None:
     """Run the import (in its own process) and print its result as JSON on the last line of stdout."""
-    from reindus.ingest import establishments
+    from reindus.ingest import establishments, legal_units
     from reindus.store.db import init_schema, make_engine
 
     engine = make_engine(f"sqlite:///{workdir / 'store.sqlite'}")
@@ -191,7 +282,7 @@ def child(csv: Path, workdir: Path) -> None:
             print(f"  … {done:,} / {total:,} lignes".replace(",", " "), file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    result = establishments.run_import_path(
+    result = (establishments if kind == "establishments" else legal_units).run_import_path(
         csv, engine=engine, actor="bench", register_path=workdir / "register.duckdb", progress=progress
     )
     elapsed = time.perf_counter() - started
@@ -208,31 +299,39 @@ def child(csv: Path, workdir: Path) -> None:
     )
 
 
-def measure(rows: int, tmp: Path) -> dict:
-    csv = tmp / f"StockEtablissement_{rows}.csv"
+def measure(rows: int, tmp: Path, kind: str = "establishments") -> dict:
+    stem = "StockEtablissement" if kind == "establishments" else "StockUniteLegale"
+    csv = tmp / f"{stem}_{rows}.csv"
     t0 = time.perf_counter()
     # generated in its own process too: a child forked from a large parent would start with its RSS
-    subprocess.run([sys.executable, __file__, "--generate", str(rows), str(csv)], check=True)
+    subprocess.run([sys.executable, __file__, "--generate", kind, str(rows), str(csv)], check=True)
     print(
         f"{rows:,} lignes : CSV de {csv.stat().st_size / 1e6:,.0f} Mo écrit en {time.perf_counter() - t0:.0f} s".replace(
             ",", " "
         ),
         flush=True,
     )
-    workdir = tmp / f"run_{rows}"
+    workdir = tmp / f"run_{kind}_{rows}"
     workdir.mkdir()
+    load = os.getloadavg()[0]
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", str(csv), str(workdir)], stdout=subprocess.PIPE, text=True
+        [sys.executable, __file__, "--child", kind, str(csv), str(workdir)], stdout=subprocess.PIPE, text=True
     )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"l'import a échoué (code {os.waitstatus_to_exitcode(status)})")
     report = json.loads(out.strip().splitlines()[-1])
-    report.update(rows=rows, peak_rss_mb=usage.ru_maxrss / 1024, csv_mb=csv.stat().st_size / 1e6)
+    report.update(
+        rows=rows,
+        kind=kind,
+        peak_rss_mb=usage.ru_maxrss / 1024,
+        csv_mb=csv.stat().st_size / 1e6,
+        load=(load + os.getloadavg()[0]) / 2,
+    )
     csv.unlink()
     print(
-        f"  importé : {report['applied']}, {report['summary']}, lignes lues/gardées : {report['extra']}"
+        f"  importé : {report['applied']}, {report['summary']}, lignes : {report['extra']}"
         + (f", problèmes : {report['problems']}" if report["problems"] else ""),
         flush=True,
     )
@@ -241,29 +340,35 @@ def measure(rows: int, tmp: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
-    parser.add_argument("--child", nargs=2, metavar=("CSV", "WORKDIR"), help=argparse.SUPPRESS)
-    parser.add_argument("--generate", nargs=2, metavar=("ROWS", "CSV"), help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=int, nargs="*", default=None, help="tailles de StockEtablissement")
+    parser.add_argument("--legal-units", type=int, nargs="*", default=(), help="tailles de StockUniteLegale")
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "CSV", "WORKDIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--generate", nargs=3, metavar=("KIND", "ROWS", "CSV"), help=argparse.SUPPRESS)
     parser.add_argument("--tmp", type=Path, default=None, help="dossier de travail (défaut : un temporaire)")
     args = parser.parse_args()
     if args.child:
-        child(Path(args.child[0]), Path(args.child[1]))
+        child(Path(args.child[1]), Path(args.child[2]), args.child[0])
         return
     if args.generate:
-        write_sirene_csv(Path(args.generate[1]), int(args.generate[0]))
+        writer = write_sirene_csv if args.generate[0] == "establishments" else write_legal_units_csv
+        writer(Path(args.generate[2]), int(args.generate[1]))
         return
+    sizes = args.rows if args.rows is not None else ([] if args.legal_units else [1_000_000])
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
-        reports = [measure(rows, Path(tmp)) for rows in args.rows]
+        reports = [measure(rows, Path(tmp)) for rows in sizes]
+        reports += [measure(rows, Path(tmp), "legal-units") for rows in args.legal_units]
     for r in reports:
         verdict = "sous" if r["peak_rss_mb"] < 2048 else "AU-DESSUS de"
         print(
             f"{r['rows']:,} lignes ({r['csv_mb']:,.0f} Mo) : {r['seconds']:.1f} s, {r['rows'] / r['seconds']:,.0f} "
-            f"lignes/s, mémoire max {r['peak_rss_mb']:,.0f} Mo ({verdict} 2 Go)".replace(",", " ")
+            f"lignes/s, mémoire max {r['peak_rss_mb']:,.0f} Mo ({verdict} 2 Go), charge moyenne "
+            f"{r['load']:.1f} sur 2 cœurs".replace(",", " ")
         )
     for r in reports:
+        what = "rows" if r["kind"] == "establishments" else "legal units"
         print(
-            f"import {r['rows']} rows: seconds={r['seconds']:.1f} rows_per_s={r['rows'] / r['seconds']:.0f} "
-            f"peak_rss_mb={r['peak_rss_mb']:.0f}"
+            f"import {r['rows']} {what}: seconds={r['seconds']:.1f} rows_per_s={r['rows'] / r['seconds']:.0f} "
+            f"peak_rss_mb={r['peak_rss_mb']:.0f} load={r['load']:.1f}"
         )
 
 
