@@ -53,6 +53,19 @@ def _register_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _register_migrate(args: argparse.Namespace) -> int:
+    from reindus import config, register
+
+    path = config.register_path()
+    if not path.exists():
+        print(f"Aucun registre à {path}.", file=sys.stderr)
+        return 1
+    with register.open_register(path) as reg:
+        (rows,) = reg.cursor().execute("SELECT count(*) FROM establishments").fetchall()[0]
+    print(f"Registre {path} à jour ({rows} établissements).")
+    return 0
+
+
 IMPORT_KINDS = ("projects", "links", "shortlists", "establishments", "legal-units", "industry", "openings")
 # Streamed from the file into the register, whatever its size.
 REGISTER_KINDS = ("establishments", "legal-units")
@@ -214,6 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=0)
     synth.add_argument("-o", "--output", default="var/register-synth.parquet")
     synth.set_defaults(func=_register_synth)
+
+    migrate = reg_commands.add_parser(
+        "migrate", help="ajoute au registre existant les colonnes et tables de cette version"
+    )
+    migrate.set_defaults(func=_register_migrate)
 
     imp = commands.add_parser(
         "import",

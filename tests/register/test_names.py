@@ -227,3 +227,20 @@ def test_naf_2025_search_and_observed_correspondence(engine, tmp_path):
         ["13.20Z", "13.91Y", 1],
     ]
     assert observed["share"].round(3).tolist() == [0.667, 0.333]
+
+
+def test_a_register_of_an_earlier_version_says_how_to_upgrade(tmp_path, monkeypatch):
+    import duckdb
+
+    from reindus.cli import main
+
+    path = tmp_path / "register.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE establishments (siret VARCHAR, name VARCHAR)")
+    con.close()
+    with pytest.raises(register.RegisterError, match="reindus register migrate"):
+        register.open_register(path, read_only=True)
+    monkeypatch.setenv("REINDUS_HOME", str(tmp_path))
+    assert main(["register", "migrate"]) == 0
+    with register.open_register(path, read_only=True) as reg:
+        assert set(register.COLUMNS) <= set(reg.cursor().execute("SELECT * FROM establishments").df().columns)

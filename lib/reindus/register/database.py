@@ -145,7 +145,26 @@ def open_register(path: str | Path | None = None, read_only: bool = False) -> Re
     con.execute("SET enable_progress_bar = false")
     if not read_only:
         _ensure_table(con)
+    else:
+        _check_schema(con, path)
     return Register(con, path, read_only)
+
+
+def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A register written by an earlier version lacks columns that queries read: say how to upgrade it."""
+    present = {
+        r[0]
+        for r in con.execute(
+            f"SELECT column_name FROM information_schema.columns WHERE table_name = '{TABLE}'"
+        ).fetchall()
+    }
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    if present and (set(SCHEMA) - present or LEGAL_UNITS not in tables):
+        con.close()
+        raise RegisterError(
+            f"Le registre {path} a été écrit par une version antérieure de reindus : arrêtez l'application "
+            "et mettez-le à jour avec `reindus register migrate` (rien n'est rechargé)."
+        )
 
 
 def _ensure_table(con: duckdb.DuckDBPyConnection) -> None:
