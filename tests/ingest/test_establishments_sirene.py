@@ -245,3 +245,20 @@ def test_duplicate_siret_keeps_the_first_line(engine, tmp_path):
     assert result.applied, result.problems.lines()
     assert any(p.line == 9 and "déjà ligne 5" in p.reason for p in result.problems.items)
     assert "doublon" not in set(_rows(tmp_path)["name"].dropna())
+
+
+def test_command_line_prints_what_it_skipped_and_honours_max_errors(tmp_path, monkeypatch, capsys):
+    from reindus.cli import main
+
+    monkeypatch.setenv("REINDUS_HOME", str(tmp_path))
+    monkeypatch.delenv("REINDUS_DATABASE_URL", raising=False)
+    rows = _stock()
+    rows[8]["trancheEffectifsEtablissement"] = "7"  # one defect among 11 rows: above the default budget
+    path = write_zip(tmp_path / "StockEtablissement_utf8.zip", rows, ESTABLISHMENT_2024)
+    assert main(["import", "establishments", str(path)]) == 1
+    assert "tranche d'effectif" in capsys.readouterr().err
+    assert main(["import", "establishments", str(path), "--max-errors", "1"]) == 0
+    out = capsys.readouterr()
+    assert "11 lignes lues, 2 retenues." in out.out
+    assert "écartées, collectivité d'outre-mer hors du registre (975, 977, 978, 986 à 988) : 2" in out.out
+    assert "ligne 10" in out.err and "laissée de côté" in out.err
