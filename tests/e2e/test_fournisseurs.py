@@ -80,7 +80,8 @@ def _choose_link(page, label, activity):
 def _download_csv(page, expected="maillon3") -> list[dict]:
     for _ in range(10):  # the button of the previous run may still be on screen for a moment
         with page.expect_download() as info:
-            page.get_by_role("button", name="Exporter en CSV").click()
+            # the shortlist's button, after the candidate list's own export
+            page.get_by_role("button", name="Exporter en CSV").last.click()
         if expected in info.value.suggested_filename:
             break
         settle(page)
