@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from reindus.programme.regions import partners
 from reindus.ui import mode
+from reindus.ui.cached import programme_regions
 from reindus.ui.link import copy_link_button
 from reindus.ui.resources import FAVICON, engine
 
@@ -69,8 +71,5 @@ mode.style()
 mode.switch()
 copy_link_button()
 if not atelier:
-    st.sidebar.caption(
-        "Accélérateur de Relocalisations — CCI Normandie, Paris Île-de-France, Hauts-de-France, "
-        "Bourgogne-Franche-Comté et Relocalisations.fr"
-    )
+    st.sidebar.caption(f"Accélérateur de Relocalisations — {partners(programme_regions())}")
 navigation.run()

@@ -26,7 +26,19 @@ from streamlit_folium import _get_header, _get_html, _get_map_string
 
 from reindus.figures.leaflet_layers import GeoJsonLayer
 from reindus.figures.supplier_map import supplier_map
+from reindus.programme import regions
 from reindus.reference import geo, headcount
+from reindus.store.db import init_schema, make_engine
+
+
+def new_store_regions() -> regions.ProgrammeRegions:
+    """The regions a new store starts with (the four pilots): the outlines a fresh install draws."""
+    engine = make_engine("sqlite://")
+    init_schema(engine)
+    return regions.load(engine)
+
+
+REGIONS = new_store_regions()
 
 
 def candidates(n: int, seed: int = 0) -> pd.DataFrame:
@@ -75,7 +87,7 @@ def naive_fast_cluster(points: pd.DataFrame) -> str:
 
 def folium_geojson(counts: pd.DataFrame, points: pd.DataFrame, names: dict[str, str]) -> str:
     """The same map with folium's own `GeoJson` + `GeoJsonTooltip` for the départements and outlines."""
-    m = supplier_map(counts, points, site=(1.09, 49.44), commune_names=names)
+    m = supplier_map(counts, points, regions=REGIONS, site=(1.09, 49.44), commune_names=names)
     for key, child in list(m._children.items()):
         if isinstance(child, GeoJsonLayer):
             del m._children[key]
@@ -91,7 +103,9 @@ def folium_geojson(counts: pd.DataFrame, points: pd.DataFrame, names: dict[str, 
 
 
 def build(counts: pd.DataFrame, points: pd.DataFrame, names: dict[str, str]) -> str:
-    return st_folium_payload(supplier_map(counts, points, site=(1.09, 49.44), commune_names=names))
+    return st_folium_payload(
+        supplier_map(counts, points, regions=REGIONS, site=(1.09, 49.44), commune_names=names)
+    )
 
 
 def timed(build, runs: int) -> tuple[float, int]:
@@ -110,13 +124,13 @@ def main() -> None:
     args = parser.parse_args()
     names = dict(zip(geo.communes()["code"], geo.communes()["nom"], strict=True))
     st_folium_payload(
-        supplier_map(pd.DataFrame({"departement": ["76"], "establishments": [1]}), None)
+        supplier_map(pd.DataFrame({"departement": ["76"], "establishments": [1]}), None, regions=REGIONS)
     )  # warm
     for n in (int(float(s)) for s in args.sizes.split(",")):
         points = candidates(n)
         counts = points.groupby("departement").size().rename("establishments").reset_index()
         ours, size = timed(partial(build, counts, points, names), args.runs)
-        kept = supplier_map(counts, points, site=(1.09, 49.44), commune_names=names)
+        kept = supplier_map(counts, points, regions=REGIONS, site=(1.09, 49.44), commune_names=names)
         rerun, _ = timed(partial(st_folium_payload, kept), args.runs)
         plain, plain_size = timed(partial(folium_geojson, counts, points, names), args.runs)
         print(

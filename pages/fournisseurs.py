@@ -15,6 +15,7 @@ from reindus.text import formats
 from reindus.ui import mode, tables
 from reindus.ui import shortlist as ui
 from reindus.ui.banner import demo_banner
+from reindus.ui.cached import programme_regions
 
 # Atelier mode (shared screen): counts per département only; no establishment names, SIRETs, list of
 # candidates or shortlist; only the projects flagged public can be chosen.
@@ -155,6 +156,7 @@ fmap = ui.candidate_map(
     points=not public,
     employer_only=employer_only,
     categories=categories,
+    regions=programme_regions(),
 )
 clicked = st_folium(
     fmap, key="supplier_map", height=560, width=None, returned_objects=["last_active_drawing"]

@@ -1,4 +1,4 @@
-"""« Industrie régionale »: the industrial fabric of the départements and of the four pilot regions."""
+"""« Industrie régionale »: the industrial fabric of the départements and of the programme's regions."""
 
 import pandas as pd
 import streamlit as st
@@ -10,11 +10,12 @@ from reindus.figures import industry as figures_industry
 from reindus.industry import indicators as industry
 from reindus.programme.public import public_projects
 from reindus.reference.sources import any_fictitious, is_fictitious
-from reindus.reference.territory import PILOT_REGION_CODES, PILOT_REGIONS, region_departements, regions
+from reindus.reference.territory import region_departements, regions
 from reindus.text import formats
 from reindus.ui import mode
 from reindus.ui.banner import demo_banner
-from reindus.ui.industry import indicators, industry_map, pilot_figures, register_counts, store_frames
+from reindus.ui.cached import programme_regions
+from reindus.ui.industry import indicators, industry_map, programme_figures, register_counts, store_frames
 
 public = mode.is_atelier()  # atelier mode: projects through reindus.programme.public, refreshed on its own
 
@@ -22,6 +23,8 @@ public = mode.is_atelier()  # atelier mode: projects through reindus.programme.p
 def body() -> None:  # noqa: C901 - the page, top to bottom
     url = config.database_url()
     data = store_frames(url, public)
+    members = programme_regions()
+    programme = industry.programme_territory(members.codes)
     st.title("Industrie régionale")
     available = industry.available_series(data["industry"])
     if available.empty:
@@ -61,13 +64,13 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
     scope = (
         controls[3].segmented_control(
             "Territoire de la carte",
-            ["pilotes", "france"],
-            default="pilotes",
+            ["programme", "france"],
+            default="programme",
             key="ind_scope",
-            format_func={"pilotes": "Les quatre régions pilotes", "france": "France métropolitaine"}.get,
+            format_func={"programme": industry.PROGRAMME_LABEL, "france": "France métropolitaine"}.get,
             bind="query-params",
         )
-        or "pilotes"
+        or "programme"
     )
 
     source_text = industry.source_line(source, year)
@@ -77,13 +80,13 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
     st.caption(f"**Définition de l'industrie** : {definition}. {source_text}.")
 
     dep = indicators(url, year, source, definition)
-    pilots = industry.aggregate(dep, industry.territory_departements(industry.PILOTS, dep))
+    together = industry.aggregate(dep, industry.territory_departements(programme, dep))
     kpis = st.columns(4)
     for col, key in zip(kpis, industry.INDICATOR_KEYS, strict=True):
         spec = industry.INDICATORS[key]
         col.metric(
-            f"{spec.label} (régions pilotes)",
-            choropleth.format_value(pilots[key], spec.digits),
+            f"{spec.label} (régions du programme)",
+            choropleth.format_value(together[key], spec.digits),
             help=source_text,
         )
 
@@ -109,7 +112,7 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
         "noms affichés seulement pour les projets publics.",
     )
     fmap = industry_map(
-        url, int(year), source, definition, indicator, method, int(k), scope, with_projects, public
+        url, int(year), source, definition, indicator, method, int(k), scope, with_projects, public, members
     )
     st_folium(fmap, key="industrie_map", returned_objects=[], height=600, use_container_width=True)
     st.caption(
@@ -120,10 +123,10 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
     st.subheader("Comparer un territoire")
     pick, result = st.columns([1, 2])
     territory_options = (
-        [industry.region_territory(r.code) for r in PILOT_REGIONS]
+        [industry.region_territory(c) for c in members.codes]
         + [industry.departement_territory(c) for c in dep["code"]]
-        + [industry.region_territory(c) for c in sorted(set(dep["region_code"]) - set(PILOT_REGION_CODES))]
-        + [industry.PILOTS]
+        + [industry.region_territory(c) for c in sorted(set(dep["region_code"]) - set(members.codes))]
+        + [programme]
     )
     present = set(dep["region_code"])  # every option but the regions comes from `dep` itself
     territory_options = [t for t in territory_options if t.kind != "region" or t.code in present]
@@ -131,7 +134,10 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
         "Territoire", territory_options, format_func=lambda t: t.label, key="ind_territory"
     )
     reference = pick.selectbox(
-        "Référence", industry.references_for(territory), format_func=lambda t: t.label, key="ind_reference"
+        "Référence",
+        industry.references_for(territory, programme),
+        format_func=lambda t: t.label,
+        key="ind_reference",
     )
     comparison = industry.compare(dep, territory, reference)
     table = pd.DataFrame(
@@ -181,9 +187,9 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
             "comptés deux fois."
         )
 
-    # --- the four pilot regions -------------------------------------------------------------------------
-    st.header("Les quatre régions pilotes")
-    totals, evolution, structure = pilot_figures(url, int(year), source, definition, indicator)
+    # --- the programme's regions ------------------------------------------------------------------------
+    st.header(industry.PROGRAMME_LABEL)
+    totals, evolution, structure = programme_figures(url, int(year), source, definition, indicator, members)
     col1, col2 = st.columns(2)
     col1.plotly_chart(mode.readable(totals), width="stretch")
     col2.plotly_chart(mode.readable(evolution), width="stretch")
@@ -215,6 +221,7 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
                     rows,
                     industry.source_line(ev_source, f"{periods[0]} à {periods[-1]}")
                     + f" — mesure : {measure}",
+                    members,
                 )
             ),
             width="stretch",

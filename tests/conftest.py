@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reindus.store.db import make_engine
+from reindus.programme import regions
+from reindus.store.db import init_schema, make_engine
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +21,17 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     demo.install(engine=engine, register_path=home / "register.duckdb")
     engine.dispose()
     return home
+
+
+@pytest.fixture(scope="session")
+def new_store_regions() -> regions.ProgrammeRegions:
+    """The programme's regions as a new store lists them: the four pilots that migration 0002 seeds."""
+    engine = make_engine("sqlite://")
+    init_schema(engine)
+    try:
+        return regions.load(engine)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

@@ -58,3 +58,53 @@ def test_establishments_import_streams_into_the_register(home, capsys):
     assert main(args) == 0
     assert "0 ajouté(s), 0 mis à jour, 3 inchangé(s)" in capsys.readouterr().out
     assert main(["export", "establishments", "-o", str(home / "etab.csv")]) == 0
+
+
+def test_regions_add_list_remove_with_audit_and_french_refusals(home, capsys):
+    import getpass
+
+    from reindus.store.db import make_engine, session_factory
+    from reindus.store.models import AuditEntry
+
+    assert main(["regions", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0] == "4 région(s) dans le programme :"
+    assert listed[1] == "28  Normandie — CCI Normandie — couleur #0072B2"
+    assert main(["regions", "add", "84"]) == 0
+    assert "Auvergne-Rhône-Alpes (84) rejoint le programme : CCI Auvergne-Rhône-Alpes, couleur #E69F00." in (
+        capsys.readouterr().out
+    )
+    assert main(["regions", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("84  Auvergne-Rhône-Alpes")
+
+    assert main(["regions", "add", "84"]) == 1
+    assert (
+        capsys.readouterr().err.strip()
+        == "reindus regions : Auvergne-Rhône-Alpes (84) participe déjà au programme."
+    )
+    assert main(["regions", "add", "99"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "reindus regions : code de région : « 99 » n'est pas le code INSEE d'une région française (01 Guadeloupe"
+    )
+
+    assert main(["regions", "remove", "27"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Bourgogne-Franche-Comté (27) quitte le programme. Ses ")
+    assert "projet(s) restent dans la base" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["regions", "add"])
+    assert exc.value.code == 2
+
+    engine = make_engine(f"sqlite:///{home / 'reindus.sqlite'}")
+    with session_factory(engine)() as s:
+        entries = (
+            s.query(AuditEntry)
+            .filter(AuditEntry.table_name == "programme_regions")
+            .order_by(AuditEntry.id)
+            .all()
+        )
+    engine.dispose()
+    assert [(e.actor, e.action) for e in entries] == [
+        (f"cli:{getpass.getuser()}", "insert"),
+        (f"cli:{getpass.getuser()}", "delete"),
+    ]

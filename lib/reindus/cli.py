@@ -1,4 +1,5 @@
-"""The `reindus` command: build reference data, load the demo, manage the register, import and export.
+"""The `reindus` command: build reference data, load the demo, manage the register and the programme's
+regions, import and export.
 
 Exit codes: 0 success, 1 validation or data error, 2 usage error (argparse's own).
 """
@@ -81,15 +82,13 @@ def _store_engine():
 
 
 def _import(args: argparse.Namespace) -> int:
-    import getpass
-
     from reindus.ingest.importer import run_import
 
     path = Path(args.file)
     if not path.is_file():
         print(f"reindus import : fichier introuvable : {path}", file=sys.stderr)
         return 2
-    actor = args.actor or f"cli:{getpass.getuser()}"
+    actor = args.actor or _cli_actor()
     if args.kind in REGISTER_KINDS:
         from reindus import config
         from reindus.ingest import establishments, legal_units
@@ -192,6 +191,47 @@ def _export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def _cli_actor() -> str:
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+def _regions_list(args: argparse.Namespace) -> int:
+    from reindus.programme import regions
+
+    listed = regions.load(_store_engine())
+    print(f"{len(listed)} région(s) dans le programme :")
+    for region in listed:
+        print(f"{region.code}  {region.name} — {region.cci} — couleur {region.colour}")
+    return 0
+
+
+def _regions_change(args: argparse.Namespace) -> int:
+    from reindus.errors import UserError
+    from reindus.programme import regions
+    from reindus.reference.territory import regions as region_names
+    from reindus.store.db import session_factory
+
+    try:
+        with session_factory(_store_engine()).begin() as session:
+            if args.regions_command == "add":
+                region = regions.add(session, args.code, _cli_actor(), cci=args.cci)
+                message = f"{region.name} ({region.code}) rejoint le programme : {region.cci}, couleur {region.colour}."
+            else:
+                code = regions.region_code(args.code)
+                projects = regions.remove(session, code, _cli_actor())
+                message = f"{region_names()[code]} ({code}) quitte le programme."
+                if projects:
+                    message += f" Ses {projects} projet(s) restent dans la base, affichés hors des régions du programme."
+    except UserError as exc:
+        print(f"reindus regions : {exc.message}", file=sys.stderr)
+        return 1
+    print(message)
+    print("Les pages le montrent au plus tard 30 s après (rafraîchissement des données).")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from reindus.ui.serve import main as serve
 
@@ -232,6 +272,26 @@ def build_parser() -> argparse.ArgumentParser:
         "migrate", help="ajoute au registre existant les colonnes et tables de cette version"
     )
     migrate.set_defaults(func=_register_migrate)
+
+    regions = commands.add_parser(
+        "regions",
+        help="régions qui participent au programme",
+        description="Les régions de l'accélérateur (codes INSEE : 84 pour Auvergne-Rhône-Alpes). Code de "
+        "sortie : 0 fait, 1 refusé (raison sur la sortie d'erreur), 2 erreur d'usage.",
+    )
+    regions_commands = regions.add_subparsers(dest="regions_command", required=True)
+    regions_commands.add_parser("list", help="liste les régions du programme").set_defaults(
+        func=_regions_list
+    )
+    add = regions_commands.add_parser("add", help="ajoute une région au programme")
+    add.add_argument("code", help="code INSEE de la région, p. ex. 84")
+    add.add_argument("--cci", default=None, help="nom de la CCI ; défaut : « CCI <région> »")
+    add.set_defaults(func=_regions_change)
+    remove = regions_commands.add_parser(
+        "remove", help="retire une région du programme (ses projets restent)"
+    )
+    remove.add_argument("code", help="code INSEE de la région")
+    remove.set_defaults(func=_regions_change)
 
     imp = commands.add_parser(
         "import",

@@ -54,9 +54,9 @@ def test_imported_urssaf_figures_are_shown_with_source_and_year(urssaf_env):
     assert "Définition de l'industrie" in text and "divisions 10 à 33" in text
     metrics = {m.label: m.value for m in at.metric}
     # Normandie only (the fixture's three départements): 23 + 10 + 2 establishments, 3 620 + 945 + 1 457 jobs
-    assert metrics["Établissements industriels (régions pilotes)"] == "35"
-    assert metrics["Effectifs salariés industriels (régions pilotes)"] == formats.number(6022)
-    assert metrics["Salariés par établissement (régions pilotes)"] == formats.number(6022 / 35, 1)
+    assert metrics["Établissements industriels (régions du programme)"] == "35"
+    assert metrics["Effectifs salariés industriels (régions du programme)"] == formats.number(6022)
+    assert metrics["Salariés par établissement (régions du programme)"] == formats.number(6022 / 35, 1)
     comparison = at.dataframe[0].value
     assert list(comparison["Indicateur"])[:2] == [
         "Établissements industriels",
@@ -74,4 +74,4 @@ def test_the_user_picks_one_series_when_several_exist_for_a_year(urssaf_env):
     assert "Source : démo, 2023" in captions(at)
     assert any("Données de démonstration" in w.value for w in at.warning)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Établissements industriels (régions pilotes)"] != "35"
+    assert metrics["Établissements industriels (régions du programme)"] != "35"

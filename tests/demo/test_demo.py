@@ -5,15 +5,16 @@ import pytest
 
 from reindus import demo
 from reindus.demo import generate as gen
+from reindus.programme import regions
 from reindus.reference import geo, siret
-from reindus.reference.territory import PILOT_REGIONS, departements
+from reindus.reference.territory import departements
 from reindus.store import models as m
-from reindus.store.db import make_engine, session_factory
+from reindus.store.db import init_schema, make_engine, session_factory
 
 
 @pytest.fixture(scope="module")
-def data() -> gen.DemoData:
-    return gen.generate(geo.communes(), seed=2023)
+def data(new_store_regions) -> gen.DemoData:
+    return gen.generate(geo.communes(), seed=2023, regions=new_store_regions)
 
 
 def test_the_seven_real_projects_of_rouen_2023(data):
@@ -34,11 +35,11 @@ def test_the_seven_real_projects_of_rouen_2023(data):
     assert real["public"].all()
 
 
-def test_2022_is_normandie_alone_then_four_regions_every_edition(data):
+def test_2022_is_normandie_alone_then_four_regions_every_edition(data, new_store_regions):
     by_edition = data.projects.groupby("edition")["region_code"].agg(set)
     assert by_edition[2022] == {"28"}
     for edition in range(2023, 2027):
-        assert by_edition[edition] == {r.code for r in PILOT_REGIONS}
+        assert by_edition[edition] == set(new_store_regions.codes)
 
 
 def test_about_sixty_coaches_fifteen_per_cci(data):
@@ -127,12 +128,14 @@ def test_industry_figures_have_the_press_release_order_of_magnitude(data):
     assert 200_000 <= jobs["11"] <= 500_000
 
 
-def test_same_seed_same_rows_other_seed_other_rows(data):
-    again = gen.generate(geo.communes(), seed=2023)
+def test_same_seed_same_rows_other_seed_other_rows(data, new_store_regions):
+    again = gen.generate(geo.communes(), seed=2023, regions=new_store_regions)
     pd.testing.assert_frame_equal(again.projects, data.projects)
     pd.testing.assert_frame_equal(again.establishments, data.establishments)
     pd.testing.assert_frame_equal(again.shortlist, data.shortlist)
-    other = gen.make_projects(__import__("numpy").random.default_rng(7), geo.communes(), data.coaches)
+    other = gen.make_projects(
+        __import__("numpy").random.default_rng(7), geo.communes(), data.coaches, new_store_regions
+    )
     assert not other["name"].equals(data.projects["name"])
 
 
@@ -142,11 +145,28 @@ def test_demo_reset_twice_gives_the_same_checksum(tmp_path):
     # a change between the two resets is wiped out by the second
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE projects SET target_jobs = target_jobs + 1 WHERE id = 1")
+    with session_factory(engine).begin() as session:
+        regions.add(session, "84", "cli:admin")
     assert demo.checksum(engine, tmp_path / "register.duckdb") != first.digest
     second = demo.install(engine=engine, register_path=tmp_path / "register.duckdb", reset=True)
     assert first.digest == second.digest == demo.checksum(engine, tmp_path / "register.duckdb")
     with session_factory(engine)() as session:
         assert session.query(m.Project).count() == first.counts["projects"]
+
+
+def test_the_demo_keeps_the_four_pilot_regions(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    init_schema(engine)
+    with session_factory(engine).begin() as session:  # changed before any project was loaded
+        regions.add(session, "84", "cli:admin")
+        regions.remove(session, "27", "cli:admin")
+    demo.install(engine=engine, register_path=tmp_path / "register.duckdb", if_empty=True)
+    listed = regions.load(engine)
+    assert listed.codes == ("28", "11", "32", "84", "27")
+    assert listed.cci("27") == "CCI Bourgogne-Franche-Comté" and listed.colour("27") == "#CC79A7"
+    with session_factory(engine)() as session:
+        in_programme = session.query(m.Project).filter(m.Project.region_code.in_(listed.codes)).count()
+        assert in_programme == session.query(m.Project).count()
 
 
 def test_if_empty_leaves_a_filled_store_alone(demo_home):

@@ -50,7 +50,7 @@ def render(m) -> str:
     return m.get_root().render()
 
 
-def test_choropleth_has_french_legend_outlines_and_escaped_tooltips(dep):
+def test_choropleth_has_french_legend_outlines_and_escaped_tooltips(dep, new_store_regions):
     bounds = ind.class_breaks(dep["jobs"], "equal", 3)  # [300, 866.67, 1433.33, 2000]
     projects = pd.DataFrame({"label": [EVIL], "stage": ["sourcing"], "longitude": [1.1], "latitude": [49.4]})
     m = choropleth.choropleth_map(
@@ -58,12 +58,25 @@ def test_choropleth_has_french_legend_outlines_and_escaped_tooltips(dep):
         "jobs",
         bounds,
         source_line="Source : démo, 2023",
+        regions=new_store_regions,
         departements=["76", "27", "14", "59", "75", "61"],
         projects=projects,
     )
     page = render(m)
     assert "de 300 à 867" in page.replace("\u202f", " ") and "de 1\u202f433 à 2\u202f000" in page
-    assert "Source : démo, 2023" in page and "Régions pilotes" in page and "Sourcing des partenaires" in page
+    assert (
+        "Source : démo, 2023" in page
+        and "Régions du programme" in page
+        and "Sourcing des partenaires" in page
+    )
+    outlines = next(
+        c
+        for c in m._children.values()
+        if isinstance(c, GeoJsonLayer) and c.layer_name == "Régions du programme"
+    )
+    assert {
+        f["properties"]["code"]: f["properties"]["style"]["color"] for f in outlines.data["features"]
+    } == {r.code: r.colour for r in new_store_regions}
     assert "tileLayer" not in page  # no tile layer: readable offline
     # the project name reaches the JS only as numeric entities
     assert "${alert" not in page and "<img src=x" not in page
@@ -84,9 +97,13 @@ def test_choropleth_has_french_legend_outlines_and_escaped_tooltips(dep):
     assert "Pas de donnée" in page
 
 
-def test_map_assets_are_served_by_the_app(dep):
+def test_map_assets_are_served_by_the_app(dep, new_store_regions):
     m = choropleth.choropleth_map(
-        dep, "jobs", ind.class_breaks(dep["jobs"]), source_line="Source : démo, 2023"
+        dep,
+        "jobs",
+        ind.class_breaks(dep["jobs"]),
+        source_line="Source : démo, 2023",
+        regions=new_store_regions,
     )
     page = render(m)
     assert f'<script src="{vendor.MAP_JS[0][1]}">' in page and vendor.MAP_JS[0][1].startswith(
@@ -105,16 +122,20 @@ def test_class_labels_and_signed_percent_are_french():
     assert choropleth.signed_percent(float("nan")) == "—"
 
 
-def test_plotly_figures_say_source_and_use_region_names(dep):
+def test_plotly_figures_say_source_and_use_region_names(dep, new_store_regions):
+    regions = new_store_regions
     reg = ind.region_indicators(dep)
-    fig = figs.pilot_totals_figure(reg, "jobs", "Source : démo, 2023")
+    fig = figs.region_totals_figure(reg, "jobs", "Source : démo, 2023", regions)
     assert "Source : démo, 2023" in fig.layout.title.text
     assert list(fig.data[0].x) == ["Normandie", "Île-de-France", "Hauts-de-France", "Bourgogne-Franche-Comté"]
-    shares = ind.division_shares(STATS, by="pilot")
-    structure = figs.division_structure_figure(shares, "Source : démo, 2023")
+    assert list(fig.data[0].marker.color) == ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
+    shares = ind.division_shares(STATS, by="region", within=regions.codes)
+    structure = figs.division_structure_figure(shares, "Source : démo, 2023", regions)
     assert structure.data[0].name == "Industries alimentaires"
     history = pd.concat([STATS, STATS.assign(year=2022)])
-    evo = figs.evolution_figure(ind.region_evolution(history, POP), "jobs", "Source : démo, 2022–2023")
+    evo = figs.evolution_figure(
+        ind.region_evolution(history, POP, regions.codes), "jobs", "Source : démo, 2022–2023", regions
+    )
     assert {t.name for t in evo.data} >= {"Normandie", "Hauts-de-France"}
     events = pd.DataFrame(
         {
@@ -126,7 +147,7 @@ def test_plotly_figures_say_source_and_use_region_names(dep):
             "source": ["démo"] * 2,
         }
     )
-    ev = figs.site_events_figure(events, "Source : démo — mesure : annonces")
+    ev = figs.site_events_figure(events, "Source : démo — mesure : annonces", regions)
     assert list(ev.data[1].y) == [-1, -2] and list(ev.data[0].x) == ["2023 S1", "2023 S2"]
 
 

@@ -11,7 +11,6 @@ from streamlit_folium import _get_header, _get_map_string
 
 from reindus.build import vendor
 from reindus.figures import supplier_map as sm
-from reindus.reference import territory
 
 EVIL = [
     "<img src=x onerror=window.__pwned=1>",
@@ -41,10 +40,11 @@ COUNTS = pd.DataFrame({"departement": ["76", "27", "59", "75", "13"], "establish
 
 
 @pytest.fixture(scope="module")
-def evil_html():
+def evil_html(new_store_regions):
     m = sm.supplier_map(
         COUNTS,
         _points(EVIL),
+        regions=new_store_regions,
         site=(1.09, 49.44),
         site_label="${window.__pwned=1}<b>x</b>",
         commune_names={"76540": "<i>Rouen</i>"},
@@ -107,12 +107,13 @@ def test_class_breaks_quantiles_and_natural():
         sm.class_breaks(values, scheme="equal")
 
 
-def test_legend_says_source_and_year_in_french(evil_html):
+def test_legend_says_source_and_year_in_french(evil_html, new_store_regions):
     _, html = evil_html
     legend = sm.legend_html(
         sm.class_breaks([1, 5, 9]),
         "Candidats par département",
         "Source : registre des établissements (démo`${1}`, 2026)",
+        new_store_regions,
     )
     assert "Candidats par département" in legend and "Site du projet" in legend and "Normandie" in legend
     assert "${1}" not in legend and "&#36;&#123;1&#125;" in legend
@@ -123,16 +124,18 @@ def test_legend_says_source_and_year_in_french(evil_html):
     assert "Source : registre des " in html and "2026" in html
 
 
-def test_map_without_points_or_site_renders():
-    html = sm.rendered_html(sm.supplier_map(COUNTS.iloc[0:0], None))
+def test_map_without_points_or_site_renders(new_store_regions):
+    html = sm.rendered_html(sm.supplier_map(COUNTS.iloc[0:0], None, regions=new_store_regions))
     assert "markerClusterGroup" not in html and "L.geoJson" in html
 
 
-def test_twenty_thousand_points_payload_under_two_megabytes():
+def test_twenty_thousand_points_payload_under_two_megabytes(new_store_regions):
     names = [f"Établissement {i}" for i in range(20_000)]
     points = _points(names)
     points["latitude"] = 42 + (points.index % 900) / 100
-    html = sm.rendered_html(sm.supplier_map(COUNTS, points, commune_names={"76540": "Rouen"}))
+    html = sm.rendered_html(
+        sm.supplier_map(COUNTS, points, regions=new_store_regions, commune_names={"76540": "Rouen"})
+    )
     assert len(html.encode()) < 2_000_000
 
 
@@ -143,9 +146,11 @@ def _component_script(m) -> str:
     return _get_map_string(m)
 
 
-def test_streamlit_folium_gets_the_same_script_on_every_rerun_with_styled_features():
+def test_streamlit_folium_gets_the_same_script_on_every_rerun_with_styled_features(new_store_regions):
     # the same script means the same component key: the browser keeps its map (zoom, clusters)
-    m = sm.supplier_map(COUNTS, _points(["A", "B"]), site=(1.09, 49.44), selected_departement="27")
+    m = sm.supplier_map(
+        COUNTS, _points(["A", "B"]), regions=new_store_regions, site=(1.09, 49.44), selected_departement="27"
+    )
     first, second = _component_script(m), _component_script(m)
     assert first == second
     layer = next(c for c in m._children.values() if getattr(c, "layer_name", "") == "Départements")
@@ -156,4 +161,4 @@ def test_streamlit_folium_gets_the_same_script_on_every_rerun_with_styled_featur
     assert styles["2A"]["fillColor"] == sm.ZERO_COLOUR
     # the layers' data reach the component's script, with their tooltips and the region outlines
     assert first.count("L.geoJson(") == 2 and '"Candidats","candidats"' in first
-    assert all(f'"color":"{region.colour}"' in first for region in territory.PILOT_REGIONS)
+    assert all(f'"color":"{region.colour}"' in first for region in new_store_regions)

@@ -83,7 +83,7 @@ def test_region_ratios_come_from_sums_not_from_an_average(dep):
     assert normandie["establishments"] == 50 and normandie["jobs"] == 1300
     assert normandie["jobs_per_establishment"] == pytest.approx(26.0)  # not (20 + 50) / 2
     assert normandie["jobs_per_1000"] == pytest.approx(1300 / 500_000 * 1000)  # 2.6, not 3.5
-    assert bool(normandie["pilot"]) and normandie["departements"] == 2
+    assert normandie["departements"] == 2
 
 
 def test_region_reference_average_for_counts_region_value_for_ratios(dep):
@@ -95,8 +95,8 @@ def test_region_reference_average_for_counts_region_value_for_ratios(dep):
 def test_compare_departement_with_its_region_and_france(dep):
     frame = dep.reset_index()
     eure = ind.departement_territory("27")
-    refs = ind.references_for(eure)
-    assert [r.kind for r in refs] == ["region", "pilot", "france"] and refs[0].code == "28"
+    refs = ind.references_for(eure, ind.programme_territory(("28", "11", "32", "27")))
+    assert [r.kind for r in refs] == ["region", "programme", "france"] and refs[0].code == "28"
     rows = ind.compare(frame, eure, refs[0]).set_index("indicator")
     assert rows.at["jobs", "value"] == 500 and rows.at["jobs", "reference"] == 1300
     assert rows.at["jobs", "gap"] == -800 and rows.at["jobs", "gap_pct"] == pytest.approx(-800 / 1300)
@@ -107,10 +107,13 @@ def test_compare_departement_with_its_region_and_france(dep):
     assert france.at["jobs_per_1000", "reference"] == pytest.approx(3300 / 1_500_000 * 1000)  # 2.2
 
 
-def test_pilots_group_is_the_four_pilot_regions(dep):
+def test_the_programme_group_is_the_regions_given(dep):
     frame = dep.reset_index()
-    assert sorted(ind.territory_departements(ind.PILOTS, frame)) == ["27", "59", "76"]
-    assert [r.kind for r in ind.references_for(ind.region_territory("28"))] == ["pilot", "france"]
+    pilots = ind.programme_territory(("28", "11", "32", "27"))
+    assert sorted(ind.territory_departements(pilots, frame)) == ["27", "59", "76"]
+    assert [r.kind for r in ind.references_for(ind.region_territory("28"), pilots)] == ["programme", "france"]
+    assert sorted(ind.territory_departements(ind.programme_territory(("28",)), frame)) == ["27", "76"]
+    assert ind.territory_departements(ind.programme_territory(("84",)), frame) == []
 
 
 def test_gap_with_zero_reference_has_no_percent():
@@ -128,6 +131,12 @@ def test_division_shares_with_french_labels():
     assert shares.loc[("32", "29"), "share_jobs"] == 1.0
     per_dep = ind.division_shares(STATS, by="departement")
     assert per_dep.groupby("territory")["share_jobs"].sum().round(9).eq(1).all()
+    normandie = ind.division_shares(STATS, by="region", within=("28",))
+    assert set(normandie["territory"]) == {"28"}
+    assert ind.division_shares(STATS, by="departement", within=("28",))["territory"].unique().tolist() == [
+        "27",
+        "76",
+    ]
 
 
 def test_series_are_never_mixed():

@@ -10,7 +10,6 @@ import shapely
 
 from reindus import config
 from reindus.reference import geo
-from reindus.reference.territory import PILOT_REGIONS
 
 # Town halls (WGS84), used to check the distance function against a hand calculation.
 PARIS = (2.3522, 48.8566)
@@ -24,9 +23,9 @@ def test_exactly_101_departements():
     assert len(geo.departements_geojson()["features"]) == 101
 
 
-def test_every_pilot_departement_has_a_shape():
+def test_every_departement_of_the_pilot_regions_has_a_shape(new_store_regions):
     codes = set(geo.departements_gdf()["code"])
-    pilot = [code for region in PILOT_REGIONS for code in region.departements]
+    pilot = new_store_regions.departements()
     assert len(pilot) == 26
     assert set(pilot) <= codes
 
@@ -51,9 +50,9 @@ def test_unknown_commune_raises_key_error():
         geo.commune_point("99999")
 
 
-def test_each_pilot_region_is_one_polygon():
-    regions = geo.region_shapes([r.code for r in PILOT_REGIONS])
-    assert sorted(regions["code"]) == sorted(r.code for r in PILOT_REGIONS)
+def test_each_pilot_region_is_one_polygon(new_store_regions):
+    regions = geo.region_shapes(new_store_regions.codes)
+    assert sorted(regions["code"]) == sorted(new_store_regions.codes)
     for row in regions.itertuples():
         # One shape and no hole: a sliver between two départements would show as either.
         assert row.geometry.geom_type == "Polygon", row.nom

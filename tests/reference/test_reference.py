@@ -3,31 +3,25 @@ from datetime import date
 import pytest
 
 from reindus.errors import ValidationError
-from reindus.reference import headcount, naf, programme, territory
-
-
-def test_pilot_regions_have_their_26_departements():
-    expected = {
-        "28": {"14", "27", "50", "61", "76"},
-        "11": {"75", "77", "78", "91", "92", "93", "94", "95"},
-        "32": {"02", "59", "60", "62", "80"},
-        "27": {"21", "25", "39", "58", "70", "71", "89", "90"},
-    }
-    assert {r.code: set(r.departements) for r in territory.PILOT_REGIONS} == expected
-    assert len(territory.pilot_departements()) == 26
+from reindus.reference import headcount, naf, palette, programme, territory
 
 
 def test_region_27_is_not_departement_27():
-    assert territory.pilot_region("27").name == "Bourgogne-Franche-Comté"
+    assert territory.regions()["27"] == "Bourgogne-Franche-Comté"
     assert territory.departements()["27"].name == "Eure"
     assert territory.region_of("27") == "28"
 
 
-def test_every_pilot_region_has_its_own_colour():
-    colours = [r.colour for r in territory.PILOT_REGIONS]
-    assert len(set(colours)) == 4
-    assert territory.OTHER_REGION_COLOUR not in colours
-    assert territory.region_colour("84") == territory.OTHER_REGION_COLOUR
+def test_region_colours_come_from_one_colour_blind_safe_palette_in_order():
+    assert palette.next_region_colour([]) == "#0072B2"
+    pilots = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
+    assert palette.next_region_colour(pilots) == "#E69F00"
+    # a colour freed by a region leaving goes to the next region joining
+    assert palette.next_region_colour(["#0072B2", "#009E73"]) == "#D55E00"
+    # beyond eight regions, colours repeat, least used first
+    assert palette.next_region_colour([*palette.REGION_PALETTE, "#0072B2"]) == "#D55E00"
+    assert palette.OTHER_REGION_COLOUR not in palette.REGION_PALETTE
+    assert len(set(palette.REGION_PALETTE)) == 8
 
 
 def test_all_french_departements_including_corsica_and_overseas():

@@ -26,6 +26,7 @@ from reindus.store.repository import insert
 from .store_samples import ACTOR, project_values
 
 TABLES = {
+    "programme_regions",
     "coaches",
     "projects",
     "milestones",
@@ -141,6 +142,8 @@ def test_vocabularies_frozen_in_the_migration_accept_every_reference_key(Session
         "UPDATE milestones SET stage = 'pitch'",
         "INSERT INTO audit_log (at, actor, action, table_name, row_key) VALUES (CURRENT_TIMESTAMP, 'a', 'drop', 't', '1')",
         "UPDATE chain_links SET position = 0",
+        "UPDATE programme_regions SET colour = '#FF0000'",
+        "UPDATE programme_regions SET code = '28'",
     ],
 )
 def test_database_refuses_values_outside_the_vocabularies(engine, factory, sql):
@@ -149,6 +152,36 @@ def test_database_refuses_values_outside_the_vocabularies(engine, factory, sql):
     factory.link(project)
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(text(sql))
+
+
+def test_a_new_store_starts_with_the_four_pilot_regions(engine):
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT code, cci, colour, version FROM programme_regions ORDER BY id")
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("28", "CCI Normandie", "#0072B2", 1),
+        ("11", "CCI Paris Île-de-France", "#D55E00", 1),
+        ("32", "CCI Hauts-de-France", "#009E73", 1),
+        ("27", "CCI Bourgogne-Franche-Comté", "#CC79A7", 1),
+    ]
+
+
+def test_a_store_at_the_first_revision_gets_the_pilots_and_keeps_its_projects(empty_engine):
+    cfg = db.alembic_config()
+    with empty_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO projects (name, commune, departement, region_code, naf, edition, cohort, "
+                "cohort_start, source) VALUES ('P', '76540', '76', '28', '13.20Z', 2023, 'c', '2023-07-13', 't')"
+            )
+        )
+    db.init_schema(empty_engine)
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM programme_regions")).scalar_one() == 4
+        assert conn.execute(text("SELECT name FROM projects")).scalar_one() == "P"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):

@@ -45,6 +45,8 @@ from reindus.store.repository import (
 
 from .store_samples import ACTOR, coach_values, project_values
 
+PILOTS = "régions pilotes 2023"  # the source of the programme's regions a new store starts with
+
 
 def audit_rows(Session, **where) -> list[AuditEntry]:
     with Session() as s:
@@ -512,7 +514,7 @@ def test_purge_source_removes_one_source_everywhere(Session, factory):
     with Session.begin() as s:
         counts = purge_source(s, "démo", ACTOR)
     assert counts == {"chain_links": 1, "milestones": 1, "projects": 1}
-    assert set(_inventory(Session)["source"]) == {"saisie"}
+    assert set(_inventory(Session)["source"]) == {"saisie", PILOTS}
     entries = audit_rows(Session, action="delete")
     assert {e.table_name for e in entries} == {"chain_links", "milestones", "projects"}
     assert all(e.row_key == "source=démo" for e in entries)
@@ -542,7 +544,9 @@ def _inventory(Session) -> pd.DataFrame:
 
 
 def test_inventory_counts_rows_per_table_and_source(Session, factory):
-    assert _inventory(Session).empty
+    assert [tuple(r) for r in _inventory(Session).itertuples(index=False)] == [
+        ("Régions du programme", PILOTS, 4)
+    ]
     coach = factory.coach()
     factory.coach(name="Paul Leroy", source="import:conseillers.xlsx")
     factory.project(coach_id=coach.id)
@@ -570,6 +574,7 @@ def test_inventory_counts_rows_per_table_and_source(Session, factory):
     assert list(inv.columns) == ["table", "source", "rows"]
     assert inv["rows"].dtype == "int64"
     assert [tuple(r) for r in inv.itertuples(index=False)] == [
+        ("Régions du programme", PILOTS, 4),
         ("Conseillers", "démo", 1),
         ("Conseillers", "import:conseillers.xlsx", 1),
         ("Projets", "démo", 1),

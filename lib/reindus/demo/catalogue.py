@@ -345,6 +345,11 @@ EDITIONS: dict[int, tuple[date, tuple[str, ...], int]] = {
     2026: (date(2026, 8, 31), ("28", "11", "32", "27"), 5),
 }
 
+# The demo's regions: the pilots, in the order they appear above (the store lists them the same way).
+DEMO_REGIONS: tuple[str, ...] = tuple(
+    dict.fromkeys(code for _, codes, _ in EDITIONS.values() for code in codes)
+)
+
 FUNDING_SCHEMES: tuple[tuple[str, str, str, str | None], ...] = (
     # name, operator, kind, region (None: national)
     ("France 2030 – Industrialisation et capacités", "Bpifrance", "subvention", None),

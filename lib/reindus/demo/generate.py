@@ -14,16 +14,11 @@ import numpy as np
 import pandas as pd
 
 from reindus.demo import catalogue as cat
+from reindus.programme.regions import ProgrammeRegions
 from reindus.reference import naf, programme, siret
 from reindus.reference.programme import FundingStatus, ProjectStatus, ShortlistStatus
 from reindus.reference.sources import DEMO_SOURCE
-from reindus.reference.territory import (
-    PILOT_REGIONS,
-    departement_of_commune,
-    departements,
-    is_arrondissement,
-    pilot_region,
-)
+from reindus.reference.territory import departement_of_commune, departements, is_arrondissement
 
 COACHES_PER_REGION = 15
 DEMO_ESTABLISHMENTS = 24_000
@@ -136,11 +131,14 @@ class DemoData:
     site_events: pd.DataFrame
 
 
-def generate(communes: pd.DataFrame, seed: int = 2023, scale: int = 1) -> DemoData:
-    """The whole demo dataset. `scale` multiplies the demo projects (not the real ones) for benchmarks."""
+def generate(
+    communes: pd.DataFrame, seed: int = 2023, scale: int = 1, *, regions: ProgrammeRegions
+) -> DemoData:
+    """The whole demo dataset. `scale` multiplies the demo projects (not the real ones) for benchmarks;
+    `regions` (the store's) name the CCIs of the demo's regions (`catalogue.DEMO_REGIONS`)."""
     rng = np.random.default_rng(seed)
-    coaches = make_coaches(rng)
-    projects = make_projects(rng, communes, coaches, scale)
+    coaches = make_coaches(rng, regions)
+    projects = make_projects(rng, communes, coaches, regions, scale)
     milestones = make_milestones(rng, projects)
     links = make_links(projects)
     establishments = make_establishments(rng, communes, DEMO_ESTABLISHMENTS)
@@ -167,9 +165,9 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace(" ", "-")
 
 
-def make_coaches(rng: np.random.Generator) -> pd.DataFrame:
+def make_coaches(rng: np.random.Generator, regions: ProgrammeRegions) -> pd.DataFrame:
     rows, used = [], set()
-    for region in PILOT_REGIONS:
+    for region in map(regions.region, cat.DEMO_REGIONS):
         while sum(1 for r in rows if r["region_code"] == region.code) < COACHES_PER_REGION:
             name = f"{rng.choice(cat.FIRST_NAMES)} {rng.choice(cat.LAST_NAMES)}"
             if name in used:
@@ -200,16 +198,20 @@ def _pick_commune(rng: np.random.Generator, communes: pd.DataFrame, deps: tuple[
 
 
 def make_projects(
-    rng: np.random.Generator, communes: pd.DataFrame, coaches: pd.DataFrame, scale: int = 1
+    rng: np.random.Generator,
+    communes: pd.DataFrame,
+    coaches: pd.DataFrame,
+    regions: ProgrammeRegions,
+    scale: int = 1,
 ) -> pd.DataFrame:
     communes_by_code = communes.set_index("code")
     places = _placeable(communes)
     chain_keys = sorted(cat.CHAINS)
     rows: list[dict] = []
-    for edition, (cohort_start, regions, per_region) in sorted(cat.EDITIONS.items()):
+    for edition, (cohort_start, region_codes, per_region) in sorted(cat.EDITIONS.items()):
         names: set[str] = set()
-        for region_code in regions:
-            region = pilot_region(region_code)
+        for region_code in region_codes:
+            region = regions.region(region_code)
             region_coaches = coaches.loc[coaches["region_code"] == region_code, "name"].tolist()
             planned: list[tuple[str, str, str, str, bool, str | None]] = []
             if edition == 2023:
@@ -592,15 +594,15 @@ def make_industry(rng: np.random.Generator, communes: pd.DataFrame) -> pd.DataFr
 
 def make_site_events(rng: np.random.Generator) -> pd.DataFrame:
     rows = []
-    for region in PILOT_REGIONS:
-        scale = {"28": 9, "11": 12, "32": 10, "27": 7}[region.code]
+    for code in cat.DEMO_REGIONS:
+        scale = {"28": 9, "11": 12, "32": 10, "27": 7}[code]
         for year in range(2022, 2027):
             for half in (1, 2):
                 if date(year, 1 if half == 1 else 7, 1) > cat.DEMO_AS_OF:
                     continue
                 rows.append(
                     {
-                        "region_code": region.code,
+                        "region_code": code,
                         "period": f"{year}-S{half}",
                         "openings": int(rng.poisson(scale * 1.2)),
                         "closures": int(rng.poisson(scale * 0.9)),

@@ -1,5 +1,9 @@
 """Write the demo dataset into the store and the establishment register.
 
+The programme's regions are not demo data: the store's migration seeds the four pilots, which the demo's
+projects are in, and the install adds back any of them an administrator removed (`--reset` drops the
+whole store, so they come back as seeded).
+
 Rows go in by bulk inserts inside one transaction, with a single audit entry for the whole load: a
 failed load leaves nothing behind, and `reindus demo --reset` twice gives the same checksum.
 """
@@ -15,7 +19,9 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from reindus import config, register
+from reindus.demo.catalogue import DEMO_REGIONS
 from reindus.demo.generate import DemoData, generate
+from reindus.programme import regions as programme_regions
 from reindus.reference import geo
 from reindus.reference.sources import DEMO_SOURCE
 from reindus.store import models as m
@@ -60,13 +66,22 @@ def install(
         raise SystemExit(
             "La base contient déjà des projets : utilisez `reindus demo --reset` pour la remplacer."
         )
-    data = generate(geo.communes(), seed=seed, scale=scale)
+    data = generate(geo.communes(), seed=seed, scale=scale, regions=_ensure_demo_regions(engine))
     with session_factory(engine).begin() as session:
         counts = _write_store(session, data, seed)
     with register.open_register(register_path) as reg:
         register.replace_all(reg, data.establishments)
     counts["registre"] = len(data.establishments)
     return InstallReport(seed, counts, checksum(engine, register_path))
+
+
+def _ensure_demo_regions(engine: Engine) -> programme_regions.ProgrammeRegions:
+    with session_factory(engine).begin() as session:
+        members = programme_regions.load(session)
+        for code in DEMO_REGIONS:
+            if code not in members:
+                programme_regions.add(session, code, ACTOR)
+        return programme_regions.load(session)
 
 
 def _drop_everything(engine: Engine) -> None:

@@ -10,8 +10,10 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from reindus import register
+from reindus.programme import regions as programme_regions
+from reindus.programme.regions import ProgrammeRegions
 from reindus.reference.sources import any_fictitious
-from reindus.reference.territory import PILOT_REGIONS, departements, regions
+from reindus.reference.territory import departements, regions
 from reindus.store import models as m
 from reindus.store import repository
 from reindus.store.db import session_factory
@@ -20,7 +22,7 @@ from reindus.store.db import session_factory
 @dataclass(frozen=True)
 class Inventory:
     tables: pd.DataFrame  # table label, source, rows
-    projects_by_region: pd.DataFrame  # region × edition
+    projects_by_region: pd.DataFrame  # region × edition, every region of the programme
     register_by_source: pd.DataFrame  # source, rows, active
     register_by_region: pd.DataFrame  # region, rows, active
     register_rows: int
@@ -40,35 +42,36 @@ def store_inventory(engine: Engine, register_path: Path | None) -> Inventory:
     with session_factory(engine)() as session:
         tables = repository.inventory(session)
         last = repository.last_change(session)
+        members = programme_regions.load(session)
         rows = session.execute(
             select(m.Project.region_code, m.Project.edition, func.count()).group_by(
                 m.Project.region_code, m.Project.edition
             )
         ).all()
-    projects = _projects_by_region(pd.DataFrame(rows, columns=["region_code", "edition", "projects"]))
-    by_source, by_region, total = _register_counts(register_path)
+    projects = _projects_by_region(
+        pd.DataFrame(rows, columns=["region_code", "edition", "projects"]), members
+    )
+    by_source, by_region, total = _register_counts(register_path, members)
     return Inventory(tables, projects, by_source, by_region, total, last)
 
 
-def _projects_by_region(frame: pd.DataFrame) -> pd.DataFrame:
-    """Regions in the programme's order as rows, editions as columns."""
-    order = [r.code for r in PILOT_REGIONS]
+def _projects_by_region(frame: pd.DataFrame, members: ProgrammeRegions) -> pd.DataFrame:
+    """Regions as rows (the programme's, in its order, even without a project; then the others that have
+    projects), editions as columns."""
     names = regions()
     if frame.empty:
         return pd.DataFrame(columns=["Région"])
     pivot = frame.pivot_table(
         index="region_code", columns="edition", values="projects", aggfunc="sum", fill_value=0
     )
-    pivot = pivot.reindex(
-        [c for c in order if c in pivot.index] + sorted(c for c in pivot.index if c not in order)
-    )
+    pivot = pivot.reindex(members.order_codes([*members.codes, *pivot.index]), fill_value=0)
     pivot.columns = [str(c) for c in pivot.columns]
     pivot["Total"] = pivot.sum(axis=1)
     pivot.insert(0, "Région", [names.get(c, c) for c in pivot.index])
     return pivot.reset_index(drop=True)
 
 
-def _register_counts(path: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+def _register_counts(path: Path | None, members: ProgrammeRegions) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     empty_source = pd.DataFrame(
         {"source": pd.Series(dtype=str), "rows": pd.Series(dtype=int), "active": pd.Series(dtype=int)}
     )
@@ -80,13 +83,13 @@ def _register_counts(path: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, int
     region_of = {code: d.region_code for code, d in departements().items()}
     names = regions()
     by_dep = by_dep.assign(region_code=by_dep["departement"].map(region_of))
-    pilot = [r.code for r in PILOT_REGIONS]
+    codes = list(members.codes)
     by_region = (
-        by_dep.assign(group=by_dep["region_code"].where(by_dep["region_code"].isin(pilot), "autres"))
+        by_dep.assign(group=by_dep["region_code"].where(by_dep["region_code"].isin(codes), "autres"))
         .groupby("group", as_index=False)[["rows", "active"]]
         .sum()
     )
-    by_region["order"] = by_region["group"].map({c: i for i, c in enumerate(pilot)}).fillna(len(pilot))
+    by_region["order"] = by_region["group"].map({c: i for i, c in enumerate(codes)}).fillna(len(codes))
     by_region = by_region.sort_values("order")
     by_region.insert(0, "Région", by_region["group"].map(lambda c: names.get(c, "Autres régions")))
     return (

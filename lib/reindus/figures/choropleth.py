@@ -16,16 +16,16 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from reindus.build import vendor
-from reindus.figures.leaflet_layers import CircleMarkers, GeoJsonLayer, pilot_region_outlines
+from reindus.figures.leaflet_layers import CircleMarkers, GeoJsonLayer, programme_region_outlines
 from reindus.industry.indicators import INDICATORS, classify, gap, region_reference, region_reference_label
+from reindus.programme.regions import ProgrammeRegions
 from reindus.programme.stages import stage_label
 from reindus.reference import geo
 from reindus.reference.programme import FINISHED_STAGE, STAGE_KEYS
-from reindus.reference.territory import PILOT_REGIONS
 from reindus.text import formats
 from reindus.text.safe import js_html_text, js_html_texts
 
-# Sequential greys: the coloured outlines of the pilot regions and the project points stay readable on
+# Sequential greys: the coloured outlines of the programme's regions and the project points stay readable on
 # every class, for the common colour-vision deficiencies too.
 PALETTES: dict[int, tuple[str, ...]] = {
     1: ("#969696",),
@@ -105,6 +105,7 @@ def _legend_html(
     colours: tuple[str, ...],
     has_missing: bool,
     stages: list[str],
+    regions: ProgrammeRegions,
 ) -> str:
     e = js_html_text
     rows = [
@@ -116,10 +117,10 @@ def _legend_html(
             f'<div class="ri-row"><span class="ri-swatch" style="background:{NO_DATA_COLOUR}">'
             "</span>Pas de donnée</div>"
         )
-    rows.append('<div class="ri-sub">Régions pilotes</div>')
+    rows.append('<div class="ri-sub">Régions du programme</div>')
     rows += [
         f'<div class="ri-row"><span class="ri-line" style="border-color:{r.colour}"></span>{e(r.name)}</div>'
-        for r in PILOT_REGIONS
+        for r in regions
     ]
     if stages:
         rows.append('<div class="ri-sub">Projets de l\'accélérateur, par étape</div>')
@@ -189,12 +190,14 @@ def choropleth_map(
     bounds: list[float],
     *,
     source_line: str,
+    regions: ProgrammeRegions,
     departements: list[str] | None = None,
     projects: pd.DataFrame | None = None,
 ) -> folium.Map:
     """The départements coloured by `indicator` in the classes `bounds` (industry.class_breaks).
 
-    `dep` is `industry.departement_indicators(...)`; `departements` the codes drawn (default: those in
+    `dep` is `industry.departement_indicators(...)`; `regions` the programme's, outlined and in the
+    legend; `departements` the codes drawn (default: those in
     `dep`); `source_line` « Source : URSSAF, 2023 » goes in the legend. `projects` (optional) has columns
     longitude, latitude, stage (`reindus.programme.stages.current_stages`) and label (the text of its tooltip, not yet
     escaped). Classes, ranks and comparisons are those of `dep` as a whole: the ranks are among all
@@ -253,7 +256,7 @@ def choropleth_map(
         tooltip=list(zip(aliases, ["nom", "region", "valeur", "rang", "comparaison"], strict=True)),
     ).add_to(m)
 
-    pilot_region_outlines(weight=3.2).add_to(m)
+    programme_region_outlines(regions, weight=3.2).add_to(m)
 
     stages: list[str] = []
     if projects is not None and not projects.empty:
@@ -280,6 +283,6 @@ def choropleth_map(
     has_missing = any(fill.get(c, NO_DATA_COLOUR) == NO_DATA_COLOUR for c in codes)
     m.get_root().header.add_child(Element(LEGEND_CSS))
     m.get_root().html.add_child(
-        Element(_legend_html(spec.label, source_line, labels, colours, has_missing, stages))
+        Element(_legend_html(spec.label, source_line, labels, colours, has_missing, stages, regions))
     )
     return m

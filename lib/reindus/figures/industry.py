@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from reindus.industry.indicators import INDICATORS
-from reindus.reference.territory import PILOT_REGIONS, regions
+from reindus.programme.regions import ProgrammeRegions
 
 FONT = "sans-serif"
 
@@ -40,12 +40,14 @@ def _number_format(digits: int) -> str:
     return f",.{digits}f"
 
 
-def pilot_totals_figure(reg: pd.DataFrame, indicator: str, source_line: str) -> go.Figure:
-    """The four pilot regions side by side on one indicator (`reg` = industry.region_indicators)."""
+def region_totals_figure(
+    reg: pd.DataFrame, indicator: str, source_line: str, regions: ProgrammeRegions
+) -> go.Figure:
+    """The programme's regions side by side on one indicator (`reg` = industry.region_indicators)."""
     spec = INDICATORS[indicator]
     by_code = reg.set_index("code")
     names, values, colours = [], [], []
-    for region in PILOT_REGIONS:
+    for region in regions:
         names.append(region.name)
         values.append(by_code[indicator].get(region.code, float("nan")))
         colours.append(region.colour)
@@ -61,15 +63,15 @@ def pilot_totals_figure(reg: pd.DataFrame, indicator: str, source_line: str) -> 
         )
     )
     fig.update_yaxes(title_text=_e(spec.label), tickformat=_number_format(0))
-    return _layout(fig, f"{spec.label} — régions pilotes", source_line)
+    return _layout(fig, f"{spec.label} — régions du programme", source_line)
 
 
 def division_structure_figure(
-    shares: pd.DataFrame, source_line: str, top: int = 10, measure: str = "jobs"
+    shares: pd.DataFrame, source_line: str, regions: ProgrammeRegions, top: int = 10, measure: str = "jobs"
 ) -> go.Figure:
-    """Stacked 100 % bars: share of each NAF division in each pilot region's industrial jobs (or
-    establishments). The `top` divisions over the four regions are shown, the rest as « Autres
-    divisions ». `shares` = industry.division_shares(stats, by="pilot")."""
+    """Stacked 100 % bars: share of each NAF division in each of the programme's regions' industrial jobs
+    (or establishments). The `top` divisions over these regions are shown, the rest as « Autres
+    divisions ». `shares` = industry.division_shares(stats, by="region", within=regions.codes)."""
     label = "effectifs salariés" if measure == "jobs" else "établissements"
     totals = shares.groupby("division")[measure].sum().sort_values(ascending=False)
     kept = list(totals.index[:top])
@@ -79,9 +81,9 @@ def division_structure_figure(
     frame = frame.groupby(["territory", "division"], as_index=False)[measure].sum()
     frame["share"] = frame[measure] / frame.groupby("territory")[measure].transform("sum")
     order = [*kept, "Autres divisions"] if len(totals) > top else kept
-    region_names = {r.code: r.name for r in PILOT_REGIONS}
-    y = [region_names[r.code] for r in PILOT_REGIONS if r.code in set(frame["territory"])]
-    codes = [r.code for r in PILOT_REGIONS if r.code in set(frame["territory"])]
+    shown = [r for r in regions if r.code in set(frame["territory"])]
+    y = [r.name for r in shown]
+    codes = [r.code for r in shown]
     palette = [
         "#0b3954",
         "#087e8b",
@@ -119,15 +121,17 @@ def division_structure_figure(
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(autorange="reversed")
     return _layout(
-        fig, f"Structure par division NAF (part des {label}) — régions pilotes", source_line, height=520
+        fig, f"Structure par division NAF (part des {label}) — régions du programme", source_line, height=520
     )
 
 
-def evolution_figure(evolution: pd.DataFrame, indicator: str, source_line: str) -> go.Figure:
-    """One line per pilot region over the years of one series (`industry.region_evolution`)."""
+def evolution_figure(
+    evolution: pd.DataFrame, indicator: str, source_line: str, regions: ProgrammeRegions
+) -> go.Figure:
+    """One line per region of the programme over the years of one series (`industry.region_evolution`)."""
     spec = INDICATORS[indicator]
     fig = go.Figure()
-    for region in PILOT_REGIONS:
+    for region in regions:
         rows = evolution[evolution["code"] == region.code].sort_values("year")
         if rows.empty:
             continue
@@ -148,12 +152,11 @@ def evolution_figure(evolution: pd.DataFrame, indicator: str, source_line: str) 
     return fig
 
 
-def site_events_figure(events: pd.DataFrame, source_line: str) -> go.Figure:
-    """Openings (up) and closures (down) of industrial sites per half-year, one bar group per pilot
-    region. `events` = one measure and one source of frames.load_site_events."""
-    names = regions()
+def site_events_figure(events: pd.DataFrame, source_line: str, regions: ProgrammeRegions) -> go.Figure:
+    """Openings (up) and closures (down) of industrial sites per half-year, one bar group per region of
+    the programme. `events` = one measure and one source of frames.load_site_events."""
     fig = go.Figure()
-    for region in PILOT_REGIONS:
+    for region in regions:
         rows = events[events["region_code"] == region.code].sort_values("period")
         if rows.empty:
             continue
@@ -162,7 +165,7 @@ def site_events_figure(events: pd.DataFrame, source_line: str) -> go.Figure:
             go.Bar(
                 x=periods,
                 y=rows["openings"],
-                name=_e(names.get(region.code, region.code)),
+                name=_e(region.name),
                 legendgroup=region.code,
                 marker_color=region.colour,
                 hovertemplate=f"{_e(region.name)}<br>%{{x}} : %{{y}} ouvertures<extra></extra>",

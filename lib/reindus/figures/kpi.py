@@ -1,7 +1,8 @@
-"""KPI figures: the four regions side by side, the origin of retained suppliers, editions over time.
+"""KPI figures: the regions side by side, the origin of retained suppliers, editions over time.
 
 Each panel holds one KPI with its own axis: figures of different definitions never share a series.
-Every region keeps its colour from `reference.territory`.
+Every region keeps its colour (`programme.regions`, stored with the region); a region outside the
+programme is grey.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from reindus.programme.metrics import KPI_KINDS, KPI_LABELS
-from reindus.reference.territory import OTHER_REGION_COLOUR, region_colours
+from reindus.programme.regions import ProgrammeRegions
 from reindus.text import formats
 
 FONT = dict(family="sans-serif", size=13)
@@ -23,10 +24,6 @@ FONT = dict(family="sans-serif", size=13)
 def esc(value: object) -> str:
     """Data text for plotly labels and hovers: markup shown as text, never rendered."""
     return html.escape(str(value), quote=False)
-
-
-def colour_of(region: str) -> str:
-    return region_colours().get(region, OTHER_REGION_COLOUR)
 
 
 def base_layout(fig: go.Figure, *, height: int, title: str | None = None, legend: bool = True) -> go.Figure:
@@ -82,7 +79,10 @@ def _tickformat(kind: str) -> dict:
 
 
 def region_panels(
-    by_region: pd.DataFrame, columns: tuple[str, ...] = REGION_PANELS, cols: int = 4
+    by_region: pd.DataFrame,
+    regions: ProgrammeRegions,
+    columns: tuple[str, ...] = REGION_PANELS,
+    cols: int = 4,
 ) -> go.Figure:
     """Small multiples: one panel per KPI, one bar per region in its colour (`by_region` from metrics.kpis)."""
     rows = math.ceil(len(columns) / cols)
@@ -93,9 +93,9 @@ def region_panels(
         horizontal_spacing=0.06,
         vertical_spacing=0.16,
     )
-    regions = by_region["region"].astype(str).tolist()
-    colours = [colour_of(r) for r in regions]
-    names = [esc(r) for r in regions]
+    shown = by_region["region"].astype(str).tolist()
+    colours = [regions.colour_by_name(r) for r in shown]
+    names = [esc(r) for r in shown]
     for i, column in enumerate(columns):
         kind = KPI_KINDS[column]
         values = by_region[column].astype(float)
@@ -128,7 +128,7 @@ def region_panels(
     return base_layout(fig, height=330 * rows + 40)
 
 
-def supplier_origin(by_region: pd.DataFrame) -> go.Figure:
+def supplier_origin(by_region: pd.DataFrame, regions: ProgrammeRegions) -> go.Figure:
     """Where each region's retained suppliers are: in the project's region, elsewhere in France, abroad."""
     fig = go.Figure()
     categories = list(ORIGIN_COLUMNS.values())
@@ -147,7 +147,7 @@ def supplier_origin(by_region: pd.DataFrame) -> go.Figure:
                 text=texts,
                 textposition="outside",
                 cliponaxis=False,
-                marker_color=colour_of(row["region"]),
+                marker_color=regions.colour_by_name(row["region"]),
                 customdata=[[region, c, formats.number(row["suppliers_retained"])] for c in counts],
                 hovertemplate="%{customdata[0]} — %{x}<br>%{text} des fournisseurs retenus "
                 "(%{customdata[1]} sur %{customdata[2]})<extra></extra>",
@@ -160,13 +160,11 @@ def supplier_origin(by_region: pd.DataFrame) -> go.Figure:
     return base_layout(fig, height=380)
 
 
-def editions(by_edition_region: pd.DataFrame, column: str) -> go.Figure:
+def editions(by_edition_region: pd.DataFrame, column: str, regions: ProgrammeRegions) -> go.Figure:
     """One KPI per edition, a bar per region in its colour (editions where a region had no project: no bar)."""
     kind = KPI_KINDS[column]
     fig = go.Figure()
-    present = set(by_edition_region["region"])
-    order = [r for r in region_colours() if r in present] + sorted(present - set(region_colours()))
-    for region in order:
+    for region in regions.order_names(by_edition_region["region"]):
         rows = by_edition_region[by_edition_region["region"] == region]
         texts = [format_value(v, kind) for v in rows[column]]
         fig.add_trace(
@@ -177,7 +175,7 @@ def editions(by_edition_region: pd.DataFrame, column: str) -> go.Figure:
                 text=texts,
                 textposition="outside",
                 cliponaxis=False,
-                marker_color=colour_of(region),
+                marker_color=regions.colour_by_name(region),
                 hovertemplate=esc(region)
                 + " — édition %{x}<br>"
                 + esc(KPI_LABELS[column])

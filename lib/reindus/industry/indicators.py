@@ -5,12 +5,13 @@ establishments, jobs, source, definition) and the commune populations (`geo.comm
 one (source, definition) pair: figures of different series are never added or compared as one, so every
 function below works on the rows of ONE series and ONE year (`select_series`).
 
-Ratios of a group (region, pilot regions, France) are recomputed from its sums, never averaged over its
+Ratios of a group (region, the programme's regions, France) are recomputed from its sums, never averaged over its
 départements: Paris does not weigh as much as the Lozère in the regional rate.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ from reindus.programme.stages import current_stages, stage_label
 from reindus.reference.naf import naf_label
 from reindus.reference.programme import ProjectStatus
 from reindus.reference.sources import is_fictitious
-from reindus.reference.territory import PILOT_REGION_CODES, departements, is_arrondissement, regions
+from reindus.reference.territory import departements, is_arrondissement, regions
 from reindus.sourcing.candidates import search_terms
 from reindus.sourcing.coverage import regional_and_national
 
@@ -176,7 +177,7 @@ def aggregate(dep_indicators: pd.DataFrame, codes) -> dict[str, float]:
 
 
 def region_indicators(dep_indicators: pd.DataFrame) -> pd.DataFrame:
-    """One row per region present: code, name, pilot (bool), the indicators and their ranks."""
+    """One row per region present: code, name, the indicators and their ranks."""
     records = []
     for code, rows in dep_indicators.groupby("region_code"):
         values = aggregate(rows, rows["code"])
@@ -184,7 +185,6 @@ def region_indicators(dep_indicators: pd.DataFrame) -> pd.DataFrame:
             {
                 "code": code,
                 "name": regions().get(code, code),
-                "pilot": code in PILOT_REGION_CODES,
                 "departements": len(rows),
                 **values,
             }
@@ -194,7 +194,6 @@ def region_indicators(dep_indicators: pd.DataFrame) -> pd.DataFrame:
         columns=[
             "code",
             "name",
-            "pilot",
             "departements",
             "establishments",
             "jobs",
@@ -242,24 +241,27 @@ def gap(value: float, reference: float) -> tuple[float, float]:
 # --- division structure -------------------------------------------------------------------------
 
 
-def division_shares(stats: pd.DataFrame, by: str = "departement") -> pd.DataFrame:
+def division_shares(
+    stats: pd.DataFrame, by: str = "departement", within: Collection[str] | None = None
+) -> pd.DataFrame:
     """Establishments and jobs per territory × NAF division, with the division's share of the
-    territory's total. `by` is "departement", "region" or "pilot" (the four pilot regions, one row set
-    per region). Columns: territory, territory_name, naf_division, division, establishments, jobs,
-    share_establishments, share_jobs. Divisions absent from a territory are absent."""
+    territory's total. `by` is "departement" or "region"; `within` keeps only these region codes (the
+    programme's regions). Columns: territory, territory_name, naf_division, division, establishments,
+    jobs, share_establishments, share_jobs. Divisions absent from a territory are absent."""
     _check_one_series(stats)
     frame = stats.copy()
     deps = departements()
+    region = frame["departement"].map(lambda c: deps[c].region_code if c in deps else "")
     if by == "departement":
         frame["territory"] = frame["departement"]
         names = {c: d.name for c, d in deps.items()}
-    elif by in ("region", "pilot"):
-        frame["territory"] = frame["departement"].map(lambda c: deps[c].region_code if c in deps else "")
+    elif by == "region":
+        frame["territory"] = region
         names = regions()
-        if by == "pilot":
-            frame = frame[frame["territory"].isin(PILOT_REGION_CODES)]
     else:
         raise ValueError(f"regroupement inconnu : {by!r}")
+    if within is not None:
+        frame = frame[region.isin(list(within))]
     out = frame.groupby(["territory", "naf_division"], as_index=False)[["establishments", "jobs"]].sum()
     totals = out.groupby("territory")[["establishments", "jobs"]].transform("sum")
     out["share_establishments"] = out["establishments"] / totals["establishments"].where(
@@ -292,9 +294,10 @@ def division_label(code: str) -> str:
 
 
 def region_evolution(
-    history: pd.DataFrame, population: pd.Series, region_codes=PILOT_REGION_CODES
+    history: pd.DataFrame, population: pd.Series, region_codes: Collection[str]
 ) -> pd.DataFrame:
-    """Indicators per region and year over all the years of ONE series: year, code, name, indicators."""
+    """Indicators per region and year over all the years of ONE series, for the regions given: year,
+    code, name, indicators."""
     keys = history[["source", "definition"]].drop_duplicates()
     if len(keys) > 1:
         raise ValueError("Plusieurs séries (source ou définition) mélangées : choisissez-en une.")
@@ -315,13 +318,19 @@ def region_evolution(
 
 @dataclass(frozen=True)
 class Territory:
-    kind: str  # "departement", "region", "pilot" (the four pilot regions together) or "france"
+    kind: str  # "departement", "region", "programme" (the programme's regions together) or "france"
     code: str
     label: str
+    regions: tuple[str, ...] = ()  # the region codes of a "programme" territory
 
 
 FRANCE = Territory("france", "FR", "France (départements présents dans les données)")
-PILOTS = Territory("pilot", "PILOTES", "Les quatre régions pilotes")
+PROGRAMME_LABEL = "Les régions du programme"
+
+
+def programme_territory(region_codes: Collection[str]) -> Territory:
+    """The programme's regions taken together (`programme.regions.ProgrammeRegions.codes`)."""
+    return Territory("programme", "PROGRAMME", PROGRAMME_LABEL, tuple(region_codes))
 
 
 def departement_territory(code: str) -> Territory:
@@ -338,22 +347,22 @@ def territory_departements(territory: Territory, dep_indicators: pd.DataFrame) -
         return [territory.code] if territory.code in set(codes) else []
     if territory.kind == "region":
         return list(codes[dep_indicators["region_code"] == territory.code])
-    if territory.kind == "pilot":
-        return list(codes[dep_indicators["region_code"].isin(PILOT_REGION_CODES)])
+    if territory.kind == "programme":
+        return list(codes[dep_indicators["region_code"].isin(territory.regions)])
     if territory.kind == "france":
         return list(codes)
     raise ValueError(f"type de territoire inconnu : {territory.kind!r}")
 
 
-def references_for(territory: Territory) -> list[Territory]:
+def references_for(territory: Territory, programme: Territory) -> list[Territory]:
     """The references a territory can be compared with, as INSEE's « Statistiques locales » offers:
-    a département with its region, the four pilot regions and France; a region with the pilot regions
-    and France; the pilot regions with France."""
+    a département with its region, the programme's regions and France; a region with the programme's
+    regions and France; the programme's regions with France. `programme` from `programme_territory`."""
     refs: list[Territory] = []
     if territory.kind == "departement":
         refs.append(region_territory(departements()[territory.code].region_code))
     if territory.kind in ("departement", "region"):
-        refs.append(PILOTS)
+        refs.append(programme)
     if territory.kind != "france":
         refs.append(FRANCE)
     return refs

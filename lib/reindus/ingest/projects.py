@@ -43,6 +43,7 @@ from reindus.errors import ValidationError
 from reindus.ingest import checks, textfile
 from reindus.ingest.importer import Parsed, Summary, changed_values, checksum, source_of, update_row
 from reindus.ingest.textfile import Column
+from reindus.programme import regions as programme_regions
 from reindus.reference.programme import (
     CURRENT_STAGE_LABELS,
     FINISHED_STAGE,
@@ -52,7 +53,7 @@ from reindus.reference.programme import (
     STAGES,
     ProjectStatus,
 )
-from reindus.reference.territory import PILOT_REGIONS, departements, region_of
+from reindus.reference.territory import region_of, regions
 from reindus.store.models import Coach, Milestone, Project
 from reindus.store.repository import take_write_lock
 
@@ -234,11 +235,7 @@ def _coach_names(session: Session) -> dict[str, int]:
 
 
 def _cohort(edition: int, region_code: str) -> str:
-    names = {r.code: r.name for r in PILOT_REGIONS}
-    region = names.get(region_code) or next(
-        (d.region_name for d in departements().values() if d.region_code == region_code), region_code
-    )
-    return f"{edition} – {region}"
+    return f"{edition} – {regions().get(region_code, region_code)}"
 
 
 def _coach_id(
@@ -248,7 +245,7 @@ def _coach_id(
         return None
     key = textfile.normalize_header(name)
     if key not in cache:
-        cci = next((r.cci for r in PILOT_REGIONS if r.code == region_code), "CCI")
+        cci = programme_regions.load(session).cci(region_code)
         coach = Coach(name=name, cci=cci, region_code=region_code, source=source)
         session.add(coach)
         session.flush()

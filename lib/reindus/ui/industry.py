@@ -16,8 +16,8 @@ from reindus.figures import industry as figures_industry
 from reindus.industry import indicators as industry
 from reindus.programme import data as frames
 from reindus.programme import public as public_rule
+from reindus.programme.regions import ProgrammeRegions
 from reindus.reference import geo
-from reindus.reference.territory import PILOT_REGION_CODES
 from reindus.sourcing.candidates import search_terms
 from reindus.ui.resources import engine
 
@@ -49,8 +49,10 @@ def indicators(url: str, year: int, source: str, definition: str) -> pd.DataFram
 
 
 @st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
-def pilot_figures(url: str, year: int, source: str, definition: str, indicator: str) -> tuple[go.Figure, ...]:
-    """« Les quatre régions pilotes »: totals, evolution over every year of the series, structure by
+def programme_figures(
+    url: str, year: int, source: str, definition: str, indicator: str, regions: ProgrammeRegions
+) -> tuple[go.Figure, ...]:
+    """« Les régions du programme »: totals, evolution over every year of the series, structure by
     division. Built once per view and refresh (one département aggregation per year of the series);
     shared read-only, as `st.plotly_chart` only reads a figure."""
     stats = store_frames(url, True)["industry"]
@@ -58,15 +60,18 @@ def pilot_figures(url: str, year: int, source: str, definition: str, indicator: 
     reg = industry.region_indicators(indicators(url, year, source, definition))
     history = industry.series_history(stats, source, definition)
     first, last = int(history["year"].min()), int(history["year"].max())
-    shares = industry.division_shares(industry.select_series(stats, year, source, definition), by="pilot")
+    shares = industry.division_shares(
+        industry.select_series(stats, year, source, definition), by="region", within=regions.codes
+    )
     return (
-        figures_industry.pilot_totals_figure(reg, indicator, source_text),
+        figures_industry.region_totals_figure(reg, indicator, source_text, regions),
         figures_industry.evolution_figure(
-            industry.region_evolution(history, population()),
+            industry.region_evolution(history, population(), regions.codes),
             indicator,
             industry.source_line(source, f"{first}–{last}" if first != last else first),
+            regions,
         ),
-        figures_industry.division_structure_figure(shares, source_text),
+        figures_industry.division_structure_figure(shares, source_text, regions),
     )
 
 
@@ -82,14 +87,15 @@ def industry_map(
     scope: str,
     with_projects: bool,
     public: bool,
+    regions: ProgrammeRegions,
 ):
-    """Shared, read-only: the folium map of one view."""
+    """Shared, read-only: the folium map of one view; `scope` "programme" draws the programme's regions,
+    "france" every metropolitan département."""
     dep = indicators(url, year, source, definition)
     shown = [
         c
         for c in dep["code"]
-        if len(c) == 2
-        and (scope == "france" or dep.set_index("code").at[c, "region_code"] in PILOT_REGION_CODES)
+        if len(c) == 2 and (scope == "france" or dep.set_index("code").at[c, "region_code"] in regions)
     ]
     bounds = industry.class_breaks(dep.set_index("code").loc[shown, indicator], method, k)
     points = None
@@ -99,13 +105,14 @@ def industry_map(
             data["projects"],
             data["milestones"],
             geo.commune_point,
-            None if scope == "france" else PILOT_REGION_CODES,
+            None if scope == "france" else regions.codes,
         )
     return choropleth.choropleth_map(
         dep,
         indicator,
         bounds,
         source_line=industry.source_line(source, year),
+        regions=regions,
         departements=shown,
         projects=points,
     )

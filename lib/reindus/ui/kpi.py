@@ -21,6 +21,7 @@ from reindus.errors import UserError
 from reindus.programme import metrics
 from reindus.programme import public as public_rule
 from reindus.programme.data import ProgrammeData, load_programme
+from reindus.programme.regions import ProgrammeRegions
 from reindus.programme.selection import Filters, previous_edition, project_mask
 from reindus.reference.programme import (
     CHAIN_POSITIONS,
@@ -30,20 +31,22 @@ from reindus.reference.programme import (
     STAGE_LABELS,
 )
 from reindus.reference.sources import any_fictitious
-from reindus.reference.territory import PILOT_REGIONS, regions
+from reindus.reference.territory import regions as region_names
 from reindus.sourcing.coverage import supplier_counts
 from reindus.store.db import session_factory
 from reindus.store.models import Milestone, Project
 from reindus.store.repository import update_versioned
 from reindus.text import formats
 from reindus.ui import tables
+from reindus.ui.cached import programme_regions
 from reindus.ui.resources import engine
 
 # Reads are bucketed by time: every cached function takes `epoch` (the current FRESH_SECONDS slot) in its key,
 # so a whole chain of derived caches moves to fresh data together, never more than FRESH_SECONDS old.
 # `public` is part of every key too: a public (atelier) view is never served from a confidential entry.
+# The programme's regions (`ui.cached.programme_regions`) are an argument of the views that order or colour
+# regions, so a region added to the programme gives them new entries.
 FRESH_SECONDS = 10
-REGION_ORDER: list[str] = [r.name for r in PILOT_REGIONS]
 SOURCE_TEXT = "Source : base opérationnelle de l'accélérateur"
 
 
@@ -96,7 +99,7 @@ def public_filters(filters: Filters, public: bool) -> Filters:
 # Results derived per selection are shared read-only objects (cache_resource: no copy per run); nothing
 # downstream mutates them (pages build new frames from them, st.plotly_chart serialises a copy).
 @st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _dashboard(url: str, filters: Filters, public: bool, epoch: int) -> Dashboard:
+def _dashboard(url: str, filters: Filters, public: bool, epoch: int, regions: ProgrammeRegions) -> Dashboard:
     """KPIs of the selection. In public, aggregates come from the whole facts (sums over several projects
     are not per-company amounts) and groups under MIN_PUBLIC_COUNT projects lose every figure; the
     per-project rows are the public facts."""
@@ -118,15 +121,10 @@ def _dashboard(url: str, filters: Filters, public: bool, epoch: int) -> Dashboar
         total=shown(metrics.kpis(facts)).iloc[0],
         previous=previous_total,
         previous_edition=previous,
-        by_region=shown(metrics.kpis_by_region(facts, _regions_in(facts))),
+        by_region=shown(metrics.kpis_by_region(facts, regions.order_names(facts["region"].dropna()))),
         by_edition_region=shown(metrics.kpis(facts, ("edition", "region"))),
         has_demo=any_fictitious(facts["source"]),
     )
-
-
-def _regions_in(frame: pd.DataFrame) -> list[str]:
-    present = set(frame["region"].dropna())
-    return [r for r in REGION_ORDER if r in present] + sorted(present - set(REGION_ORDER))
 
 
 def programme(public: bool = False) -> ProgrammeData:
@@ -134,47 +132,53 @@ def programme(public: bool = False) -> ProgrammeData:
 
 
 @st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=8, show_spinner=False)
-def _filter_options(url: str, public: bool, epoch: int) -> dict[str, list]:
+def _filter_options(url: str, public: bool, epoch: int, regions: ProgrammeRegions) -> dict[str, list]:
     from reindus.ui.filters import options
 
-    choices = options(_programme(url, False, epoch))
+    choices = options(_programme(url, False, epoch), regions)
     return {**choices, "coaches": []} if public else choices
 
 
 def filter_options(public: bool = False) -> dict[str, list]:
     """The filter bar's choices (shared, read-only); in public, no coach names."""
-    return _filter_options(config.database_url(), public, _epoch())
+    return _filter_options(config.database_url(), public, _epoch(), programme_regions())
 
 
 @st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _dashboard_figures(url: str, filters: Filters, public: bool, epoch: int) -> dict:
+def _dashboard_figures(
+    url: str, filters: Filters, public: bool, epoch: int, regions: ProgrammeRegions
+) -> dict:
     from reindus.figures import kpi as figures
 
-    board = _dashboard(url, filters, public, epoch)
+    board = _dashboard(url, filters, public, epoch, regions)
     return {
-        "origin": figures.supplier_origin(board.by_region),
-        "regions": figures.region_panels(board.by_region),
+        "origin": figures.supplier_origin(board.by_region, regions),
+        "regions": figures.region_panels(board.by_region, regions),
     }
 
 
 @st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=256, show_spinner=False)
-def _editions_figure(url: str, filters: Filters, column: str, public: bool, epoch: int):
+def _editions_figure(
+    url: str, filters: Filters, column: str, public: bool, epoch: int, regions: ProgrammeRegions
+):
     from reindus.figures import kpi as figures
 
-    return figures.editions(_dashboard(url, filters, public, epoch).by_edition_region, column)
+    return figures.editions(
+        _dashboard(url, filters, public, epoch, regions).by_edition_region, column, regions
+    )
 
 
 def dashboard_figures(filters: Filters, public: bool = False) -> dict:
     """Figures of the dashboard for this selection, built once per selection (shared, read-only)."""
-    return _dashboard_figures(config.database_url(), filters, public, _epoch())
+    return _dashboard_figures(config.database_url(), filters, public, _epoch(), programme_regions())
 
 
 def editions_figure(filters: Filters, column: str, public: bool = False):
-    return _editions_figure(config.database_url(), filters, column, public, _epoch())
+    return _editions_figure(config.database_url(), filters, column, public, _epoch(), programme_regions())
 
 
 def dashboard(filters: Filters, public: bool = False) -> Dashboard:
-    return _dashboard(config.database_url(), filters, public, _epoch())
+    return _dashboard(config.database_url(), filters, public, _epoch(), programme_regions())
 
 
 @dataclass(frozen=True)
@@ -186,11 +190,13 @@ class Progress:
 
 
 def progress(filters: Filters, today: date, public: bool = False) -> Progress:
-    return _progress_view(config.database_url(), filters, today, public, _epoch())
+    return _progress_view(config.database_url(), filters, today, public, _epoch(), programme_regions())
 
 
 @st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _progress_view(url: str, filters: Filters, today: date, public: bool, epoch: int) -> Progress:
+def _progress_view(
+    url: str, filters: Filters, today: date, public: bool, epoch: int, regions: ProgrammeRegions
+) -> Progress:
     filters = public_filters(filters, public)
     data = _programme(url, public, epoch)
     projects, stages = _progress(url, today, public, epoch)
@@ -200,32 +206,38 @@ def _progress_view(url: str, filters: Filters, today: date, public: bool, epoch:
     has_demo = any_fictitious(data.projects.loc[data.projects["id"].isin(ids), "source"]) or any_fictitious(
         chosen["source"]
     )
-    return Progress(selected, chosen, _regions_in(selected), has_demo)
+    return Progress(selected, chosen, regions.order_names(selected["region"].dropna()), has_demo)
 
 
 @st.cache_resource(ttl=2 * FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _progress_figures(url: str, filters: Filters, today: date, public: bool, epoch: int) -> dict:
+def _progress_figures(
+    url: str, filters: Filters, today: date, public: bool, epoch: int, regions: ProgrammeRegions
+) -> dict:
     from reindus.figures import progress as figures
 
-    prog = _progress_view(url, filters, today, public, epoch)
+    prog = _progress_view(url, filters, today, public, epoch, regions)
     if prog.projects.empty:
         return {}
     edition = gantt_edition(filters, prog.projects)
     chosen = prog.projects[prog.projects["edition"] == edition]
     return {
         "edition": edition,
-        "positions": figures.stage_positions(metrics.stage_positions(prog.projects, prog.regions)),
-        "pace": figures.pace(metrics.region_pace(prog.projects, prog.regions)),
-        "status": figures.status_by_region(metrics.status_counts(prog.projects, prog.regions)),
+        "positions": figures.stage_positions(metrics.stage_positions(prog.projects, prog.regions), regions),
+        "pace": figures.pace(metrics.region_pace(prog.projects, prog.regions), regions),
+        "status": figures.status_by_region(metrics.status_counts(prog.projects, prog.regions), regions),
         "gantt": figures.gantt(
-            prog.stages[prog.stages["project_id"].isin(chosen["project_id"])], chosen, today, prog.regions
+            prog.stages[prog.stages["project_id"].isin(chosen["project_id"])],
+            chosen,
+            today,
+            prog.regions,
+            regions,
         ),
     }
 
 
 def progress_figures(filters: Filters, today: date, public: bool = False) -> dict:
     """Figures of the progress page for this selection and day (shared, read-only)."""
-    return _progress_figures(config.database_url(), filters, today, public, _epoch())
+    return _progress_figures(config.database_url(), filters, today, public, _epoch(), programme_regions())
 
 
 def clear_caches() -> None:
@@ -318,7 +330,7 @@ def project_detail(project_id: int, today: date, editable: bool, public: bool = 
     prog = all_progress[all_progress["project_id"] == project_id].iloc[0]
     st.subheader(md_escape(project["name"]), anchor=False)
     cells = st.columns(5)
-    cells[0].metric("Région", md_escape(regions().get(project["region_code"], project["region_code"])))
+    cells[0].metric("Région", md_escape(region_names().get(project["region_code"], project["region_code"])))
     cells[1].metric("Édition", str(project["edition"]))
     if public:
         jobs = project.get("target_jobs")

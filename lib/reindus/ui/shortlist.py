@@ -22,6 +22,7 @@ from reindus.exchange import export
 from reindus.figures.supplier_map import supplier_map
 from reindus.programme import data as frames
 from reindus.programme.public import mask_projects, strip
+from reindus.programme.regions import ProgrammeRegions
 from reindus.reference import countries, geo
 from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.reference.sources import any_fictitious
@@ -129,10 +130,13 @@ def candidate_map(
     points: bool,
     employer_only: bool = False,
     categories: tuple[str, ...] = (),
+    *,
+    regions: ProgrammeRegions,
 ) -> folium.Map:
     """The supplier map for one search, built once: selecting rows, editing the shortlist or any other
     rerun reuses it, and streamlit-folium keeps the browser's map (same script, no remount).
-    `points`: False in atelier mode (a point is a named establishment). Shared read-only by sessions."""
+    `points`: False in atelier mode (a point is a named establishment); `regions`: the programme's
+    (`ui.cached.programme_regions`), outlined. Shared read-only by sessions."""
     ranked = ranked_candidates(
         path, codes, prefixes, departements, regional, min_band, site, POINT_LIMIT, employer_only, categories
     )
@@ -140,6 +144,7 @@ def candidate_map(
     return supplier_map(
         departement_counts(path, codes, prefixes, min_band, employer_only, categories),
         ranked if points else ranked.iloc[0:0],
+        regions=regions,
         site=site,
         site_label=site_label,
         commune_names=commune_names(),

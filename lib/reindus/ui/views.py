@@ -16,10 +16,10 @@ from reindus.figures.choropleth import format_value
 from reindus.industry import indicators as industry
 from reindus.programme.selection import Filters
 from reindus.reference.sources import is_fictitious
-from reindus.reference.territory import PILOT_REGION_CODES
 from reindus.text import formats
 from reindus.ui import kpi, mode
 from reindus.ui.banner import demo_banner
+from reindus.ui.cached import programme_regions
 from reindus.ui.industry import indicators, industry_map, store_frames
 from reindus.workshop.carousel import region_code, view_title
 
@@ -78,12 +78,18 @@ def industry_view(title: str, key: str) -> None:
     source_text = industry.source_line(source, year)
     demo_banner(is_fictitious(source))
     dep = indicators(url, int(year), source, definition)
-    pilots = industry.aggregate(dep, industry.territory_departements(industry.PILOTS, dep))
+    regions = programme_regions()
+    programme = industry.programme_territory(regions.codes)
+    together = industry.aggregate(dep, industry.territory_departements(programme, dep))
     cells = st.columns(4)
     for cell, name in zip(cells, industry.INDICATOR_KEYS, strict=True):
         spec = industry.INDICATORS[name]
-        cell.metric(f"{spec.label} (régions pilotes)", format_value(pilots[name], spec.digits), border=True)
-    fmap = industry_map(url, int(year), source, definition, indicator, "quantiles", 5, "pilotes", True, True)
+        cell.metric(
+            f"{spec.label} (régions du programme)", format_value(together[name], spec.digits), border=True
+        )
+    fmap = industry_map(
+        url, int(year), source, definition, indicator, "quantiles", 5, "programme", True, True, regions
+    )
     st_folium(fmap, key=f"{key}_map", returned_objects=[], height=560, use_container_width=True)
     st.caption(f"{industry.INDICATORS[indicator].label} par département. {source_text}.")
 
@@ -93,7 +99,7 @@ def show(view: str, key: str) -> None:
     code = region_code(view)
     if code is not None:
         dashboard_view(Filters(regions=(code,)), view_title(view), key)
-        if code in PILOT_REGION_CODES:
+        if code in programme_regions():
             prog = kpi.progress(Filters(regions=(code,)), date.today(), public=True)
             if not prog.projects.empty:
                 kpi.status_cards(prog.projects)
