@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from reindus.errors import UserError, ValidationError
 from reindus.reference.palette import OTHER_REGION_COLOUR, next_region_colour
-from reindus.reference.territory import region_departements, regions
+from reindus.reference.territory import region_departements
+from reindus.reference.territory import regions as region_names
 from reindus.store import repository
 from reindus.store.models import ProgrammeRegion as RegionRow
 from reindus.store.models import Project
@@ -36,7 +37,7 @@ class ParticipatingRegion:
 
     @property
     def name(self) -> str:
-        return regions().get(self.code, self.code)
+        return region_names().get(self.code, self.code)
 
     @property
     def departements(self) -> tuple[str, ...]:
@@ -99,15 +100,15 @@ class ProgrammeRegions:
         return [n for n in self.names if n in present] + sorted(present - set(self.names))
 
 
-def partners(regions: ProgrammeRegions) -> str:
+def partners(members: ProgrammeRegions) -> str:
     """Who runs the accelerator: « CCI Normandie, Paris Île-de-France, … et Relocalisations.fr »."""
-    ccis = [r.cci.removeprefix("CCI ") for r in regions]
+    ccis = [r.cci.removeprefix("CCI ") for r in members]
     return f"CCI {', '.join(ccis)} et Relocalisations.fr" if ccis else "Relocalisations.fr"
 
 
 def default_cci(code: str) -> str:
     """The CCI of a region when none is recorded: « CCI Auvergne-Rhône-Alpes »."""
-    return f"CCI {regions().get(code, code)}"
+    return f"CCI {region_names().get(code, code)}"
 
 
 # --- the store ----------------------------------------------------------------------------------------
@@ -129,8 +130,8 @@ def region_code(value: str) -> str:
     code = str(value).strip()
     if code.isdigit() and len(code) == 1:
         code = "0" + code
-    if code not in regions():
-        known = ", ".join(f"{c} {n}" for c, n in sorted(regions().items()))
+    if code not in region_names():
+        known = ", ".join(f"{c} {n}" for c, n in sorted(region_names().items()))
         raise ValidationError(
             f"code de région : « {value} » n'est pas le code INSEE d'une région française ({known}).",
             field="code",
@@ -143,7 +144,7 @@ def add(session: Session, code: str, actor: str, *, cci: str | None = None) -> P
     code = region_code(code)
     current = load(session)
     if code in current:
-        raise UserError(f"{regions()[code]} ({code}) participe déjà au programme.")
+        raise UserError(f"{region_names()[code]} ({code}) participe déjà au programme.")
     cci = (cci or "").strip() or default_cci(code)
     row = RegionRow(
         code=code, cci=cci, colour=next_region_colour(r.colour for r in current), source=ENTERED_SOURCE
@@ -158,10 +159,10 @@ def remove(session: Session, code: str, actor: str) -> int:
     code = region_code(code)
     current = load(session)
     if code not in current:
-        raise UserError(f"{regions()[code]} ({code}) ne participe pas au programme.")
+        raise UserError(f"{region_names()[code]} ({code}) ne participe pas au programme.")
     if len(current) == 1:
         raise UserError(
-            f"{regions()[code]} ({code}) est la seule région du programme : ajoutez-en une autre d'abord."
+            f"{region_names()[code]} ({code}) est la seule région du programme : ajoutez-en une autre d'abord."
         )
     row = session.execute(select(RegionRow).where(RegionRow.code == code)).scalar_one()
     repository.delete_versioned(session, RegionRow, row.id, row.version, actor)
