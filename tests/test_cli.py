@@ -108,3 +108,17 @@ def test_regions_add_list_remove_with_audit_and_french_refusals(home, capsys):
         (f"cli:{getpass.getuser()}", "insert"),
         (f"cli:{getpass.getuser()}", "delete"),
     ]
+
+
+def test_users_add_list_remove(home, capsys):
+    assert main(["users", "add", "Nadia@cci-normandie.fr", "--role", "conseiller", "--region", "28"]) == 0
+    assert main(["users", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "nadia@cci-normandie.fr\tconseiller [28]" in out
+    assert "admin@demo.reindus.fr\tadministrateur" in out  # the demo's accounts
+    assert main(["users", "add", "x@cci.fr", "--role", "conseiller"]) == 1
+    assert "indiquez sa région" in capsys.readouterr().err
+    assert main(["users", "remove", "nadia@cci-normandie.fr"]) == 0
+    capsys.readouterr()
+    assert main(["users", "list"]) == 0
+    assert "nadia" not in capsys.readouterr().out

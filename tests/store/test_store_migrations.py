@@ -36,6 +36,7 @@ TABLES = {
     "funding_applications",
     "industry_stats",
     "site_events",
+    "users",
     "audit_log",
     "store_version",
 }
