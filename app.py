@@ -66,7 +66,7 @@ if navigation.url_path == "carrousel":  # a screen left running in a hall: alway
     atelier = mode.force()
 st.set_page_config(initial_sidebar_state="collapsed" if atelier else "auto")
 engine()  # migrate the schema and load the demo on a first start, before any page reads
-viewer = auth.current_viewer(engine())
+viewer = auth.setup(engine())  # who is looking: st.user and the users table, nothing else
 auth.account_box(viewer)
 
 mode.style()

@@ -53,9 +53,31 @@ def _claims() -> dict:
     return {k: v for k, v in st.user.to_dict().items() if k != "tokens"}
 
 
+_VIEWER = "_reindus_viewer"
+
+
+def setup(engine: Engine) -> Viewer:
+    """Decide who is looking for this run (app.py, before any page); pages read it with `viewer()`.
+
+    Kept in session state, which lives on the server: no widget has this key, so the browser cannot
+    set it; it is recomputed from `st.user` and the users table at every run."""
+    st.session_state[_VIEWER] = who = current_viewer(engine)
+    return who
+
+
+def viewer() -> Viewer:
+    """The viewer decided by `setup` for this run; anonymous if it was not called."""
+    who = st.session_state.get(_VIEWER)
+    return who if isinstance(who, Viewer) else ANONYMOUS
+
+
+def _logged_in() -> bool:
+    return bool(st.user.to_dict().get("is_logged_in"))
+
+
 def current_viewer(engine: Engine) -> Viewer:
     """Who is looking, decided on the server at each run. Anonymous unless signed in, known and in time."""
-    if auth_section() is None or not st.user.is_logged_in:
+    if auth_section() is None or not _logged_in():
         return ANONYMOUS
     claims = _claims()
     if users.session_expired(claims, datetime.now(UTC), config.session_max_age()):
@@ -88,7 +110,7 @@ def account_box(viewer: Viewer) -> None:
     if viewer.signed_in:
         # st.text: the name comes from the identity provider and is shown as is, never as markdown
         box.text(f"Connecté : {viewer.name or viewer.email}\n{viewer.describe()}")
-    if st.user.is_logged_in:
+    if _logged_in():
         if box.button("Se déconnecter", key="sign_out", icon=":material/logout:"):
             st.logout()
     elif box.button("Se connecter", key="sign_in", icon=":material/login:", type="primary"):
