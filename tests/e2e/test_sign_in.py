@@ -37,7 +37,7 @@ def signed_app(demo_home, tmp_path_factory) -> Iterator[str]:
 
 
 def signed_out(page) -> None:
-    page.get_by_role("button", name="Se connecter").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Se connecter").wait_for(timeout=120_000)
     wait_for_app(page)
 
 
@@ -47,8 +47,8 @@ def sign_in(page, url: str, email: str) -> None:
     page.get_by_role("button", name="Se connecter").click()
     # the demo provider lists its accounts as buttons: one click signs in
     page.get_by_role("button", name=email).click()
-    page.wait_for_url(f"{url}/**", timeout=30_000)
-    page.get_by_role("button", name="Se déconnecter").wait_for(timeout=60_000)
+    page.wait_for_url(f"{url}/**", timeout=120_000)
+    page.get_by_role("button", name="Se déconnecter").wait_for(timeout=120_000)
     wait_for_app(page)
 
 
@@ -56,14 +56,14 @@ def sign_out(page, url: str) -> None:
     page.get_by_role("button", name="Se déconnecter").click()
     # Streamlit ends the session at the provider too (its end_session_endpoint), which asks to confirm
     end = page.get_by_role("button", name="End session")
-    end.wait_for(timeout=30_000)
+    end.wait_for(timeout=120_000)
     end.click()
-    page.wait_for_url(f"{url}/**", timeout=30_000)
+    page.wait_for_url(f"{url}/**", timeout=120_000)
     signed_out(page)
 
 
 def account_text(page) -> str:
-    return page.locator(".st-key-account").inner_text(timeout=30_000)
+    return page.locator(".st-key-account").inner_text(timeout=120_000)
 
 
 @pytest.mark.parametrize(
@@ -93,8 +93,8 @@ def test_an_unknown_account_gets_the_public_view_and_a_message(page, signed_app)
     # the demo provider also signs in any address typed in its form
     page.locator("input[name=sub]").fill("inconnu@ailleurs.fr")
     page.locator("input[name=sub]").press("Enter")
-    page.wait_for_url(f"{signed_app}/**", timeout=30_000)
-    page.get_by_role("button", name="Se déconnecter").wait_for(timeout=60_000)
+    page.wait_for_url(f"{signed_app}/**", timeout=120_000)
+    page.get_by_role("button", name="Se déconnecter").wait_for(timeout=120_000)
     assert "Compte non autorisé : inconnu@ailleurs.fr" in account_text(page)
 
 
@@ -108,8 +108,8 @@ def test_a_session_older_than_the_maximum_age_is_signed_out(page, demo_home, tmp
         page.reload()
         # the app signs the session out, at the provider too (confirmation page of the demo provider)
         end = page.get_by_role("button", name="End session")
-        end.wait_for(timeout=60_000)
+        end.wait_for(timeout=120_000)
         end.click()
-        page.wait_for_url(f"{url}/**", timeout=30_000)
+        page.wait_for_url(f"{url}/**", timeout=120_000)
         signed_out(page)
         assert "administrateur" not in account_text(page)
