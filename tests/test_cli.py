@@ -40,6 +40,14 @@ def test_refused_file_exits_1_with_one_problem_per_line(home, capsys):
     assert "rien n'a été importé" in err[-1]
 
 
+def test_a_user_error_exits_1_with_its_french_message_and_no_traceback(home, capsys):
+    assert main(["import", "projects", f"{BROKEN}/negative_number.csv", "--actor", " "]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err.strip() == "reindus import : Indiquez qui fait l'import (actor vide)." and "Traceback" not in err
+    )
+
+
 def test_usage_errors_exit_2(home, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["import", "nothing", "x.csv"])
