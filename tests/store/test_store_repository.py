@@ -388,12 +388,15 @@ def test_unique_constraints(Session, factory):
     entry = dict(link_id=link.id, supplier_name="Lin & Co", source="démo")
     assert not _violates(Session, ShortlistEntry(siret="55210055400013", **entry))
     assert _violates(Session, ShortlistEntry(siret="55210055400013", **entry))
-    # foreign suppliers have no SIRET: several may sit on the same link
+    # foreign suppliers have no SIRET: several may sit on the same link, but not the same one twice
+    # (same name, whatever its case), which two coaches adding it at the same instant would give
+    foreign = dict(link_id=link.id, source="démo", siret=None)
     assert not _violates(
         Session,
-        ShortlistEntry(siret=None, supplier_country="BE", **entry),
-        ShortlistEntry(siret=None, supplier_country="IT", **entry),
+        ShortlistEntry(supplier_name="Lin & Co", supplier_country="BE", **foreign),
+        ShortlistEntry(supplier_name="Lino SpA", supplier_country="IT", **foreign),
     )
+    assert _violates(Session, ShortlistEntry(supplier_name="LIN & CO", supplier_country="BE", **foreign))
 
     stat = dict(
         departement="76",

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import math
 import shutil
-import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -44,7 +44,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from reindus import config, register
-from reindus.ingest import containers
+from reindus.errors import UserError
+from reindus.ingest import containers, register_import, staging
 from reindus.ingest.checks import commune_codes
 from reindus.ingest.importer import ImportResult, Parsed, Summary, checksum, source_of
 from reindus.ingest.problems import Problems
@@ -320,7 +321,7 @@ def _dotted(column: str) -> str:
     )
 
 
-def _checked_sql(source: str) -> str:
+def _checked_sql(source: str, *, has_state: bool = True) -> str:
     """Every staged row, normalised, with its skip reason (NULL: kept) and one flag per check."""
     old = ", ".join(_sql_string(n) for n in OLD_NOMENCLATURES)
     overseas = ", ".join(_sql_string(c) for c in OVERSEAS_COLLECTIVITIES)
@@ -371,7 +372,7 @@ def _checked_sql(source: str) -> str:
            k.created_raw, k.longitude_raw, k.latitude_raw,
            k.siret, k.siret[1:9] AS siren, k.siret[10:] AS nic,
            CASE WHEN k.withheld THEN NULL ELSE k.own_name END AS name, k.naf, k.naf25, k.band,
-           k.state IN ('A', 'OUI') AS active,
+           {"k.state IN ('A', 'OUI')" if has_state else "true"} AS active,
            coalesce(p.code, f.commune, k.commune1) AS commune,
            CASE WHEN starts_with(coalesce(p.code, f.commune, k.commune1), '97')
                 THEN coalesce(p.code, f.commune, k.commune1)[1:3]
@@ -444,7 +445,7 @@ def read_path(
     within the error budget), remapped communes, establishments placed at their département."""
     problems = Problems(name)
     parsed = Parsed("establishments", name, file_checksum(path), problems)
-    workdir = workdir or Path(tempfile.mkdtemp(prefix="reindus-etab-"))
+    workdir = workdir or staging.make_dir("etab")
     try:
         prepared = containers.prepare(path, workdir)
     except containers.ContainerError as exc:
@@ -464,7 +465,11 @@ def read_path(
             parsed.extra["layout"] = layout
         total, rejects = stage(con, prepared, found, FIELDS, progress, estimate_rows(path, prepared))
         _references(con)
-        con.execute(f"CREATE TABLE checked AS {_checked_sql('staged')}")
+        # Without a state column (a CCI directory lists the establishments it knows to be open),
+        # every row is active, and the summary says so.
+        con.execute(f"CREATE TABLE checked AS {_checked_sql('staged', has_state='state' in found)}")
+        if "state" not in found:
+            parsed.extra["all_active"] = True
         con.execute("DROP TABLE staged")
         defects = Problems(name)
         for line, message in rejects[:PROBLEMS_PER_CHECK]:
@@ -652,6 +657,38 @@ def _coordinates(batch: pa.RecordBatch, problems: Problems) -> tuple[np.ndarray,
     return lon, lat
 
 
+ALL_ACTIVE_NOTE = "pas de colonne « état » : tous les établissements du fichier sont comptés en activité"
+
+
+def _keep_masked_names(parquet: Path, register_path: Path | str | None, workdir: Path) -> None:
+    """A register export masks sole traders' names (`register.MASKED_NAME`): re-imported, that text
+    keeps the name the register holds (none for an establishment it does not know)."""
+    path = Path(register_path) if register_path is not None else config.register_path()
+    con = duckdb.connect()
+    try:
+        bound(con, workdir)
+        new = f"read_parquet({_sql_string(str(parquet))})"
+        (masked,) = con.execute(
+            f"SELECT count(*) FROM {new} WHERE name = ?", [register.MASKED_NAME]
+        ).fetchone()
+        if not masked:
+            return
+        if path.exists():
+            con.execute(f"ATTACH {_sql_string(str(path))} AS reg (READ_ONLY)")
+            kept = "(SELECT o.name FROM reg.establishments o WHERE o.siret = n.siret)"
+        else:
+            kept = "CAST(NULL AS VARCHAR)"
+        restored = parquet.with_suffix(".names.parquet")
+        con.execute(
+            f"COPY (SELECT n.* REPLACE (CASE WHEN n.name = ? THEN {kept} ELSE n.name END AS name) "
+            f"FROM {new} n) TO {_sql_string(str(restored))} (FORMAT parquet)",
+            [register.MASKED_NAME],
+        )
+    finally:
+        con.close()
+    restored.replace(parquet)
+
+
 def summarise(parquet: Path, register_path: Path | str | None, workdir: Path | None = None) -> Summary:
     """Added / updated / unchanged against the register: compares what the file says (not `source`, nor
     what the legal units add)."""
@@ -683,33 +720,41 @@ def record(engine, parsed: Parsed, actor: str, summary: Summary, table_name: str
     """The import's audit entry, with what was skipped by reason and what was left out."""
     from sqlalchemy.orm import Session
 
+    with Session(engine) as session, session.begin():
+        audit_entry(session, parsed, actor, summary, table_name)
+
+
+def audit_entry(session, parsed: Parsed, actor: str, summary: Summary, table_name: str, extra=None):
+    """`record`'s entry, in the caller's session (flushed, returned); `extra` joins its `after`."""
     from reindus.store import audit
 
     label = {"establishments": "Établissements (registre)", "legal-units": "Unités légales (registre)"}[
         parsed.kind
     ]
     skipped = parsed.extra.get("skipped", {})
-    with Session(engine) as session, session.begin():
-        audit.record(
-            session,
-            actor=actor,
-            action="import",
-            table_name=table_name,
-            row_key=f"fichier:{parsed.name}"[:200],
-            after={
-                "fichier": parsed.name,
-                "sha256": parsed.checksum,
-                "ajoutés": summary.added,
-                "mis à jour": summary.updated,
-                "inchangés": summary.unchanged,
-                "lignes lues": parsed.extra.get("rows"),
-                "laissées de côté (erreurs)": parsed.extra.get("rejected", 0),
-                **{f"écartées : {reason}": count for reason, count in skipped.items()},
-            },
-            detail=f"Import « {label} » du fichier « {parsed.name} » (sha256 {parsed.checksum[:12]}…) : "
-            f"{summary.message} ; {sum(skipped.values())} ligne(s) hors registre, "
-            f"{parsed.extra.get('rejected', 0)} laissée(s) de côté",
-        )
+    entry = audit.record(
+        session,
+        actor=actor,
+        action="import",
+        table_name=table_name,
+        row_key=f"fichier:{parsed.name}"[:200],
+        after={
+            "fichier": parsed.name,
+            "sha256": parsed.checksum,
+            "ajoutés": summary.added,
+            "mis à jour": summary.updated,
+            "inchangés": summary.unchanged,
+            "lignes lues": parsed.extra.get("rows"),
+            "laissées de côté (erreurs)": parsed.extra.get("rejected", 0),
+            **{f"écartées : {reason}": count for reason, count in skipped.items()},
+            **(extra or {}),
+        },
+        detail=f"Import « {label} » du fichier « {parsed.name} » (sha256 {parsed.checksum[:12]}…) : "
+        f"{summary.message} ; {sum(skipped.values())} ligne(s) hors registre, "
+        f"{parsed.extra.get('rejected', 0)} laissée(s) de côté",
+    )
+    session.flush()
+    return entry
 
 
 def run_import_path(
@@ -724,25 +769,41 @@ def run_import_path(
     max_errors: int | None = None,
 ) -> ImportResult:
     name = name or path.name
-    workdir = Path(tempfile.mkdtemp(prefix="reindus-etab-"))
+    staging.sweep()
+    workdir = staging.make_dir("etab")
     try:
         parsed, parquet = read_path(path, name, progress=progress, workdir=workdir, max_errors=max_errors)
         result = ImportResult(parsed, dry_run=dry_run)
         if parquet is None:
             return result
-        summary = summarise(parquet, register_path, workdir)
+        try:
+            _keep_masked_names(parquet, register_path, workdir)
+            summary = summarise(parquet, register_path, workdir)
+        except duckdb.IOException as exc:
+            parsed.problems.add(0, "", "", register_import.busy_or_raise(exc).message)
+            return result
+        if parsed.extra.get("all_active"):
+            summary = replace(summary, note=ALL_ACTIVE_NOTE)
         result.summary = summary
         if dry_run or not summary.changed:
             result.applied = not dry_run
             return result
+
+        def load(reg, before_commit) -> None:
+            bound(reg.con, workdir)
+            register.load_file(reg, parquet, replace=False, before_commit=before_commit)
+
+        def entry(session, extra):
+            return audit_entry(session, parsed, actor, summary, "establishments", extra)
+
         try:
-            with register.open_register(register_path) as reg:
-                bound(reg.con, workdir)
-                register.load_file(reg, parquet, replace=False)
-        except (register.RegisterError, duckdb.Error) as exc:
-            parsed.problems.add(0, "", "", str(exc))
+            register_import.load_and_record(engine, parsed, entry, register_path, load)
+        except UserError as exc:  # the register's refusal, a busy store or register: nothing imported
+            parsed.problems.add(0, "", "", exc.message)
             return result
-        record(engine, parsed, actor, summary, "establishments")
+        except duckdb.Error as exc:
+            parsed.problems.add(0, "", "", f"registre inchangé : {str(exc).splitlines()[0][:200]}")
+            return result
         result.applied = True
         return result
     finally:
@@ -761,8 +822,8 @@ def run_import(
     max_errors: int | None = None,
 ) -> ImportResult:
     """As `run_import_path`, for bytes (an upload): written to a temporary file first."""
-    with tempfile.TemporaryDirectory(prefix="reindus-upload-") as tmp:
-        path = Path(tmp) / "upload.bin"
+    with staging.directory("upload") as tmp:
+        path = tmp / "upload.bin"
         path.write_bytes(raw)
         result = run_import_path(
             path,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,9 @@ from sqlalchemy.orm import Session
 from reindus.auth import Viewer
 from reindus.errors import ValidationError
 from reindus.ingest.problems import Problems
-from reindus.store import audit
+from reindus.store import audit, repository
+
+log = logging.getLogger(__name__)
 
 # kind → (module under reindus.ingest, French label)
 KINDS: dict[str, tuple[str, str]] = {
@@ -167,20 +170,24 @@ def run_import(
         return result
     apply_now = not dry_run and (accept_warnings or parsed.problems.warnings == 0)
     result.needs_confirmation = parsed.problems.warnings > 0 and not accept_warnings
-    session = Session(engine, expire_on_commit=False)
-    try:
-        session.begin()
+
+    def work(session: Session) -> Summary:
         summary = mod.apply(session, parsed, actor)
         if summary.changed:
             record_import(session, parsed, actor, summary, table_name=getattr(mod, "TABLE", kind))
-        if apply_now:
-            session.commit()
-        else:
-            session.rollback()
-        result.summary = summary
-        result.applied = apply_now
+        if not apply_now:
+            raise _RollBack(summary)
+        return summary
+
+    try:
+        result.summary = repository.write(engine, work)
+        result.applied = True
+    except _RollBack as rolled_back:
+        result.summary = rolled_back.summary
+    except repository.StoreError as exc:  # busy after the retries, or a row added meanwhile
+        parsed.problems.add(0, "", "", f"rien n'a été importé : {exc.message}")
     except SQLAlchemyError as exc:
-        session.rollback()
+        log.exception("import of %s refused by the database", name)
         parsed.problems.add(
             0,
             "",
@@ -188,17 +195,26 @@ def run_import(
             f"refusé par la base de données, rien n'a été importé : "
             f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
         )
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
     return result
 
 
-def record_import(session: Session, parsed: Parsed, actor: str, summary: Summary, *, table_name: str) -> None:
+class _RollBack(Exception):  # noqa: N818 - control flow, not an error: a dry run's summary
+    def __init__(self, summary: Summary) -> None:
+        self.summary = summary
+
+
+def record_import(
+    session: Session,
+    parsed: Parsed,
+    actor: str,
+    summary: Summary,
+    *,
+    table_name: str,
+    extra: dict[str, Any] | None = None,
+):
+    """The import's audit entry (flushed, returned)."""
     label = KINDS[parsed.kind][1]
-    audit.record(
+    entry = audit.record(
         session,
         actor=actor,
         action="import",
@@ -210,11 +226,13 @@ def record_import(session: Session, parsed: Parsed, actor: str, summary: Summary
             "ajoutés": summary.added,
             "mis à jour": summary.updated,
             "inchangés": summary.unchanged,
+            **(extra or {}),
         },
         detail=f"Import « {label} » du fichier « {parsed.name} » (sha256 {parsed.checksum[:12]}…) : "
         f"{summary.message}",
     )
     session.flush()
+    return entry
 
 
 def source_of(name: str) -> str:

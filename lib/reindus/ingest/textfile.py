@@ -1,12 +1,21 @@
 """The shared reading layer: spreadsheets (CSV or XLSX) as users bring them, every cell as text.
 
 - The format is decided by the bytes, never by the file name: `PK\\x03\\x04` is an XLSX workbook,
-  `PAR1` Parquet, `\\xd0\\xcf\\x11\\xe0` an old .xls (refused), NUL bytes any other binary (refused).
-- CSV decoding: a BOM means UTF-8 with BOM, else strict UTF-8, else cp1252 (never latin-1,
-  which silently turns € into \\x80); a file that is none of them is refused.
+  `PAR1` Parquet, `\\xd0\\xcf\\x11\\xe0` an old .xls (refused), a UTF-16 BOM (or every other byte
+  NUL) UTF-16 text, other NUL bytes any other binary (refused).
+- CSV decoding: a BOM means UTF-8 with BOM (or UTF-16), else strict UTF-8, else cp1252 (never latin-1,
+  which silently turns € into \\x80). A file that is UTF-8 in one place and not in another (one
+  Windows-1252 byte in a UTF-8 file) is refused at its first bad line rather than decoded whole as
+  cp1252 (« Ã‰toile »); a file that is none of them is refused.
 - The separator is sniffed among `;`, `,`, tab and `|` from the header row.
-- XLSX goes through openpyxl, which uses defusedxml when it is installed (it is a dependency):
-  XML bombs are refused. Cells computed by a formula are refused (paste the values).
+- XLSX goes through openpyxl in read-only mode (rows are streamed), which uses defusedxml when it is
+  installed (it is a dependency): XML bombs are refused. Before openpyxl opens anything, the archive's
+  central directory is read: a part larger than its limit once decompressed, or compressed more than
+  MAX_XLSX_RATIO times, is refused (a 200 KB file can hold a 200 MB shared string). Cells computed by
+  a formula are refused (paste the values).
+- Bounded work on any input: rows, columns, cells and cell length are counted while streaming and the
+  file is refused at the first limit passed (`Limits`), with a French message naming the file and
+  the limit; duplicated headers are refused.
 - Every cell is text. The table's index is the row number as the spreadsheet shows it (header = 1).
 - `parse_number`, `parse_int`, `parse_date`, `parse_bool`, `parse_choice` turn text into values or
   raise ValidationError with a French reason; `match_columns` finds the columns by header, ignoring case,
@@ -15,12 +24,15 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+import threading
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -43,8 +55,44 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "@", "\t", "\r")
 
 
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file is read before it is refused. The defaults keep one store import of a 50 MB
+    file well under 1 GB; the URSSAF national file raises `max_rows` and `max_cells`."""
+
+    max_bytes: int = 256 * MB
+    max_rows: int | None = None  # data rows, header excluded
+    max_columns: int = 1_000
+    max_cell_chars: int = 32_767  # Excel's own limit for a cell
+    max_cells: int = 5_000_000  # data rows × header columns
+    xlsx_max_parts: int = 2_000
+    xlsx_max_part_bytes: int = 256 * MB  # one sheet, uncompressed (streamed)
+    xlsx_max_shared_strings_bytes: int = 64 * MB  # openpyxl keeps every shared string in memory
+    xlsx_max_total_bytes: int = 512 * MB
+    xlsx_max_ratio: int = 100  # uncompressed / compressed, for parts over 1 MB
+
+
+DEFAULT_LIMITS = Limits()
+
+
 class FileFormatError(UserError):
     """The file cannot be read at all (French reason)."""
+
+
+class LimitExceeded(FileFormatError):
+    """The file passes one of the `Limits`: refused before more of it is read."""
+
+
+def _n(value: float) -> str:
+    """French thousands: 100 000."""
+    return f"{value:,.0f}".replace(",", "\u202f")
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:,.1f}".replace(",", "\u202f").replace(".", ",") + " Mo"
 
 
 # --- formats and decoding -------------------------------------------------------------------------
@@ -62,31 +110,90 @@ def sniff_format(raw: bytes) -> str:
         raise FileFormatError(
             "classeur Excel 97-2003 (.xls) non pris en charge : enregistrez-le en .xlsx ou en CSV"
         )
+    if _utf16_variant(raw) is not None:
+        return "csv"
     if b"\x00" in raw[:65536]:
         raise FileFormatError("fichier binaire : ce n'est ni un CSV ni un classeur XLSX")
     return "csv"
 
 
-def decode(raw: bytes) -> tuple[str, str]:
-    """(text, encoding): BOM → utf-8-sig, else strict UTF-8, else strict cp1252; FileFormatError else."""
-    if raw.startswith(b"\xef\xbb\xbf"):
+def _utf16_variant(raw: bytes) -> str | None:
+    """`utf-16` (with a BOM), `utf-16-le` / `utf-16-be` (text whose every other byte is NUL), or None."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = raw[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+# A valid UTF-8 multibyte sequence: a Windows-1252 file almost never holds one (« Ã© » is C3 A9).
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CHUNK = 1 << 20
+
+
+def _line_of(raw: bytes, position: int) -> int:
+    return raw.count(b"\n", 0, position) + 1
+
+
+def detect_encoding(raw: bytes, *, partial: bool = False) -> str:
+    """The encoding `raw` is read with, checked over the whole file in chunks (no copy of it kept):
+    utf-8-sig, utf-16(-le/-be), utf-8 or cp1252. FileFormatError naming the line otherwise.
+    `partial`: `raw` is the start of a file, a character cut at its end is not an error."""
+    if raw.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        encoding = _utf16_variant(raw) or "utf-8"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(raw)
+    for start in range(0, len(raw), _CHUNK):
+        final = start + _CHUNK >= len(raw) and not partial
         try:
-            return raw.decode("utf-8-sig"), "utf-8-sig"
+            decoder.decode(view[start : start + _CHUNK], final=final)
         except UnicodeDecodeError as exc:
+            position = start + exc.start - len(decoder.getstate()[0]) if exc.start >= 0 else start
+            position = max(0, min(position, len(raw) - 1))
+            if encoding != "utf-8":
+                label = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
+                raise FileFormatError(
+                    f"encodage illisible : marque {label} en tête mais octet invalide "
+                    f"ligne {_line_of(raw, position)}"
+                ) from None
+            if _UTF8_MULTIBYTE.search(raw):
+                raise FileFormatError(
+                    f"encodages mélangés : le fichier est en UTF-8 mais la ligne {_line_of(raw, position)} "
+                    f"contient l'octet 0x{raw[position]:02X} qui n'en est pas (Windows-1252 ?) : "
+                    "enregistrez le fichier entier en « CSV UTF-8 »"
+                ) from None
+            return _check_cp1252(raw)
+    return encoding
+
+
+def _check_cp1252(raw: bytes) -> str:
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    view = memoryview(raw)
+    for start in range(0, len(raw), _CHUNK):
+        try:
+            decoder.decode(view[start : start + _CHUNK], final=True)
+        except UnicodeDecodeError as exc:
+            position = start + exc.start
             raise FileFormatError(
-                f"encodage illisible : marque UTF-8 en tête mais octet invalide à la position {exc.start}"
+                f"encodage illisible (ni UTF-8 ni Windows-1252) : octet 0x{raw[position]:02X} "
+                f"ligne {_line_of(raw, position)}"
             ) from None
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        raise FileFormatError(
-            f"encodage illisible (ni UTF-8 ni Windows-1252) : octet 0x{raw[exc.start]:02X} "
-            f"à la position {exc.start}"
-        ) from None
+    return "cp1252"
+
+
+def decode(raw: bytes, *, partial: bool = False) -> tuple[str, str]:
+    """(text, encoding) as `detect_encoding` decides; FileFormatError else. `partial`: `raw` is the
+    start of a file (a character cut at its end is dropped)."""
+    encoding = detect_encoding(raw, partial=partial)
+    return raw.decode(encoding, errors="ignore" if partial else "strict"), encoding
 
 
 def sniff_separator(text: str) -> str:
@@ -135,47 +242,115 @@ class Table:
         return self.format.upper()
 
 
-def read_table(raw: bytes, name: str, *, sheet: int = 0, max_rows: int | None = None) -> Table:
-    """Read a CSV or XLSX file as text; problems (never exceptions) for anything unreadable."""
+def read_table(
+    raw: bytes,
+    name: str,
+    *,
+    sheet: int = 0,
+    max_rows: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Table:
+    """Read a CSV or XLSX file as text; problems (never exceptions) for anything unreadable or over
+    `limits` (`max_rows` overrides `limits.max_rows`)."""
     table = Table(name=name)
+    if max_rows is not None:
+        limits = replace(limits, max_rows=max_rows)
     try:
+        if len(raw) > limits.max_bytes:
+            raise LimitExceeded(f"fichier trop gros ({_mb(len(raw))} ; au plus {_mb(limits.max_bytes)})")
         table.format = sniff_format(raw)
         if table.format == "parquet":
             raise FileFormatError(
                 "fichier Parquet : seuls les établissements (registre) s'importent en Parquet"
             )
         if table.format == "xlsx":
-            header, rows = _read_xlsx(raw, table, sheet)
+            header, rows = _read_xlsx(raw, table, sheet, limits)
         else:
-            text, table.encoding = decode(raw)
-            table.separator = sniff_separator(text)
-            header, rows = _read_csv(text, table)
+            table.encoding = detect_encoding(raw)
+            head = raw[:65536].decode(table.encoding, errors="ignore")
+            table.separator = sniff_separator(head)
+            header, rows = _read_csv(raw, table, limits)
     except FileFormatError as exc:
         table.problems.add(0, "", "", str(exc))
-        return table
-    if max_rows is not None and len(rows) > max_rows:
-        table.problems.add(0, "", "", f"trop de lignes ({len(rows)} ; au plus {max_rows} par import)")
         return table
     names = [h.strip() for h in header]
     if not any(names):
         table.problems.add(1, "", "", "ligne d'en-tête vide : la première ligne doit nommer les colonnes")
         return table
-    index = [number for number, _ in rows]
-    data = [cells for _, cells in rows]
     columns = [n or f"(colonne {i + 1} sans nom)" for i, n in enumerate(names)]
     seen: dict[str, int] = {}
-    for i, c in enumerate(columns):  # duplicated headers: keep both, told apart
-        if c in seen:
-            columns[i] = f"{c} ({i + 1})"
-        seen[c] = i
+    duplicated = False
+    for i, c in enumerate(columns):
+        if not names[i]:
+            continue
+        first = seen.setdefault(normalize_header(c), i)
+        if first != i:
+            duplicated = True
+            table.problems.add(
+                1,
+                c,
+                "",
+                f"colonne en double : « {columns[first]} » (colonne {first + 1}) et "
+                f"« {c} » (colonne {i + 1}) ; renommez ou supprimez l'une d'elles",
+            )
+    if duplicated:
+        return table
+    index = [number for number, _ in rows]
+    data = [cells for _, cells in rows]
     table.frame = pd.DataFrame(data, columns=columns, index=pd.Index(index, name="ligne"), dtype=object)
     if table.frame.empty and not data:
         table.problems.add(0, "", "", "aucune ligne de données sous l'en-tête")
     return table
 
 
-def _read_csv(text: str, table: Table) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=table.separator, strict=True)
+class _Counter:
+    """Rows, columns, cells and cell length checked as each row arrives: the file is refused at the
+    first limit passed, before the rest of it is read."""
+
+    def __init__(self, table: Table, limits: Limits) -> None:
+        self.table, self.limits = table, limits
+        self.rows = 0
+        self.width = 0
+
+    def header(self, cells: list[str]) -> None:
+        if len(cells) > self.limits.max_columns:
+            raise LimitExceeded(
+                f"trop de colonnes ({_n(len(cells))} ; au plus {_n(self.limits.max_columns)})"
+            )
+        self.width = len(cells)
+        self.cell_lengths(1, cells, cells)
+
+    def row(self, number: int, cells: list[str], header: list[str]) -> None:
+        self.rows += 1
+        limit = self.limits.max_rows
+        if limit is not None and self.rows > limit:
+            raise LimitExceeded(
+                f"trop de lignes (plus de {_n(limit)} lignes de données à la ligne {_n(number)} ; "
+                f"au plus {_n(limit)} par import)"
+            )
+        if self.rows * max(1, self.width) > self.limits.max_cells:
+            raise LimitExceeded(
+                f"trop de cellules (plus de {_n(self.limits.max_cells)} à la ligne {_n(number)} : "
+                f"{_n(self.width)} colonnes × {_n(self.rows)} lignes) ; découpez le fichier"
+            )
+        self.cell_lengths(number, cells, header)
+
+    def cell_lengths(self, number: int, cells: list[str], header: list[str]) -> None:
+        if cells and max(map(len, cells)) > self.limits.max_cell_chars:
+            i = max(range(len(cells)), key=lambda k: len(cells[k]))
+            column = header[i] if i < len(header) else ""
+            raise LimitExceeded(
+                f"ligne {_n(number)}"
+                + (f", colonne « {column[:80]} »" if column and number != 1 else "")
+                + f" : cellule trop longue ({_n(len(cells[i]))} caractères ; au plus "
+                f"{_n(self.limits.max_cell_chars)})"
+            )
+
+
+def _read_csv(raw: bytes, table: Table, limits: Limits) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    stream = io.TextIOWrapper(io.BytesIO(raw), encoding=table.encoding, newline="")
+    reader = csv.reader(stream, delimiter=table.separator, strict=True)
+    counter = _Counter(table, limits)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     number = 0
@@ -185,10 +360,12 @@ def _read_csv(text: str, table: Table) -> tuple[list[str], list[tuple[int, list[
             if header is None:
                 if not any(c.strip() for c in cells):
                     raise FileFormatError("la première ligne doit nommer les colonnes, elle est vide")
+                counter.header(cells)
                 header = cells
                 continue
             if not any(c.strip() for c in cells):
                 continue
+            counter.row(number, cells, header)
             if len(cells) != len(header):
                 more = len(cells) > len(header)
                 hint = (
@@ -199,14 +376,22 @@ def _read_csv(text: str, table: Table) -> tuple[list[str], list[tuple[int, list[
                 table.problems.add(
                     number,
                     "",
-                    table.separator.join(cells),
+                    table.separator.join(cells)[:200],
                     f"{len(cells)} champ(s) au lieu de {len(header)} comme l'en-tête ({hint})",
                 )
                 continue
             rows.append((number, cells))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise LimitExceeded(
+                f"ligne {_n(number + 1)} : cellule trop longue (plus de "
+                f"{_n(csv.field_size_limit())} caractères ; au plus {_n(limits.max_cell_chars)})"
+            ) from None
         table.problems.add(
-            number + 1, "", "", f"CSV mal formé (guillemet non fermé, fichier tronqué ?) : {exc}"
+            number + 1,
+            "",
+            "",
+            f"CSV mal formé (guillemet non fermé, fichier tronqué ?) : {exc}",
         )
     if header is None:
         raise FileFormatError("fichier vide")
@@ -227,15 +412,74 @@ def _xlsx_text(value: object) -> str:
     return str(value)
 
 
-def xlsx_sheet_names(raw: bytes) -> list[str]:
-    """The sheets of an XLSX workbook, in order; [] for anything else (read_table says why)."""
-    import openpyxl
+def check_xlsx_archive(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse, from the zip's central directory alone, a workbook that would take too much memory or
+    time to open: too many parts, a part too large once decompressed, or compressed suspiciously well."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise FileFormatError(
+            f"classeur XLSX illisible (fichier tronqué ou corrompu) : {type(exc).__name__}"
+        ) from None
+    if len(infos) > limits.xlsx_max_parts:
+        raise LimitExceeded(
+            f"classeur anormal : {_n(len(infos))} parties dans l'archive (au plus {_n(limits.xlsx_max_parts)})"
+        )
+    total = 0
+    for info in infos:
+        size = info.file_size
+        total += size
+        shared = info.filename.lower().endswith("sharedstrings.xml")
+        limit = limits.xlsx_max_shared_strings_bytes if shared else limits.xlsx_max_part_bytes
+        what = "textes partagés" if shared else f"partie « {info.filename[:80]} »"
+        if size > limit:
+            raise LimitExceeded(
+                f"classeur trop gros une fois décompressé : {what} de {_mb(size)} (au plus {_mb(limit)})"
+            )
+        if size > MB and size > limits.xlsx_max_ratio * max(1, info.compress_size):
+            raise LimitExceeded(
+                f"classeur refusé par prudence : {what} compressée {_n(size / max(1, info.compress_size))} "
+                f"fois ({_mb(info.compress_size)} → {_mb(size)} ; au plus {limits.xlsx_max_ratio} fois)"
+            )
+    if total > limits.xlsx_max_total_bytes:
+        raise LimitExceeded(
+            f"classeur trop gros une fois décompressé : {_mb(total)} (au plus {_mb(limits.xlsx_max_total_bytes)})"
+        )
 
+
+_OPEN_LOCK = threading.Lock()
+
+
+def _open_workbook(raw: bytes, limits: Limits):
+    import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    check_xlsx_archive(raw, limits)
+    try:
+        # openpyxl looks for each sheet's declared size while opening it, and a sheet that declares
+        # none is parsed whole for it (a minute for a row bomb). The size is not trusted anyway
+        # (`reset_dimensions`): skip the search while this workbook opens.
+        with _OPEN_LOCK:
+            get_size = ReadOnlyWorksheet._get_size
+            ReadOnlyWorksheet._get_size = lambda self: None
+            try:
+                return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+            finally:
+                ReadOnlyWorksheet._get_size = get_size
+    except Exception as exc:  # zip, XML (defusedxml refusals included), missing parts: all unreadable
+        raise FileFormatError(
+            f"classeur XLSX illisible (fichier tronqué ou corrompu) : {type(exc).__name__}"
+        ) from None
+
+
+def xlsx_sheet_names(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> list[str]:
+    """The sheets of an XLSX workbook, in order; [] for anything else (read_table says why)."""
     if not raw.startswith(XLSX_MAGIC):
         return []
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
-    except Exception:  # unreadable: read_table reports it on the first sheet
+        wb = _open_workbook(raw, limits)
+    except FileFormatError:  # unreadable or too big: read_table reports it on the first sheet
         return []
     try:
         return list(wb.sheetnames)
@@ -243,24 +487,41 @@ def xlsx_sheet_names(raw: bytes) -> list[str]:
         wb.close()
 
 
-def _read_xlsx(raw: bytes, table: Table, sheet: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    import openpyxl
+def _read_xlsx(
+    raw: bytes, table: Table, sheet: int, limits: Limits
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    from openpyxl.cell.read_only import EMPTY_CELL
 
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
-    except Exception as exc:  # zip, XML (defusedxml refusals included), missing parts: all unreadable
-        raise FileFormatError(
-            f"classeur XLSX illisible (fichier tronqué ou corrompu) : {type(exc).__name__}"
-        ) from None
+    wb = _open_workbook(raw, limits)
+    counter = _Counter(table, limits)
+    # Empty rows count too (up to a margin), so that a sheet of millions of blank rows ends early.
+    max_rows_seen = None if limits.max_rows is None else 2 * limits.max_rows + 10_000
     try:
         sheets = wb.worksheets
         if sheet >= len(sheets):
             raise FileFormatError(f"le classeur n'a pas de feuille n° {sheet + 1}")
         ws = sheets[sheet]
+        # The declared dimension is not trusted: « A1:XFD1048576 » would pad every row to 16 384 cells.
+        ws.reset_dimensions()
         header: list[str] | None = None
+        header_row = 1
         rows: list[tuple[int, list[str]]] = []
+        seen = 0
         try:
             for cells in ws.iter_rows():
+                seen += 1
+                number = next((c.row for c in cells if c is not EMPTY_CELL and getattr(c, "row", None)), None)
+                if max_rows_seen is not None and seen > max_rows_seen:
+                    raise LimitExceeded(
+                        f"trop de lignes (plus de {_n(max_rows_seen)} lignes, vides comprises, "
+                        f"à la ligne {_n(number or seen)} ; au plus {_n(limits.max_rows or 0)} par import)"
+                    )
+                if len(cells) > limits.max_columns:
+                    raise LimitExceeded(
+                        f"trop de colonnes (une cellule en colonne {_n(len(cells))} à la ligne "
+                        f"{_n(number or seen)} ; au plus {_n(limits.max_columns)}) : supprimez les "
+                        "colonnes inutilisées, mises en forme comprises"
+                    )
                 texts = []
                 for cell in cells:
                     value = getattr(cell, "value", None)
@@ -269,7 +530,7 @@ def _read_xlsx(raw: bytes, table: Table, sheet: int) -> tuple[list[str], list[tu
                         table.problems.add(
                             getattr(cell, "row", 0) or 0,
                             column,
-                            value,
+                            str(value)[:200],
                             "cellule calculée par une formule : collez les valeurs "
                             "(Collage spécial › Valeurs) avant d'importer",
                         )
@@ -277,23 +538,27 @@ def _read_xlsx(raw: bytes, table: Table, sheet: int) -> tuple[list[str], list[tu
                     elif isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
                         value = "'" + value  # a string cell is text, never a formula: mark it as such
                     texts.append(_xlsx_text(value))
-                number = next((c.row for c in cells if getattr(c, "row", None)), None)
                 if header is None:
                     if not any(t.strip() for t in texts):
                         continue
+                    counter.header(texts)
                     header = texts
                     header_row = number or 1
                     continue
                 if not any(t.strip() for t in texts):
                     continue
+                line = number if number else header_row + len(rows) + 1
+                counter.row(line, texts, header)
                 texts = (texts + [""] * len(header))[: max(len(header), len(texts))]
                 if len(texts) > len(header):
                     extra = [t for t in texts[len(header) :] if t.strip()]
                     if extra:
-                        table.problems.add(number or 0, "", extra[0], "valeur dans une colonne sans en-tête")
+                        table.problems.add(line, "", extra[0][:200], "valeur dans une colonne sans en-tête")
                     texts = texts[: len(header)]
-                rows.append((number if number else header_row + len(rows) + 1, texts))
+                rows.append((line, texts))
         except FileFormatError:
+            raise
+        except MemoryError:
             raise
         except Exception as exc:
             raise FileFormatError(f"feuille XLSX illisible : {type(exc).__name__}") from None

@@ -13,7 +13,7 @@ its own cursor, so one `Register` can be shared by the threads of a Streamlit se
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,15 +216,30 @@ def append(reg: RegisterLike, df: pd.DataFrame) -> int:
     return _load(reg, df, replace=False)
 
 
-def load_file(reg: RegisterLike, path: str | Path, *, replace: bool = True) -> int:
-    """Load a Parquet file (or glob) in the register schema, replacing (default) or appending."""
+def load_file(
+    reg: RegisterLike,
+    path: str | Path,
+    *,
+    replace: bool = True,
+    before_commit: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> int:
+    """Load a Parquet file (or glob) in the register schema, replacing (default) or appending.
+    `before_commit(cursor)` runs inside the load's transaction once the new table is in place: what it
+    writes commits with the load, and if it raises the register is left as it was (the import's audit
+    entry, `ingest.register_import`)."""
     path = str(path)
     if not any(ch in path for ch in "*?[") and not Path(path).exists():
         raise FileNotFoundError(path)
-    return _load(reg, path, replace=replace)
+    return _load(reg, path, replace=replace, before_commit=before_commit)
 
 
-def _load(reg: RegisterLike, source: pd.DataFrame | str, *, replace: bool) -> int:
+def _load(
+    reg: RegisterLike,
+    source: pd.DataFrame | str,
+    *,
+    replace: bool,
+    before_commit: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> int:
     if isinstance(reg, Register) and reg.read_only:
         raise RegisterError("Le registre est ouvert en lecture seule.")
     with _cursor(reg) as cur:
@@ -249,6 +264,8 @@ def _load(reg: RegisterLike, source: pd.DataFrame | str, *, replace: bool) -> in
         try:
             _rebuild(cur, staged, params)
             (rows,) = cur.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+            if before_commit is not None:
+                before_commit(cur)
             cur.commit()
         except duckdb.Error as exc:
             cur.rollback()

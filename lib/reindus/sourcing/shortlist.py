@@ -18,9 +18,8 @@ from sqlalchemy.engine import Engine
 from reindus.errors import ValidationError
 from reindus.reference.programme import ShortlistStatus
 from reindus.sourcing import candidates as sourcing
-from reindus.store.db import session_factory
 from reindus.store.models import ShortlistEntry
-from reindus.store.repository import delete_versioned, insert, update_versioned
+from reindus.store.repository import delete_versioned, insert, update_versioned, write
 
 EDITABLE = ("status", "note")
 
@@ -62,19 +61,23 @@ def diff(shown: pd.DataFrame, edited: pd.DataFrame) -> Edits:
 
 def save(engine: Engine, edits: Edits, actor: str) -> str:
     """Write the edits in one transaction; StoreError (stale row included) writes none of them."""
-    with session_factory(engine).begin() as session:
+
+    def work(session) -> None:
         for row_id, version, changes in edits.changed:
             update_versioned(session, ShortlistEntry, row_id, version, changes, actor)
         for row_id, version in edits.removed:
             delete_versioned(session, ShortlistEntry, row_id, version, actor)
+
+    write(engine, work)
     text = f"{len(edits)} modification(s) enregistrée(s) au journal"
     return text + (f", dont {len(edits.removed)} retrait(s)." if edits.removed else ".")
 
 
 def add_candidates(engine: Engine, link_id: int, rows: pd.DataFrame, actor: str) -> str:
     """Register rows into the link's shortlist as « identifié »; those already there are skipped."""
-    added, skipped = 0, 0
-    with session_factory(engine).begin() as session:
+
+    def work(session) -> tuple[int, int]:
+        added, skipped = 0, 0
         already = set(
             session.scalars(
                 select(ShortlistEntry.siret).where(
@@ -100,6 +103,9 @@ def add_candidates(engine: Engine, link_id: int, rows: pd.DataFrame, actor: str)
             )
             already.add(fields["siret"])
             added += 1
+        return added, skipped
+
+    added, skipped = write(engine, work)
     text = f"{added} fournisseur(s) ajouté(s) à la présélection."
     return text + (f" {skipped} y figurai(en)t déjà." if skipped else "")
 
@@ -108,7 +114,8 @@ def add_foreign(engine: Engine, link_id: int, name: str, country: str, note: str
     """A supplier established abroad (no SIRET) into the link's shortlist as « identifié ».
     ValidationError for a missing name, France, an unknown country or a name already there."""
     fields: Mapping[str, object] = sourcing.foreign_shortlist_row(name, country)
-    with session_factory(engine).begin() as session:
+
+    def work(session) -> None:
         names = session.scalars(
             select(ShortlistEntry.supplier_name).where(
                 ShortlistEntry.link_id == link_id, ShortlistEntry.siret.is_(None)
@@ -130,4 +137,6 @@ def add_foreign(engine: Engine, link_id: int, name: str, country: str, note: str
             ),
             actor,
         )
+
+    write(engine, work)
     return f"« {fields['supplier_name']} » ajouté à la présélection."

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -276,6 +277,18 @@ class ShortlistEntry(VersionedMixin, Base):
 
     def display_name(self) -> str:
         return f"« {self.supplier_name} »"
+
+
+# A supplier established abroad has no SIRET: the same name twice on one link is the same supplier
+# (the page checks first; this settles two coaches adding it at the same instant).
+Index(
+    "uq_shortlist_entries_foreign_supplier",
+    ShortlistEntry.link_id,
+    func.lower(ShortlistEntry.supplier_name),
+    unique=True,
+    sqlite_where=ShortlistEntry.siret.is_(None),
+    postgresql_where=ShortlistEntry.siret.is_(None),
+)
 
 
 class FundingScheme(SourceMixin, Base):

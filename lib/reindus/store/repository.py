@@ -14,14 +14,18 @@ rerun never is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import false, func, select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from reindus.errors import UserError, ValidationError
 from reindus.store import audit
@@ -29,10 +33,17 @@ from reindus.store.models import MODELS, AuditEntry, Base, SourceMixin, is_versi
 from reindus.store.types import utcnow
 
 M = TypeVar("M", bound=Base)
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # Columns a caller may not set through `changes`: they are the bookkeeping of update_versioned.
 PROTECTED_COLUMNS = frozenset({"id", "version", "created_at", "updated_at"})
 _SQLITE_BUSY = 5  # primary result code; SQLITE_BUSY_SNAPSHOT (517) has the same low byte
+_SQLITE_LOCKED = 6
+# PostgreSQL: serialization failure, deadlock, lock not available: the transaction may simply be retried.
+_PG_RETRYABLE = frozenset({"40001", "40P01", "55P03"})
+_PG_UNIQUE = "23505"
+WRITE_ATTEMPTS = 4
 
 
 # --- errors -------------------------------------------------------------------------------------
@@ -107,6 +118,16 @@ class StoreBusyError(StoreError):
         super().__init__(
             "L'enregistrement n'a pas pu se faire : une autre modification était en cours au même moment. "
             "Réessayez."
+        )
+
+
+class DuplicateRowError(StoreError):
+    """A write refused by a unique constraint, even after a retry saw the committed rows."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "L'enregistrement n'a pas pu se faire : la même ligne venait d'être ajoutée par quelqu'un "
+            "d'autre. Rechargez la page."
         )
 
 
@@ -413,6 +434,58 @@ def purge_source(session: Session, source: str, actor: str, *, detail: str | Non
     return counts
 
 
+def is_busy(exc: BaseException) -> bool:
+    """A database error that says « someone else is writing, try again » (SQLite busy or locked,
+    PostgreSQL serialization failure, deadlock or lock timeout)."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    if isinstance(exc, OperationalError) and "database is locked" in str(exc):
+        return True
+    return getattr(orig, "sqlstate", None) in _PG_RETRYABLE
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) == _PG_UNIQUE or "UNIQUE constraint failed" in str(orig)
+
+
+def writer(engine: Engine) -> Engine:
+    """`engine` whose transactions take the write lock at BEGIN on SQLite (BEGIN IMMEDIATE): a
+    transaction that reads then writes waits for another writer (busy_timeout) instead of failing
+    with « database is locked »."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(sqlite_begin_immediate=True)
+    return engine
+
+
+def write(engine: Engine, work: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
+    """Run `work(session)` in one write transaction (committed when it returns), retried a few times,
+    with a short random pause, when the database is busy or when a unique constraint refused a row
+    that another writer added meanwhile (the retry sees it). Then StoreBusyError or
+    DuplicateRowError, in French: never a database traceback for contention."""
+    factory = sessionmaker(writer(engine), expire_on_commit=False)
+    for attempt in range(1, attempts + 1):
+        try:
+            with factory.begin() as session:
+                return work(session)
+        except StoreBusyError:
+            failure: StoreError = StoreBusyError()
+        except IntegrityError as exc:
+            if not _is_unique_violation(exc):
+                raise
+            failure = DuplicateRowError()
+        except DBAPIError as exc:
+            if not is_busy(exc):
+                raise
+            failure = StoreBusyError()
+        log.info("write attempt %d/%d refused: %s", attempt, attempts, type(failure).__name__)
+        if attempt < attempts:
+            time.sleep(random.uniform(0.05, 0.2) * attempt)
+    raise failure
+
+
 def take_write_lock(session: Session, model: type[Base]) -> None:
     """SQLite: take the database write lock before reading what is about to be changed.
 
@@ -426,8 +499,7 @@ def take_write_lock(session: Session, model: type[Base]) -> None:
     try:
         session.execute(table.update().where(false()).values(id=table.c.id))
     except OperationalError as exc:
-        code = getattr(exc.orig, "sqlite_errorcode", None)
-        if code is not None and code & 0xFF == _SQLITE_BUSY:
+        if is_busy(exc):
             raise StoreBusyError() from exc
         raise
 
