@@ -181,13 +181,23 @@ def _export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
         parser.error(f"-o {out} : l'extension doit être .csv ou .xlsx")
+    from reindus.exchange.export import ExportTooLargeError
+
     engine = _store_engine()
-    frame = export_tables.frame(args.kind, engine, register_path=config.register_path())
-    more = export_tables.more_sheets(args.kind, engine) if fmt == "xlsx" else {}
-    data = export_tables.to_bytes(frame, fmt, sheet=export_tables.EXPORT_KINDS[args.kind], more=more)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(f"{len(frame)} ligne(s) écrites dans {out}.")
+    partial = out.with_name(out.name + ".partiel")
+    try:
+        with partial.open("wb") as fh:
+            rows = export_tables.write_file(args.kind, engine, fh, fmt, register_path=config.register_path())
+    except ExportTooLargeError as exc:
+        partial.unlink(missing_ok=True)
+        print(f"reindus export : {exc.message}", file=sys.stderr)
+        return 1
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(out)
+    print(f"{rows} ligne(s) écrites dans {out}.")
     return 0
 
 

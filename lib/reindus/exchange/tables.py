@@ -9,7 +9,9 @@ the frames, so that an export re-imported gives « 0 ajouté(s), 0 mis à jour �
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 from sqlalchemy import select
@@ -141,44 +143,74 @@ def industry_frame(engine: Engine) -> pd.DataFrame:
     )
 
 
-def establishments_frame(
+ESTABLISHMENT_HEADERS = {
+    "siret": "siret",
+    "name": "raison sociale",
+    "naf": "naf",
+    "commune": "code commune",
+    "band": "effectif",
+    "active": "actif",
+    "longitude": "longitude",
+    "latitude": "latitude",
+    "approximate": "position approchée",
+    "created": "date de création",
+    "legal_category": "catégorie juridique",
+}
+BATCH_ROWS = 100_000
+
+
+def establishment_batches(
     register_path: Path | str | None = None,
     *,
-    limit: int | None = 1_000_000,
+    limit: int | None = None,
     show_personal_names: bool = False,
-) -> pd.DataFrame:
-    """The register in the CCI directory format; sole traders' names masked unless asked."""
+    batch_rows: int = BATCH_ROWS,
+) -> Iterator[pd.DataFrame]:
+    """The register in the CCI directory format, by batches of `batch_rows` (at least one batch, maybe
+    empty), every row unless `limit`. Sole traders' names masked unless asked: the importer keeps the
+    stored name when it reads the masked one back, so that an export re-imports with nothing updated."""
     from reindus import register
 
     with register.open_register(register_path, read_only=True) as reg:
         cur = reg.cursor()
-        shown, params = register.display_name_sql("t", show_personal_names=show_personal_names)
-        sql = (
-            f"SELECT siret, {shown} AS name, naf, commune, "
-            "band, active, longitude, latitude, approximate FROM establishments t ORDER BY siret"
-        )
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        frame = cur.execute(sql, params).df()
-        cur.close()
-    frame = frame.rename(
-        columns={
-            "siret": "siret",
-            "name": "raison sociale",
-            "naf": "naf",
-            "commune": "code commune",
-            "band": "effectif",
-            "active": "actif",
-            "longitude": "longitude",
-            "latitude": "latitude",
-            "approximate": "position approchée",
-        }
-    )
-    frame["actif"] = frame["actif"].map({True: "oui", False: "non"})
-    frame["position approchée"] = frame["position approchée"].map({True: "oui", False: "non"})
+        try:
+            shown, params = register.display_name_sql("t", show_personal_names=show_personal_names)
+            sql = (
+                f"SELECT siret, {shown} AS name, naf, commune, band, active, longitude, latitude, "
+                "approximate, created, legal_category FROM establishments t ORDER BY siret"
+            )
+            if limit is not None:
+                sql += " LIMIT ?"
+                params.append(limit)
+            reader = cur.sql(sql, params=params).to_arrow_reader(batch_rows)
+            empty = True
+            for batch in reader:
+                empty = False
+                yield _directory_format(batch.to_pandas())
+            if empty:
+                yield _directory_format(reader.schema.empty_table().to_pandas())
+        finally:
+            cur.close()
+
+
+def _directory_format(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.rename(columns=ESTABLISHMENT_HEADERS)
+    for column in ("actif", "position approchée"):
+        frame[column] = frame[column].map({True: "oui", False: "non"})
     frame.loc[frame["position approchée"] == "oui", ["longitude", "latitude"]] = None
+    frame["date de création"] = pd.to_datetime(frame["date de création"]).dt.strftime("%Y-%m-%d")
     return frame
+
+
+def establishments_frame(
+    register_path: Path | str | None = None, *, limit: int | None = None, show_personal_names: bool = False
+) -> pd.DataFrame:
+    """The whole register (or its first `limit` rows) as one frame: for small registers and tests;
+    `write_file` streams any size."""
+    return pd.concat(
+        list(establishment_batches(register_path, limit=limit, show_personal_names=show_personal_names)),
+        ignore_index=True,
+    )
 
 
 MILESTONES_SHEET = "Jalons"  # the second sheet of a projects workbook (ingest.projects reads it back)
@@ -230,6 +262,25 @@ def frame(kind: str, engine: Engine, *, register_path: Path | str | None = None)
     if kind == "establishments":
         return establishments_frame(register_path)
     raise ValueError(f"export inconnu : {kind!r} (attendu : {', '.join(EXPORT_KINDS)})")
+
+
+def write_file(
+    kind: str, engine: Engine, out: BinaryIO, fmt: str, *, register_path: Path | str | None = None
+) -> int:
+    """Write the export of `kind` to `out`, complete at any size (the register streamed by batches);
+    returns the rows written. ExportTooLargeError (French) for an XLSX beyond a sheet's rows."""
+    if kind == "establishments":
+        batches: Iterable[pd.DataFrame] = establishment_batches(register_path)
+        more: dict[str, pd.DataFrame] = {}
+    else:
+        batches = [frame(kind, engine)]
+        more = more_sheets(kind, engine) if fmt == "xlsx" else {}
+    if fmt == "csv":
+        return export.write_csv(batches, out)
+    if fmt == "xlsx":
+        sheets = {EXPORT_KINDS[kind]: batches, **{name: [extra] for name, extra in more.items()}}
+        return export.write_xlsx(sheets, out)
+    raise ValueError(f"format d'export inconnu : {fmt!r} (csv ou xlsx)")
 
 
 def to_bytes(

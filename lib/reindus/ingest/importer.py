@@ -59,6 +59,7 @@ class Summary:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    note: str = ""  # how the file was understood, when the user should know (« pas de colonne … »)
 
     @property
     def changed(self) -> bool:
@@ -66,12 +67,16 @@ class Summary:
 
     def __add__(self, other: Summary) -> Summary:
         return Summary(
-            self.added + other.added, self.updated + other.updated, self.unchanged + other.unchanged
+            self.added + other.added,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            " ; ".join(n for n in (self.note, other.note) if n),
         )
 
     @property
     def message(self) -> str:
-        return f"{self.added} ajouté(s), {self.updated} mis à jour, {self.unchanged} inchangé(s)"
+        counts = f"{self.added} ajouté(s), {self.updated} mis à jour, {self.unchanged} inchangé(s)"
+        return f"{counts} ({self.note})" if self.note else counts
 
     @property
     def english(self) -> str:
