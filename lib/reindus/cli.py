@@ -106,6 +106,16 @@ def _import(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
         _print_register_summary(result.parsed)
     else:
+        from reindus.ingest import textfile
+
+        limit = textfile.DEFAULT_LIMITS.max_bytes
+        if path.stat().st_size > limit:  # refused before being read into memory
+            print(
+                f"{path.name} : fichier trop gros ({textfile.megabytes(path.stat().st_size)} ; au plus "
+                f"{textfile.megabytes(limit)}). Import refusé, rien n'a été importé.",
+                file=sys.stderr,
+            )
+            return 1
         result = run_import(
             args.kind,
             path.read_bytes(),

@@ -91,7 +91,8 @@ def _n(value: float) -> str:
     return f"{value:,.0f}".replace(",", "\u202f")
 
 
-def _mb(size: int) -> str:
+def megabytes(size: int) -> str:
+    """« 12,5 Mo »."""
     return f"{size / MB:,.1f}".replace(",", "\u202f").replace(".", ",") + " Mo"
 
 
@@ -257,7 +258,9 @@ def read_table(
         limits = replace(limits, max_rows=max_rows)
     try:
         if len(raw) > limits.max_bytes:
-            raise LimitExceeded(f"fichier trop gros ({_mb(len(raw))} ; au plus {_mb(limits.max_bytes)})")
+            raise LimitExceeded(
+                f"fichier trop gros ({megabytes(len(raw))} ; au plus {megabytes(limits.max_bytes)})"
+            )
         table.format = sniff_format(raw)
         if table.format == "parquet":
             raise FileFormatError(
@@ -435,16 +438,16 @@ def check_xlsx_archive(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
         what = "textes partagés" if shared else f"partie « {info.filename[:80]} »"
         if size > limit:
             raise LimitExceeded(
-                f"classeur trop gros une fois décompressé : {what} de {_mb(size)} (au plus {_mb(limit)})"
+                f"classeur trop gros une fois décompressé : {what} de {megabytes(size)} (au plus {megabytes(limit)})"
             )
         if size > MB and size > limits.xlsx_max_ratio * max(1, info.compress_size):
             raise LimitExceeded(
                 f"classeur refusé par prudence : {what} compressée {_n(size / max(1, info.compress_size))} "
-                f"fois ({_mb(info.compress_size)} → {_mb(size)} ; au plus {limits.xlsx_max_ratio} fois)"
+                f"fois ({megabytes(info.compress_size)} → {megabytes(size)} ; au plus {limits.xlsx_max_ratio} fois)"
             )
     if total > limits.xlsx_max_total_bytes:
         raise LimitExceeded(
-            f"classeur trop gros une fois décompressé : {_mb(total)} (au plus {_mb(limits.xlsx_max_total_bytes)})"
+            f"classeur trop gros une fois décompressé : {megabytes(total)} (au plus {megabytes(limits.xlsx_max_total_bytes)})"
         )
 
 

@@ -3,6 +3,11 @@
 Upload → read and check (nothing written) → preview with the problems highlighted by row and column →
 dry-run summary → « Confirmer l'import » → one transaction → summary. An uploaded file is validated by
 parsing, never trusted by its name (used only as a label), and capped in size.
+
+Reading and applying run in a child process with its own memory and time limits (`ingest.isolated`):
+a hostile file cannot take the server down or hold the other visitors' pages, and closing the tab stops
+the child (the progress line is the point where Streamlit stops a script whose page went away). The
+check of a file is kept for the session, so that typing one's name does not read the file again.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import streamlit as st
 from reindus import config
 from reindus.exchange import export
 from reindus.exchange import tables as export_tables
-from reindus.ingest import importer
+from reindus.ingest import importer, isolated
 from reindus.ingest.problems import Problems
 from reindus.ui.resources import engine
 
@@ -32,7 +37,8 @@ UPLOADER_CSS = f"""<style>
   content: "{MAX_UPLOAD_MB} Mo au plus par fichier • {", ".join(t.upper() for t in UPLOAD_TYPES)}";
   font-size: 0.75rem; }}
 </style>"""
-PREVIEW_ROWS = 200
+PREVIEW_ROWS = isolated.PREVIEW_ROWS
+_CHECKED = "import_checked"  # session state: (kind, sha256) → the dry run's result
 
 
 def problem_frame(problems: Problems) -> pd.DataFrame:
@@ -98,10 +104,16 @@ def import_section() -> None:
     if len(raw) > MAX_UPLOAD_MB * 1024 * 1024:
         st.error(f"Fichier trop gros (plus de {MAX_UPLOAD_MB} Mo).")
         return
-    eng = engine(config.database_url())
-    result = importer.run_import(kind, raw, name, engine=eng, actor=actor or "aperçu", dry_run=True)
+    url = config.database_url()
+    engine(url)  # the schema is migrated before a child process writes to it
+    key = (kind, importer.checksum(raw))
+    result = st.session_state.get(_CHECKED, {}).get(key)
+    if result is None:
+        result = _isolated(kind, raw, name, url, actor=actor or "aperçu", dry_run=True)
+        st.session_state[_CHECKED] = {key: result}
     parsed = result.parsed
-    st.text(f"{name} — {parsed.description} — {len(parsed.table)} ligne(s) lue(s)")
+    rows_read = parsed.extra.get("rows_read", len(parsed.table))
+    st.text(f"{name} — {parsed.description} — {rows_read} ligne(s) lue(s)")
     if parsed.problems.errors:
         st.error(
             f"{parsed.problems.errors} erreur(s) : rien ne sera importé. Corrigez le fichier puis "
@@ -123,14 +135,31 @@ def import_section() -> None:
     if not result.summary.changed:
         return
     if st.button("Confirmer l'import", type="primary", disabled=not actor.strip(), key="import_confirm"):
-        done = importer.run_import(kind, raw, name, engine=eng, actor=actor, accept_warnings=True)
+        done = _isolated(kind, raw, name, url, actor=actor, accept_warnings=True)
         if done.applied:
+            st.session_state.pop(_CHECKED, None)
             st.success(f"Import terminé : {done.summary.message}.")
             st.cache_data.clear()
         else:
             st.error("Import refusé, rien n'a été écrit : " + " ; ".join(done.problems.lines()[:5]))
     elif not actor.strip():
         st.caption("Indiquez votre nom pour pouvoir confirmer.")
+
+
+def _isolated(kind: str, raw: bytes, name: str, url: str, **options) -> importer.ImportResult:
+    """The import in its child process, with a progress line that also lets Streamlit stop it."""
+    line = st.empty()
+    try:
+        return isolated.run_import(
+            kind,
+            raw,
+            name,
+            database_url=url,
+            tick=lambda seconds: line.text(f"Lecture et vérification de « {name} »… {seconds:.0f} s"),
+            **options,
+        )
+    finally:
+        line.empty()
 
 
 def export_section() -> None:
