@@ -35,6 +35,8 @@ MAX_RUNNING = 2  # imports at once on the server; more wait their turn … or ar
 PREVIEW_ROWS = 200
 log = logging.getLogger(__name__)
 _slots = threading.BoundedSemaphore(MAX_RUNNING)
+# What a child under RLIMIT_AS dies of: Python's, the loader's and C++ libraries' words for it.
+_OUT_OF_MEMORY = ("MemoryError", "failed to map segment", "Cannot allocate memory", "bad_alloc")
 
 
 def _refused(kind: str, raw: bytes, name: str, reason: str) -> ImportResult:
@@ -112,7 +114,7 @@ def _run_child(
                             kind,
                             raw,
                             name,
-                            f"import arrêté : il dépassait le temps permis ({seconds:.0f} s) ; "
+                            f"import arrêté : il dépassait le temps permis ({seconds:g} s) ; "
                             "rien n'a été importé — découpez le fichier ou importez-le en ligne de commande",
                         )
                     if tick is not None:
@@ -131,7 +133,9 @@ def _run_child(
             return _memory_refusal(kind, raw, name, memory_mb)
     child_log = (folder / "child.log").read_bytes()[-4000:].decode("utf-8", "replace")
     log.error("import of %s: child exited with %s\n%s", name, proc.returncode, child_log)
-    if proc.returncode is not None and proc.returncode < 0 or "MemoryError" in child_log:
+    if (proc.returncode is not None and proc.returncode < 0) or any(
+        sign in child_log for sign in _OUT_OF_MEMORY
+    ):
         return _memory_refusal(kind, raw, name, memory_mb)
     return _refused(kind, raw, name, "import interrompu par une erreur du serveur : rien n'a été importé")
 
