@@ -120,6 +120,7 @@ def _sheet(wb: Workbook, name: str, batches: Iterable[pd.DataFrame]) -> int:
             ws.append(_row(ws, [str(c) for c in batch.columns], bold=True))
         rows += len(batch)
         if rows > XLSX_MAX_ROWS:
+            ws.close()  # ends openpyxl's row writer cleanly: the workbook is abandoned
             raise ExportTooLargeError(
                 f"Trop de lignes pour un classeur XLSX (plus de {XLSX_MAX_ROWS:,} ; c'est la limite "
                 "d'une feuille) : exportez en CSV.".replace(",", "\u202f")

@@ -46,14 +46,19 @@ class RegisterBusyError(UserError):
         )
 
 
+def busy_or_raise(exc: duckdb.IOException) -> RegisterBusyError:
+    """DuckDB's (English) lock conflict as RegisterBusyError; any other IO error is raised again."""
+    if "lock" in str(exc).lower():
+        return RegisterBusyError()
+    raise exc
+
+
 def open_for_import(register_path: Path | str | None) -> register.Register:
     """The register opened for writing; RegisterBusyError (French) when another process holds it."""
     try:
         return register.open_register(register_path)
     except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise RegisterBusyError() from exc
-        raise
+        raise busy_or_raise(exc) from exc
 
 
 def load_and_record(
