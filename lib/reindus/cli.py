@@ -106,9 +106,10 @@ def _import(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
         _print_register_summary(result.parsed)
     else:
-        from reindus.ingest import textfile
+        from reindus.ingest import textfile, urssaf
 
-        limit = textfile.DEFAULT_LIMITS.max_bytes
+        limits = urssaf.LIMITS if args.kind == "industry" else textfile.DEFAULT_LIMITS
+        limit = limits.max_bytes
         if path.stat().st_size > limit:  # refused before being read into memory
             print(
                 f"{path.name} : fichier trop gros ({textfile.megabytes(path.stat().st_size)} ; au plus "

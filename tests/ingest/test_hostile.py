@@ -88,3 +88,15 @@ def test_utf16_text_is_recognised_and_read(small_store, bom):
 def test_a_wide_file_is_refused_before_any_preview_is_built():
     table = textfile.read_table(bombs.wide_csv(100_000), "large.csv")
     assert table.frame.empty and len(table.frame.columns) == 0
+
+
+def test_the_command_line_refuses_a_file_over_the_size_limit_before_reading_it(tmp_path, capsys):
+    from reindus.cli import main
+
+    path = tmp_path / "enorme.csv"
+    with path.open("wb") as fh:  # sparse: no disk used, no byte read
+        fh.truncate(textfile.DEFAULT_LIMITS.max_bytes + 10 * textfile.MB)
+    assert main(["import", "projects", str(path)]) == 1
+    assert capsys.readouterr().err.replace("\u202f", " ") == (
+        "enorme.csv : fichier trop gros (266,0 Mo ; au plus 256,0 Mo). Import refusé, rien n'a été importé.\n"
+    )

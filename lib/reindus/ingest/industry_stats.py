@@ -39,7 +39,7 @@ def _division(text: str) -> str:
 
 
 def read(raw: bytes, name: str, session: Session | None) -> Parsed:
-    table = textfile.read_table(raw, name, max_rows=urssaf.MAX_ROWS)
+    table = textfile.read_table(raw, name, limits=urssaf.LIMITS)
     if table.ok and "codeape" in {textfile.normalize_header(c) for c in table.frame.columns}:
         parsed = urssaf.from_table(table, checksum(raw)).parsed()
         parsed.table, parsed.description = table.frame, table.description

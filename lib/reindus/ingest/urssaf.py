@@ -51,6 +51,8 @@ _YEAR_COLUMN = re.compile(r"^(nombredetablissements|effectifssalaries)(\d{4})$")
 _KINDS = {"nombredetablissements": ESTABLISHMENTS_PREFIX, "effectifssalaries": JOBS_PREFIX}
 _APE = re.compile(r"^\d{4}[A-Z]$")
 MAX_ROWS = 2_000_000  # the national file has about 600 000 rows
+# The national file is wide (two columns a year since 2006): more cells than the other imports allow.
+LIMITS = textfile.Limits(max_rows=MAX_ROWS, max_cells=60_000_000, max_bytes=512 * textfile.MB)
 
 
 @dataclass
@@ -86,7 +88,7 @@ def read(source: bytes | str | Path, name: str | None = None) -> UrssafFile:
     else:
         path = Path(source)
         raw, name = path.read_bytes(), name or path.name
-    return from_table(textfile.read_table(raw, name, max_rows=MAX_ROWS), checksum(raw))
+    return from_table(textfile.read_table(raw, name, limits=LIMITS), checksum(raw))
 
 
 def _flag(
