@@ -66,7 +66,7 @@ def home(store, tmp_path):
 
 def test_an_audit_write_that_fails_after_the_register_load_leaves_the_register_unchanged(home, monkeypatch):
     engine, path = home
-    before, audits = _register_state(path), _imports(engine)
+    before, audits, folders = _register_state(path), _imports(engine), _my_staging()
     reached = []
 
     def failing(*args, **kwargs):
@@ -81,12 +81,12 @@ def test_an_audit_write_that_fails_after_the_register_load_leaves_the_register_u
     assert any("Réessayez" in line for line in result.problems.lines()), result.problems.lines()
     assert _register_state(path) == before
     assert _imports(engine) == audits
-    assert _my_staging() == []
+    assert _my_staging() == folders
 
 
 def test_a_register_commit_that_fails_after_the_audit_write_removes_the_entry(home, monkeypatch):
     engine, path = home
-    before, audits = _register_state(path), _imports(engine)
+    before, audits, folders = _register_state(path), _imports(engine), _my_staging()
     real = register.load_file
 
     def load_then_fail(reg, parquet, *, replace, before_commit):
@@ -103,7 +103,7 @@ def test_a_register_commit_that_fails_after_the_audit_write_removes_the_entry(ho
     )
     assert not result.applied and "registre est inchangé" in result.problems.lines()[0]
     assert _register_state(path) == before and _imports(engine) == audits
-    assert _my_staging() == []
+    assert _my_staging() == folders
 
 
 def test_an_import_records_itself_in_both_stores_and_reconciles_a_crashed_one(home):
