@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from reindus import register
 from reindus.exchange import export, tables
-from reindus.ingest import register_import, staging
+from reindus.ingest import establishments, staging
 from reindus.ingest.importer import run_import
 from reindus.reference.siret import make_siret
 from reindus.store import audit
@@ -73,7 +73,7 @@ def test_an_audit_write_that_fails_after_the_register_load_leaves_the_register_u
         reached.append(True)  # the register's new table is built and checked by now
         raise OperationalError("INSERT INTO audit_log", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(register_import, "record_import", failing)
+    monkeypatch.setattr(establishments, "audit_entry", failing)
     result = run_import(
         "establishments", _new_rows(), "annuaire.csv", engine=engine, actor="t", register_path=path
     )
