@@ -1,7 +1,7 @@
 """A supplier established abroad appears once per supply-chain link (case-insensitive name).
 
 Revision ID: 0004
-Revises: 0007
+Revises: 0003
 Create Date: 2026-12-02
 
 Two coaches adding the same foreign supplier at the same instant both passed the page's check: on
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0007"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
