@@ -129,6 +129,9 @@ def _write_store(session: Session, data: DemoData, seed: int) -> dict[str, int]:
                 "status",
                 "public",
                 "source",
+                "jobs_observed_end",
+                "jobs_observed_12m",
+                "committed_investment",
             ],
         ),
     )
@@ -195,6 +198,7 @@ def _write_store(session: Session, data: DemoData, seed: int) -> dict[str, int]:
                 "scheme_id",
                 "amount_requested",
                 "amount_granted",
+                "amount_paid",
                 "status",
                 "applied_on",
                 "decided_on",
