@@ -12,8 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from reindus.figures.kpi import base_layout, colour_of, esc
+from reindus.figures.kpi import base_layout, esc
 from reindus.programme.kpi_definitions import DEFINITIONS, display
+from reindus.programme.regions import ProgrammeRegions
 
 PANELS: tuple[str, ...] = (
     "jobs_planned",
@@ -35,7 +36,9 @@ TICKS = {
 }
 
 
-def outcome_panels(by_region: pd.DataFrame, columns: tuple[str, ...] = PANELS, cols: int = 5) -> go.Figure:
+def outcome_panels(
+    by_region: pd.DataFrame, regions: ProgrammeRegions, columns: tuple[str, ...] = PANELS, cols: int = 5
+) -> go.Figure:
     """Small multiples over `kpi_definitions.outcome_kpis_by_region`: one panel per definition."""
     rows = math.ceil(len(columns) / cols)
     fig = make_subplots(
@@ -45,9 +48,9 @@ def outcome_panels(by_region: pd.DataFrame, columns: tuple[str, ...] = PANELS, c
         horizontal_spacing=0.05,
         vertical_spacing=0.2,
     )
-    regions = by_region["region"].astype(str).tolist()
-    names = [esc(r) for r in regions]
-    colours = [colour_of(r) for r in regions]
+    names_raw = by_region["region"].astype(str).tolist()
+    names = [esc(r) for r in names_raw]
+    colours = [regions.colour_by_name(r) for r in names_raw]
     for i, column in enumerate(columns):
         definition = DEFINITIONS[column]
         values = by_region[column].astype(float)

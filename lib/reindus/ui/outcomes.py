@@ -7,6 +7,8 @@ it, with `kpi_definitions.suppress_for_public` applied.
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -14,8 +16,10 @@ from reindus import config
 from reindus.exchange import export
 from reindus.figures.outcomes import outcome_panels
 from reindus.programme import kpi_definitions as kd
+from reindus.programme.regions import ProgrammeRegions
 from reindus.programme.selection import Filters, project_mask
 from reindus.ui import kpi, mode, tables
+from reindus.ui.cached import programme_regions
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "Emplois : prévus à la sélection, constatés ensuite": (
@@ -41,18 +45,21 @@ def _facts(url: str, epoch: int) -> pd.DataFrame:
 
 
 @st.cache_resource(ttl=2 * kpi.FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _view(url: str, filters: Filters, public: bool, epoch: int) -> tuple[kd.OutcomeView, object]:
+def _view(
+    url: str, filters: Filters, public: bool, epoch: int, regions: ProgrammeRegions
+) -> tuple[kd.OutcomeView, object]:
     facts = _facts(url, epoch)
     filters = kpi.public_filters(filters, public)
     present = set(facts.loc[project_mask(facts, filters), "region"].dropna())
-    order = [r for r in kpi.REGION_ORDER if r in present] + sorted(present - set(kpi.REGION_ORDER))
-    view = kd.outcome_view(facts, filters, order, public)
-    return view, outcome_panels(view.by_region)
+    view = kd.outcome_view(facts, filters, regions.order_names(present), public)
+    return view, outcome_panels(view.by_region, regions)
 
 
 def view(filters: Filters, public: bool = False) -> tuple[kd.OutcomeView, object]:
     """The figures of the selection and their panels (shared, read-only)."""
-    return _view(config.database_url(), filters, public, kpi._epoch())
+    # The same time bucket as the dashboard's own caches, so both move to fresh data together.
+    epoch = int(time.time() // kpi.FRESH_SECONDS)
+    return _view(config.database_url(), filters, public, epoch, programme_regions())
 
 
 def cards(outcome: kd.OutcomeView) -> None:
