@@ -273,10 +273,26 @@ def test_update_refuses_bad_changes_without_writing(Session, factory, changes, e
     assert audit_rows(Session, action="update") == []
 
 
-def test_unversioned_tables_cannot_be_edited_with_update_versioned(Session, factory):
-    scheme = factory.scheme()
+def test_unversioned_tables_cannot_be_edited_with_update_versioned(Session):
+    with Session.begin() as s:
+        [stat] = import_rows(
+            s,
+            IndustryStat,
+            [
+                dict(
+                    departement="27",
+                    naf_division="13",
+                    year=2022,
+                    establishments=4,
+                    jobs=60,
+                    definition="d",
+                    source="t",
+                )
+            ],
+            ACTOR,
+        )
     with pytest.raises(TypeError), Session.begin() as s:
-        update_versioned(s, FundingScheme, scheme.id, 1, {"operator": "Région"}, ACTOR)
+        update_versioned(s, IndustryStat, stat.id, 1, {"jobs": 61}, ACTOR)
 
 
 def test_orm_flush_inside_one_session_also_bumps_the_version(Session, factory):

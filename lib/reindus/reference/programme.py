@@ -114,6 +114,7 @@ class FundingStatus(Vocabulary):
     FILED = "depose", "Déposé"
     GRANTED = "accorde", "Accordé"
     REFUSED = "refuse", "Refusé"
+    PAID = "verse", "Versé"
 
 
 class ChainPosition(Vocabulary):
@@ -148,6 +149,10 @@ PROJECT_STATUSES: dict[str, str] = ProjectStatus.labels()
 SHORTLIST_STATUSES: dict[str, str] = ShortlistStatus.labels()
 FUNDING_STATUSES: dict[str, str] = FundingStatus.labels()
 CHAIN_POSITIONS: dict[str, str] = ChainPosition.labels()
+
+# Funding decided in the company's favour (an amount was granted, perhaps paid), and decided at all.
+GRANTED_STATUSES: tuple[FundingStatus, ...] = (FundingStatus.GRANTED, FundingStatus.PAID)
+DECIDED_STATUSES: tuple[FundingStatus, ...] = (*GRANTED_STATUSES, FundingStatus.REFUSED)
 
 # The shortlist workflow as progress: « écarté » is not a step forward.
 SHORTLIST_PROGRESS: tuple[ShortlistStatus, ...] = (

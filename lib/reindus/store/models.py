@@ -190,6 +190,9 @@ class Project(VersionedMixin, Base):
     jobs_observed_end: Mapped[int | None] = mapped_column(Integer)  # at the end of the programme
     jobs_observed_12m: Mapped[int | None] = mapped_column(Integer)  # 12 months after the end
     committed_investment: Mapped[Decimal | None] = mapped_column(Money)  # euros, signed orders
+    # Archived projects leave every view and figure but keep their rows and history (never deleted
+    # from the app); archiving is a versioned, audited change like any other.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     coach: Mapped[Coach | None] = relationship(back_populates="projects")
     milestones: Mapped[list[Milestone]] = relationship(
@@ -301,7 +304,7 @@ Index(
 )
 
 
-class FundingScheme(SourceMixin, Base):
+class FundingScheme(VersionedMixin, Base):
     __tablename__ = "funding_schemes"
     __table_args__ = (CheckConstraint(_in("kind", FUNDING_KINDS), name="kind"),)
     table_label = "Dispositifs de financement"
