@@ -50,14 +50,15 @@ def data() -> ProgrammeData:
     )
     applications = pd.DataFrame(
         [
-            # id project status       granted
-            (1, 1, "accorde", 100_000.0),
-            (2, 1, "refuse", None),
-            (3, 2, "accorde", 50_000.0),
-            (4, 2, "depose", None),  # not decided: counts in neither granted nor refused
-            (5, 4, "refuse", None),
+            # id project status   requested  granted    paid
+            (1, 1, "accorde", 120_000.0, 100_000.0, None),
+            (2, 1, "refuse", 80_000.0, None, None),
+            (3, 2, "verse", 60_000.0, 50_000.0, 40_000.0),  # paid out: was granted
+            (4, 2, "depose", 30_000.0, None, None),  # not decided: counts in neither granted nor refused
+            (5, 4, "refuse", 10_000.0, None, None),
+            (6, 4, "en_preparation", 999_000.0, None, None),  # not filed yet: not asked
         ],
-        columns=["id", "project_id", "status", "amount_granted"],
+        columns=["id", "project_id", "status", "amount_requested", "amount_granted", "amount_paid"],
     )
     links = pd.DataFrame([(11, 1), (12, 1), (21, 2), (41, 4), (42, 4)], columns=["id", "project_id"])
     shortlist = pd.DataFrame(
@@ -96,6 +97,8 @@ def test_totals_are_the_hand_counts(data):
     assert total["jobs"] == 35  # 10 + 5 + 0 (missing) + 20
     assert total["investment"] == 3_500_000.0
     assert total["funding_granted"] == 150_000.0  # 100 000 + 50 000
+    # the pipeline asked → granted → paid
+    assert (total["funding_requested"], total["funding_paid"]) == (300_000.0, 40_000.0)
     assert (total["applications_granted"], total["applications_refused"]) == (
         2,
         2,

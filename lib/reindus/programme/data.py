@@ -1,6 +1,7 @@
 """The programme's data as DataFrames, read from the store: the input of metrics, figures and pages.
 
 One read per table, joined in pandas; money comes back as float euros, dates as `datetime.date`.
+Archived projects, and everything that belongs to them, are left out of every frame.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def _money(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+def _live(project_id):
+    """The rows whose project is not archived."""
+    return project_id.in_(select(m.Project.id).where(m.Project.archived.is_(False)))
+
+
 def load_projects(engine: Engine) -> pd.DataFrame:
     p, c = m.Project, m.Coach
     frame = _read(
@@ -65,6 +71,7 @@ def load_projects(engine: Engine) -> pd.DataFrame:
             p.committed_investment,
         )
         .outerjoin(c, p.coach_id == c.id)
+        .where(p.archived.is_(False))
         .order_by(p.id),
     )
     frame["region"] = frame["region_code"].map(regions())
@@ -85,7 +92,9 @@ def load_milestones(engine: Engine) -> pd.DataFrame:
             ms.actual_end,
             ms.source,
             ms.version,
-        ).order_by(ms.project_id, ms.id),
+        )
+        .where(_live(ms.project_id))
+        .order_by(ms.project_id, ms.id),
     )
 
 
@@ -103,7 +112,9 @@ def load_links(engine: Engine) -> pd.DataFrame:
             cl.need,
             cl.source,
             cl.version,
-        ).order_by(cl.project_id, cl.position),
+        )
+        .where(_live(cl.project_id))
+        .order_by(cl.project_id, cl.position),
     )
 
 
@@ -130,6 +141,7 @@ def load_shortlist(engine: Engine) -> pd.DataFrame:
             s.updated_at,
         )
         .join(cl, s.link_id == cl.id)
+        .where(_live(cl.project_id))
         .order_by(cl.project_id, cl.position, s.id),
     )
 
@@ -155,6 +167,7 @@ def load_applications(engine: Engine) -> pd.DataFrame:
             a.version,
         )
         .join(fs, a.scheme_id == fs.id)
+        .where(_live(a.project_id))
         .order_by(a.project_id, a.id),
     )
     return _money(frame, "amount_requested", "amount_granted", "amount_paid")

@@ -21,6 +21,7 @@ from reindus.programme.stages import current_stage_labels
 from reindus.reference.programme import (
     CONTACTED_STATUSES,
     CURRENT_STAGE_LABELS,
+    GRANTED_STATUSES,
     LATE_TOLERANCE_DAYS,
     QUALIFIED_STATUSES,
     STAGE_LABELS,
@@ -42,7 +43,9 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "abandoned",
     "jobs",
     "investment",
+    "funding_requested",
     "funding_granted",
+    "funding_paid",
     "applications_granted",
     "applications_refused",
     "suppliers_identified",
@@ -71,7 +74,9 @@ KPI_LABELS: dict[str, str] = {
     "abandoned": "Projets abandonnés",
     "jobs": "Emplois prévus",
     "investment": "Investissement prévu",
+    "funding_requested": "Financements demandés",
     "funding_granted": "Financements accordés",
+    "funding_paid": "Financements versés",
     "applications_granted": "Dossiers de financement accordés",
     "applications_refused": "Dossiers de financement refusés",
     "success_rate": "Taux de succès des dossiers",
@@ -92,7 +97,9 @@ KPI_LABELS: dict[str, str] = {
 KPI_KINDS: dict[str, str] = {
     **{c: "count" for c in COUNT_COLUMNS},
     "investment": "euros",
+    "funding_requested": "euros",
     "funding_granted": "euros",
+    "funding_paid": "euros",
     **{c: "ratio" for c in RATE_COLUMNS},
 }
 
@@ -110,7 +117,9 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
 
     - projects / active / completed / abandoned: 1 or 0 by the project's recorded status;
     - jobs, investment: the planned jobs and investment (€) recorded for the project (missing = 0);
-    - funding_granted: sum of `amount_granted` of its applications with status « accordé »;
+    - the funding pipeline: funding_requested, sum of `amount_requested` of its applications filed
+      (every status but « en préparation »); funding_granted, sum of `amount_granted` of those
+      « accordé » or « versé »; funding_paid, sum of `amount_paid` (« versé »);
     - applications_granted / _refused: its decided applications (those « en préparation » or « déposé »
       are not decided yet and count in neither);
     - suppliers_*: shortlist entries of its supply-chain links, cumulative along the workflow
@@ -143,8 +152,11 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
     ).set_index("project_id", drop=False)
 
     apps = data.applications
-    granted = apps["status"] == FundingStatus.GRANTED
+    granted = apps["status"].isin(GRANTED_STATUSES)
+    filed = apps["status"] != FundingStatus.PREPARING
+    facts["funding_requested"] = apps[filed].groupby("project_id")["amount_requested"].sum()
     facts["funding_granted"] = apps[granted].groupby("project_id")["amount_granted"].sum()
+    facts["funding_paid"] = apps[apps["status"] == FundingStatus.PAID].groupby("project_id")["amount_paid"].sum()
     facts["applications_granted"] = _count_by_project(apps, granted)
     facts["applications_refused"] = _count_by_project(apps, apps["status"] == FundingStatus.REFUSED)
 
@@ -169,7 +181,7 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
     counts = list(COUNT_COLUMNS)
     facts[counts] = facts[counts].fillna(0)
     for column in counts:
-        if column not in ("investment", "funding_granted"):
+        if KPI_KINDS[column] != "euros":
             facts[column] = facts[column].astype(int)
     return facts.reset_index(drop=True)
 

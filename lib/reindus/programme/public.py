@@ -35,7 +35,9 @@ CONFIDENTIAL_COLUMNS: frozenset[str] = frozenset(
         "planned_investment",
         "committed_investment",
         "investment",
+        "funding_requested",
         "funding_granted",
+        "funding_paid",
         # funding applications
         "amount_requested",
         "amount_granted",
