@@ -70,7 +70,7 @@ def _register_migrate(args: argparse.Namespace) -> int:
 IMPORT_KINDS = ("projects", "links", "shortlists", "establishments", "legal-units", "industry", "openings")
 # Streamed from the file into the register, whatever its size.
 REGISTER_KINDS = ("establishments", "legal-units")
-EXPORT_KINDS = ("projects", "shortlists", "establishments", "industry")
+EXPORT_KINDS = ("projects", "links", "shortlists", "establishments", "industry")
 
 
 def _store_engine():

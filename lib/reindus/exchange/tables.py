@@ -20,11 +20,18 @@ from sqlalchemy.orm import Session
 
 from reindus.exchange import export
 from reindus.programme.stages import current_stages, stage_label
-from reindus.reference.programme import PROJECT_STATUSES, SHORTLIST_STATUSES, STAGE_KEYS, STAGE_LABELS
+from reindus.reference.programme import (
+    CHAIN_POSITIONS,
+    PROJECT_STATUSES,
+    SHORTLIST_STATUSES,
+    STAGE_KEYS,
+    STAGE_LABELS,
+)
 from reindus.store.models import ChainLink, Coach, IndustryStat, Milestone, Project, ShortlistEntry
 
 EXPORT_KINDS: dict[str, str] = {
     "projects": "Projets",
+    "links": "Maillons des chaînes de valeur",
     "shortlists": "Fournisseurs présélectionnés",
     "establishments": "Établissements",
     "industry": "Statistiques industrielles",
@@ -88,6 +95,31 @@ def projects_frame(engine: Engine) -> pd.DataFrame:
     frame["emplois prévus"] = frame["emplois prévus"].astype("Int64")
     frame["investissement (€)"] = frame["investissement (€)"].astype("Float64")
     return frame
+
+
+def links_frame(engine: Engine) -> pd.DataFrame:
+    """Every project's supply chain, upstream first, in the columns the links import reads."""
+    with Session(engine) as s:
+        rows = s.execute(
+            select(ChainLink, Project.name, Project.edition)
+            .join(Project, ChainLink.project_id == Project.id)
+            .order_by(Project.edition, Project.name, ChainLink.position)
+        ).all()
+    records = [
+        {
+            "projet": name,
+            "édition": edition,
+            "maillon": link.position,
+            "niveau": CHAIN_POSITIONS.get(link.tier, link.tier),
+            "libellé": link.label,
+            "codes NAF": link.naf_codes,
+            "besoin": link.need,
+        }
+        for link, name, edition in rows
+    ]
+    return pd.DataFrame.from_records(
+        records, columns=["projet", "édition", "maillon", "niveau", "libellé", "codes NAF", "besoin"]
+    )
 
 
 def shortlists_frame(engine: Engine) -> pd.DataFrame:
@@ -255,6 +287,8 @@ def more_sheets(kind: str, engine: Engine) -> dict[str, pd.DataFrame]:
 def frame(kind: str, engine: Engine, *, register_path: Path | str | None = None) -> pd.DataFrame:
     if kind == "projects":
         return projects_frame(engine)
+    if kind == "links":
+        return links_frame(engine)
     if kind == "shortlists":
         return shortlists_frame(engine)
     if kind == "industry":

@@ -8,15 +8,16 @@ by commas, semicolons or spaces), `besoin` (optional).
 
 from __future__ import annotations
 
-import re
-
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reindus.ingest import checks, textfile
-from reindus.ingest.importer import Parsed, Summary, checksum, project_ids, source_of, upsert
+from reindus.ingest.importer import Parsed, Summary, changed_values, checksum, project_ids, source_of
 from reindus.ingest.textfile import Column
-from reindus.reference.programme import CHAIN_POSITIONS
+from reindus.programme.workspace import links as workspace_links
+from reindus.programme.workspace import rules
 from reindus.store.models import ChainLink
+from reindus.store.repository import take_write_lock
 
 TABLE = ChainLink.__tablename__
 COLUMNS: tuple[Column, ...] = (
@@ -28,11 +29,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("naf_codes", "codes NAF", ("naf", "code naf", "secteurs")),
     Column("need", "besoin", ("besoins",)),
 )
-
-
-def _naf_list(text: str) -> str:
-    codes = [checks.check_naf(c) for c in re.split(r"[,;\s]+", text.strip()) if c]
-    return ",".join(dict.fromkeys(codes))
+# The rules of each field, shared with the link forms (reindus.programme.workspace.rules).
+FIELDS = {f.key: f for f in rules.LINK_FIELDS}
 
 
 def read(raw: bytes, name: str, session: Session | None) -> Parsed:
@@ -46,11 +44,11 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
         edition = row.cell(
             "edition", lambda t: textfile.parse_int(t, minimum=2015, maximum=2100), required=True
         )
-        position = row.cell("position", lambda t: textfile.parse_int(t, minimum=1, maximum=50), required=True)
-        tier = row.cell("tier", lambda t: textfile.parse_choice(t, CHAIN_POSITIONS), required=True)
-        label = row.cell("label", lambda t: textfile.clean_text(t, max_length=200), required=True)
-        naf = row.cell("naf_codes", _naf_list, default="") or ""
-        need = row.cell("need", lambda t: textfile.clean_text(t, max_length=5000), default="") or ""
+        position, tier, label = (
+            row.cell(k, FIELDS[k].parse, required=True) for k in ("position", "tier", "label")
+        )
+        naf = row.cell("naf_codes", FIELDS["naf_codes"].parse, default="") or ""
+        need = row.cell("need", FIELDS["need"].parse, default="") or ""
         pid = None
         if project and edition:
             pid = projects.get((project, edition))
@@ -77,4 +75,26 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
 
 
 def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
-    return upsert(session, ChainLink, ("project_id", "position"), parsed.records, source_of(parsed.name))
+    """Upsert on (project, position) through the link forms' writes (each row audited)."""
+    take_write_lock(session, ChainLink)
+    source = source_of(parsed.name)
+    existing = {(r.project_id, r.position): r for r in session.execute(select(ChainLink)).scalars()}
+    added = updated = unchanged = 0
+    for rec in parsed.records:
+        values = {k: v for k, v in rec.items() if not k.startswith("_")}
+        row = existing.get((values["project_id"], values["position"]))
+        if row is None:
+            existing[values["project_id"], values["position"]] = workspace_links.insert_link(
+                session, values, actor, source=source
+            )
+            added += 1
+            continue
+        changes = changed_values(
+            ChainLink, row, {k: v for k, v in values.items() if k not in ("project_id", "position")}
+        )
+        if changes:
+            workspace_links.write_link(session, row.id, row.version, changes, actor)
+        updated += bool(changes)
+        unchanged += not changes
+    session.flush()
+    return Summary(added, updated, unchanged)

@@ -39,23 +39,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reindus.errors import ValidationError
 from reindus.ingest import checks, textfile
-from reindus.ingest.importer import Parsed, Summary, changed_values, checksum, source_of, update_row
+from reindus.ingest.importer import Parsed, Summary, changed_values, checksum, source_of
 from reindus.ingest.textfile import Column
+from reindus.programme.workspace import milestones as workspace_milestones
+from reindus.programme.workspace import projects as workspace_projects
+from reindus.programme.workspace import rules
+from reindus.reference.programme import STAGES
 from reindus.programme import regions as programme_regions
-from reindus.reference.programme import (
-    CURRENT_STAGE_LABELS,
-    FINISHED_STAGE,
-    PROJECT_STATUSES,
-    STAGE_KEYS,
-    STAGE_LABELS,
-    STAGES,
-    ProjectStatus,
-)
-from reindus.reference.territory import region_of, regions
-from reindus.store.models import Coach, Milestone, Project
-from reindus.store.repository import take_write_lock
+from reindus.reference.territory import region_of
+from reindus.store import repository
+from reindus.store.models import Coach, Project
 
 TABLE = Project.__tablename__
 MAX_ROWS = 20_000
@@ -83,6 +77,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("description", "description"),
     Column("public", "public", ("nom public",)),
 )
+# The rules of each field, shared with the project forms (reindus.programme.workspace.rules).
+FIELDS = {f.key: f for f in rules.PROJECT_FIELDS}
 MILESTONE_SHEETS = ("jalons", "etapes", "jalons du programme", "milestones")
 MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("name", "projet", ("entreprise", "nom", "nom du projet"), required=True),
@@ -109,15 +105,6 @@ UPDATABLE = (
     "description",
     "public",
 )
-MAX_JOBS = 100_000
-MAX_INVESTMENT = 10_000_000_000
-
-
-def _edition(text: str) -> int:
-    year = textfile.parse_int(text)
-    if year is None or not 2015 <= year <= 2100:
-        raise ValidationError("édition attendue : une année (ex. 2023)")
-    return year
 
 
 def read(raw: bytes, name: str, session: Session | None) -> Parsed:
@@ -130,23 +117,17 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
     new_coaches: set[str] = set()
     for row in rows:
         rec: dict[str, Any] = {"_line": row.line}
-        rec["name"] = row.cell("name", lambda t: textfile.clean_text(t, max_length=200), required=True)
+        for key in ("name", "departement", "naf", "edition", "cohort_start"):
+            rec[key] = row.cell(key, FIELDS[key].parse, required=True)
         if "siren" in rows.found:
-            rec["siren"] = row.cell("siren", checks.check_siren)
-        rec["departement"] = row.cell("departement", checks.check_departement, required=True)
+            rec["siren"] = row.cell("siren", FIELDS["siren"].parse)
         dep = rec["departement"]
         rec["commune"] = row.cell("commune", lambda t, dep=dep: checks.check_commune(t, dep), required=True)
-        rec["naf"] = row.cell("naf", checks.check_naf, required=True)
-        rec["edition"] = row.cell("edition", _edition, required=True)
-        rec["cohort_start"] = row.cell("cohort_start", textfile.parse_date, required=True)
-        if (
-            rec["cohort_start"]
-            and rec["edition"]
-            and not (rec["edition"] - 1 <= rec["cohort_start"].year <= rec["edition"] + 1)
-        ):
-            row.error("cohort_start", f"date de début incohérente avec l'édition {rec['edition']}")
+        reason = rules.cohort_start_reason(rec["cohort_start"], rec["edition"])
+        if reason:
+            row.error("cohort_start", reason)
         if row.has("coach"):
-            coach = row.cell("coach", lambda t: textfile.clean_text(t, max_length=200))
+            coach = row.cell("coach", rules.text(200))
             rec["coach"] = coach or None
             if coach and textfile.normalize_header(coach) not in coaches:
                 key = textfile.normalize_header(coach)
@@ -154,30 +135,13 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
                     row.warn("coach", "conseiller inconnu : il sera créé")
                     new_coaches.add(key)
         if row.has("stage"):
-            rec["stage"] = row.cell("stage", lambda t: textfile.parse_choice(t, CURRENT_STAGE_LABELS))
-        if row.has("target_jobs"):
-            rec["target_jobs"] = row.cell("target_jobs", lambda t: textfile.parse_int(t, maximum=MAX_JOBS))
-        if row.has("planned_investment"):
-            rec["planned_investment"] = row.cell(
-                "planned_investment", lambda t: textfile.parse_amount(t, maximum=MAX_INVESTMENT)
-            )
+            rec["stage"] = row.cell("stage", rules.current_stage)
         if row.has("funding_obtained"):
-            row.cell("funding_obtained", lambda t: textfile.parse_amount(t, maximum=MAX_INVESTMENT))
-        if row.has("status"):
-            rec["status"] = (
-                row.cell(
-                    "status",
-                    lambda t: textfile.parse_choice(t, PROJECT_STATUSES),
-                    default=ProjectStatus.IN_PROGRESS.value,
-                )
-                or ProjectStatus.IN_PROGRESS.value
-            )
-        if row.has("description"):
-            rec["description"] = (
-                row.cell("description", lambda t: textfile.clean_text(t, max_length=5000), default="") or ""
-            )
-        if row.has("public"):
-            rec["public"] = row.cell("public", textfile.parse_bool, default=False)
+            row.cell("funding_obtained", rules.amount)
+        for key in ("target_jobs", "planned_investment", "status", "description", "public"):
+            if row.has(key):
+                value = row.cell(key, FIELDS[key].parse, default=FIELDS[key].default)
+                rec[key] = FIELDS[key].default if value is None and FIELDS[key].default is not None else value
         if rec["departement"]:
             rec["region_code"] = region_of(rec["departement"])
         row.unique(
@@ -207,10 +171,10 @@ def _read_milestones(raw: bytes, name: str, parsed: Parsed) -> None:
     by_project = {(r["name"], r["edition"]): r for r in parsed.records}
     for row in rows:
         key = (
-            row.cell("name", lambda t: textfile.clean_text(t, max_length=200), required=True),
-            row.cell("edition", _edition, required=True),
+            row.cell("name", FIELDS["name"].parse, required=True),
+            row.cell("edition", FIELDS["edition"].parse, required=True),
         )
-        stage = row.cell("stage", lambda t: textfile.parse_choice(t, STAGE_LABELS), required=True)
+        stage = row.cell("stage", rules.stage, required=True)
         # a milestone always has its planned dates: those cells may not be emptied
         dates = {
             f: row.cell(f, textfile.parse_date, required=f.startswith("planned"))
@@ -219,11 +183,10 @@ def _read_milestones(raw: bytes, name: str, parsed: Parsed) -> None:
         }
         if None not in key and key not in by_project:
             row.error("name", f"projet absent de la première feuille (édition {key[1]}) : ajoutez-y sa ligne")
-        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
-            if dates.get(start) and dates.get(end) and dates[end] < dates[start]:
-                row.error(end, f"fin antérieure au début ({dates[start]:%d/%m/%Y})")
-        if dates.get("actual_end") and not dates.get("actual_start") and row.has("actual_start"):
-            row.error("actual_start", "fin réelle sans début réel")
+        for field, reason in rules.milestone_reasons(
+            dates, actual_start_known=row.has("actual_start")
+        ).items():
+            row.error(field, reason)
         row.unique((*key, stage), "stage", "étape en double pour ce projet (déjà ligne {line})")
         if not row.failed and key in by_project:
             by_project[key].setdefault("milestones", {})[stage] = dates
@@ -234,10 +197,6 @@ def _coach_names(session: Session) -> dict[str, int]:
     return {textfile.normalize_header(n): i for i, n in session.execute(select(Coach.id, Coach.name))}
 
 
-def _cohort(edition: int, region_code: str) -> str:
-    return f"{edition} – {regions().get(region_code, region_code)}"
-
-
 def _coach_id(
     session: Session, name: str | None, region_code: str, actor: str, source: str, cache: dict[str, int]
 ) -> int | None:
@@ -246,51 +205,17 @@ def _coach_id(
     key = textfile.normalize_header(name)
     if key not in cache:
         cci = programme_regions.load(session).cci(region_code)
-        coach = Coach(name=name, cci=cci, region_code=region_code, source=source)
-        session.add(coach)
-        session.flush()
+        coach = repository.insert(
+            session, Coach(name=name, cci=cci, region_code=region_code, source=source), actor
+        )
         cache[key] = coach.id
     return cache[key]
 
 
-def _milestones(project: Project, stage: str | None, source: str) -> list[Milestone]:
-    """Planned from the rétroplanning; with the current `stage`, the earlier stages done and that one
-    started at their planned dates (every stage done for a finished programme)."""
-    reached = len(STAGE_KEYS) if stage == FINISHED_STAGE else STAGE_KEYS.index(stage) if stage else -1
-    out = []
-    for i, s in enumerate(STAGES):
-        start, end = s.planned(project.cohort_start)
-        out.append(
-            Milestone(
-                stage=s.key,
-                planned_start=start,
-                planned_end=end,
-                actual_start=start if i <= reached else None,
-                actual_end=end if i < reached else None,
-                source=source,
-            )
-        )
-    return out
-
-
-def _set_milestone_dates(project: Project, dates: dict[str, dict[str, Any]]) -> bool:
-    """The « Jalons » sheet's dates on the project's milestones; True when any changed."""
-    changed = False
-    by_stage = {m.stage: m for m in project.milestones}
-    for stage, values in dates.items():
-        milestone = by_stage.get(stage)
-        if milestone is None:  # a stage the project has no row for (older data): add it
-            start, end = next(s for s in STAGES if s.key == stage).planned(project.cohort_start)
-            milestone = Milestone(stage=stage, planned_start=start, planned_end=end, source=project.source)
-            project.milestones.append(milestone)
-            changed = True
-        changed = update_row(milestone, changed_values(Milestone, milestone, values)) or changed
-    return changed
-
-
 def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
-    """Upsert the records on (name, edition); flushes, never commits."""
-    take_write_lock(session, Project)
+    """Upsert the records on (name, edition) through the workspace's writes (each row audited, as a
+    form's would be); flushes, never commits."""
+    repository.take_write_lock(session, Project)
     source = source_of(parsed.name)
     editions = sorted({r["edition"] for r in parsed.records})
     existing = {
@@ -308,17 +233,14 @@ def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
         )
         if project is None:
             values = {k: v for k, v in rec.items() if k in UPDATABLE and k != "coach"}
-            project = Project(
-                name=rec["name"],
-                edition=rec["edition"],
-                cohort=_cohort(rec["edition"], rec["region_code"]),
-                coach_id=coach_id,
+            workspace_projects.insert_project(
+                session,
+                {"name": rec["name"], "edition": rec["edition"], "coach_id": coach_id, **values},
+                actor,
                 source=source,
-                **values,
+                reached_stage=rec.get("stage"),
+                milestone_dates=rec.get("milestones", {}),
             )
-            project.milestones = _milestones(project, rec.get("stage"), source)
-            _set_milestone_dates(project, rec.get("milestones", {}))
-            session.add(project)
             added += 1
             continue
         changes = changed_values(
@@ -326,8 +248,14 @@ def apply(session: Session, parsed: Parsed, actor: str) -> Summary:
         )
         if "coach" in rec and project.coach_id != coach_id:
             changes["coach_id"] = coach_id
-        changed = update_row(project, changes)
-        changed = _set_milestone_dates(project, rec.get("milestones", {})) or changed
+        if changes:
+            workspace_projects.write_project(session, project.id, project.version, changes, actor)
+        changed = bool(changes)
+        for stage, dates in rec.get("milestones", {}).items():
+            changed = (
+                workspace_milestones.write_dates(session, project, stage, dates, actor, source=source)
+                or changed
+            )
         updated += changed
         unchanged += not changed
     session.flush()
