@@ -535,6 +535,8 @@ def make_applications(
                 status = (FundingStatus.GRANTED if granted_ok else FundingStatus.REFUSED).value
                 granted = round(requested * rng.uniform(0.5, 1.0), -3) if granted_ok else None
                 decided_on = stage["actual_end"]
+                if granted_ok and project.status == "termine":  # a finished project was paid its grants
+                    status = "verse"
             else:
                 status = str(rng.choice([FundingStatus.PREPARING.value, FundingStatus.FILED.value]))
                 granted, decided_on = None, None
@@ -545,6 +547,7 @@ def make_applications(
                     "scheme": scheme.name,
                     "amount_requested": float(requested),
                     "amount_granted": granted,
+                    "amount_paid": granted if status == "verse" else None,
                     "status": status,
                     "applied_on": applied_on,
                     "decided_on": decided_on,
