@@ -3,7 +3,6 @@ and the round trip of a project made in the app through the export and the impor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -19,19 +18,13 @@ from reindus.store.models import AuditEntry, ChainLink, FundingScheme, Project, 
 from reindus.store.repository import RowInUseError, StaleEditError, insert
 
 from .test_projects import ACTOR, create
+from .viewers import ADMIN, COACH_NORMANDIE
 
 LINKS = [
     {"tier": "matiere", "label": "Fibre de lin", "naf_codes": "0116Z; 13.10Z", "need": "Lin teillé"},
     {"tier": "Fabrication", "label": "Tissage", "naf_codes": "13.20Z"},
     {"tier": "distribution", "label": "Vente", "naf_codes": ""},
 ]
-
-
-@dataclass
-class Viewer:
-    name: str
-    role: str
-    regions: frozenset[str] | None
 
 
 def _history(Session, project_id: int):
@@ -173,8 +166,7 @@ def test_a_funding_application_goes_filed_granted_paid_with_what_each_status_req
 
 
 def test_only_administrators_change_the_schemes_and_a_scheme_in_use_stays(Session):
-    coach = Viewer("Claire", "coach", frozenset({"28"}))
-    admin = Viewer("Admin", "admin", None)
+    coach, admin = COACH_NORMANDIE, ADMIN
     values = {"name": "Subvention Région", "operator": "Région Normandie", "kind": "subvention"}
     with pytest.raises(PermissionDeniedError, match="Seul un administrateur"), Session.begin() as s:
         funding.add_scheme(s, values, coach)

@@ -3,7 +3,6 @@ versioned, audited, scoped, nothing half-saved."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,14 +18,9 @@ from reindus.reference.programme import STAGES
 from reindus.store.models import AuditEntry, Milestone, Project
 from reindus.store.repository import StaleEditError
 
+from .viewers import COACH_NORMANDIE, COACH_PARIS
+
 ACTOR = "Claire Martin"
-
-
-@dataclass
-class Viewer:
-    name: str
-    role: str
-    regions: frozenset[str] | None
 
 
 def values(**overrides):
@@ -176,15 +170,17 @@ def test_an_archived_project_leaves_the_views_and_comes_back(Session, engine):
 
 
 def test_a_viewer_changes_only_the_projects_of_its_regions(Session):
-    normandie = Viewer("Claire", "coach", frozenset({"28"}))
-    paris = Viewer("Paul", "coach", frozenset({"11"}))
+    normandie, paris = COACH_NORMANDIE, COACH_PARIS
     with (
-        pytest.raises(PermissionDeniedError, match="Normandie n'est pas dans votre périmètre"),
+        pytest.raises(
+            PermissionDeniedError, match=r"le projet « Tissage du Vexin » : hors de votre périmètre \(28\)"
+        ),
         Session.begin() as s,
     ):
         projects.create_project(s, values(), paris)
     with Session.begin() as s:
         project = projects.create_project(s, values(), normandie)
+        assert s.execute(select(AuditEntry.actor)).scalars().first() == "Claire <claire@cci.fr>"
     with pytest.raises(PermissionDeniedError), Session.begin() as s:
         projects.update_project(s, project.id, 1, {"target_jobs": 1}, paris)
     # nor may a coach move a project out of reach

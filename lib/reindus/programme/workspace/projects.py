@@ -143,7 +143,7 @@ def create_project(
     """« Nouveau projet »: check every field, add the project and its stages from the rétroplanning
     starting at its `cohort_start`."""
     checked = check_project(session, values)
-    name = authorize(actor, checked["region_code"], f"un projet en « {checked['region_code']} »")
+    name = authorize(actor, checked["region_code"], f"le projet « {checked['name']} »")
     return insert_project(session, checked, name, source=source, reached_stage=reached_stage)
 
 
