@@ -32,7 +32,7 @@ def check_application(
         scheme_id = values.get("scheme_id")
         if scheme_id in (None, ""):
             out.error("scheme_id", "valeur obligatoire manquante")
-        elif session.get(FundingScheme, int(scheme_id)) is None:
+        elif not str(scheme_id).isdigit() or session.get(FundingScheme, int(scheme_id)) is None:
             out.error("scheme_id", "dispositif inconnu : il a peut-être été retiré, rechargez la page")
         else:
             out.values["scheme_id"] = int(scheme_id)

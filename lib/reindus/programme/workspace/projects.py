@@ -72,7 +72,7 @@ def check_project(
         coach_id = values.get("coach_id")
         if coach_id in (None, ""):
             out.values["coach_id"] = None
-        elif session.get(Coach, int(coach_id)) is None:
+        elif not str(coach_id).isdigit() or session.get(Coach, int(coach_id)) is None:
             out.error("coach_id", "conseiller inconnu : il a peut-être été retiré, rechargez la page")
         else:
             out.values["coach_id"] = int(coach_id)
