@@ -140,8 +140,7 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
             row.cell("funding_obtained", rules.amount)
         for key in ("target_jobs", "planned_investment", "status", "description", "public"):
             if row.has(key):
-                value = row.cell(key, FIELDS[key].parse, default=FIELDS[key].default)
-                rec[key] = FIELDS[key].default if value is None and FIELDS[key].default is not None else value
+                rec[key] = row.cell(key, FIELDS[key].parse, default=FIELDS[key].default)
         if rec["departement"]:
             rec["region_code"] = region_of(rec["departement"])
         row.unique(
