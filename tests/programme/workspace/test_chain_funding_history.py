@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from reindus.errors import PermissionDeniedError
 from reindus.exchange import tables as export_tables
 from reindus.ingest.importer import run_import
-from reindus.programme.workspace import funding, history, links, projects
+from reindus.programme.workspace import funding, history, links, milestones, projects
 from reindus.programme.workspace.rules import FormError
+from reindus.reference.programme import stage
 from reindus.store import audit
-from reindus.store.models import AuditEntry, ChainLink, FundingScheme, Project, ShortlistEntry
+from reindus.store.models import AuditEntry, ChainLink, FundingScheme, Milestone, Project, ShortlistEntry
 from reindus.store.repository import RowInUseError, StaleEditError, insert
 
 from .test_projects import ACTOR, create
@@ -254,3 +255,49 @@ def test_a_project_made_in_the_app_exports_and_reimports_unchanged(engine, Sessi
             )
     with Session() as s:
         assert s.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == audited
+
+
+def test_a_link_edit_is_checked_and_versioned(Session):
+    _, (a, _, _) = with_links(Session)
+    with pytest.raises(FormError) as caught, Session.begin() as s:
+        links.update_link(s, a.id, 1, {"naf_codes": "13.10Z, 99.99Z"}, ACTOR)
+    assert caught.value.errors == {"naf_codes": "« 99.99Z » n'existe pas dans la NAF rév. 2"}
+    with Session.begin() as s:
+        link = links.update_link(s, a.id, 1, {"label": "Fibre de lin teillée", "naf_codes": "1310Z"}, ACTOR)
+        assert (link.label, link.naf_codes, link.version) == ("Fibre de lin teillée", "13.10Z", 2)
+    with pytest.raises(StaleEditError), Session.begin() as s:
+        links.update_link(s, a.id, 1, {"need": "x"}, ACTOR)
+
+
+def test_an_application_is_removed_on_the_version_shown_and_stays_in_the_history(Session):
+    project = create(Session)
+    sch = scheme(Session)
+    filed = {
+        "scheme_id": sch.id,
+        "amount_requested": 1000,
+        "applied_on": date(2024, 12, 1),
+        "status": "depose",
+    }
+    with Session.begin() as s:
+        app = funding.add_application(s, project.id, filed, ACTOR)
+        funding.update_application(s, app.id, 1, {"amount_requested": 2000}, ACTOR)
+    with pytest.raises(StaleEditError), Session.begin() as s:
+        funding.remove_application(s, app.id, 1, ACTOR)
+    with Session.begin() as s:
+        funding.remove_application(s, app.id, 2, ACTOR)
+    rows = _history(Session, project.id)
+    removed = rows[(rows["what"] == "Demande « Prêt Industrie »") & (rows["action"] == "suppression")]
+    assert "2\u202f000" in removed.iloc[0]["before"] and "Déposé" in removed.iloc[0]["before"]
+
+
+def test_stages_a_project_lacks_are_added_from_its_start_date(Session):
+    project = create(Session)
+    with Session.begin() as s:
+        s.execute(Milestone.__table__.delete().where(Milestone.stage.in_(("hackathon", "concretisation"))))
+    with Session.begin() as s:
+        added = milestones.add_missing_stages(s, project.id, ACTOR)
+        assert sorted(m.stage for m in added) == ["concretisation", "hackathon"]
+        hackathon = next(m for m in added if m.stage == "hackathon")
+        assert hackathon.planned_start == stage("hackathon").planned(date(2024, 9, 2))[0]
+    with Session.begin() as s:
+        assert milestones.add_missing_stages(s, project.id, ACTOR) == []
