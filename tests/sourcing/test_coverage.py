@@ -51,7 +51,9 @@ def test_the_kpi_counts_the_links_that_supplier_counts_calls_covered():
     shortlist = SHORTLIST.assign(
         project_id=9, supplier_country="FR", supplier_region_code="28", id=range(len(SHORTLIST))
     )
-    applications = pd.DataFrame(columns=["project_id", "status", "amount_granted"])
+    applications = pd.DataFrame(
+        columns=["project_id", "status", "amount_requested", "amount_granted", "amount_paid"]
+    )
     data = ProgrammeData(
         projects=projects,
         milestones=pd.DataFrame(),

@@ -156,7 +156,9 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
     filed = apps["status"] != FundingStatus.PREPARING
     facts["funding_requested"] = apps[filed].groupby("project_id")["amount_requested"].sum()
     facts["funding_granted"] = apps[granted].groupby("project_id")["amount_granted"].sum()
-    facts["funding_paid"] = apps[apps["status"] == FundingStatus.PAID].groupby("project_id")["amount_paid"].sum()
+    facts["funding_paid"] = (
+        apps[apps["status"] == FundingStatus.PAID].groupby("project_id")["amount_paid"].sum()
+    )
     facts["applications_granted"] = _count_by_project(apps, granted)
     facts["applications_refused"] = _count_by_project(apps, apps["status"] == FundingStatus.REFUSED)
 
