@@ -42,11 +42,11 @@ from sqlalchemy.orm import Session
 from reindus.ingest import checks, textfile
 from reindus.ingest.importer import Parsed, Summary, changed_values, checksum, source_of
 from reindus.ingest.textfile import Column
+from reindus.programme import regions as programme_regions
 from reindus.programme.workspace import milestones as workspace_milestones
 from reindus.programme.workspace import projects as workspace_projects
 from reindus.programme.workspace import rules
 from reindus.reference.programme import STAGES
-from reindus.programme import regions as programme_regions
 from reindus.reference.territory import region_of
 from reindus.store import repository
 from reindus.store.models import Coach, Project
