@@ -2,10 +2,11 @@
 schemes editable from the app (versioned like the other edited tables).
 
 Revision ID: 0006
-Revises: 0007
+Revises: 0005
 Create Date: 2026-12-02
 
-Numbered 0006 when it was written, it comes after 0007 (the store's change counter), which landed first.
+Numbered 0006 when it was written, it follows 0005 (observed outcomes, which added `amount_paid`), the head
+on main when it landed.
 As in 0001, the vocabulary of the funding status CHECK constraint is frozen here.
 """
 
