@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 # The map's JavaScript and CSS come from the npm registry at install time (pinned, integrity-checked)
 # and are served by the app itself, so the map works in a room without internet.
-$(VENDOR_STAMP): $(STAMP) lib/reindus/vendor.py
+$(VENDOR_STAMP): $(STAMP) lib/reindus/build/vendor.py
 	$(BIN)/python -m reindus.build.vendor static/vendor
 	touch $@
 
