@@ -1,77 +1,27 @@
-"""Entry point: page frame, mode (normal / atelier), navigation over pages/, shared resources."""
+"""Entry point: page frame, mode (normal / atelier), navigation over the page registry, shared resources."""
 
 import streamlit as st
 
 from reindus.programme.regions import partners
-from reindus.ui import auth, mode
-from reindus.ui.cached import programme_regions
+from reindus.ui import auth, data, mode
 from reindus.ui.link import copy_link_button
-from reindus.ui.resources import FAVICON, engine
+from reindus.ui.navigation import APP_TITLE, FAVICON, navigation
 
 # Before st.navigation: with a favicon already set, the browser does not fetch the pages'
 # `:material/…:` icons as favicons from fonts.gstatic.com (nothing may leave a room with no network).
-st.set_page_config(page_title="Accélérateur de Relocalisations", page_icon=str(FAVICON), layout="wide")
+st.set_page_config(page_title=APP_TITLE, page_icon=str(FAVICON), layout="wide")
 atelier = mode.setup()  # ?mode=atelier, kept across page switches
-navigation = st.navigation(
-    {
-        "Pilotage": [
-            st.Page(
-                "pages/tableau_de_bord.py",
-                title="Tableau de bord",
-                icon=":material/monitoring:",
-                url_path="tableau-de-bord",
-                default=True,
-            ),
-            st.Page(
-                "pages/avancement.py",
-                title="Avancement des projets",
-                icon=":material/view_timeline:",
-                url_path="avancement",
-            ),
-        ],
-        "Sourcing": [
-            st.Page(
-                "pages/fournisseurs.py",
-                title="Fournisseurs",
-                icon=":material/travel_explore:",
-                url_path="fournisseurs",
-            ),
-            st.Page(
-                "pages/chaine.py",
-                title="Chaîne d'approvisionnement",
-                icon=":material/account_tree:",
-                url_path="chaine",
-            ),
-        ],
-        "Territoires": [
-            st.Page(
-                "pages/industrie.py",
-                title="Industrie régionale",
-                icon=":material/factory:",
-                url_path="industrie",
-            ),
-        ],
-        "Atelier": [
-            st.Page("pages/pitch.py", title="Pitch", icon=":material/timer:", url_path="pitch"),
-            st.Page(
-                "pages/carrousel.py", title="Carrousel", icon=":material/slideshow:", url_path="carrousel"
-            ),
-        ],
-        "Administration": [
-            st.Page("pages/donnees.py", title="Données", icon=":material/database:", url_path="donnees"),
-        ],
-    }
-)
-if navigation.url_path == "carrousel":  # a screen left running in a hall: always public
+page = navigation()
+if page.url_path == "carrousel":  # a screen left running in a hall: always public
     atelier = mode.force()
 st.set_page_config(initial_sidebar_state="collapsed" if atelier else "auto")
-engine()  # migrate the schema and load the demo on a first start, before any page reads
-viewer = auth.setup(engine())  # who is looking: st.user and the users table, nothing else
+engine = data.store_engine()  # migrate the schema and load the demo on a first start, before any page reads
+viewer = auth.setup(engine)  # who is looking: st.user and the users table, nothing else
 auth.account_box(viewer)
 
 mode.style()
 mode.switch()
 copy_link_button()
 if not atelier:
-    st.sidebar.caption(f"Accélérateur de Relocalisations — {partners(programme_regions())}")
-navigation.run()
+    st.sidebar.caption(f"Accélérateur de Relocalisations — {partners(data.programme_regions())}")
+page.run()

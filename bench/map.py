@@ -3,7 +3,7 @@
 Bars (issue 4): with 20 k candidates the payload stays under 2 MB and builds in under 0.3 s.
 build = `supplier_map(...)` plus what `st_folium` does with it in Python on every script run (renders the
 figure, the map again, then each element's script for the component); payload = the component's script,
-header and HTML. rerun = that st_folium work alone, on the map the page keeps (`ui.shortlist.candidate_map`
+header and HTML. rerun = that st_folium work alone, on the map the page keeps (`ui.data.candidate_map`
 caches it per search). Median of 5 runs. Measured in the same run on the same points: folium's own
 `GeoJson` choropleth + our clusters (what this map was before its layers were pre-serialised), folium's
 `MarkerCluster` of `Marker`s with tooltips (1 k points only: it takes seconds beyond), and folium's

@@ -19,17 +19,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from reindus.ui import navigation
+
 ROOT = Path(__file__).resolve().parents[1]
-# Every page of the app, in normal mode (the carousel is a rotating frame around the same views).
-PAGES = (
-    "pages/tableau_de_bord.py",
-    "pages/avancement.py",
-    "pages/fournisseurs.py",
-    "pages/chaine.py",
-    "pages/industrie.py",
-    "pages/donnees.py",
-    "pages/pitch.py",
-)
+# Every page of the registry, in normal mode, the default first (the carousel is a rotating frame
+# around the same views).
+PAGES = tuple(p.file for p in navigation.PAGES if p.url_path != "carrousel")
 BARS_MS = {"demo": 300, "x10": 500}
 
 

@@ -4,24 +4,26 @@ from datetime import date
 
 import streamlit as st
 
+from reindus.programme import views
 from reindus.reference.programme import LATE_TOLERANCE_DAYS
 from reindus.text import formats
+from reindus.ui import captions, cards, data, mode, project_detail
 from reindus.ui import filters as filter_bar
-from reindus.ui import kpi, mode
 from reindus.ui.banner import demo_banner
 
-public = mode.is_atelier()  # atelier mode: public data only, no edits, refreshed on its own
-filters = filter_bar.filter_bar(kpi.filter_options(public), page="avancement", public=public)
+scope = mode.scope()
+public = scope.public  # atelier mode: public data only, no edits, refreshed on its own
+filters = filter_bar.filter_bar(data.filter_options(scope), page="avancement", public=public)
 
 
 def body() -> None:
     today = date.today()
-    prog = kpi.progress(filters, today, public)
+    prog = data.progress(filters, today, scope)
     st.title("Avancement des projets")
     demo_banner(prog.has_demo)
     st.caption(
-        f"Sélection : {filter_bar.describe(kpi.public_filters(filters, public))}. "
-        + kpi.source_caption(prog.has_demo, kpi.years_text(prog.projects["edition"]))
+        f"Sélection : {filter_bar.describe(views.public_filters(filters, public))}. "
+        + captions.source_caption(prog.has_demo, captions.years_text(prog.projects["edition"]))
         + f" Situation au {formats.day(today)}."
         + (mode.PUBLIC_NOTE if public else "")
     )
@@ -29,14 +31,14 @@ def body() -> None:
         st.info("Aucun projet ne correspond à ces filtres.")
         return
 
-    kpi.status_cards(prog.projects)
+    cards.status_cards(prog.projects)
     st.caption(
         f"En retard : une étape terminée, ou encore ouverte, plus de {LATE_TOLERANCE_DAYS} jours après "
         "sa fin prévue. À risque : une étape ouverte a dépassé sa fin prévue (dans la tolérance) ou "
         f"n'a pas commencé {LATE_TOLERANCE_DAYS} jours après son début prévu."
     )
 
-    charts = kpi.progress_figures(filters, today, public)
+    charts = data.progress_figures(filters, today, scope)
     st.header("Même rythme, même rétroplanning : les régions comparées", anchor=False)
     left, right = st.columns(2)
     with left:
@@ -66,9 +68,9 @@ def body() -> None:
     st.plotly_chart(mode.readable(charts["gantt"]), width="stretch", key="gantt_chart")
 
     st.header("Fiche projet", anchor=False)
-    project_id = kpi.project_picker(prog.projects)
+    project_id = project_detail.project_picker(prog.projects)
     if project_id is not None:
-        kpi.project_detail(project_id, today, editable=not public, public=public)
+        project_detail.project_detail(project_id, today, editable=not public, scope=scope)
 
 
 mode.live(body)

@@ -7,10 +7,11 @@ draws the next view: no page switch, no reload, and every view reads fresh data 
 
 import streamlit as st
 
-from reindus.ui import views
+from reindus.ui import carousel as views
+from reindus.ui.navigation import CAROUSEL_VIEWS
 from reindus.workshop import carousel
 
-names = carousel.parse_views(st.query_params.get("vues"))
+names = carousel.parse_views(st.query_params.get("vues"), CAROUSEL_VIEWS)
 seconds = carousel.parse_seconds(st.query_params.get("secondes"))
 _INDEX = "_carousel_index"
 
@@ -23,8 +24,8 @@ def rotate() -> None:
     with st.container(key=f"carousel_{view}"):
         views.show(view, key=f"carousel_{index}")
     st.caption(
-        f"Carrousel : vue {index + 1} sur {len(names)} ({carousel.view_title(view)}) ; vue suivante "
-        f"dans {seconds} s. Vues : {', '.join(carousel.view_title(n) for n in names)}."
+        f"Carrousel : vue {index + 1} sur {len(names)} ({views.title(view)}) ; vue suivante "
+        f"dans {seconds} s. Vues : {', '.join(views.title(n) for n in names)}."
     )
 
 

@@ -7,22 +7,19 @@ from reindus.figures.supply_chain import supply_chain_figure
 from reindus.programme.public import public_projects
 from reindus.reference.sources import any_fictitious
 from reindus.sourcing import candidates as sourcing
-from reindus.ui import mode, tables
-from reindus.ui import shortlist as ui
+from reindus.ui import chain, data, mode, tables
 from reindus.ui.banner import demo_banner
-from reindus.ui.kpi import md_escape
 
 # Atelier mode: public data (reindus.programme.public: no supplier names, SIRETs or notes; names of projects not
 # flagged public masked), only public projects to choose, refreshed on its own.
-public = mode.is_atelier()
+scope = mode.scope()
 st.title("Chaîne d'approvisionnement")
-url, path = ui.database_url(), ui.register_path()
-projects, links, shortlist = ui.projects(url, public), ui.links(url), ui.shortlist(url, public)
-source, year = ui.register_source(path)
-demo_banner(ui.register_fictitious(path) or any_fictitious(projects["source"]))
+projects = data.programme(scope).projects
+source, year = data.register_source(scope)
+demo_banner(data.register_fictitious(scope) or any_fictitious(projects["source"]))
 
 by_id = projects.set_index("id")
-choosable = public_projects(projects) if public else projects
+choosable = public_projects(projects) if scope.public else projects
 project_id = st.selectbox(
     "Projet",
     choosable["id"].tolist(),
@@ -34,15 +31,16 @@ project_id = st.selectbox(
 
 def body() -> None:
     """The project's chain and the capability gaps, read afresh on each (atelier) refresh."""
-    projects, links, shortlist = ui.projects(url, public), ui.links(url), ui.shortlist(url, public)
-    by_id = projects.set_index("id")
+    programme = data.programme(scope)
+    links = programme.links
+    by_id = programme.projects.set_index("id")
     if project_id not in by_id.index:
         st.info("Ce projet n'est plus dans la base.")
         return
     project = by_id.loc[project_id]
     project_links = links[links["project_id"] == project_id]
     coverage = sourcing.coverage(
-        project_links, shortlist, ui.link_counts(project_links), project["region_code"]
+        project_links, programme.shortlist, data.link_counts(project_links, scope), project["region_code"]
     )
     src = f"registre des établissements ({source}, {year}) ; présélections de l'accélérateur"
     st.plotly_chart(
@@ -54,19 +52,8 @@ def body() -> None:
         width="stretch",
         config={"displayModeBar": False},
     )
-    if not public:
-        closed = ui.closed_shortlisted(url, str(path))
-        closed = closed[closed["link_id"].isin(project_links["id"])]
-        if not closed.empty:
-            st.warning(
-                f"{len(closed)} fournisseur(s) présélectionné(s) fermé(s) depuis leur présélection : "
-                + " ; ".join(
-                    f"{md_escape(n)} ({c})"
-                    for n, c in zip(closed["supplier_name"], closed["closure"], strict=True)
-                )
-                + f". Source : registre des établissements ({source}, {year}).",
-                icon=":material/store:",
-            )
+    if not scope.public:
+        chain.closed_suppliers(project_links, f"registre des établissements ({source}, {year})")
     st.dataframe(
         coverage[
             [
@@ -101,34 +88,14 @@ def body() -> None:
     )
     st.caption(f"Candidats : établissements actifs des codes NAF du maillon, tous effectifs. Source : {src}.")
 
-    chain_terms = sourcing.search_terms(",".join(project_links["naf_codes"].dropna()))
-    observed = ui.naf_correspondence(str(path), chain_terms.codes)
-    if not observed.empty:
-        with st.expander("Correspondance observée NAF rév. 2 → NAF 2025 pour les codes de la chaîne"):
-            st.dataframe(
-                observed,
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "naf": "NAF rév. 2",
-                    "naf_label": "Activité (rév. 2)",
-                    "naf25": "NAF 2025",
-                    "naf25_label": "Activité (2025)",
-                    "establishments": tables.count("Établissements"),
-                    "share": st.column_config.NumberColumn("Part", format="percent"),
-                },
-            )
-            st.caption(
-                "Établissements codés dans les deux nomenclatures par SIRENE (depuis décembre 2025) ; la part "
-                f"est celle du code rév. 2. Les codes ne se comparent jamais d'une version à l'autre. Source : {src}."
-            )
+    chain.naf_correspondence(project_links, src)
 
     st.subheader("Maillons sans aucun candidat dans la région du projet")
     st.caption(
         "Là où la région n'a pas la capacité : une opportunité de réindustrialisation. Départements les plus "
         "proches du site du projet qui en ont (distance, nombre d'établissements)."
     )
-    gaps = ui.capability_gap_table(url, str(path), public)
+    gaps = data.capability_gaps(scope)
     st.dataframe(
         gaps.drop(columns=["project_id"]),
         hide_index=True,

@@ -4,12 +4,11 @@ import streamlit as st
 
 from reindus.config import DATA_DIR
 from reindus.text import formats
-from reindus.ui import mode, tables
+from reindus.ui import data, mode, tables
 from reindus.ui.banner import demo_banner
-from reindus.ui.cached import current_inventory
 from reindus.ui.importer import export_section, import_section
 
-inv = current_inventory()
+inv = data.current_inventory(mode.scope())
 st.title("Données chargées")
 demo_banner(inv.has_demo)
 

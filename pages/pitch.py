@@ -2,22 +2,21 @@
 
 import streamlit as st
 
-from reindus import config
 from reindus.figures.countdown import PITCH_SECONDS, WARNING_SECONDS, countdown_html
-from reindus.industry import indicators as industry
-from reindus.reference.sources import any_fictitious
-from reindus.reference.territory import region_departements
+from reindus.industry.views import regional_establishments
+from reindus.programme.views import has_demo
 from reindus.text import formats
-from reindus.ui import kpi, mode
+from reindus.ui import data, mode
 from reindus.ui.banner import demo_banner
-from reindus.ui.industry import register_counts
+from reindus.ui.captions import md_escape
 from reindus.workshop import pitch
 
-public = mode.is_atelier()  # atelier mode: only projects flagged public, public data only
+scope = mode.scope()  # atelier mode: only projects flagged public, public data only
+public = scope.public
 
 st.title("Pitch")
-data = kpi.programme(public)
-choices = pitch.pitchable(data.projects, public)
+programme = data.programme(scope)
+choices = pitch.pitchable(programme.projects, public)
 if choices.empty:
     st.info("Aucun projet public à présenter." if public else "Aucun projet dans la base.")
     st.stop()
@@ -35,24 +34,15 @@ with right:
     )
 
 
-def regional_candidates(data, project_id: int) -> dict[int, int]:
-    """Establishments of each link's activities in the project's region (register counts per département)."""
-    project = data.projects.set_index("id").loc[project_id]
-    region_deps = region_departements(project["region_code"])
-    links = data.links[data.links["project_id"] == project_id].sort_values("position")
-    counts = {
-        int(r.id): register_counts(str(config.register_path()), r.naf_codes) for r in links.itertuples()
-    }
-    coverage = industry.link_coverage(links, counts, region_deps)
-    return dict(zip(links["id"].astype(int), coverage["establishments"].astype(int), strict=True))
-
-
 def card() -> None:
-    data = kpi.programme(public)
-    if project_id not in set(data.projects["id"]):
+    programme = data.programme(scope)
+    if project_id not in set(programme.projects["id"]):
         st.info("Ce projet n'est plus dans la base.")
         return
-    c = pitch.pitch_card(data, int(project_id), regional_candidates(data, int(project_id)))
+    project = programme.projects.set_index("id").loc[project_id]
+    links = programme.links[programme.links["project_id"] == project_id]
+    counts = regional_establishments(links, data.link_counts(links, scope), project["region_code"])
+    c = pitch.pitch_card(programme, int(project_id), counts)
     st.header(c.company, anchor=False)
     cells = st.container(key="pitch_facts").columns([3, 2, 2, 4])
     cells[0].metric("Région", c.region, border=True)
@@ -60,14 +50,14 @@ def card() -> None:
     cells[2].metric("Emplois prévus", "—" if c.jobs is None else formats.number(c.jobs), border=True)
     cells[3].metric("Étape", c.stage, border=True, help=f"Statut du projet : {c.status}")
     if c.aim:
-        st.markdown(f"**Objectif** : {kpi.md_escape(c.aim)}")
+        st.markdown(f"**Objectif** : {md_escape(c.aim)}")
     st.subheader(f"Chaîne d'approvisionnement — {c.coverage}", anchor=False)
     if not c.chain:
         st.caption("Aucun maillon saisi pour ce projet.")
     steps = st.columns(max(1, len(c.chain)))
     for cell, step in zip(steps, c.chain, strict=False):
         box = cell.container(border=True)
-        box.markdown(f"**{step.position}. {step.tier}**  \n{kpi.md_escape(step.label)}")
+        box.markdown(f"**{step.position}. {step.tier}**  \n{md_escape(step.label)}")
         if step.regional_candidates is not None:
             box.markdown(
                 f"**{formats.number(step.regional_candidates)}** établissement"
@@ -95,4 +85,4 @@ with right:
         f"Temps de parole : {formats.number(seconds // 60)} min {seconds % 60:02d} s ; le chronomètre "
         f"change de couleur dans les {pitch.warning_seconds(seconds, WARNING_SECONDS)} dernières secondes."
     )
-    demo_banner(any_fictitious(data.projects["source"]))
+    demo_banner(has_demo(programme.projects))

@@ -4,23 +4,23 @@ from datetime import date
 
 import streamlit as st
 
-from reindus.exchange import export
-from reindus.programme import metrics
+from reindus.programme import metrics, views
+from reindus.ui import captions, cards, data, mode, outcomes, project_detail, tables
 from reindus.ui import filters as filter_bar
-from reindus.ui import kpi, mode, outcomes, tables
 from reindus.ui.banner import demo_banner
 
-public = mode.is_atelier()  # atelier mode: public data only, refreshed on its own
-filters = filter_bar.filter_bar(kpi.filter_options(public), page="tableau_de_bord", public=public)
+scope = mode.scope()
+public = scope.public  # atelier mode: public data only, refreshed on its own
+filters = filter_bar.filter_bar(data.filter_options(scope), page="tableau_de_bord", public=public)
 
 
 def body() -> None:
-    board = kpi.dashboard(filters, public)
+    board = data.dashboard(filters, scope)
     st.title("Tableau de bord")
     demo_banner(board.has_demo)
     st.caption(
-        f"Sélection : {filter_bar.describe(kpi.public_filters(filters, public))}. "
-        + kpi.source_caption(board.has_demo, kpi.years_text(board.facts["edition"]))
+        f"Sélection : {filter_bar.describe(views.public_filters(filters, public))}. "
+        + captions.source_caption(board.has_demo, captions.years_text(board.facts["edition"]))
         + (mode.PUBLIC_NOTE if public else "")
     )
     if board.facts.empty:
@@ -28,26 +28,27 @@ def body() -> None:
         return
 
     st.header("Fournisseurs retenus : en priorité régional, puis national", anchor=False)
-    kpi.metric_cards(board, ["share_in_region", "share_in_france", "share_abroad", "link_coverage"])
-    charts = kpi.dashboard_figures(filters, public)
+    cards.metric_cards(board, ["share_in_region", "share_in_france", "share_abroad", "link_coverage"])
+    charts = data.dashboard_figures(filters, scope)
     st.plotly_chart(mode.readable(charts["origin"]), width="stretch", key="origin_chart")
 
     st.header("Projets", anchor=False)
-    kpi.metric_cards(board, ["projects", "active", "completed", "abandoned"])
+    cards.metric_cards(board, ["projects", "active", "completed", "abandoned"])
     st.header("Prévu, décidé, constaté", anchor=False)
     st.caption(
         "Les prévisions déclarées à la sélection, les décisions des financeurs et les constats enregistrés "
         "ensuite ne s'additionnent jamais : chaque carte donne sa définition (icône d'aide)."
     )
-    outcome, outcome_panels = outcomes.view(filters, public)
+    outcome, outcome_panels = data.outcomes(filters, scope)
     outcomes.cards(outcome)
     st.header("Fournisseurs présélectionnés", anchor=False)
-    kpi.metric_cards(
+    cards.metric_cards(
         board, ["suppliers_identified", "suppliers_contacted", "suppliers_qualified", "suppliers_retained"]
     )
     st.caption(
         "Décompte cumulatif : un fournisseur qualifié a aussi été contacté et identifié ; "
-        "un fournisseur écarté ne compte que parmi les identifiés."
+        "un fournisseur écarté ne compte que parmi les identifiés. Taux de succès : dossiers accordés "
+        "sur dossiers décidés (accordés ou refusés)."
     )
 
     st.header("Les régions côte à côte", anchor=False)
@@ -61,27 +62,10 @@ def body() -> None:
     )
     region_table = metrics.labelled(board.by_region, [c for c in metrics.KPI_LABELS], {"region": "Région"})
     st.dataframe(
-        region_table, hide_index=True, width="stretch", column_config=kpi.kpi_column_config(region_table)
+        region_table, hide_index=True, width="stretch", column_config=tables.kpi_column_config(region_table)
     )
     if not public:  # no exports on a shared screen
-        left, right, _ = st.columns([1, 1, 4])
-        # The files are written only when a button is clicked (deferred data), not on every run.
-        left.download_button(
-            "Exporter en CSV",
-            lambda: export.to_csv(region_table),
-            "indicateurs_par_region.csv",
-            mime=export.CSV_MIME,
-            icon=":material/download:",
-            on_click="ignore",
-        )
-        right.download_button(
-            "Exporter en XLSX",
-            lambda: export.to_xlsx(region_table, "Indicateurs par région"),
-            "indicateurs_par_region.xlsx",
-            mime=export.XLSX_MIME,
-            icon=":material/download:",
-            on_click="ignore",
-        )
+        tables.download_buttons(region_table, "indicateurs_par_region", "Indicateurs par région")
 
     st.subheader("Prévu, décidé, constaté : les régions côte à côte", anchor=False)
     outcomes.region_section(outcome, outcome_panels, public)
@@ -96,18 +80,18 @@ def body() -> None:
         bind="query-params",
     )
     st.plotly_chart(
-        mode.readable(kpi.editions_figure(filters, column, public)), width="stretch", key="editions_chart"
+        mode.readable(data.editions_figure(filters, column, scope)), width="stretch", key="editions_chart"
     )
 
     st.header("Projets", anchor=False)
-    region = kpi.clicked_region(chart, board.by_region["region"].tolist())
+    region = cards.clicked_region(chart, board.by_region["region"].tolist())
     projects = board.facts if region is None else board.facts[board.facts["region"] == region]
     if region is not None:
-        st.subheader(f"Détail : {kpi.md_escape(region)}", anchor=False)
-        kpi.region_summary(board, region)
+        st.subheader(f"Détail : {captions.md_escape(region)}", anchor=False)
+        cards.region_summary(board, region)
     st.caption("Sélectionnez une ligne pour ouvrir le détail du projet.")
     picked = st.dataframe(
-        kpi.projects_table(projects),
+        views.projects_table(projects),
         hide_index=True,
         width="stretch",
         key="projects_table",
@@ -119,11 +103,11 @@ def body() -> None:
         },
     )
     if picked.selection.rows:
-        kpi.project_detail(
+        project_detail.project_detail(
             int(projects.iloc[picked.selection.rows[0]]["project_id"]),
             date.today(),
             editable=False,
-            public=public,
+            scope=scope,
         )
 
 

@@ -9,19 +9,11 @@ from streamlit.testing.v1 import AppTest
 
 from reindus.programme.data import load_programme
 from reindus.store.db import make_engine
+from reindus.ui import navigation
 from tests.app.test_pages import ROOT
 from tests.confidential import confidential_texts, leaks
 
-ATELIER_PAGES = [
-    "pages/tableau_de_bord.py",
-    "pages/avancement.py",
-    "pages/industrie.py",
-    "pages/donnees.py",
-    "pages/fournisseurs.py",
-    "pages/chaine.py",
-    "pages/pitch.py",
-    "pages/carrousel.py",
-]
+ATELIER_PAGES = [p.file for p in navigation.PAGES]  # the default page first
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +72,9 @@ def test_dashboard_in_atelier_mode_goes_through_the_public_rule(demo_env, monkey
     calls = []
     real = public.public_facts
     monkeypatch.setattr(public, "public_facts", lambda *a, **k: calls.append(1) or real(*a, **k))
-    from reindus.ui import kpi
+    from reindus.ui import data
 
-    kpi.clear_caches()
+    data.invalidate()
     at = run(ATELIER_PAGES[0], mode="atelier")
     assert calls, "the atelier dashboard did not call reindus.programme.public"
     labels = {m.label for m in at.metric}

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from reindus.store.db import make_engine
-from reindus.ui.kpi import md_escape
+from reindus.ui.captions import md_escape
 
 ROOT = Path(__file__).resolve().parents[2]
 

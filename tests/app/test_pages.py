@@ -8,18 +8,10 @@ from streamlit.testing.v1 import AppTest
 from reindus.exchange.inventory import store_inventory
 from reindus.store.db import make_engine
 from reindus.text import formats
+from reindus.ui import navigation
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = [
-    "pages/tableau_de_bord.py",
-    "pages/avancement.py",
-    "pages/industrie.py",
-    "pages/fournisseurs.py",
-    "pages/chaine.py",
-    "pages/donnees.py",
-    "pages/pitch.py",
-    "pages/carrousel.py",
-]
+PAGES = [p.file for p in navigation.PAGES]  # the default page first
 
 
 def run_page(page: str) -> AppTest:

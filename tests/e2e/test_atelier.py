@@ -12,22 +12,14 @@ from reindus.programme.data import load_programme
 from reindus.store.db import make_engine, session_factory
 from reindus.store.models import Project
 from reindus.store.repository import update_versioned
+from reindus.ui import navigation
 from tests.confidential import confidential_texts, leaks
-from tests.e2e.conftest import assert_no_error, screenshot, wait_for_app
+from tests.e2e.conftest import HEADINGS, assert_no_error, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 # url path → the view's title (the default page, the dashboard, is the root)
-PAGES = {
-    "": "Tableau de bord",
-    "avancement": "Avancement des projets",
-    "fournisseurs": "Fournisseurs",
-    "chaine": "Chaîne d'approvisionnement",
-    "industrie": "Industrie régionale",
-    "pitch": "Pitch",
-    "carrousel": "Tableau de bord",  # its first view
-    "donnees": "Données chargées",
-}
+PAGES = {"" if p.default else p.url_path: HEADINGS.get(p.url_path, p.title) for p in navigation.PAGES}
 PUBLIC_NOTE = "Mode atelier : données publiques seulement"
 
 

@@ -121,15 +121,23 @@ def test_countdown_duration_is_bounded():
     assert pitch.warning_seconds(180, 30) == 30 and pitch.warning_seconds(10, 30) == 9
 
 
+VIEWS = {
+    "tableau-de-bord": "Tableau de bord",
+    "avancement": "Avancement des projets",
+    "industrie": "Industrie",
+}
+
+
 def test_carousel_settings_from_the_link():
-    assert carousel.parse_views("tableau-de-bord,avancement,industrie,region-28") == [
+    assert carousel.parse_views("tableau-de-bord,avancement,industrie,region-28", VIEWS) == [
         "tableau-de-bord",
         "avancement",
         "industrie",
         "region-28",
     ]
-    assert carousel.parse_views("region-99, Avancement ,<script>") == ["avancement"]
-    assert carousel.parse_views(None) == list(carousel.DEFAULT_VIEWS)
-    assert carousel.view_title("region-28") == "Normandie"
+    assert carousel.parse_views("region-99, Avancement ,<script>", VIEWS) == ["avancement"]
+    assert carousel.parse_views(None, VIEWS) == list(VIEWS)
+    assert carousel.view_title("region-28", VIEWS) == "Normandie"
+    assert carousel.view_title("avancement", VIEWS) == "Avancement des projets"
     assert carousel.parse_seconds("20") == 20 and carousel.parse_seconds("1") == carousel.SECONDS_BOUNDS[0]
     assert carousel.parse_seconds("x") == carousel.SECONDS

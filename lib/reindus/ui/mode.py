@@ -5,9 +5,9 @@
   kept in session state and put back into the URL on arrival (`setup`, called by app.py each run).
 - In atelier mode the pages ask the ui loaders for `public=True` data: the loaders take `public` as
   an argument, hence as part of their cache key, and go through `reindus.programme.public`.
-- `live(body)` runs a page's body in `st.fragment(run_every=…)`: every REFRESH_SECONDS (or
-  `?rafraichir=N`, bounded) the view reruns and reads the caches again; the caches are bucketed by
-  `kpi.FRESH_SECONDS`, so a change in the store shows within FRESH_SECONDS + REFRESH_SECONDS (≤ 30 s).
+- `live(body)` runs a page's body in `st.fragment(run_every=…)`: every `data.REFRESH_SECONDS` (or
+  `?rafraichir=N`, bounded) the view reruns and reads the caches again; the caches follow the
+  store's change counter, so a change in the store shows within `data.SHOWN_WITHIN_SECONDS`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,11 @@ import streamlit as st
 
 from reindus.programme.public import MIN_PUBLIC_COUNT
 from reindus.text.params import bounded_int
+from reindus.ui.data import REFRESH_SECONDS, Scope
 
 MODE_PARAM = "mode"
 ATELIER = "atelier"
 REFRESH_PARAM = "rafraichir"
-REFRESH_SECONDS = (
-    20  # default refresh of atelier views; with kpi.FRESH_SECONDS = 10, a change shows in ≤ 30 s
-)
 REFRESH_BOUNDS = (2, 300)
 _STATE = "_atelier"
 _REFRESH_STATE = "_atelier_refresh"
@@ -50,6 +48,11 @@ def setup() -> bool:
 
 def is_atelier() -> bool:
     return bool(st.session_state.get(_STATE)) or st.query_params.get(MODE_PARAM) == ATELIER
+
+
+def scope() -> Scope:
+    """The viewer's scope as the data loaders take it: public on a shared screen (atelier mode)."""
+    return Scope(public=is_atelier())
 
 
 def refresh_seconds() -> int:

@@ -7,19 +7,11 @@ it, with `kpi_definitions.suppress_for_public` applied.
 
 from __future__ import annotations
 
-import time
-
-import pandas as pd
 import streamlit as st
 
-from reindus import config
 from reindus.exchange import export
-from reindus.figures.outcomes import outcome_panels
 from reindus.programme import kpi_definitions as kd
-from reindus.programme.regions import ProgrammeRegions
-from reindus.programme.selection import Filters, project_mask
-from reindus.ui import kpi, mode, tables
-from reindus.ui.cached import programme_regions
+from reindus.ui import mode, tables
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "Emplois : prévus à la sélection, constatés ensuite": (
@@ -37,29 +29,6 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 # Where a smaller figure is the better one, its delta is coloured the other way round.
 LOWER_IS_BETTER = {"days_to_concretisation"}
-
-
-@st.cache_data(ttl=2 * kpi.FRESH_SECONDS, max_entries=8, show_spinner=False)
-def _facts(url: str, epoch: int) -> pd.DataFrame:
-    return kd.outcome_facts(kpi.programme(False))
-
-
-@st.cache_resource(ttl=2 * kpi.FRESH_SECONDS, max_entries=64, show_spinner=False)
-def _view(
-    url: str, filters: Filters, public: bool, epoch: int, regions: ProgrammeRegions
-) -> tuple[kd.OutcomeView, object]:
-    facts = _facts(url, epoch)
-    filters = kpi.public_filters(filters, public)
-    present = set(facts.loc[project_mask(facts, filters), "region"].dropna())
-    view = kd.outcome_view(facts, filters, regions.order_names(present), public)
-    return view, outcome_panels(view.by_region, regions)
-
-
-def view(filters: Filters, public: bool = False) -> tuple[kd.OutcomeView, object]:
-    """The figures of the selection and their panels (shared, read-only)."""
-    # The same time bucket as the dashboard's own caches, so both move to fresh data together.
-    epoch = int(time.time() // kpi.FRESH_SECONDS)
-    return _view(config.database_url(), filters, public, epoch, programme_regions())
 
 
 def cards(outcome: kd.OutcomeView) -> None:

@@ -1,264 +1,28 @@
-"""Sourcing at the Streamlit boundary: cached register reads and the shortlist editor.
+"""The shortlist of a supply-chain link: its editor, the coach's additions, its export.
 
-Caches are keyed on simple values (paths, URLs, tuples of codes) and bounded; the register connection
-is a read-only `st.cache_resource` shared by every session (never mutated). Shortlist edits keep the
-version that was *shown* in session state and save through `reindus.sourcing.shortlist` (versioned update
-and delete), so a coach's change made on an outdated row is refused with the store's French message
-(no lost update across reruns).
+Shortlist edits keep the version that was *shown* in session state and save through
+`reindus.sourcing.shortlist` (versioned update and delete), so a coach's change made on an outdated row
+is refused with the store's French message (no lost update across reruns). Every action ends with
+`data.invalidate()`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-
-import folium
 import pandas as pd
 import streamlit as st
 
-from reindus import config
 from reindus.errors import UserError
 from reindus.exchange import export
-from reindus.figures.supplier_map import supplier_map
-from reindus.programme import data as frames
-from reindus.programme.public import mask_projects, strip
-from reindus.programme.regions import ProgrammeRegions
-from reindus.reference import countries, geo
+from reindus.reference import countries
 from reindus.reference.programme import SHORTLIST_STATUSES
-from reindus.reference.sources import any_fictitious
-from reindus.register import Register, candidates, counts_by_departement, open_register, summary
-from reindus.register import naf_correspondence as register_naf_correspondence
 from reindus.sourcing import candidates as sourcing
-from reindus.sourcing import closures
 from reindus.sourcing import shortlist as shortlist_edits
 from reindus.text import formats
-from reindus.ui.kpi import md_escape
-from reindus.ui.resources import engine
+from reindus.ui import data
+from reindus.ui.captions import md_escape
 
-REGISTER_TTL = 600
-STORE_TTL = 10  # ≤ the atelier refresh interval: a change in the store shows within 30 s
-POINT_LIMIT = 20_000  # points drawn on the map; above, the choropleth tells the rest
 TABLE_LIMIT = 5_000
 
-
-# --- register -----------------------------------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def register_connection(path: str) -> Register:
-    """The register, read-only, shared by all sessions (one DuckDB connection, a cursor per query)."""
-    return open_register(path, read_only=True)
-
-
-def register_path() -> str:
-    return str(config.register_path())
-
-
-@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False)
-def register_source(path: str) -> tuple[str, int]:
-    """(sources, year of the register's last load) for captions: (« démo », 2026)."""
-    info = summary(register_connection(path))
-    sources = ", ".join(str(s) for s in info["by_source"]["source"].dropna()) or "inconnue"
-    return sources, datetime.fromtimestamp(Path(path).stat().st_mtime).year
-
-
-@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False)
-def register_fictitious(path: str) -> bool:
-    """Whether the register holds demo or synthetic establishments (the page then shows the banner)."""
-    return any_fictitious(summary(register_connection(path))["by_source"]["source"])
-
-
-@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner="Recherche des candidats…")
-def ranked_candidates(
-    path: str,
-    codes: tuple[str, ...],
-    prefixes: tuple[str, ...],
-    departements: tuple[str, ...] | None,
-    regional: tuple[str, ...],
-    min_band: str,
-    point: tuple[float, float] | None,
-    limit: int = POINT_LIMIT,
-    employer_only: bool = False,
-    categories: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """Candidates ranked by `sourcing.rank` (the `limit` nearest, regional first)."""
-    found = candidates(
-        register_connection(path),
-        naf_codes=codes,
-        naf_prefixes=prefixes,
-        departements=departements,
-        regional_departements=regional,
-        min_band=min_band,
-        point=point,
-        limit=limit,
-        employer_only=employer_only,
-        company_categories=categories,
-    )
-    return sourcing.rank(found)
-
-
-@st.cache_data(ttl=REGISTER_TTL, max_entries=256, show_spinner=False)
-def departement_counts(
-    path: str,
-    codes: tuple[str, ...],
-    prefixes: tuple[str, ...],
-    min_band: str,
-    employer_only: bool = False,
-    categories: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    return counts_by_departement(
-        register_connection(path),
-        naf_codes=codes,
-        naf_prefixes=prefixes,
-        min_band=min_band,
-        employer_only=employer_only,
-        company_categories=categories,
-    )
-
-
-@st.cache_resource(ttl=REGISTER_TTL, max_entries=16, show_spinner="Préparation de la carte…")
-def candidate_map(
-    path: str,
-    codes: tuple[str, ...],
-    prefixes: tuple[str, ...],
-    departements: tuple[str, ...] | None,
-    regional: tuple[str, ...],
-    min_band: str,
-    site: tuple[float, float] | None,
-    site_label: str,
-    scheme: str,
-    points: bool,
-    employer_only: bool = False,
-    categories: tuple[str, ...] = (),
-    *,
-    regions: ProgrammeRegions,
-) -> folium.Map:
-    """The supplier map for one search, built once: selecting rows, editing the shortlist or any other
-    rerun reuses it, and streamlit-folium keeps the browser's map (same script, no remount).
-    `points`: False in atelier mode (a point is a named establishment); `regions`: the programme's
-    (`ui.cached.programme_regions`), outlined. Shared read-only by sessions."""
-    ranked = ranked_candidates(
-        path, codes, prefixes, departements, regional, min_band, site, POINT_LIMIT, employer_only, categories
-    )
-    source, year = register_source(path)
-    return supplier_map(
-        departement_counts(path, codes, prefixes, min_band, employer_only, categories),
-        ranked if points else ranked.iloc[0:0],
-        regions=regions,
-        site=site,
-        site_label=site_label,
-        commune_names=commune_names(),
-        scheme=scheme,
-        source=source,
-        year=year,
-    )
-
-
-def link_counts(links: pd.DataFrame, min_band: str = "NN") -> dict[int, pd.DataFrame]:
-    """Counts per département for each link's NAF codes: one cached read per distinct code set (many
-    links share one, and each cache hit costs a copy of its frame)."""
-    by_codes: dict[str, pd.DataFrame] = {}
-    out = {}
-    for link in links.itertuples(index=False):
-        if link.naf_codes not in by_codes:
-            terms = sourcing.search_terms(link.naf_codes)
-            by_codes[link.naf_codes] = (
-                pd.DataFrame({"departement": [], "establishments": []})
-                if terms.empty
-                else departement_counts(register_path(), terms.codes, terms.prefixes, min_band)
-            )
-        out[link.id] = by_codes[link.naf_codes]
-    return out
-
-
-@st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
-def capability_gap_table(url: str, path: str, public: bool) -> pd.DataFrame:
-    """Links of every project with no candidate in the project's region (computed once per refresh,
-    not per rerun: it walks every link of the programme)."""
-    all_projects, all_links = projects(url, public), links(url)
-    sites = {
-        int(i): site
-        for i, site in ((i, project_site(p)) for i, p in all_projects.set_index("id").iterrows())
-        if site is not None
-    }
-    return sourcing.capability_gaps(
-        all_projects, all_links, link_counts(all_links), sites, departement_centroids()
-    )
-
-
-# --- reference lookups -------------------------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False)
-def commune_names() -> dict[str, str]:
-    """INSEE code → commune name (shared, read-only)."""
-    frame = geo.communes()
-    return dict(zip(frame["code"], frame["nom"], strict=True))
-
-
-@st.cache_resource(show_spinner=False)
-def departement_centroids() -> dict[str, tuple[float, float]]:
-    """Département → (lon, lat) of a point inside it (shared, read-only)."""
-    frame = geo.departements_gdf()
-    points = frame.geometry.representative_point()
-    return {code: (p.x, p.y) for code, p in zip(frame["code"], points, strict=True)}
-
-
-def project_site(project: pd.Series) -> tuple[float, float] | None:
-    try:
-        return geo.commune_point(project["commune"])
-    except KeyError:
-        return None
-
-
-# --- store --------------------------------------------------------------------------------------------
-
-
-def database_url() -> str:
-    return config.database_url()
-
-
-@st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
-def projects(url: str, public: bool = False) -> pd.DataFrame:
-    """The projects; in public (atelier mode, part of the key) through `reindus.programme.public`: names of projects
-    not flagged public masked, no coach, SIREN or amounts."""
-    frame = frames.load_projects(engine(url))
-    return mask_projects(frame) if public else frame
-
-
-@st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
-def links(url: str) -> pd.DataFrame:
-    return frames.load_links(engine(url))
-
-
-@st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
-def shortlist(url: str, public: bool = False) -> pd.DataFrame:
-    """The shortlists; in public without supplier names, SIRETs, communes or notes (statuses stay)."""
-    frame = frames.load_shortlist(engine(url))
-    return strip(frame) if public else frame
-
-
-@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner=False)
-def naf_correspondence(path: str, codes: tuple[str, ...]) -> pd.DataFrame:
-    """NAF rév. 2 → NAF 2025 as observed on the register's double-coded establishments, with labels."""
-    frame = register_naf_correspondence(register_connection(path), codes)
-    return sourcing.correspondence_table(frame)
-
-
-@st.cache_data(ttl=STORE_TTL, max_entries=4, show_spinner=False)
-def closed_shortlisted(url: str, path: str) -> pd.DataFrame:
-    """Shortlist entries whose establishment closed since it was shortlisted (`closures.closed_entries`)."""
-    return closures.closed_entries(register_connection(path), shortlist(url))
-
-
-def clear_store_caches() -> None:
-    closed_shortlisted.clear()
-    shortlist.clear()
-    links.clear()
-    projects.clear()
-
-
-# --- shortlist edits -------------------------------------------------------------------------------
 
 _FLASH = "shortlist_flash"
 
@@ -288,10 +52,10 @@ def _act(link_id: int, actor: str, action) -> None:
         )
         return
     try:
-        st.session_state[_FLASH] = ("ok", action(engine(database_url())))
+        st.session_state[_FLASH] = ("ok", action(data.store_engine()))
     except UserError as exc:  # a stale row or a refused value: nothing of this action was written
         st.session_state[_FLASH] = ("error", exc.message)
-    clear_store_caches()
+    data.invalidate()
     _forget_shown(link_id)
 
 
@@ -339,22 +103,23 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
     compares against what the coach saw, not against what a rerun just re-read.
     """
     key = _shown_key(link_id)
-    fresh = shortlist(database_url())
+    fresh = data.programme(data.FULL).shortlist
     fresh = fresh.loc[fresh["link_id"] == link_id, EDIT_COLUMNS].reset_index(drop=True)
     if key not in st.session_state:
         st.session_state[key] = fresh.to_dict("records")  # a few rows per link: light
     shown = pd.DataFrame(st.session_state[key], columns=EDIT_COLUMNS)
+    closed = data.closure_labels()
     if shown.empty:
         st.caption("Aucun fournisseur présélectionné pour ce maillon.")
         return shown
-    names = commune_names()
+    names = data.commune_names()
     display = shown.assign(
         commune=shown["supplier_commune"].map(lambda c: names.get(c, c) if isinstance(c, str) else ""),
         departement=shown["supplier_departement"].map(sourcing.departement_label),
         # "" rather than None: the grid writes « None » for a missing link (suppliers abroad have no SIRET)
         annuaire=shown["siret"].map(lambda s: sourcing.annuaire_url(s) if isinstance(s, str) else ""),
         pays=shown["supplier_country"].map(countries.name),
-        etat=shown["id"].map(closure_labels()).fillna(""),
+        etat=[closed.get(i, "") for i in shown["id"]],
         remove=False,
     )
     edited = st.data_editor(
@@ -411,7 +176,7 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
     if right.button(
         "Recharger la présélection", key=f"reload_shortlist_{link_id}", icon=":material/refresh:"
     ):
-        clear_store_caches()
+        data.invalidate()
         _forget_shown(link_id)
         st.rerun()
     return shown
@@ -419,7 +184,7 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
 
 def export_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """The shortlist as exported: French headers, labels rather than codes."""
-    names = commune_names()
+    names = data.commune_names()
     return pd.DataFrame(
         {
             "Fournisseur": rows["supplier_name"],
@@ -432,12 +197,6 @@ def export_frame(rows: pd.DataFrame) -> pd.DataFrame:
             "Source": rows["source"],
         }
     )
-
-
-def closure_labels() -> dict[int, str]:
-    """Shortlist entry id → « fermé depuis le … » for the suppliers closed since they were shortlisted."""
-    closed = closed_shortlisted(database_url(), register_path())
-    return dict(zip(closed["id"].astype(int), closed["closure"], strict=True))
 
 
 def export_buttons(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+
+from reindus.exchange import export
+from reindus.programme import metrics
 
 
 def count(label: str, help: str | None = None) -> st.column_config.NumberColumn:
@@ -11,3 +15,40 @@ def count(label: str, help: str | None = None) -> st.column_config.NumberColumn:
 
 def euros(label: str, help: str | None = None) -> st.column_config.NumberColumn:
     return st.column_config.NumberColumn(label, format="euro", help=help)
+
+
+def kpi_column_config(table: pd.DataFrame) -> dict:
+    """French number formats for a `metrics.labelled` table."""
+    by_label = {label: column for column, label in metrics.KPI_LABELS.items()}
+    config: dict = {}
+    for label in table.columns:
+        kind = metrics.KPI_KINDS.get(by_label.get(label, ""))
+        if kind == "euros":
+            config[label] = euros(label)
+        elif kind == "ratio":
+            config[label] = st.column_config.NumberColumn(label, format="percent")
+        elif kind == "count":
+            config[label] = count(label)
+    return config
+
+
+def download_buttons(table: pd.DataFrame, stem: str, sheet: str) -> None:
+    """« Exporter en CSV » and « Exporter en XLSX » of a table as shown; the files are written only when
+    a button is clicked (deferred data), not on every run."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        "Exporter en CSV",
+        lambda: export.to_csv(table),
+        f"{stem}.csv",
+        mime=export.CSV_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Exporter en XLSX",
+        lambda: export.to_xlsx(table, sheet),
+        f"{stem}.xlsx",
+        mime=export.XLSX_MIME,
+        icon=":material/download:",
+        on_click="ignore",
+    )

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from reindus.reference.territory import regions
 from reindus.text.params import bounded_int
 
-VIEWS: dict[str, str] = {
-    "tableau-de-bord": "Tableau de bord",
-    "avancement": "Avancement des projets",
-    "industrie": "Industrie régionale",
-}
 REGION_PREFIX = "region-"
-DEFAULT_VIEWS: tuple[str, ...] = ("tableau-de-bord", "avancement", "industrie")
 SECONDS = 20
 SECONDS_BOUNDS = (5, 600)
 
 
-def parse_views(text: str | None) -> list[str]:
-    """The known views of the comma-separated list, in its order (« region-28 » for a region by its INSEE
-    code); unknown names are dropped; no known view gives DEFAULT_VIEWS."""
+def parse_views(text: str | None, views: Mapping[str, str]) -> list[str]:
+    """The known views of the comma-separated list, in its order: a page's address among `views`
+    (address → title, from the page registry) or « region-28 » for a region by its INSEE code; unknown
+    names are dropped; no known view gives every one of `views`."""
     names = [n.strip().lower() for n in str(text or "").split(",") if n.strip()]
-    known = [n for n in names if n in VIEWS or region_code(n) is not None]
-    return known or list(DEFAULT_VIEWS)
+    known = [n for n in names if n in views or region_code(n) is not None]
+    return known or list(views)
 
 
 def region_code(view: str) -> str | None:
@@ -31,9 +28,9 @@ def region_code(view: str) -> str | None:
     return code if code in regions() else None
 
 
-def view_title(view: str) -> str:
+def view_title(view: str, views: Mapping[str, str]) -> str:
     code = region_code(view)
-    return regions()[code] if code is not None else VIEWS[view]
+    return regions()[code] if code is not None else views[view]
 
 
 def parse_seconds(text: str | None) -> int:

@@ -1,0 +1,123 @@
+"""What the Tableau de bord and Avancement pages show for a selection, computed without Streamlit.
+
+`dashboard` and `progress` take the whole programme's frames and the filter bar's `Filters`, and return
+frozen view models; `reindus.ui.data` caches them per selection and scope. In public (atelier mode)
+the coach filter does not apply, aggregates come from the whole facts (a sum over several projects is
+not a per-company amount) and groups under `MIN_PUBLIC_COUNT` projects lose every figure; the
+per-project rows are the public facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from reindus.programme import metrics
+from reindus.programme import public as public_rule
+from reindus.programme.data import ProgrammeData
+from reindus.programme.regions import ProgrammeRegions
+from reindus.programme.selection import Filters, previous_edition, project_mask
+from reindus.reference.programme import PROJECT_STATUSES
+from reindus.reference.sources import any_fictitious
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    facts: pd.DataFrame  # selected projects
+    total: pd.Series  # KPIs of the whole selection
+    previous: pd.Series | None  # the same KPIs for the previous edition (single edition selected)
+    previous_edition: int | None
+    by_region: pd.DataFrame
+    by_edition_region: pd.DataFrame
+    has_demo: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    projects: pd.DataFrame  # metrics.project_progress of the selected projects
+    stages: pd.DataFrame  # metrics.stage_progress of their milestones
+    regions: list[str]
+    has_demo: bool
+
+
+def has_demo(*frames: pd.DataFrame) -> bool:
+    """Whether any row of the frames is fictitious (demo or synthetic: their `source` column)."""
+    return any(any_fictitious(frame["source"]) for frame in frames)
+
+
+def public_filters(filters: Filters, public: bool) -> Filters:
+    """In public, the coach filter does not apply (coach names are confidential)."""
+    return replace(filters, coaches=()) if public else filters
+
+
+def dashboard(
+    all_facts: pd.DataFrame, public_facts: pd.DataFrame | None, filters: Filters, regions: ProgrammeRegions
+) -> Dashboard:
+    """KPIs of the selection; `public_facts` (`public.public_facts` of the same projects) for a public
+    view, None otherwise."""
+    public = public_facts is not None
+    filters = public_filters(filters, public)
+    facts = all_facts[project_mask(all_facts, filters)]
+    previous = previous_edition(sorted(all_facts["edition"].unique()), filters.edition)
+
+    def shown(frame: pd.DataFrame) -> pd.DataFrame:
+        return public_rule.suppress_small(frame) if public else frame
+
+    previous_total = None
+    if previous is not None:
+        prev_facts = all_facts[project_mask(all_facts, filters.with_edition(previous))]
+        previous_total = shown(metrics.kpis(prev_facts)).iloc[0]
+    rows = (
+        facts if public_facts is None else public_facts[public_facts["project_id"].isin(facts["project_id"])]
+    )
+    return Dashboard(
+        facts=rows,
+        total=shown(metrics.kpis(facts)).iloc[0],
+        previous=previous_total,
+        previous_edition=previous,
+        by_region=shown(metrics.kpis_by_region(facts, regions.order_names(facts["region"].dropna()))),
+        by_edition_region=shown(metrics.kpis(facts, ("edition", "region"))),
+        has_demo=has_demo(facts),
+    )
+
+
+def progress(
+    data: ProgrammeData,
+    projects: pd.DataFrame,
+    stages: pd.DataFrame,
+    filters: Filters,
+    public: bool,
+    regions: ProgrammeRegions,
+) -> Progress:
+    """The selection's rows of `metrics.project_progress` (`projects`) and `metrics.stage_progress`
+    (`stages`), both computed for the whole programme `data`."""
+    filters = public_filters(filters, public)
+    ids = data.projects.loc[project_mask(data.projects, filters), "id"]
+    selected = projects[projects["project_id"].isin(ids)]
+    chosen = stages[stages["project_id"].isin(ids)]
+    demo = has_demo(data.projects[data.projects["id"].isin(ids)], chosen)
+    return Progress(selected, chosen, regions.order_names(selected["region"].dropna()), demo)
+
+
+def gantt_edition(filters: Filters, projects: pd.DataFrame) -> int:
+    """The edition drawn in the Gantt: the one selected, else the most recent of the selection."""
+    return filters.edition if filters.edition is not None else int(projects["edition"].max())
+
+
+def projects_table(facts: pd.DataFrame) -> pd.DataFrame:
+    """One row per project; the columns absent from public facts (coach, amounts) are left out."""
+    columns = {
+        "Projet": facts["name"],
+        "Région": facts["region"],
+        "Édition": facts["edition"].astype(str),
+        "Conseiller": facts.get("coach"),
+        "Statut": facts["status"].map(PROJECT_STATUSES),
+        "Emplois prévus": facts["jobs"],
+        "Investissement prévu": facts.get("investment"),
+        "Financements accordés": facts.get("funding_granted"),
+        "Fournisseurs retenus": facts["suppliers_retained"],
+        "Dont dans la région": facts["retained_in_region"],
+        "Maillons couverts": facts["links_covered"].astype(str) + " / " + facts["links"].astype(str),
+    }
+    return pd.DataFrame({k: v for k, v in columns.items() if v is not None}).reset_index(drop=True)

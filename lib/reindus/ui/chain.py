@@ -1,0 +1,54 @@
+"""Sections of « Chaîne d'approvisionnement » that read the register: suppliers closed since they were
+shortlisted, and the NAF rév. 2 → NAF 2025 correspondence observed for the chain's codes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from reindus.sourcing import candidates as sourcing
+from reindus.ui import data, tables
+from reindus.ui.captions import md_escape
+
+
+def closed_suppliers(project_links: pd.DataFrame, source: str) -> None:
+    """A warning naming the shortlisted suppliers of these links closed since their shortlisting."""
+    closed = data.closed_shortlisted()
+    closed = closed[closed["link_id"].isin(project_links["id"])]
+    if closed.empty:
+        return
+    st.warning(
+        f"{len(closed)} fournisseur(s) présélectionné(s) fermé(s) depuis leur présélection : "
+        + " ; ".join(
+            f"{md_escape(n)} ({c})" for n, c in zip(closed["supplier_name"], closed["closure"], strict=True)
+        )
+        + f". Source : {source}.",
+        icon=":material/store:",
+    )
+
+
+def naf_correspondence(project_links: pd.DataFrame, source: str) -> None:
+    """The observed correspondence of the chain's NAF rév. 2 codes, when the register is double-coded."""
+    chain_terms = sourcing.search_terms(",".join(project_links["naf_codes"].dropna()))
+    observed = data.naf_correspondence(chain_terms.codes)
+    if observed.empty:
+        return
+    with st.expander("Correspondance observée NAF rév. 2 → NAF 2025 pour les codes de la chaîne"):
+        st.dataframe(
+            observed,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "naf": "NAF rév. 2",
+                "naf_label": "Activité (rév. 2)",
+                "naf25": "NAF 2025",
+                "naf25_label": "Activité (2025)",
+                "establishments": tables.count("Établissements"),
+                "share": st.column_config.NumberColumn("Part", format="percent"),
+            },
+        )
+        st.caption(
+            "Établissements codés dans les deux nomenclatures par SIRENE (depuis décembre 2025) ; la part "
+            "est celle du code rév. 2. Les codes ne se comparent jamais d'une version à l'autre. "
+            f"Source : {source}."
+        )

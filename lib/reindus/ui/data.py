@@ -1,0 +1,631 @@
+"""THE pages' data access: the store's engine, every cached read, one freshness setting, one `invalidate()`.
+
+- Every cached loader takes the viewer's `Scope` as an argument, hence in its cache key, even where
+  today's rule does not change the result: a public view is never served from a confidential entry,
+  and a narrower scope can never be served a wider one. In public (atelier mode) the data go through
+  `reindus.programme.public` here, never in a page.
+- Reads of the store are keyed on the store's change counter (`reindus.store.version`, one primary-key
+  read per call): every store loader takes `version` in its key, so a whole chain of derived caches moves
+  to fresh data together, the moment a change is committed through any process. An atelier view reruns
+  every `REFRESH_SECONDS`: a change in the store shows on a shared screen within `SHOWN_WITHIN_SECONDS`,
+  the promise `reindus.ui.mode` makes. Entries live `CACHE_TTL` at most (memory, not freshness).
+- The register (DuckDB) is opened read-only and replaced only with the app stopped: its reads are
+  bounded in number and age (`REGISTER_TTL`), and no write of the app changes them.
+- Results derived per selection are shared read-only objects (`st.cache_resource`: no copy per run);
+  nothing downstream mutates them (pages build new frames, `st.plotly_chart` serialises a copy).
+- `invalidate()` clears every cache a write to the store can change, data and resources alike; a page
+  that writes (edits, shortlist, import) calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import folium
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from reindus import config, register
+from reindus.exchange import inventory
+from reindus.figures import choropleth
+from reindus.figures import industry as industry_figures
+from reindus.figures import kpi as kpi_figures
+from reindus.figures import progress as progress_charts
+from reindus.figures.outcomes import outcome_panels
+from reindus.figures.supplier_map import supplier_map
+from reindus.industry import indicators as industry
+from reindus.programme import kpi_definitions, metrics, views
+from reindus.programme import public as public_rule
+from reindus.programme.data import ProgrammeData, load_industry, load_programme, load_site_events
+from reindus.programme.regions import ProgrammeRegions
+from reindus.programme.regions import load as load_regions
+from reindus.programme.selection import Filters, project_mask
+from reindus.reference import geo
+from reindus.reference.sources import any_fictitious
+from reindus.sourcing import candidates as sourcing
+from reindus.sourcing import closures
+from reindus.sourcing.search import CandidateSearch
+from reindus.store import version as store_version
+from reindus.ui.filters import options as filter_choices
+
+# The promise to a shared screen, and the two settings that keep it.
+REFRESH_SECONDS = 20  # an atelier view reruns itself this often (`?rafraichir=N` overrides it)
+SHOWN_WITHIN_SECONDS = REFRESH_SECONDS  # caches follow the store's change counter: the next rerun sees it
+CACHE_TTL = 120
+REGISTER_TTL = 600
+POINT_LIMIT = 20_000  # candidates drawn on the map; above, the choropleth tells the rest
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who is looking, as the loaders see it: `public` for a shared screen (atelier mode)."""
+
+    public: bool = False
+
+
+FULL = Scope()
+PUBLIC = Scope(public=True)
+
+
+def _version() -> int:
+    """The store's change counter (`reindus.store.version`): every store cache is keyed on it, so a change
+    committed through any process is read by this one on its next rerun."""
+    return store_version.current(engine(_url()))
+
+
+def _url() -> str:
+    return config.database_url()
+
+
+_STORE_CACHES: list[Any] = []
+
+
+def _store(cached: Callable) -> Callable:
+    """Register a cache that a write to the store makes stale (cleared by `invalidate`)."""
+    _STORE_CACHES.append(cached)
+    return cached
+
+
+def invalidate() -> None:
+    """Forget everything read from the store (after an edit, a shortlist change or an import)."""
+    for cached in _STORE_CACHES:
+        cached.clear()
+
+
+# --- the store --------------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Préparation de la base de données…")
+def engine(url: str | None = None) -> Engine:
+    """The store's engine, with the schema migrated and the demo loaded on a first start."""
+    from reindus import demo
+    from reindus.store.db import init_schema, make_engine
+
+    eng = make_engine(url or _url())
+    init_schema(eng)
+    demo.install(engine=eng, if_empty=True)
+    return eng
+
+
+def store_engine() -> Engine:
+    """The engine of the configured store (for writes)."""
+    return engine(_url())
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+def _programme(url: str, scope: Scope, version: int) -> ProgrammeData:
+    data = load_programme(engine(url))
+    return public_rule.public_programme(data) if scope.public else data
+
+
+def programme(scope: Scope) -> ProgrammeData:
+    """Projects, milestones, links, shortlists and funding applications; in public through
+    `reindus.programme.public` (names of projects not flagged public masked, no coach, SIREN, amounts,
+    supplier names, SIRETs or notes)."""
+    return _programme(_url(), scope, _version())
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+def _regions(url: str, version: int) -> ProgrammeRegions:
+    return load_regions(engine(url))
+
+
+def programme_regions() -> ProgrammeRegions:
+    """The regions of the programme, as the store lists them: the one read of them in the UI. Cached views
+    derive them from the same store version, so a region added shows with the next rerun."""
+    return _regions(_url(), _version())
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+def _facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
+    """Per-project facts; the public ones computed from the whole programme, then stripped and masked."""
+    data = _programme(url, FULL, version)
+    facts = metrics.project_facts(data)
+    return public_rule.public_facts(facts, data.projects) if scope.public else facts
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False)
+def _progress(url: str, today: date, scope: Scope, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    data = _programme(url, scope, version)
+    return (
+        metrics.project_progress(data.projects, data.milestones, today),
+        metrics.stage_progress(data.milestones, today),
+    )
+
+
+def project_progress(today: date, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(`metrics.project_progress`, `metrics.stage_progress`) of the whole programme on `today`."""
+    return _progress(_url(), today, scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _dashboard(url: str, filters: Filters, scope: Scope, version: int) -> views.Dashboard:
+    public_facts = _facts(url, PUBLIC, version) if scope.public else None
+    return views.dashboard(_facts(url, FULL, version), public_facts, filters, _regions(url, version))
+
+
+def dashboard(filters: Filters, scope: Scope) -> views.Dashboard:
+    """KPIs of the selection (shared, read-only); see `reindus.programme.views.dashboard`."""
+    return _dashboard(_url(), filters, scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+def _filter_options(url: str, scope: Scope, version: int) -> dict[str, list]:
+    choices = filter_choices(_programme(url, FULL, version), _regions(url, version))
+    return {**choices, "coaches": []} if scope.public else choices
+
+
+def filter_options(scope: Scope) -> dict[str, list]:
+    """The filter bar's choices (shared, read-only); in public, no coach names."""
+    return _filter_options(_url(), scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _dashboard_figures(url: str, filters: Filters, scope: Scope, version: int) -> dict:
+    board = _dashboard(url, filters, scope, version)
+    regions = _regions(url, version)
+    return {
+        "origin": kpi_figures.supplier_origin(board.by_region, regions),
+        "regions": kpi_figures.region_panels(board.by_region, regions),
+    }
+
+
+def dashboard_figures(filters: Filters, scope: Scope) -> dict:
+    """Figures of the dashboard for this selection, built once per selection (shared, read-only)."""
+    return _dashboard_figures(_url(), filters, scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
+def _editions_figure(url: str, filters: Filters, column: str, scope: Scope, version: int) -> go.Figure:
+    return kpi_figures.editions(
+        _dashboard(url, filters, scope, version).by_edition_region, column, _regions(url, version)
+    )
+
+
+def editions_figure(filters: Filters, column: str, scope: Scope) -> go.Figure:
+    return _editions_figure(_url(), filters, column, scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _progress_view(url: str, filters: Filters, today: date, scope: Scope, version: int) -> views.Progress:
+    projects, stages = _progress(url, today, scope, version)
+    return views.progress(
+        _programme(url, scope, version), projects, stages, filters, scope.public, _regions(url, version)
+    )
+
+
+def progress(filters: Filters, today: date, scope: Scope) -> views.Progress:
+    """The selection's progress (shared, read-only); see `reindus.programme.views.progress`."""
+    return _progress_view(_url(), filters, today, scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _progress_figures(url: str, filters: Filters, today: date, scope: Scope, version: int) -> dict:
+    prog = _progress_view(url, filters, today, scope, version)
+    if prog.projects.empty:
+        return {}
+    edition = views.gantt_edition(filters, prog.projects)
+    chosen = prog.projects[prog.projects["edition"] == edition]
+    regions = _regions(url, version)
+    return {
+        "edition": edition,
+        "positions": progress_charts.stage_positions(
+            metrics.stage_positions(prog.projects, prog.regions), regions
+        ),
+        "pace": progress_charts.pace(metrics.region_pace(prog.projects, prog.regions), regions),
+        "status": progress_charts.status_by_region(
+            metrics.status_counts(prog.projects, prog.regions), regions
+        ),
+        "gantt": progress_charts.gantt(
+            prog.stages[prog.stages["project_id"].isin(chosen["project_id"])],
+            chosen,
+            today,
+            prog.regions,
+            regions,
+        ),
+    }
+
+
+def progress_figures(filters: Filters, today: date, scope: Scope) -> dict:
+    """Figures of the progress page for this selection and day (shared, read-only)."""
+    return _progress_figures(_url(), filters, today, scope, _version())
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+def _outcome_facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
+    return kpi_definitions.outcome_facts(_programme(url, FULL, version))
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _outcomes(
+    url: str, filters: Filters, scope: Scope, version: int
+) -> tuple[kpi_definitions.OutcomeView, go.Figure]:
+    facts = _outcome_facts(url, FULL, version)  # public figures are suppressed aggregates of all
+    filters = views.public_filters(filters, scope.public)
+    regions = _regions(url, version)
+    present = set(facts.loc[project_mask(facts, filters), "region"].dropna())
+    view = kpi_definitions.outcome_view(facts, filters, regions.order_names(present), scope.public)
+    return view, outcome_panels(view.by_region, regions)
+
+
+def outcomes(filters: Filters, scope: Scope) -> tuple[kpi_definitions.OutcomeView, go.Figure]:
+    """« Prévu, décidé, constaté » of the selection and its panels (shared, read-only); in public computed
+    from the whole programme, only suppressed aggregates leave the server."""
+    return _outcomes(_url(), filters, scope, _version())
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+def _inventory(url: str, register_path: str, scope: Scope, version: int) -> inventory.Inventory:
+    return inventory.store_inventory(engine(url), Path(register_path))
+
+
+def current_inventory(scope: Scope) -> inventory.Inventory:
+    """What is loaded, from where, and since when (« Données »)."""
+    return _inventory(_url(), register_path(), scope, _version())
+
+
+# --- industrial statistics --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndustryData:
+    stats: pd.DataFrame  # establishments and jobs per département × NAF division × year × series
+    events: pd.DataFrame  # openings and closures of industrial sites per region × half-year
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+def _industry(url: str, scope: Scope, version: int) -> IndustryData:
+    eng = engine(url)
+    return IndustryData(load_industry(eng), load_site_events(eng))
+
+
+def industry_data(scope: Scope) -> IndustryData:
+    return _industry(_url(), scope, _version())
+
+
+@st.cache_resource(show_spinner=False)
+def population() -> pd.Series:
+    """Population per département (reference data, shared read-only)."""
+    return industry.population_by_departement(geo.communes())
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False)
+def _indicators(
+    url: str, year: int, source: str, definition: str, scope: Scope, version: int
+) -> pd.DataFrame:
+    stats = industry.select_series(_industry(url, scope, version).stats, year, source, definition)
+    return industry.departement_indicators(stats, population())
+
+
+def indicators(year: int, source: str, definition: str, scope: Scope) -> pd.DataFrame:
+    """`industry.departement_indicators` of one series (year, source, definition)."""
+    return _indicators(_url(), int(year), source, definition, scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False)
+def _programme_figures(
+    url: str, year: int, source: str, definition: str, indicator: str, scope: Scope, version: int
+) -> tuple[go.Figure, ...]:
+    stats = _industry(url, scope, version).stats
+    regions = _regions(url, version)
+    source_text = industry.source_line(source, year)
+    reg = industry.region_indicators(_indicators(url, year, source, definition, scope, version))
+    history = industry.series_history(stats, source, definition)
+    first, last = int(history["year"].min()), int(history["year"].max())
+    shares = industry.division_shares(
+        industry.select_series(stats, year, source, definition), by="region", within=regions.codes
+    )
+    return (
+        industry_figures.region_totals_figure(reg, indicator, source_text, regions),
+        industry_figures.evolution_figure(
+            industry.region_evolution(history, population(), regions.codes),
+            indicator,
+            industry.source_line(source, f"{first}–{last}" if first != last else first),
+            regions,
+        ),
+        industry_figures.division_structure_figure(shares, source_text, regions),
+    )
+
+
+def programme_figures(
+    year: int, source: str, definition: str, indicator: str, scope: Scope
+) -> tuple[go.Figure, ...]:
+    """« Les régions du programme »: totals, evolution over every year of the series, structure by
+    division. Built once per view and refresh (shared read-only: `st.plotly_chart` only reads a figure)."""
+    return _programme_figures(_url(), int(year), source, definition, indicator, scope, _version())
+
+
+@dataclass(frozen=True)
+class IndustryMap:
+    """One view of the « Industrie régionale » map."""
+
+    year: int
+    source: str
+    definition: str
+    indicator: str
+    method: str = "quantiles"
+    k: int = 5
+    territory: str = "programme"  # or "france"
+    with_projects: bool = True
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner="Préparation de la carte…")
+def _industry_map(url: str, view: IndustryMap, scope: Scope, version: int) -> folium.Map:
+    dep = _indicators(url, view.year, view.source, view.definition, scope, version)
+    regions = _regions(url, version)
+    by_code = dep.set_index("code")
+    shown = [
+        c
+        for c in dep["code"]
+        if len(c) == 2 and (view.territory == "france" or by_code.at[c, "region_code"] in regions)
+    ]
+    bounds = industry.class_breaks(by_code.loc[shown, view.indicator], view.method, view.k)
+    points = None
+    if view.with_projects:
+        data = _programme(url, scope, version)
+        points = industry.project_points(
+            data.projects,
+            data.milestones,
+            geo.commune_point,
+            None if view.territory == "france" else regions.codes,
+        )
+    return choropleth.choropleth_map(
+        dep,
+        view.indicator,
+        bounds,
+        source_line=industry.source_line(view.source, view.year),
+        regions=regions,
+        departements=shown,
+        projects=points,
+    )
+
+
+def industry_map(view: IndustryMap, scope: Scope) -> folium.Map:
+    """The folium map of one view (shared, read-only)."""
+    return _industry_map(_url(), view, scope, _version())
+
+
+# --- the register -----------------------------------------------------------------------------------
+
+
+def register_path() -> str:
+    return str(config.register_path())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def register_connection(path: str) -> register.Register:
+    """The register, read-only, shared by all sessions (one DuckDB connection, a cursor per query)."""
+    return register.open_register(path, read_only=True)
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False)
+def _register_source(path: str, scope: Scope) -> tuple[str, int]:
+    info = register.summary(register_connection(path))
+    sources = ", ".join(str(s) for s in info["by_source"]["source"].dropna()) or "inconnue"
+    return sources, datetime.fromtimestamp(Path(path).stat().st_mtime).year
+
+
+def register_source(scope: Scope) -> tuple[str, int]:
+    """(sources, year of the register's last load) for captions: (« démo », 2026)."""
+    return _register_source(register_path(), scope)
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False)
+def _register_fictitious(path: str, scope: Scope) -> bool:
+    return any_fictitious(register.summary(register_connection(path))["by_source"]["source"])
+
+
+def register_fictitious(scope: Scope) -> bool:
+    """Whether the register holds demo or synthetic establishments (the page then shows the banner)."""
+    return _register_fictitious(register_path(), scope)
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner="Recherche des candidats…")
+def _ranked_candidates(path: str, search: CandidateSearch, scope: Scope) -> pd.DataFrame:
+    found = register.candidates(
+        register_connection(path),
+        naf_codes=search.terms.codes,
+        naf_prefixes=search.terms.prefixes,
+        departements=search.departements,
+        regional_departements=search.regional,
+        min_band=search.min_band,
+        point=search.site,
+        limit=POINT_LIMIT,
+        employer_only=search.employer_only,
+        company_categories=search.categories,
+    )
+    return sourcing.rank(found)
+
+
+def ranked_candidates(search: CandidateSearch, scope: Scope) -> pd.DataFrame:
+    """Candidates ranked by `sourcing.rank` (the POINT_LIMIT nearest, regional first)."""
+    return _ranked_candidates(register_path(), search, scope)
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=256, show_spinner=False)
+def _departement_counts(
+    path: str,
+    terms: sourcing.SearchTerms,
+    min_band: str,
+    scope: Scope,
+    employer_only: bool = False,
+    categories: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    if terms.empty or not Path(path).exists():
+        return pd.DataFrame({"departement": pd.Series(dtype=object), "establishments": pd.Series(dtype=int)})
+    return register.counts_by_departement(
+        register_connection(path),
+        naf_codes=terms.codes,
+        naf_prefixes=terms.prefixes,
+        min_band=min_band,
+        employer_only=employer_only,
+        company_categories=categories,
+    )
+
+
+def departement_counts(
+    terms: sourcing.SearchTerms,
+    scope: Scope,
+    min_band: str = "NN",
+    employer_only: bool = False,
+    categories: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Matching establishments per département (`departement`, `establishments`)."""
+    return _departement_counts(register_path(), terms, min_band, scope, employer_only, tuple(categories))
+
+
+@st.cache_resource(ttl=REGISTER_TTL, max_entries=16, show_spinner="Préparation de la carte…")
+def _candidate_map(
+    path: str, search: CandidateSearch, site_label: str, scheme: str, scope: Scope
+) -> folium.Map:
+    ranked = _ranked_candidates(path, search, scope)
+    source, year = _register_source(path, scope)
+    return supplier_map(
+        _departement_counts(
+            path, search.terms, search.min_band, scope, search.employer_only, search.categories
+        ),
+        ranked.iloc[0:0] if scope.public else ranked,  # a point is a named establishment
+        regions=_regions(_url(), _version()),
+        site=search.site,
+        site_label=site_label,
+        commune_names=commune_names(),
+        scheme=scheme,
+        source=source,
+        year=year,
+    )
+
+
+def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: Scope) -> folium.Map:
+    """The supplier map for one search, built once: selecting rows, editing the shortlist or any other
+    rerun reuses it, and streamlit-folium keeps the browser's map (same script, no remount). In public,
+    counts per département only. Shared read-only by sessions."""
+    return _candidate_map(register_path(), search, site_label, scheme, scope)
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner=False)
+def _naf_correspondence(path: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    return sourcing.correspondence_table(register.naf_correspondence(register_connection(path), codes))
+
+
+def naf_correspondence(codes: tuple[str, ...]) -> pd.DataFrame:
+    """NAF rév. 2 → NAF 2025 as observed on the register's double-coded establishments, with labels."""
+    return _naf_correspondence(register_path(), tuple(codes))
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+def _closed_shortlisted(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
+    return closures.closed_entries(register_connection(path), _programme(url, scope, version).shortlist)
+
+
+def closed_shortlisted(scope: Scope = FULL) -> pd.DataFrame:
+    """Shortlist entries whose establishment closed since it was shortlisted (`closures.closed_entries`)."""
+    return _closed_shortlisted(_url(), register_path(), scope, _version())
+
+
+def closure_labels(scope: Scope = FULL) -> dict[int, str]:
+    """Shortlist entry id → « fermé depuis le … » for the suppliers closed since they were shortlisted."""
+    closed = closed_shortlisted(scope)
+    return dict(zip(closed["id"].astype(int), closed["closure"], strict=True))
+
+
+def link_counts(links: pd.DataFrame, scope: Scope, min_band: str = "NN") -> dict[int, pd.DataFrame]:
+    """Counts per département for each link's NAF codes: one cached read per distinct code set (many
+    links share one, and each cache hit costs a copy of its frame)."""
+    by_codes: dict[str, pd.DataFrame] = {}
+    out = {}
+    for link in links.itertuples(index=False):
+        if link.naf_codes not in by_codes:
+            by_codes[link.naf_codes] = departement_counts(
+                sourcing.search_terms(link.naf_codes), scope, min_band
+            )
+        out[link.id] = by_codes[link.naf_codes]
+    return out
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+def _capability_gaps(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
+    data = _programme(url, scope, version)
+    sites = {
+        int(i): site
+        for i, site in ((i, project_site(p)) for i, p in data.projects.set_index("id").iterrows())
+        if site is not None
+    }
+    return sourcing.capability_gaps(
+        data.projects, data.links, link_counts(data.links, scope), sites, departement_centroids()
+    )
+
+
+def capability_gaps(scope: Scope) -> pd.DataFrame:
+    """Links of every project with no candidate in the project's region (computed once per refresh,
+    not per rerun: it walks every link of the programme)."""
+    return _capability_gaps(_url(), register_path(), scope, _version())
+
+
+# --- reference lookups (never written by the app) ---------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def commune_names() -> dict[str, str]:
+    """INSEE code → commune name (shared, read-only)."""
+    frame = geo.communes()
+    return dict(zip(frame["code"], frame["nom"], strict=True))
+
+
+@st.cache_resource(show_spinner=False)
+def departement_centroids() -> dict[str, tuple[float, float]]:
+    """Département → (lon, lat) of a point inside it (shared, read-only)."""
+    frame = geo.departements_gdf()
+    points = frame.geometry.representative_point()
+    return {code: (p.x, p.y) for code, p in zip(frame["code"], points, strict=True)}
+
+
+def project_site(project: pd.Series) -> tuple[float, float] | None:
+    try:
+        return geo.commune_point(project["commune"])
+    except KeyError:
+        return None

@@ -1,0 +1,244 @@
+"""The sections of « Fournisseurs »: what to search (project, link or free activity), where and from
+which size, the counts, the map (a click on a département filters the list), the ranked candidates and
+the link's shortlist.
+
+In public (atelier mode) only the projects flagged public can be chosen and the map shows counts per
+département only: no establishment names, SIRETs, list of candidates or shortlist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from reindus import register
+from reindus.figures.supplier_map import SCHEMES
+from reindus.reference import headcount
+from reindus.sourcing import candidates as sourcing
+from reindus.sourcing.search import CandidateSearch
+from reindus.text import formats
+from reindus.ui import data, tables
+from reindus.ui import shortlist as shortlist_ui
+
+FREE_SEARCH = 0  # the link choice « Recherche libre »
+_DEP = "sourcing_dep"
+_LAST_CLICK = "sourcing_last_click"
+
+
+@dataclass(frozen=True)
+class Target:
+    """The project chosen, its link (FREE_SEARCH for a free search) and the activities searched."""
+
+    project_id: int
+    project: pd.Series
+    link_id: int
+    terms: sourcing.SearchTerms
+
+
+def choose_target(projects: pd.DataFrame, links: pd.DataFrame) -> Target:
+    """Project and link (both in the URL), or a free activity typed by the coach."""
+    top = st.columns([2, 3])
+    labels = {p.id: f"{p.name} — {p.region}" for p in projects.itertuples(index=False)}
+    project_id = top[0].selectbox(
+        "Projet", list(labels), key="sourcing_project", bind="query-params", format_func=labels.get
+    )
+    project_links = links[links["project_id"] == project_id].set_index("id")
+    link_id = top[1].selectbox(
+        "Maillon de la chaîne",
+        [*project_links.index.tolist(), FREE_SEARCH],
+        key="sourcing_link",
+        bind="query-params",
+        format_func=lambda i: (
+            "Recherche libre (code NAF, division ou libellé)"
+            if i == FREE_SEARCH
+            else "{}. {} ({})".format(*project_links.loc[i, ["position", "label", "naf_codes"]])
+        ),
+    )
+    if link_id == FREE_SEARCH:
+        query = st.text_input(
+            "Activité recherchée", placeholder="ex. 25.62A, 25, 13.2 ou « tissage »", key="sourcing_query"
+        )
+        terms = sourcing.search_terms(query)
+    else:
+        terms = sourcing.search_terms(project_links.at[link_id, "naf_codes"])
+    return Target(project_id, projects.set_index("id").loc[project_id], link_id, terms)
+
+
+def choose_search(target: Target) -> tuple[CandidateSearch, str]:
+    """Scope (in the URL), smallest headcount and map classes: the search and the map's class scheme."""
+    options = st.columns([5, 2, 3])  # room for the scope's three options in atelier type too
+    scope = (
+        options[0].segmented_control(
+            "Périmètre",
+            list(sourcing.SCOPES),
+            format_func=sourcing.SCOPES.get,
+            default="region",
+            key="sourcing_scope",
+            bind="query-params",
+        )
+        or "region"
+    )
+    min_band = options[1].selectbox(
+        "Effectif minimum",
+        [b.code for b in headcount.BANDS],
+        index=0,
+        format_func=lambda c: "Tous" if c == "NN" else headcount.band(c).label,
+        key="sourcing_band",
+    )
+    scheme = (
+        options[2].segmented_control(
+            "Classes de la carte",
+            list(SCHEMES),
+            format_func=SCHEMES.get,
+            default="quantiles",
+            key="sourcing_scheme",
+        )
+        or "quantiles"
+    )
+    more = st.columns([2, 3])
+    employer_only = more[0].toggle(
+        "Employeurs seulement",
+        key="sourcing_employer",
+        help="Établissements employeurs selon SIRENE (caractère employeur)",
+    )
+    categories = more[1].multiselect(
+        "Catégorie d'entreprise",
+        list(register.COMPANY_CATEGORIES),
+        format_func=lambda c: f"{c} ({register.COMPANY_CATEGORIES[c]})",
+        key="sourcing_categories",
+        placeholder="Toutes",
+        help="Catégorie de l'unité légale (INSEE) : chargez le fichier des unités légales pour la connaître",
+    )
+    project = target.project
+    search = CandidateSearch.for_project(
+        target.terms,
+        project["region_code"],
+        scope,
+        min_band,
+        data.project_site(project),
+        employer_only=employer_only,
+        categories=tuple(categories),
+    )
+    return search, scheme
+
+
+def counts(ranked: pd.DataFrame, search: CandidateSearch, scope: data.Scope) -> None:
+    cells = st.columns(3)
+    cells[0].metric("Candidats dans la région", formats.number(int(ranked["regional"].sum())))
+    cells[1].metric("Candidats dans le périmètre", formats.number(len(ranked)))
+    in_france = data.departement_counts(search.terms, scope, search.min_band)["establishments"].sum()
+    cells[2].metric("Candidats en France", formats.number(int(in_france)))
+
+
+def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: data.Scope) -> str | None:
+    """The map, its caption, and the département clicked last (None: no filter)."""
+    source, year = data.register_source(scope)
+    clicked = st_folium(
+        data.candidate_map(search, site_label, scheme, scope),
+        key="supplier_map",
+        height=560,
+        width=None,
+        returned_objects=["last_active_drawing"],
+    )
+    if scope.public:
+        st.caption(
+            "Carte : établissements actifs correspondant à la recherche, par département. Source : "
+            f"registre des établissements ({source}, {year})."
+        )
+        return None
+    st.caption(
+        "Carte : établissements actifs correspondant à la recherche, par département (toute la France) et "
+        f"candidats du périmètre (points). Source : registre des établissements ({source}, {year}). "
+        "Cliquez sur un département pour filtrer la liste."
+    )
+    drawing = (clicked or {}).get("last_active_drawing") or {}
+    code = (drawing.get("properties") or {}).get("code")
+    if code and code != st.session_state.get(_LAST_CLICK):
+        st.session_state[_LAST_CLICK] = code
+        st.session_state[_DEP] = code
+    return st.session_state.get(_DEP)
+
+
+def departement_filter(ranked: pd.DataFrame, dep: str | None) -> pd.DataFrame:
+    """The candidates of the département clicked on the map, with a button that removes the filter."""
+    if not dep:
+        return ranked
+    shown = ranked[ranked["departement"] == dep]
+    cols = st.columns([4, 1])
+    cols[0].write(f"Filtre : {sourcing.departement_label(dep)} ({formats.number(len(shown))} candidats)")
+    if cols[1].button("Retirer le filtre", icon=":material/filter_alt_off:"):
+        st.session_state[_DEP] = None
+        st.rerun()
+    return shown
+
+
+CANDIDATE_COLUMNS = {
+    "rank": st.column_config.NumberColumn("Rang", format="%d"),
+    "tier": "Niveau",
+    "name": "Établissement",
+    "siret": "SIRET",
+    "annuaire": st.column_config.LinkColumn(
+        "Annuaire", display_text="Fiche", help="Fiche publique dans l'annuaire des entreprises"
+    ),
+    "naf": "Code NAF",
+    "naf_label": "Activité (NAF)",
+    "commune": "Commune",
+    "departement": "Département",
+    "band": "Effectif",
+    "distance_km": st.column_config.NumberColumn("Distance (km)", format="localized"),
+    "score_distance": st.column_config.NumberColumn("Points distance", format="localized"),
+    "score_size": st.column_config.NumberColumn("Points taille", format="localized"),
+    "score_naf": st.column_config.NumberColumn("Points NAF", format="localized"),
+    "score": tables.count("Score"),
+}
+
+
+def candidate_table(shown: pd.DataFrame, stem: str) -> pd.DataFrame:
+    """The ranked candidates (the first TABLE_LIMIT), exportable as `stem`.csv/xlsx; returns the rows the
+    coach selected."""
+    st.subheader("Candidats")
+    st.caption(
+        "Rang : régionaux d'abord, puis score sur 100 = distance au site (50) + taille (30) + "
+        "correspondance NAF exacte (20) ou par préfixe (10). Nom : enseigne ou nom de l'établissement, sinon "
+        "celui de l'unité légale ; noms des entrepreneurs individuels masqués, personnes non diffusibles "
+        "« non diffusible »."
+    )
+    first = shown.head(shortlist_ui.TABLE_LIMIT)
+    table = sourcing.display_table(first, data.commune_names())
+    selection = st.dataframe(
+        table,
+        key="candidates",
+        hide_index=True,
+        width="stretch",
+        height=420,
+        on_select="rerun",
+        selection_mode="multi-row",
+        column_config=CANDIDATE_COLUMNS,
+    )
+    shortlist_ui.export_buttons(shown, stem, table=sourcing.export_table(table), sheet="Candidats")
+    return first.iloc[selection.selection.rows] if selection.selection.rows else shown.iloc[0:0]
+
+
+def shortlist_section(target: Target, picked: pd.DataFrame) -> None:
+    """Add the selected candidates to the link's shortlist, edit it, add a supplier abroad, export it."""
+    st.subheader("Présélection du maillon")
+    shortlist_ui.flash()
+    if target.link_id == FREE_SEARCH:
+        st.info("Choisissez un maillon du projet pour ajouter des candidats à sa présélection.")
+        return
+    link_id = int(target.link_id)
+    actor = shortlist_ui.actor_input()
+    if st.button(
+        f"Ajouter {len(picked)} candidat(s) à la présélection",
+        disabled=picked.empty,
+        icon=":material/playlist_add:",
+        type="primary",
+    ):
+        shortlist_ui.add_to_shortlist(link_id, picked, actor)
+        st.rerun()
+    rows = shortlist_ui.shortlist_editor(link_id, actor)
+    shortlist_ui.foreign_supplier_form(link_id, actor)
+    shortlist_ui.export_buttons(rows, f"preselection-projet{target.project_id}-maillon{link_id}")
