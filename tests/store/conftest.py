@@ -8,14 +8,11 @@ cannot be reached the PostgreSQL variants are skipped with the reason, or fail w
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
@@ -23,36 +20,6 @@ from sqlalchemy.pool import NullPool
 from reindus.store.db import init_schema, make_engine, session_factory
 
 from .store_samples import Factory
-
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def pg_url() -> str:
-    return os.environ.get("REINDUS_TEST_PG_URL", DEFAULT_PG_URL)
-
-
-@pytest.fixture(scope="session")
-def pg_schema() -> Iterator[tuple[str, str]]:
-    """(url, schema): a schema of our own on the test server, dropped at the end of the session."""
-    url = pg_url()
-    schema = f"reindus_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 5})
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except DBAPIError as exc:
-        admin.dispose()
-        shown = make_url(url).render_as_string(hide_password=True)
-        reason = f"PostgreSQL injoignable ({shown}) : {exc.orig}".strip()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true et {reason}")
-        pytest.skip(reason)
-    try:
-        yield url, schema
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(
