@@ -60,7 +60,7 @@ def body() -> None:
         on_select="rerun",
         selection_mode="points",
     )
-    region_table = metrics.labelled(board.by_region, [c for c in metrics.KPI_LABELS], {"region": "Région"})
+    region_table = metrics.labelled(board.by_region, list(metrics.KPI_LABELS), {"region": "Région"})
     st.dataframe(
         region_table, hide_index=True, width="stretch", column_config=tables.kpi_column_config(region_table)
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import _free_port, assert_no_error, serve, wait_for_app
+from tests.e2e.conftest import _free_port, assert_no_error, serve, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

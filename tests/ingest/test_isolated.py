@@ -21,7 +21,7 @@ def _url(engine) -> str:
 
 
 def _staging_left() -> list[Path]:
-    return [p for p in Path(tempfile.gettempdir()).glob(f"{staging.PREFIX}upload-*")]
+    return list(Path(tempfile.gettempdir()).glob(f"{staging.PREFIX}upload-*"))
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def _imports(engine) -> int:
 
 
 def _my_staging() -> list[Path]:
-    return [p for p in Path(tempfile.gettempdir()).glob(f"{staging.PREFIX}*-{os.getpid()}-*")]
+    return list(Path(tempfile.gettempdir()).glob(f"{staging.PREFIX}*-{os.getpid()}-*"))
 
 
 def _new_rows(n: int = 3) -> bytes:

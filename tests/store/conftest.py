@@ -18,8 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
 from reindus.store.db import init_schema, make_engine, session_factory
-
-from .store_samples import Factory
+from tests.store.store_samples import Factory
 
 
 @pytest.fixture(

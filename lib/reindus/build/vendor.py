@@ -106,7 +106,7 @@ def _download(url: str, timeout: float = 60.0) -> bytes:
     if not url.startswith("https://"):
         raise VendorError(f"refusing a non-HTTPS download: {url}")
     request = urllib.request.Request(url, headers={"User-Agent": "reindus-vendor"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https only, above)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.read()
 
 

@@ -428,7 +428,7 @@ def make_shortlist(
     ):
         by_code.setdefault(row[0], []).append(row[1:])
     sourcing = _stage_index(milestones, "sourcing")
-    links_of = {key: group for key, group in links.groupby(["project", "edition"])}
+    links_of = dict(links.groupby(["project", "edition"]))
     rows = []
     for project in projects.itertuples():
         stage = sourcing[(project.name, project.edition)]

@@ -18,7 +18,7 @@ from reindus.programme.metrics import KPI_KINDS, KPI_LABELS
 from reindus.programme.regions import ProgrammeRegions
 from reindus.text import formats
 
-FONT = dict(family="sans-serif", size=13)
+FONT = {"family": "sans-serif", "size": 13}
 
 
 def esc(value: object) -> str:
@@ -31,13 +31,13 @@ def base_layout(fig: go.Figure, *, height: int, title: str | None = None, legend
     fig.update_layout(
         separators=", ",
         height=height,
-        title=dict(text=esc(title)) if title else None,
+        title={"text": esc(title)} if title else None,
         font=FONT,
-        margin=dict(l=10, r=10, t=60 if title else 30, b=10),
+        margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
         showlegend=legend,
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title=None),
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "title": None},
         plot_bgcolor="white",
-        hoverlabel=dict(namelength=-1),
+        hoverlabel={"namelength": -1},
     )
     return fig
 
@@ -72,10 +72,10 @@ def format_value(value: float, kind: str) -> str:
 
 def _tickformat(kind: str) -> dict:
     if kind == "ratio":
-        return dict(tickformat=".0%", rangemode="tozero")
+        return {"tickformat": ".0%", "rangemode": "tozero"}
     if kind == "euros":
-        return dict(tickformat="~s", ticksuffix=" €", rangemode="tozero")
-    return dict(tickformat=",d", rangemode="tozero")
+        return {"tickformat": "~s", "ticksuffix": " €", "rangemode": "tozero"}
+    return {"tickformat": ",d", "rangemode": "tozero"}
 
 
 def region_panels(

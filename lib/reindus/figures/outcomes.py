@@ -29,10 +29,10 @@ PANELS: tuple[str, ...] = (
     "days_to_concretisation",
 )
 TICKS = {
-    "ratio": dict(tickformat=".0%"),
-    "euros": dict(tickformat="~s", ticksuffix=" €"),
-    "days": dict(tickformat=",d", ticksuffix=" j"),
-    "count": dict(tickformat=",d"),
+    "ratio": {"tickformat": ".0%"},
+    "euros": {"tickformat": "~s", "ticksuffix": " €"},
+    "days": {"tickformat": ",d", "ticksuffix": " j"},
+    "count": {"tickformat": ",d"},
 }
 
 

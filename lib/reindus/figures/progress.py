@@ -76,7 +76,7 @@ def gantt(
             base=planned_start,
             x=(planned_end - planned_start).dt.total_seconds() * 1000,
             width=LANE * 0.9,
-            marker=dict(color=PLANNED_COLOUR, opacity=0.55),
+            marker={"color": PLANNED_COLOUR, "opacity": 0.55},
             hovertext=hover,
             hoverinfo="text",
         )
@@ -98,9 +98,12 @@ def gantt(
                 base=actual_start[mask],
                 x=(end[mask] - actual_start[mask]).dt.total_seconds().clip(lower=0) * 1000 + DAY_MS / 4,
                 width=LANE * 0.9,
-                marker=dict(
-                    color=part["colour"], pattern_shape=pattern, pattern_fgcolor="white", line_width=0
-                ),
+                marker={
+                    "color": part["colour"],
+                    "pattern_shape": pattern,
+                    "pattern_fgcolor": "white",
+                    "line_width": 0,
+                },
                 hovertext=hover[mask],
                 hoverinfo="text",
             )
@@ -114,7 +117,12 @@ def gantt(
                 x=late_at,
                 y=late["y"],
                 mode="markers",
-                marker=dict(symbol="x", color=LATE_COLOUR, size=9, line=dict(width=1, color=LATE_COLOUR)),
+                marker={
+                    "symbol": "x",
+                    "color": LATE_COLOUR,
+                    "size": 9,
+                    "line": {"width": 1, "color": LATE_COLOUR},
+                },
                 hovertext=hover[late.index],
                 hoverinfo="text",
             )
@@ -132,7 +140,7 @@ def gantt(
     boundaries = rows["region"].ne(rows["region"].shift()).to_numpy().nonzero()[0]
     for b in boundaries[1:]:
         fig.add_shape(
-            type="line", xref="paper", x0=0, x1=1, y0=b - 0.5, y1=b - 0.5, line=dict(color="#999", width=1)
+            type="line", xref="paper", x0=0, x1=1, y0=b - 0.5, y1=b - 0.5, line={"color": "#999", "width": 1}
         )
     fig.add_shape(
         type="line",
@@ -141,7 +149,7 @@ def gantt(
         yref="paper",
         y0=0,
         y1=1,
-        line=dict(color="#333", width=2, dash="dash"),
+        line={"color": "#333", "width": 2, "dash": "dash"},
     )
     # Above the date ticks (the axis is on top): on the ticks it hid the nearest date.
     fig.add_annotation(
@@ -152,7 +160,7 @@ def gantt(
         yshift=20,
         showarrow=False,
         text=f"Aujourd'hui ({_fr(today_ts)})",
-        font=dict(size=12),
+        font={"size": 12},
     )
     x_min = min(planned_start.min(), actual_start.min() if started.any() else planned_start.min())
     x_max = max(planned_end.max(), actual_end.max() if finished.any() else planned_end.max(), today_ts)
@@ -174,10 +182,14 @@ def gantt(
     fig.update_layout(barmode="overlay", bargap=0)
     fig = base_layout(fig, height=140 + ROW_PX * max(len(rows), 1))
     fig.update_layout(
-        legend=dict(
-            orientation="h", yanchor="top", y=-0.01 if len(rows) > 10 else -0.08, xanchor="left", x=0
-        ),
-        margin=dict(t=72, b=40),
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.01 if len(rows) > 10 else -0.08,
+            "xanchor": "left",
+            "x": 0,
+        },
+        margin={"t": 72, "b": 40},
     )
     return fig
 
@@ -251,7 +263,7 @@ def pace(by_region: pd.DataFrame, regions: ProgrammeRegions) -> go.Figure:
         xanchor="right",
         showarrow=False,
         text=f"tolérance : {LATE_TOLERANCE_DAYS} jours",
-        font=dict(size=11),
+        font={"size": 11},
     )
     top = max(float(values.abs().max()) if values.notna().any() else 0, LATE_TOLERANCE_DAYS) * 1.3
     fig.update_yaxes(

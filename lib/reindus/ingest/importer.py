@@ -203,7 +203,7 @@ def run_import(
     return result
 
 
-class _RollBack(Exception):  # noqa: N818 - control flow, not an error: a dry run's summary
+class _RollBack(Exception):
     def __init__(self, summary: Summary) -> None:
         self.summary = summary
 

@@ -107,7 +107,7 @@ UPDATABLE = (
 )
 
 
-def read(raw: bytes, name: str, session: Session | None) -> Parsed:
+def read(raw: bytes, name: str, session: Session | None) -> Parsed:  # noqa: C901 - one pass over both sheets, in file order
     table = textfile.read_table(raw, name, max_rows=MAX_ROWS)
     parsed = Parsed(
         "projects", name, checksum(raw), table.problems, table=table.frame, description=table.description

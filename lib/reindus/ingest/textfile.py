@@ -490,7 +490,7 @@ def xlsx_sheet_names(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> list[str]:
         wb.close()
 
 
-def _read_xlsx(
+def _read_xlsx(  # noqa: C901 - each limit is checked where the stream reaches it
     raw: bytes, table: Table, sheet: int, limits: Limits
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     from openpyxl.cell.read_only import EMPTY_CELL

@@ -101,7 +101,7 @@ def _flag(
     problems.add_many(rows, column, frame.loc[rows, column], reasons, count=len(rows))
 
 
-def from_table(table: textfile.Table, sha256: str = "") -> UrssafFile:
+def from_table(table: textfile.Table, sha256: str = "") -> UrssafFile:  # noqa: C901 - both header layouts, one pass
     """Check and aggregate a table read by `textfile.read_table` (its problems are kept)."""
     problems = table.problems
     result = UrssafFile(name=table.name, problems=problems, checksum=sha256, encoding=table.encoding)

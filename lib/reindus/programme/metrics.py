@@ -95,12 +95,12 @@ KPI_LABELS: dict[str, str] = {
     "link_coverage": "Taux de couverture des maillons",
 }
 KPI_KINDS: dict[str, str] = {
-    **{c: "count" for c in COUNT_COLUMNS},
+    **dict.fromkeys(COUNT_COLUMNS, "count"),
     "investment": "euros",
     "funding_requested": "euros",
     "funding_granted": "euros",
     "funding_paid": "euros",
-    **{c: "ratio" for c in RATE_COLUMNS},
+    **dict.fromkeys(RATE_COLUMNS, "ratio"),
 }
 
 PROGRESS_STATUSES: dict[str, str] = ProgressStatus.labels()

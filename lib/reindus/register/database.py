@@ -489,7 +489,7 @@ class _Query:
         self.params.extend(params)
 
 
-def _where(
+def _where(  # noqa: C901 - one clause per optional filter
     *,
     naf_codes: Iterable[str],
     naf_prefixes: Iterable[str],

@@ -78,7 +78,7 @@ def highlighted(table: pd.DataFrame, problems: Problems):
     return preview.style.apply(style, axis=None)
 
 
-def import_section() -> None:
+def import_section() -> None:  # noqa: C901 - the upload form, top to bottom
     st.header("Importer")
     st.caption(
         "Projets, maillons, fournisseurs présélectionnés, statistiques industrielles (format long ou "

@@ -17,9 +17,8 @@ from reindus.reference.programme import stage
 from reindus.store import audit
 from reindus.store.models import AuditEntry, ChainLink, FundingScheme, Milestone, Project, ShortlistEntry
 from reindus.store.repository import RowInUseError, StaleEditError, insert
-
-from .test_projects import ACTOR, create
-from .viewers import ADMIN, COACH_NORMANDIE
+from tests.programme.workspace.test_projects import ACTOR, create
+from tests.programme.workspace.viewers import ADMIN, COACH_NORMANDIE
 
 LINKS = [
     {"tier": "matiere", "label": "Fibre de lin", "naf_codes": "0116Z; 13.10Z", "need": "Lin teillé"},

@@ -17,28 +17,27 @@ from reindus.programme.workspace.rules import FormError
 from reindus.reference.programme import STAGES
 from reindus.store.models import AuditEntry, Milestone, Project
 from reindus.store.repository import StaleEditError
-
-from .viewers import COACH_NORMANDIE, COACH_PARIS
+from tests.programme.workspace.viewers import COACH_NORMANDIE, COACH_PARIS
 
 ACTOR = "Claire Martin"
 
 
 def values(**overrides):
-    v = dict(
-        name="Tissage du Vexin",
-        siren="552100554",
-        departement="27",
-        commune="27056",
-        naf="13.20Z",
-        edition=2024,
-        cohort_start=date(2024, 9, 2),
-        coach_id=None,
-        description="Relocaliser le tissage du lin",
-        target_jobs=12,
-        planned_investment=1_250_000.5,
-        status="en_cours",
-        public=True,
-    )
+    v = {
+        "name": "Tissage du Vexin",
+        "siren": "552100554",
+        "departement": "27",
+        "commune": "27056",
+        "naf": "13.20Z",
+        "edition": 2024,
+        "cohort_start": date(2024, 9, 2),
+        "coach_id": None,
+        "description": "Relocaliser le tissage du lin",
+        "target_jobs": 12,
+        "planned_investment": 1_250_000.5,
+        "status": "en_cours",
+        "public": True,
+    }
     v.update(overrides)
     return v
 

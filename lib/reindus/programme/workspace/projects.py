@@ -38,7 +38,7 @@ def default_cohort(edition: int, region_code: str) -> str:
     return f"{edition} – {regions().get(region_code, region_code)}"
 
 
-def check_project(
+def check_project(  # noqa: C901 - one reason per field, in form order
     session: Session, values: Mapping[str, Any], *, current: Project | None = None
 ) -> dict[str, Any]:
     """The column values of `values` (form values or cell text), checked by the same rules as the
