@@ -48,10 +48,6 @@ def demo_env(demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return demo_home
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 

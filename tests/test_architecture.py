@@ -3,7 +3,8 @@
 - only `reindus.ui` (and the pages, and app.py) import Streamlit: everything else runs in plain pytest and
   in the command line;
 - no module imports another module's private names (`_name`): what is shared is public API;
-- pages stay thin (about 120 lines at most).
+- pages stay thin (about 120 lines at most);
+- no test module imports another test module or a conftest (shared helpers live in `tests/support/`).
 """
 
 from __future__ import annotations
@@ -92,3 +93,13 @@ def test_no_module_imports_another_modules_private_names():
 def test_pages_are_thin(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_PAGE_LINES, f"{path.name}: {lines} lines (at most {MAX_PAGE_LINES})"
+
+
+def test_no_test_module_imports_another_test_module():
+    offending = []
+    for path in _python_files(ROOT / "tests"):
+        for module, _, line in _imports(path):
+            leaf = module.rsplit(".", 1)[-1]
+            if module.startswith("tests.") and (leaf.startswith("test_") or leaf == "conftest"):
+                offending.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
+    assert not offending, "\n".join(offending)

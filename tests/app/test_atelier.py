@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from reindus.programme.data import load_programme
 from reindus.store.db import make_engine
 from reindus.ui import navigation
-from tests.app.test_pages import ROOT
 from tests.confidential import confidential_texts, leaks
+from tests.support.paths import ROOT
 
 ATELIER_PAGES = [p.file for p in navigation.PAGES]  # the default page first
 

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reindus.store.db import make_engine
-from tests.ingest.conftest import db_checksum
+from tests.support.ingest import db_checksum
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"

@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from reindus.auth import ANONYMOUS, Role
 from reindus.ui import auth
-from tests.app.conftest import ACCOUNTS, sign_in
-from tests.app.test_pages import ROOT
+from tests.support.accounts import ACCOUNTS, sign_in
+from tests.support.paths import ROOT
 
 
 def run(account: str | None, **options) -> AppTest:

@@ -27,8 +27,8 @@ from sqlalchemy import select
 from reindus.store.db import make_engine, session_factory
 from reindus.store.models import Project
 from reindus.store.repository import update_versioned
-from tests.conftest import in_ci
 from tests.support.browser import CHROMIUM_ARGS, chromium_path, free_port, wait_for_health
+from tests.support.ci import in_ci
 
 ROOT = Path(__file__).resolve().parents[2]
 HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"

@@ -14,7 +14,7 @@ from reindus.store.models import Project
 from reindus.store.repository import update_versioned
 from reindus.ui import navigation
 from tests.confidential import confidential_texts, leaks
-from tests.e2e.conftest import HEADINGS, assert_no_error, screenshot, wait_for_app
+from tests.support.e2e import HEADINGS, assert_no_error, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import assert_no_error, screenshot, wait_for_app
+from tests.support.e2e import assert_no_error, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

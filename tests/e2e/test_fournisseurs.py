@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reindus.register import append, open_register
-from tests.e2e.conftest import assert_no_error, screenshot, serve, wait_for_app
+from tests.support.e2e import assert_no_error, screenshot, serve, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

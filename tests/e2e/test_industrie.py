@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import assert_no_error, screenshot, wait_for_app
+from tests.support.e2e import assert_no_error, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

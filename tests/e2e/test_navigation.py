@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reindus.ui.navigation import DEFAULT, NOT_FOUND_TITLE, PAGES
-from tests.e2e.conftest import HEADINGS, assert_no_error, wait_for_app
+from tests.support.e2e import HEADINGS, assert_no_error, wait_for_app
 
 pytestmark = pytest.mark.e2e
 

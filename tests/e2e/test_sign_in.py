@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import _free_port, assert_no_error, serve, wait_for_app
+from tests.support.e2e import assert_no_error, free_port, serve, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def _home(demo_home: Path, tmp_path_factory, name: str) -> Path:
 
 
 def _serve_with_idp(home: Path, max_age: int | None = None):
-    env = {"REINDUS_DEMO_IDP_PORT": str(_free_port())}
+    env = {"REINDUS_DEMO_IDP_PORT": str(free_port())}
     if max_age is not None:
         env["REINDUS_SESSION_MAX_AGE"] = str(max_age)
     return serve(home, "--demo-auth", env_extra=env)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -10,21 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from reindus.store.db import make_engine
-from reindus.store.models import MODELS
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-def db_checksum(engine) -> str:
-    """SHA-256 over every row of every table, in id order: equal checksums mean an identical store."""
-    h = hashlib.sha256()
-    with engine.connect() as conn:
-        for model in MODELS:
-            table = model.__tablename__
-            h.update(table.encode())
-            for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY id")):
-                h.update(repr(tuple(row)).encode())
-    return h.hexdigest()
+from reindus.store.models import MODELS  # noqa: F401
+from tests.support.ingest import FIXTURES, db_checksum  # noqa: F401
 
 
 @pytest.fixture

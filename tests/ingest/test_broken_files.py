@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reindus.ingest.importer import run_import
-from tests.ingest.conftest import FIXTURES, db_checksum
+from tests.support.ingest import FIXTURES, db_checksum
 
 BROKEN = FIXTURES / "broken"
 # file → (import kind, row, column, words of the reason)

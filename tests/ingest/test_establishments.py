@@ -7,7 +7,7 @@ from reindus import register
 from reindus.ingest import establishments
 from reindus.ingest.importer import run_import
 from reindus.reference.siret import make_siret
-from tests.ingest.conftest import FIXTURES
+from tests.support.ingest import FIXTURES
 
 
 def test_sirene_stock_keeps_nafrev2_rows_places_missing_points_and_flags_them(store, tmp_path):

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reindus.ingest.importer import run_import
-from tests.ingest.conftest import db_checksum
+from tests.support.ingest import db_checksum
 
 KINDS = ("projects", "links", "shortlists", "industry", "openings")
 HEADERS = {

@@ -9,7 +9,7 @@ import pytest
 
 from reindus.ingest import importer, textfile
 from tests.ingest import bombs
-from tests.ingest.conftest import db_checksum
+from tests.support.ingest import db_checksum
 
 # (file name, builder, kind, what the message must say)
 CORPUS = [

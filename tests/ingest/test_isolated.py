@@ -11,7 +11,7 @@ import pytest
 
 from reindus.ingest import isolated, staging
 from tests.ingest import bombs
-from tests.ingest.conftest import db_checksum
+from tests.support.ingest import db_checksum
 
 GOOD = (bombs.PROJECT_HEADER + "\n" + bombs.PROJECT_ROW.format(i=1) + "\n").encode()
 

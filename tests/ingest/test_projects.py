@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from reindus.exchange import tables as export_tables
 from reindus.ingest.importer import run_import
 from reindus.store.models import AuditEntry, Coach, IndustryStat, Milestone, Project
-from tests.ingest.conftest import db_checksum
+from tests.support.ingest import db_checksum
 
 HEADER = (
     "Nom du projet;Dept;Commune;Secteur (NAF);Année;Date de début;Coach;Étape;Emplois prévus;"

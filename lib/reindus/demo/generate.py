@@ -428,7 +428,7 @@ def make_shortlist(
     ):
         by_code.setdefault(row[0], []).append(row[1:])
     sourcing = _stage_index(milestones, "sourcing")
-    links_of = dict(links.groupby(["project", "edition"]))
+    links_of = dict(iter(links.groupby(["project", "edition"])))  # a GroupBy has .keys: not a mapping
     rows = []
     for project in projects.itertuples():
         stage = sourcing[(project.name, project.edition)]

@@ -1,3 +1,3 @@
 """The workspace writes run on the store fixtures: SQLite and PostgreSQL, a fresh schema per test."""
 
-from tests.store.conftest import Session, backend, empty_engine, engine, factory, pg_schema  # noqa: F401
+from tests.support.store import Session, backend, empty_engine, engine, factory  # noqa: F401

@@ -17,7 +17,7 @@ from reindus.reference.programme import stage
 from reindus.store import audit
 from reindus.store.models import AuditEntry, ChainLink, FundingScheme, Milestone, Project, ShortlistEntry
 from reindus.store.repository import RowInUseError, StaleEditError, insert
-from tests.programme.workspace.test_projects import ACTOR, create
+from tests.programme.workspace.samples import ACTOR, create
 from tests.programme.workspace.viewers import ADMIN, COACH_NORMANDIE
 
 LINKS = [

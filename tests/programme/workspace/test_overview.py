@@ -8,7 +8,7 @@ from reindus.programme import data as programme_data
 from reindus.programme.workspace import funding, links, overview, projects
 from reindus.store.models import Coach, ShortlistEntry
 from reindus.store.repository import insert
-from tests.programme.workspace.test_projects import ACTOR, values
+from tests.programme.workspace.samples import ACTOR, values
 
 
 def test_a_coach_sees_their_projects_and_what_waits_for_them(engine, Session):

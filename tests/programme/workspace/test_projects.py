@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from reindus.errors import PermissionDeniedError
 from reindus.ingest.importer import run_import
@@ -17,39 +17,8 @@ from reindus.programme.workspace.rules import FormError
 from reindus.reference.programme import STAGES
 from reindus.store.models import AuditEntry, Milestone, Project
 from reindus.store.repository import StaleEditError
+from tests.programme.workspace.samples import ACTOR, count, create, values
 from tests.programme.workspace.viewers import COACH_NORMANDIE, COACH_PARIS
-
-ACTOR = "Claire Martin"
-
-
-def values(**overrides):
-    v = {
-        "name": "Tissage du Vexin",
-        "siren": "552100554",
-        "departement": "27",
-        "commune": "27056",
-        "naf": "13.20Z",
-        "edition": 2024,
-        "cohort_start": date(2024, 9, 2),
-        "coach_id": None,
-        "description": "Relocaliser le tissage du lin",
-        "target_jobs": 12,
-        "planned_investment": 1_250_000.5,
-        "status": "en_cours",
-        "public": True,
-    }
-    v.update(overrides)
-    return v
-
-
-def count(Session, model) -> int:
-    with Session() as s:
-        return s.execute(select(func.count()).select_from(model)).scalar_one()
-
-
-def create(Session, **overrides) -> Project:
-    with Session.begin() as s:
-        return projects.create_project(s, values(**overrides), ACTOR)
 
 
 def test_a_new_project_gets_every_field_and_its_stages_from_the_retroplanning(Session):

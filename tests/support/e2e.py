@@ -1,0 +1,88 @@
+"""Browser tests' shared pieces: the app served as `make run` serves it, waiting for a run, screenshots."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.support.browser import CHROMIUM_ARGS, chromium_path, free_port
+
+__all__ = ["CHROMIUM_ARGS", "chromium_path", "free_port"]
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+# The heading a page opens with, where it is not its title in the registry (Données titles itself
+# « Données chargées », the carousel shows its first view).
+HEADINGS = {"donnees": "Données chargées", "carrousel": "Tableau de bord"}
+
+
+@contextmanager
+def serve(home: Path, *options: str, env_extra: dict[str, str] | None = None) -> Iterator[str]:
+    """The app on a free local port, with REINDUS_HOME=home, started as `make run` does (`reindus serve`)."""
+    port = free_port()
+    env = {**os.environ, "REINDUS_HOME": str(home), **(env_extra or {})}
+    env.pop("REINDUS_DATABASE_URL", None)
+    log = (home / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reindus.cli",
+            "serve",
+            *options,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((home / "streamlit.log").read_text())
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_for_app(page) -> None:
+    """Wait until the script has finished running (no running indicator) and the page has content."""
+    page.wait_for_selector('[data-testid="stMain"]', timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+
+
+def assert_no_error(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
