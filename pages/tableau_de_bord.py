@@ -7,7 +7,7 @@ import streamlit as st
 from reindus.exchange import export
 from reindus.programme import metrics
 from reindus.ui import filters as filter_bar
-from reindus.ui import kpi, mode, tables
+from reindus.ui import kpi, mode, outcomes, tables
 from reindus.ui.banner import demo_banner
 
 public = mode.is_atelier()  # atelier mode: public data only, refreshed on its own
@@ -32,28 +32,22 @@ def body() -> None:
     charts = kpi.dashboard_figures(filters, public)
     st.plotly_chart(mode.readable(charts["origin"]), width="stretch", key="origin_chart")
 
-    st.header("Projets et financements", anchor=False)
-    kpi.metric_cards(
-        board,
-        [
-            "projects",
-            "active",
-            "completed",
-            "abandoned",
-            "jobs",
-            "investment",
-            "funding_granted",
-            "success_rate",
-        ],
+    st.header("Projets", anchor=False)
+    kpi.metric_cards(board, ["projects", "active", "completed", "abandoned"])
+    st.header("Prévu, décidé, constaté", anchor=False)
+    st.caption(
+        "Les prévisions déclarées à la sélection, les décisions des financeurs et les constats enregistrés "
+        "ensuite ne s'additionnent jamais : chaque carte donne sa définition (icône d'aide)."
     )
+    outcome, outcome_panels = outcomes.view(filters, public)
+    outcomes.cards(outcome)
     st.header("Fournisseurs présélectionnés", anchor=False)
     kpi.metric_cards(
         board, ["suppliers_identified", "suppliers_contacted", "suppliers_qualified", "suppliers_retained"]
     )
     st.caption(
         "Décompte cumulatif : un fournisseur qualifié a aussi été contacté et identifié ; "
-        "un fournisseur écarté ne compte que parmi les identifiés. Taux de succès : dossiers accordés "
-        "sur dossiers décidés (accordés ou refusés)."
+        "un fournisseur écarté ne compte que parmi les identifiés."
     )
 
     st.header("Les régions côte à côte", anchor=False)
@@ -89,6 +83,9 @@ def body() -> None:
             on_click="ignore",
         )
 
+    st.subheader("Prévu, décidé, constaté : les régions côte à côte", anchor=False)
+    outcomes.region_section(outcome, outcome_panels, public)
+
     st.header("Éditions successives", anchor=False)
     st.caption("2022 : Normandie seule ; le pilote national à quatre régions commence en 2023.")
     column = st.selectbox(
@@ -118,7 +115,7 @@ def body() -> None:
         selection_mode="single-row",
         column_config={
             "Investissement prévu": tables.euros("Investissement prévu"),
-            "Financements obtenus": tables.euros("Financements obtenus"),
+            "Financements accordés": tables.euros("Financements accordés"),
         },
     )
     if picked.selection.rows:

@@ -197,3 +197,26 @@ def test_a_stale_edit_is_refused_in_french(writable_home):
     with session_factory(engine)() as s:
         assert s.get(Milestone, ms_id).actual_end == date(2026, 9, 30)  # the other coach's edit is kept
     engine.dispose()
+
+
+def test_observed_jobs_and_the_funding_pipeline_match_the_store_with_their_definitions(demo_env):
+    at = start({"edition": "2024"})
+    cards = {m.label: m for m in at.metric}
+    observed = sql_count(
+        demo_env, "SELECT coalesce(sum(jobs_observed_end), -1) FROM projects WHERE edition = 2024"
+    )
+    assert observed >= 0  # the demo records some
+    assert cards["Emplois constatés en fin de programme"].value == formats.number(observed)
+    paid = sql_count(
+        demo_env,
+        "SELECT coalesce(sum(a.amount_paid), 0) FROM funding_applications a JOIN projects p "
+        "ON a.project_id = p.id WHERE p.edition = 2024 AND a.status = 'accorde'",
+    )
+    assert cards["Financements versés"].value == formats.euros(paid)
+    assert "Emplois créés constatés par le conseiller" in cards["Emplois constatés en fin de programme"].help
+    assert "Prévision" in cards["Emplois prévus"].help
+    # 2026 is under way: nobody has observed jobs yet, and it says so instead of « 0 »
+    at = start({"edition": "2026"})
+    shown = metrics_of(at)
+    assert shown["Emplois constatés à 12 mois"] == "non renseigné"
+    assert shown["Emplois prévus"] != "non renseigné"

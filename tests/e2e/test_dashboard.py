@@ -29,7 +29,7 @@ def test_dashboard_renders_in_french(page, app_url):
     for label in (
         "Part des retenus dans la région",
         "Projets accompagnés",
-        "Financements obtenus",
+        "Financements accordés",
         "Les régions côte à côte",
         "Éditions successives",
         "Source : base opérationnelle",

@@ -147,6 +147,10 @@ def generate(communes: pd.DataFrame, seed: int = 2023, scale: int = 1) -> DemoDa
     shortlist = make_shortlist(rng, projects, milestones, links, establishments)
     schemes = make_schemes()
     applications = make_applications(rng, projects, milestones, schemes)
+    # Observed outcomes draw from their own stream, so adding them left every other demo row unchanged.
+    projects, applications = add_outcomes(
+        np.random.default_rng([seed, 5]), projects, milestones, applications
+    )
     industry = make_industry(rng, communes)
     site_events = make_site_events(rng)
     return DemoData(
@@ -546,6 +550,55 @@ def make_applications(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _stage_end(milestones: pd.DataFrame, stage: str) -> dict[tuple[str, int], date | None]:
+    rows = milestones[milestones["stage"] == stage]
+    ends = rows["actual_end"].where(rows["actual_end"].notna(), None)
+    return dict(zip(zip(rows["project"], rows["edition"], strict=True), ends, strict=True))
+
+
+def add_outcomes(
+    rng: np.random.Generator, projects: pd.DataFrame, milestones: pd.DataFrame, applications: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What was observed after the forecasts: jobs at the end of the programme and 12 months later (fewer
+    than planned at first, hiring goes on afterwards), investment committed once financing is settled,
+    grants paid in instalments after the decision. Some are left unrecorded, as coaches forget."""
+    concretised = _stage_end(milestones, "concretisation")
+    financed = _stage_end(milestones, "financement")
+    end_jobs, jobs_12m, committed = [], [], []
+    for project in projects.itertuples():
+        key = (project.name, project.edition)
+        ended, settled = concretised.get(key), financed.get(key)
+        at_end = after_12m = invested = None
+        if project.status == "abandonne":
+            at_end = 0 if rng.random() < 0.5 else None  # a recorded zero, not a missing value
+        elif project.status == "termine" and ended is not None and rng.random() < 0.85:
+            at_end = int(round(project.target_jobs * rng.uniform(0.35, 1.0)))
+            if ended + timedelta(days=365) <= cat.DEMO_AS_OF and rng.random() < 0.7:
+                after_12m = int(round(at_end * rng.uniform(0.9, 1.5)))
+        if settled is not None and project.status != "abandonne" and rng.random() < 0.85:
+            invested = float(round(project.planned_investment * rng.uniform(0.3, 1.05), -3))
+        end_jobs.append(at_end)
+        jobs_12m.append(after_12m)
+        committed.append(invested)
+    projects = projects.assign(
+        jobs_observed_end=pd.array(end_jobs, dtype="Int64"),
+        jobs_observed_12m=pd.array(jobs_12m, dtype="Int64"),
+        committed_investment=committed,
+    )
+    paid = []
+    for app in applications.itertuples():
+        amount = None
+        if app.status == "accorde":
+            age = (cat.DEMO_AS_OF - app.decided_on).days
+            if age > 365:
+                amount = app.amount_granted * (1.0 if rng.random() < 0.7 else rng.uniform(0.5, 0.9))
+            elif age > 90 and rng.random() < 0.8:
+                amount = app.amount_granted * rng.uniform(0.2, 0.7)
+            amount = None if amount is None else float(round(amount, -3))
+        paid.append(amount)
+    return projects, applications.assign(amount_paid=paid)
 
 
 INDUSTRY_DEFINITION = (

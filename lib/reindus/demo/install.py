@@ -113,6 +113,9 @@ def _write_store(session: Session, data: DemoData, seed: int) -> dict[str, int]:
                 "status",
                 "public",
                 "source",
+                "jobs_observed_end",
+                "jobs_observed_12m",
+                "committed_investment",
             ],
         ),
     )
@@ -179,6 +182,7 @@ def _write_store(session: Session, data: DemoData, seed: int) -> dict[str, int]:
                 "scheme_id",
                 "amount_requested",
                 "amount_granted",
+                "amount_paid",
                 "status",
                 "applied_on",
                 "decided_on",

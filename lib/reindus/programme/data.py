@@ -60,12 +60,15 @@ def load_projects(engine: Engine) -> pd.DataFrame:
             p.public,
             p.source,
             p.version,
+            p.jobs_observed_end,
+            p.jobs_observed_12m,
+            p.committed_investment,
         )
         .outerjoin(c, p.coach_id == c.id)
         .order_by(p.id),
     )
     frame["region"] = frame["region_code"].map(regions())
-    return _money(frame, "planned_investment")
+    return _money(frame, "planned_investment", "committed_investment")
 
 
 def load_milestones(engine: Engine) -> pd.DataFrame:
@@ -143,6 +146,7 @@ def load_applications(engine: Engine) -> pd.DataFrame:
             fs.kind,
             a.amount_requested,
             a.amount_granted,
+            a.amount_paid,
             a.status,
             a.applied_on,
             a.decided_on,
@@ -152,7 +156,7 @@ def load_applications(engine: Engine) -> pd.DataFrame:
         .join(fs, a.scheme_id == fs.id)
         .order_by(a.project_id, a.id),
     )
-    return _money(frame, "amount_requested", "amount_granted")
+    return _money(frame, "amount_requested", "amount_granted", "amount_paid")
 
 
 def load_programme(engine: Engine) -> ProgrammeData:

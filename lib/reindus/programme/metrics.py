@@ -71,7 +71,7 @@ KPI_LABELS: dict[str, str] = {
     "abandoned": "Projets abandonnés",
     "jobs": "Emplois prévus",
     "investment": "Investissement prévu",
-    "funding_granted": "Financements obtenus",
+    "funding_granted": "Financements accordés",
     "applications_granted": "Dossiers de financement accordés",
     "applications_refused": "Dossiers de financement refusés",
     "success_rate": "Taux de succès des dossiers",

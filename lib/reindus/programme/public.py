@@ -25,11 +25,13 @@ CONFIDENTIAL_COLUMNS: frozenset[str] = frozenset(
         "coach_id",
         "email",
         "planned_investment",
+        "committed_investment",
         "investment",
         "funding_granted",
         # funding applications
         "amount_requested",
         "amount_granted",
+        "amount_paid",
         # shortlists
         "siret",
         "supplier_name",

@@ -131,6 +131,11 @@ class Project(VersionedMixin, Base):
         UniqueConstraint("name", "edition"),
         CheckConstraint(_in("status", PROJECT_STATUSES), name="status"),
         CheckConstraint("siren IS NULL OR length(siren) = 9", name="siren_length"),
+        CheckConstraint("jobs_observed_end IS NULL OR jobs_observed_end >= 0", name="jobs_observed_end"),
+        CheckConstraint("jobs_observed_12m IS NULL OR jobs_observed_12m >= 0", name="jobs_observed_12m"),
+        CheckConstraint(
+            "committed_investment IS NULL OR committed_investment >= 0", name="committed_investment"
+        ),
         Index(None, "region_code"),
         Index(None, "coach_id"),
     )
@@ -156,6 +161,11 @@ class Project(VersionedMixin, Base):
         String(20), default=ProjectStatus.IN_PROGRESS.value, server_default=ProjectStatus.IN_PROGRESS.value
     )
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # name may be shown
+    # Observed outcomes (migration 0005), recorded later than the forecasts above and never mixed with them;
+    # NULL means « non renseigné », not zero.
+    jobs_observed_end: Mapped[int | None] = mapped_column(Integer)  # at the end of the programme
+    jobs_observed_12m: Mapped[int | None] = mapped_column(Integer)  # 12 months after the end
+    committed_investment: Mapped[Decimal | None] = mapped_column(Money)  # euros, signed orders
 
     coach: Mapped[Coach | None] = relationship(back_populates="projects")
     milestones: Mapped[list[Milestone]] = relationship(
@@ -278,6 +288,7 @@ class FundingApplication(VersionedMixin, Base):
     __tablename__ = "funding_applications"
     __table_args__ = (
         CheckConstraint(_in("status", FUNDING_STATUSES), name="status"),
+        CheckConstraint("amount_paid IS NULL OR amount_paid >= 0", name="amount_paid"),
         Index(None, "project_id"),
         Index(None, "scheme_id"),
     )
@@ -290,6 +301,7 @@ class FundingApplication(VersionedMixin, Base):
     scheme_id: Mapped[int] = mapped_column(ForeignKey("funding_schemes.id"))
     amount_requested: Mapped[Decimal] = mapped_column(Money)
     amount_granted: Mapped[Decimal | None] = mapped_column(Money)
+    amount_paid: Mapped[Decimal | None] = mapped_column(Money)  # paid out so far (migration 0005)
     status: Mapped[str] = mapped_column(
         String(20), default=FundingStatus.PREPARING.value, server_default=FundingStatus.PREPARING.value
     )

@@ -534,7 +534,7 @@ def projects_table(facts: pd.DataFrame) -> pd.DataFrame:
         "Statut": facts["status"].map(PROJECT_STATUSES),
         "Emplois prévus": facts["jobs"],
         "Investissement prévu": facts.get("investment"),
-        "Financements obtenus": facts.get("funding_granted"),
+        "Financements accordés": facts.get("funding_granted"),
         "Fournisseurs retenus": facts["suppliers_retained"],
         "Dont dans la région": facts["retained_in_region"],
         "Maillons couverts": facts["links_covered"].astype(str) + " / " + facts["links"].astype(str),

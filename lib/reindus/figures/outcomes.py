@@ -1,0 +1,86 @@
+"""Forecasts, funding pipeline and observations region by region: one panel per definition.
+
+A panel never holds two definitions (planned and observed jobs sit in separate panels, each with its own
+axis), and a region with nothing recorded shows « non renseigné » instead of a zero bar.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from reindus.figures.kpi import base_layout, colour_of, esc
+from reindus.programme.kpi_definitions import DEFINITIONS, display
+
+PANELS: tuple[str, ...] = (
+    "jobs_planned",
+    "jobs_observed_end",
+    "jobs_observed_12m",
+    "investment_planned",
+    "funding_asked",
+    "funding_granted",
+    "funding_paid",
+    "investment_committed",
+    "success_rate",
+    "days_to_concretisation",
+)
+TICKS = {
+    "ratio": dict(tickformat=".0%"),
+    "euros": dict(tickformat="~s", ticksuffix=" €"),
+    "days": dict(tickformat=",d", ticksuffix=" j"),
+    "count": dict(tickformat=",d"),
+}
+
+
+def outcome_panels(by_region: pd.DataFrame, columns: tuple[str, ...] = PANELS, cols: int = 5) -> go.Figure:
+    """Small multiples over `kpi_definitions.outcome_kpis_by_region`: one panel per definition."""
+    rows = math.ceil(len(columns) / cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[esc(DEFINITIONS[c].label) for c in columns],
+        horizontal_spacing=0.05,
+        vertical_spacing=0.2,
+    )
+    regions = by_region["region"].astype(str).tolist()
+    names = [esc(r) for r in regions]
+    colours = [colour_of(r) for r in regions]
+    for i, column in enumerate(columns):
+        definition = DEFINITIONS[column]
+        values = by_region[column].astype(float)
+        row, col = i // cols + 1, i % cols + 1
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=values.fillna(0),
+                marker_color=colours,
+                text=[display(row, column) for _, row in by_region.iterrows()],
+                textposition="outside",
+                textangle=0,
+                cliponaxis=False,
+                customdata=names,
+                showlegend=False,
+                hovertemplate="%{x}<br>" + esc(definition.label) + " : %{text}<extra></extra>",
+            ),
+            row=row,
+            col=col,
+        )
+        top = values.max()
+        fig.update_yaxes(
+            row=row,
+            col=col,
+            showgrid=True,
+            gridcolor="#eee",
+            rangemode="tozero",
+            range=[0, top * 1.3] if pd.notna(top) and top > 0 else [0, 1],
+            **TICKS[definition.kind],
+        )
+    fig.update_xaxes(showticklabels=False)
+    for name, colour in zip(names, colours, strict=True):
+        fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker_color=colour, showlegend=True))
+    fig.update_annotations(font_size=12)
+    fig.update_traces(textfont_size=11)
+    return base_layout(fig, height=300 * rows + 40)

@@ -1,0 +1,368 @@
+"""The programme's figures with the definitions public programmes use: forecasts, pipelines, observations.
+
+- Jobs: « emplois prévus » are the forecasts declared at selection; jobs observed at the end of the
+  programme and 12 months later are recorded afterwards. They are three definitions, never added together.
+- Funding is a pipeline: asked (applications filed) → granted → paid, with the success rate of the
+  applications decided.
+- Investment: planned at selection, then committed.
+- Time from selection to concrétisation: the median, since a few late projects would drag a mean.
+
+An observation nobody recorded is missing, not zero: a sum over projects where none is recorded is NaN,
+shown « non renseigné », and every observed figure travels with how many projects recorded it.
+
+Pure functions: `outcome_facts` gives one row per project, `outcome_kpis` aggregates any grouping.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reindus.programme.data import ProgrammeData
+from reindus.programme.public import MIN_PUBLIC_COUNT
+from reindus.text import formats
+
+NOT_RECORDED = "non renseigné"
+# Applications that have left the applicant's hands: « en préparation » is not asked yet.
+FILED_STATUSES: tuple[str, ...] = ("depose", "accorde", "refuse")
+
+
+@dataclass(frozen=True)
+class KpiDefinition:
+    key: str
+    label: str  # French, as a card title
+    kind: str  # count, euros, ratio or days
+    basis: str  # prévision, constat, dossiers or délai: what kind of figure it is
+    definition: str  # French, the card's help text
+
+    def format(self, value: float | None) -> str:
+        return format_value(value, self.kind)
+
+
+DEFINITIONS: dict[str, KpiDefinition] = {
+    d.key: d
+    for d in (
+        KpiDefinition(
+            "jobs_planned",
+            "Emplois prévus",
+            "count",
+            "prévision",
+            "Emplois que les entreprises prévoient de créer, déclarés à la sélection du projet. "
+            "Prévision : jamais additionnée aux emplois constatés.",
+        ),
+        KpiDefinition(
+            "jobs_observed_end",
+            "Emplois constatés en fin de programme",
+            "count",
+            "constat",
+            "Emplois créés constatés par le conseiller à la fin du programme. Somme sur les projets où le "
+            "chiffre est renseigné ; « non renseigné » si aucun ne l'est (jamais compté zéro).",
+        ),
+        KpiDefinition(
+            "jobs_observed_12m",
+            "Emplois constatés à 12 mois",
+            "count",
+            "constat",
+            "Emplois constatés 12 mois après la fin du programme. Somme sur les projets où le chiffre est "
+            "renseigné ; « non renseigné » si aucun ne l'est (jamais compté zéro).",
+        ),
+        KpiDefinition(
+            "funding_asked",
+            "Financements demandés",
+            "euros",
+            "dossiers",
+            "Montants demandés dans les dossiers de financement déposés, accordés ou refusés "
+            "(les dossiers en préparation ne sont pas comptés).",
+        ),
+        KpiDefinition(
+            "funding_granted",
+            "Financements accordés",
+            "euros",
+            "dossiers",
+            "Montants accordés par les financeurs, dossiers au statut « accordé ».",
+        ),
+        KpiDefinition(
+            "funding_paid",
+            "Financements versés",
+            "euros",
+            "dossiers",
+            "Sommes effectivement versées sur les dossiers accordés, telles qu'enregistrées ; un dossier "
+            "accordé sans versement renseigné compte pour zéro versé.",
+        ),
+        KpiDefinition(
+            "success_rate",
+            "Taux de succès des dossiers",
+            "ratio",
+            "dossiers",
+            "Dossiers accordés sur dossiers décidés (accordés ou refusés) ; les dossiers déposés en attente "
+            "de décision ne comptent pas.",
+        ),
+        KpiDefinition(
+            "investment_planned",
+            "Investissement prévu",
+            "euros",
+            "prévision",
+            "Investissement annoncé par l'entreprise à la sélection du projet. Prévision.",
+        ),
+        KpiDefinition(
+            "investment_committed",
+            "Investissement engagé",
+            "euros",
+            "constat",
+            "Investissement engagé (commandes signées, travaux lancés) enregistré par le conseiller. Somme "
+            "sur les projets où il est renseigné ; « non renseigné » si aucun ne l'est.",
+        ),
+        KpiDefinition(
+            "days_to_concretisation",
+            "Délai sélection → concrétisation",
+            "days",
+            "délai",
+            "Médiane, sur les projets qui ont achevé l'étape « Concrétisation », du nombre de jours entre la "
+            "fin réelle de la sélection et la fin réelle de la concrétisation.",
+        ),
+    )
+}
+
+# Per-project columns summed as they are (missing = 0 is right for them: nothing asked is 0 € asked).
+SUMMED: tuple[str, ...] = (
+    "projects",
+    "finished",
+    "jobs_planned",
+    "investment_planned",
+    "funding_asked",
+    "funding_granted",
+    "funding_paid",
+    "applications_granted",
+    "applications_refused",
+    "applications_granted_unpaid",
+)
+# Per-project observations: summed only where recorded, NaN when nobody recorded them.
+OBSERVED: tuple[str, ...] = ("jobs_observed_end", "jobs_observed_12m", "investment_committed")
+# Projects' identity columns, kept so that `selection.project_mask` applies to the facts.
+IDENTITY: tuple[str, ...] = (
+    "project_id",
+    "name",
+    "region_code",
+    "region",
+    "edition",
+    "naf",
+    "coach",
+    "status",
+)
+
+
+def format_value(value: float | None, kind: str) -> str:
+    """French text of a figure; a missing observation reads « non renseigné »."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return NOT_RECORDED
+    if kind == "euros":
+        return formats.euros(value)
+    if kind == "ratio":
+        return formats.percent(value)
+    if kind == "days":
+        return f"{formats.number(value)}\u00a0j"
+    return formats.number(value)
+
+
+def _days_between(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    return (pd.to_datetime(later) - pd.to_datetime(earlier)).dt.days.astype(float)
+
+
+def outcome_facts(data: ProgrammeData) -> pd.DataFrame:
+    """One row per project: its identity, forecasts, funding pipeline, observations and delay.
+
+    Observations (`jobs_observed_*`, `investment_committed`) stay NaN where not recorded;
+    `days_to_concretisation` is NaN until both the selection and the concrétisation have an actual end.
+    """
+    p = data.projects
+    facts = pd.DataFrame({c: p[c].to_numpy() for c in IDENTITY[1:]}, index=p["id"].to_numpy())
+    facts.insert(0, "project_id", p["id"].to_numpy())
+    facts["source"] = p["source"].to_numpy()
+    facts["projects"] = 1
+    facts["finished"] = p["status"].isin(["termine", "abandonne"]).astype(int).to_numpy()
+    facts["jobs_planned"] = pd.to_numeric(p["target_jobs"], errors="coerce").fillna(0).to_numpy()
+    facts["investment_planned"] = pd.to_numeric(p["planned_investment"], errors="coerce").fillna(0).to_numpy()
+    for column, source in (
+        ("jobs_observed_end", "jobs_observed_end"),
+        ("jobs_observed_12m", "jobs_observed_12m"),
+        ("investment_committed", "committed_investment"),
+    ):
+        facts[column] = pd.to_numeric(p[source], errors="coerce").astype(float).to_numpy()
+
+    apps = data.applications
+    filed = apps[apps["status"].isin(FILED_STATUSES)]
+    granted = apps[apps["status"] == "accorde"]
+    facts["funding_asked"] = filed.groupby("project_id")["amount_requested"].sum()
+    facts["funding_granted"] = granted.groupby("project_id")["amount_granted"].sum()
+    facts["funding_paid"] = granted.groupby("project_id")["amount_paid"].sum()
+    facts["applications_granted"] = granted.groupby("project_id").size()
+    facts["applications_refused"] = apps[apps["status"] == "refuse"].groupby("project_id").size()
+    facts["applications_granted_unpaid"] = granted[granted["amount_paid"].isna()].groupby("project_id").size()
+    for column in SUMMED:
+        facts[column] = facts[column].fillna(0)
+
+    ms = data.milestones
+    ends = ms.pivot_table(index="project_id", columns="stage", values="actual_end", aggfunc="first")
+    if {"selection", "concretisation"} <= set(ends.columns):
+        facts["days_to_concretisation"] = _days_between(ends["concretisation"], ends["selection"])
+    else:
+        facts["days_to_concretisation"] = float("nan")
+    return facts.reset_index(drop=True)
+
+
+def _aggregate(group: pd.DataFrame) -> pd.Series:
+    out = {c: float(group[c].sum()) for c in SUMMED}
+    for column in OBSERVED:
+        recorded = group[column].notna()
+        out[f"{column}_reported"] = int(recorded.sum())
+        out[column] = float(group.loc[recorded, column].sum()) if recorded.any() else float("nan")
+        # The forecast of the same projects: an observation is compared with like for like.
+        if column.startswith("jobs"):
+            out[f"{column}_planned"] = float(group.loc[recorded, "jobs_planned"].sum())
+    days = group["days_to_concretisation"].dropna()
+    out["days_to_concretisation"] = float(days.median()) if len(days) else float("nan")
+    out["days_to_concretisation_reported"] = len(days)
+    decided = out["applications_granted"] + out["applications_refused"]
+    out["success_rate"] = out["applications_granted"] / decided if decided else float("nan")
+    return pd.Series(out)
+
+
+def outcome_kpis(facts: pd.DataFrame, by: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+    """Every figure of DEFINITIONS (and its recording counts) over the groups of `by`; `by=()` gives one
+    row for the whole selection. Medians and rates are computed per group, never averaged."""
+    if not by:
+        return _aggregate(facts).to_frame().T.reset_index(drop=True)
+    rows = [
+        pd.concat(
+            [pd.Series(dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))), _aggregate(g)]
+        )
+        for key, g in facts.groupby(list(by), sort=True)
+    ]
+    return pd.DataFrame(rows).reset_index(drop=True)
+
+
+def outcome_kpis_by_region(facts: pd.DataFrame, region_order: list[str]) -> pd.DataFrame:
+    """One row per region of `region_order`, in that order (a region without projects: zeros and NaN)."""
+    table = outcome_kpis(facts, ("region",)).set_index("region").reindex(region_order)
+    table[list(SUMMED)] = table[list(SUMMED)].fillna(0)
+    return table.rename_axis("region").reset_index()
+
+
+WITHHELD = "—"
+
+
+def suppress_for_public(table: pd.DataFrame, minimum: int = MIN_PUBLIC_COUNT) -> pd.DataFrame:
+    """Atelier mode: groups of fewer than `minimum` projects lose every figure, and an observation
+    recorded by fewer than `minimum` projects is withheld (it would be one company's figure).
+
+    A withheld figure becomes NaN and its `<key>_withheld` column True, so that it reads « — » and not
+    « non renseigné »: the figure exists, it is just not shown here."""
+    out = table.copy()
+    numeric = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c != "edition"]
+    out[numeric] = out[numeric].astype(float)
+    small = out["projects"] < minimum
+    withheld = {key: small.copy() for key in DEFINITIONS}
+    for column in OBSERVED:
+        withheld[column] |= out[f"{column}_reported"] < minimum
+    withheld["days_to_concretisation"] |= out["days_to_concretisation_reported"] < minimum
+    out.loc[small, numeric] = float("nan")
+    for key, mask in withheld.items():
+        out.loc[mask, key] = float("nan")
+        out[f"{key}_withheld"] = mask.to_numpy()
+    return out
+
+
+def display(row: pd.Series, key: str) -> str:
+    """The French text of one figure of a `outcome_kpis` row: « — » when withheld in public,
+    « non renseigné » when nobody recorded it."""
+    if bool(row.get(f"{key}_withheld", False)):
+        return WITHHELD
+    return DEFINITIONS[key].format(row[key])
+
+
+def recorded_note(row: pd.Series, key: str) -> str | None:
+    """How many projects an observed figure rests on, in French: « renseigné pour 4 projets sur 9
+    terminés ou abandonnés (prévu pour ces projets : 52) »."""
+    if key in ("jobs_observed_end", "jobs_observed_12m", "investment_committed"):
+        reported = row.get(f"{key}_reported")
+        if reported is None or pd.isna(reported):
+            return None
+        text = f"renseigné pour {formats.number(reported)} projet(s) sur {formats.number(row['finished'])} terminés ou abandonnés"
+        if key == "investment_committed":
+            text = (
+                f"renseigné pour {formats.number(reported)} projet(s) sur {formats.number(row['projects'])}"
+            )
+        planned = row.get(f"{key}_planned")
+        if planned is not None and pd.notna(planned) and reported:
+            text += f" ; emplois prévus par ces projets : {formats.number(planned)}"
+        return text
+    if key == "days_to_concretisation":
+        reported = row.get("days_to_concretisation_reported")
+        return None if pd.isna(reported) else f"sur {formats.number(reported)} projet(s) concrétisé(s)"
+    if key == "funding_paid":
+        unpaid = row.get("applications_granted_unpaid")
+        return (
+            None
+            if pd.isna(unpaid)
+            else f"{formats.number(unpaid)} dossier(s) accordé(s) sans versement renseigné"
+        )
+    if key == "success_rate":
+        granted, refused = row.get("applications_granted"), row.get("applications_refused")
+        if pd.isna(granted) or pd.isna(refused):
+            return None
+        return f"{formats.number(granted)} accordé(s) sur {formats.number(granted + refused)} décidé(s)"
+    return None
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    total: pd.Series  # outcome_kpis of the selection
+    previous: pd.Series | None  # the same for the previous edition (one edition selected), same filters
+    previous_edition: int | None
+    by_region: pd.DataFrame  # outcome_kpis_by_region of the selection
+
+
+def outcome_view(facts: pd.DataFrame, filters, region_order: list[str], public: bool = False) -> OutcomeView:
+    """The figures of a selection (`selection.Filters`), its previous edition and its regions side by side.
+    In public, `suppress_for_public` applies to each of them."""
+    from reindus.programme.selection import previous_edition, project_mask
+
+    shown = suppress_for_public if public else (lambda table: table)
+    chosen = facts[project_mask(facts, filters)]
+    previous = previous_edition(sorted(facts["edition"].unique()), filters.edition)
+    previous_total = None
+    if previous is not None:
+        before = facts[project_mask(facts, filters.with_edition(previous))]
+        previous_total = shown(outcome_kpis(before)).iloc[0]
+    return OutcomeView(
+        total=shown(outcome_kpis(chosen)).iloc[0],
+        previous=previous_total,
+        previous_edition=previous,
+        by_region=shown(outcome_kpis_by_region(chosen, region_order)),
+    )
+
+
+def delta_text(value: float, previous: float | None, kind: str) -> str | None:
+    """Signed French difference with the previous edition (points for a rate), None when either is missing."""
+    if previous is None or pd.isna(previous) or pd.isna(value):
+        return None
+    diff = float(value) - float(previous)
+    sign = "+" if diff >= 0 else "\u2212"
+    if kind == "ratio":
+        return f"{sign}{formats.number(abs(diff) * 100)} pts"
+    return sign + format_value(abs(diff), kind)
+
+
+LABELLED_COLUMNS: tuple[str, ...] = tuple(DEFINITIONS)
+
+
+def labelled(table: pd.DataFrame) -> pd.DataFrame:
+    """A by-region table under French headings, with how many projects each observation rests on."""
+    out = pd.DataFrame({"Région": table["region"], "Projets": table["projects"]})
+    for key in LABELLED_COLUMNS:
+        out[DEFINITIONS[key].label] = table[key]
+        if key in OBSERVED:
+            out[f"{DEFINITIONS[key].label} : projets renseignés"] = table[f"{key}_reported"]
+    return out.reset_index(drop=True)

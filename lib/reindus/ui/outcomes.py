@@ -1,0 +1,120 @@
+"""« Prévu, décidé, constaté » on the dashboard: cards whose help text is their definition, one panel per
+definition, the regions side by side with their export.
+
+Public (atelier) views are computed from the whole programme on the server and only their aggregates leave
+it, with `kpi_definitions.suppress_for_public` applied.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from reindus import config
+from reindus.exchange import export
+from reindus.figures.outcomes import outcome_panels
+from reindus.programme import kpi_definitions as kd
+from reindus.programme.selection import Filters, project_mask
+from reindus.ui import kpi, mode, tables
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "Emplois : prévus à la sélection, constatés ensuite": (
+        "jobs_planned",
+        "jobs_observed_end",
+        "jobs_observed_12m",
+    ),
+    "Financements : demandés, accordés, versés": (
+        "funding_asked",
+        "funding_granted",
+        "funding_paid",
+        "success_rate",
+    ),
+    "Investissement et délai": ("investment_planned", "investment_committed", "days_to_concretisation"),
+}
+# Where a smaller figure is the better one, its delta is coloured the other way round.
+LOWER_IS_BETTER = {"days_to_concretisation"}
+
+
+@st.cache_data(ttl=2 * kpi.FRESH_SECONDS, max_entries=8, show_spinner=False)
+def _facts(url: str, epoch: int) -> pd.DataFrame:
+    return kd.outcome_facts(kpi.programme(False))
+
+
+@st.cache_resource(ttl=2 * kpi.FRESH_SECONDS, max_entries=64, show_spinner=False)
+def _view(url: str, filters: Filters, public: bool, epoch: int) -> tuple[kd.OutcomeView, object]:
+    facts = _facts(url, epoch)
+    filters = kpi.public_filters(filters, public)
+    present = set(facts.loc[project_mask(facts, filters), "region"].dropna())
+    order = [r for r in kpi.REGION_ORDER if r in present] + sorted(present - set(kpi.REGION_ORDER))
+    view = kd.outcome_view(facts, filters, order, public)
+    return view, outcome_panels(view.by_region)
+
+
+def view(filters: Filters, public: bool = False) -> tuple[kd.OutcomeView, object]:
+    """The figures of the selection and their panels (shared, read-only)."""
+    return _view(config.database_url(), filters, public, kpi._epoch())
+
+
+def cards(outcome: kd.OutcomeView) -> None:
+    """One card per figure: the definition as help text, the delta against the previous edition, and what
+    an observation rests on."""
+    since = (
+        f" Écart avec l'édition {outcome.previous_edition}, mêmes filtres."
+        if outcome.previous_edition
+        else ""
+    )
+    for title, keys in GROUPS.items():
+        st.subheader(title, anchor=False)
+        cells = st.columns(4)
+        for cell, key in zip(cells, keys, strict=False):
+            definition = kd.DEFINITIONS[key]
+            value = outcome.total[key]
+            previous = None if outcome.previous is None else outcome.previous[key]
+            note = kd.recorded_note(outcome.total, key)
+            cell.metric(
+                definition.label,
+                kd.display(outcome.total, key),
+                delta=kd.delta_text(value, previous, definition.kind),
+                delta_color="inverse" if key in LOWER_IS_BETTER else "normal",
+                help=definition.definition + (f" Ici : {note}." if note else "") + since,
+                border=True,
+            )
+
+
+def region_section(outcome: kd.OutcomeView, panels, public: bool) -> None:
+    st.plotly_chart(mode.readable(panels), width="stretch", key="outcome_chart")
+    table = kd.labelled(outcome.by_region)
+    config = {}
+    for definition in kd.DEFINITIONS.values():
+        label = definition.label
+        if definition.kind == "euros":
+            config[label] = tables.euros(label, definition.definition)
+        elif definition.kind == "ratio":
+            config[label] = st.column_config.NumberColumn(label, format="percent", help=definition.definition)
+        else:
+            config[label] = tables.count(label, definition.definition)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    st.caption(
+        "Case vide : non renseigné (aucun projet n'a enregistré ce constat)"
+        + (", ou groupe de moins de 3 projets en mode atelier." if public else ".")
+    )
+    if not public:
+        left, right, _ = st.columns([1, 1, 4])
+        left.download_button(
+            "Exporter en CSV",
+            lambda: export.to_csv(table),
+            "prevu_decide_constate_par_region.csv",
+            mime=export.CSV_MIME,
+            icon=":material/download:",
+            on_click="ignore",
+            key="outcome_csv",
+        )
+        right.download_button(
+            "Exporter en XLSX",
+            lambda: export.to_xlsx(table, "Prévu, décidé, constaté"),
+            "prevu_decide_constate_par_region.xlsx",
+            mime=export.XLSX_MIME,
+            icon=":material/download:",
+            on_click="ignore",
+            key="outcome_xlsx",
+        )
