@@ -2,7 +2,7 @@
 investment committed, funding paid.
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0007
 Create Date: 2026-12-02
 
 The forecasts recorded at selection (`target_jobs`, `planned_investment`) stay as they are: public
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
