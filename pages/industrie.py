@@ -5,15 +5,18 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from reindus import config
+from reindus.exchange import export
 from reindus.figures import choropleth
 from reindus.figures import industry as figures_industry
 from reindus.industry import indicators as industry
 from reindus.programme.public import public_projects
 from reindus.reference.sources import any_fictitious, is_fictitious
 from reindus.reference.territory import PILOT_REGION_CODES, PILOT_REGIONS, region_departements, regions
+from reindus.sourcing.gaps import DEFINITION as gap_definition
 from reindus.text import formats
 from reindus.ui import mode
 from reindus.ui.banner import demo_banner
+from reindus.ui.gaps import section as gaps_section
 from reindus.ui.industry import indicators, industry_map, pilot_figures, register_counts, store_frames
 
 public = mode.is_atelier()  # atelier mode: projects through reindus.programme.public, refreshed on its own
@@ -188,6 +191,52 @@ def body() -> None:  # noqa: C901 - the page, top to bottom
     col1.plotly_chart(mode.readable(totals), width="stretch")
     col2.plotly_chart(mode.readable(evolution), width="stretch")
     st.plotly_chart(mode.readable(structure), width="stretch")
+
+    # --- capability gaps across the region's projects --------------------------------------------------
+    st.header("Capacités manquantes de la région")
+    gap_controls = st.columns([2, 1, 3])
+    gap_region = gap_controls[0].selectbox(
+        "Région",
+        [r.code for r in PILOT_REGIONS],
+        format_func=regions().get,
+        key="gap_region",
+    )
+    editions = sorted(data["projects"]["edition"].unique(), reverse=True)
+    gap_edition = gap_controls[1].selectbox(
+        "Édition",
+        [None, *editions],
+        format_func=lambda e: "Toutes" if e is None else str(e),
+        key="gap_edition",
+    )
+    gap_table, gap_chart = gaps_section(
+        url, str(config.register_path()), gap_region, gap_edition, source, definition
+    )
+    if gap_table.empty:
+        st.info(
+            "Tous les besoins des chaînes de valeur de ces projets ont un fournisseur qualifié dans la région."
+        )
+    else:
+        st.plotly_chart(mode.readable(gap_chart), width="stretch")
+        st.dataframe(gap_table, hide_index=True, width="stretch")
+        st.caption(f"{gap_definition} {source_text} (effectifs et tendance de la division NAF).")
+        if not public:  # no exports on a shared screen
+            left, right, _ = st.columns([1, 1, 4])
+            left.download_button(
+                "Exporter en CSV",
+                lambda: export.to_csv(gap_table),
+                f"capacites_manquantes_{gap_region}.csv",
+                mime=export.CSV_MIME,
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            right.download_button(
+                "Exporter en XLSX",
+                lambda: export.to_xlsx(gap_table, "Capacités manquantes"),
+                f"capacites_manquantes_{gap_region}.xlsx",
+                mime=export.XLSX_MIME,
+                icon=":material/download:",
+                on_click="ignore",
+            )
 
     # --- openings and closures ------------------------------------------------------------------------
     st.subheader("Ouvertures et fermetures de sites industriels")
