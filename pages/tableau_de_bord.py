@@ -6,6 +6,7 @@ import streamlit as st
 
 from reindus.exchange import export
 from reindus.programme import metrics
+from reindus.ui import brief as brief_download
 from reindus.ui import filters as filter_bar
 from reindus.ui import kpi, mode, outcomes, tables
 from reindus.ui.banner import demo_banner
@@ -85,6 +86,8 @@ def body() -> None:
 
     st.subheader("Prévu, décidé, constaté : les régions côte à côte", anchor=False)
     outcomes.region_section(outcome, outcome_panels, public)
+
+    brief_download.download(filters.edition, public)
 
     st.header("Éditions successives", anchor=False)
     st.caption("2022 : Normandie seule ; le pilote national à quatre régions commence en 2023.")

@@ -220,3 +220,15 @@ def test_observed_jobs_and_the_funding_pipeline_match_the_store_with_their_defin
     shown = metrics_of(at)
     assert shown["Emplois constatés à 12 mois"] == "non renseigné"
     assert shown["Emplois prévus"] != "non renseigné"
+
+
+def test_the_brief_is_offered_outside_atelier_mode_only(demo_env):
+    at = start({"edition": "2025"})
+    assert at.selectbox(key="brief_edition").value == 2025
+    labels = [str(b.proto.label) for b in at.get("download_button")]
+    assert "Télécharger le brief (PDF)" in labels
+    at.selectbox(key="brief_region").set_value("11").run()
+    offered = [str(o) for o in at.selectbox(key="brief_edition").options]
+    assert "2023" in offered and "2022" not in offered  # Île-de-France joined in 2023
+    atelier = start({"mode": "atelier"})
+    assert "Télécharger le brief (PDF)" not in [str(b.proto.label) for b in atelier.get("download_button")]

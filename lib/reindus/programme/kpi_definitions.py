@@ -25,6 +25,8 @@ from reindus.programme.public import MIN_PUBLIC_COUNT
 from reindus.text import formats
 
 NOT_RECORDED = "non renseigné"
+# A rate or a delay with nothing to measure yet (no application decided, no project concretised).
+NOT_MEASURABLE = "—"
 # Applications that have left the applicant's hands: « en préparation » is not asked yet.
 FILED_STATUSES: tuple[str, ...] = ("depose", "accorde", "refuse")
 
@@ -38,7 +40,8 @@ class KpiDefinition:
     definition: str  # French, the card's help text
 
     def format(self, value: float | None) -> str:
-        return format_value(value, self.kind)
+        """French text; a missing observation reads « non renseigné », a figure with nothing to measure « — »."""
+        return format_value(value, self.kind, NOT_RECORDED if self.basis == "constat" else NOT_MEASURABLE)
 
 
 DEFINITIONS: dict[str, KpiDefinition] = {
@@ -153,10 +156,10 @@ IDENTITY: tuple[str, ...] = (
 )
 
 
-def format_value(value: float | None, kind: str) -> str:
-    """French text of a figure; a missing observation reads « non renseigné »."""
+def format_value(value: float | None, kind: str, missing: str = NOT_RECORDED) -> str:
+    """French text of a figure; `missing` for a missing one."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return NOT_RECORDED
+        return missing
     if kind == "euros":
         return formats.euros(value)
     if kind == "ratio":
