@@ -19,12 +19,12 @@ from reindus.programme import kpi_definitions as kd
 from reindus.programme import metrics
 from reindus.programme.data import ProgrammeData, load_programme
 from reindus.programme.selection import Filters, previous_edition, project_mask
+from reindus.reference.sources import any_fictitious, is_fictitious
 from reindus.reference.territory import PILOT_REGIONS, regions
 from reindus.sourcing import gaps
 from reindus.store import models as m
 from reindus.text import formats
 
-DEMO_SOURCE = "démo"
 STORE_SOURCE = "base opérationnelle de l'accélérateur"
 REGISTER_SOURCE = "registre des établissements (format SIRENE)"
 TOP_GAPS = 10
@@ -244,9 +244,7 @@ def build_content(
     gap_table = gaps.gaps_for_region(
         data.projects, data.links, data.shortlist, region_code, history, register_path, edition
     )
-    is_demo = bool((chosen["source"] == DEMO_SOURCE).any()) or (
-        series is not None and series[1] == DEMO_SOURCE
-    )
+    is_demo = any_fictitious(chosen["source"]) or (series is not None and is_fictitious(series[1]))
     return BriefContent(
         region_code=region_code,
         region=region,

@@ -22,13 +22,18 @@ import pandas as pd
 
 from reindus.programme.data import ProgrammeData
 from reindus.programme.public import MIN_PUBLIC_COUNT
+from reindus.reference.programme import FundingStatus, ProjectStatus
 from reindus.text import formats
 
 NOT_RECORDED = "non renseigné"
 # A rate or a delay with nothing to measure yet (no application decided, no project concretised).
 NOT_MEASURABLE = "—"
 # Applications that have left the applicant's hands: « en préparation » is not asked yet.
-FILED_STATUSES: tuple[str, ...] = ("depose", "accorde", "refuse")
+FILED_STATUSES: tuple[FundingStatus, ...] = (
+    FundingStatus.FILED,
+    FundingStatus.GRANTED,
+    FundingStatus.REFUSED,
+)
 
 
 @dataclass(frozen=True)
@@ -184,7 +189,9 @@ def outcome_facts(data: ProgrammeData) -> pd.DataFrame:
     facts.insert(0, "project_id", p["id"].to_numpy())
     facts["source"] = p["source"].to_numpy()
     facts["projects"] = 1
-    facts["finished"] = p["status"].isin(["termine", "abandonne"]).astype(int).to_numpy()
+    facts["finished"] = (
+        p["status"].isin([ProjectStatus.FINISHED, ProjectStatus.ABANDONED]).astype(int).to_numpy()
+    )
     facts["jobs_planned"] = pd.to_numeric(p["target_jobs"], errors="coerce").fillna(0).to_numpy()
     facts["investment_planned"] = pd.to_numeric(p["planned_investment"], errors="coerce").fillna(0).to_numpy()
     for column, source in (
@@ -196,12 +203,12 @@ def outcome_facts(data: ProgrammeData) -> pd.DataFrame:
 
     apps = data.applications
     filed = apps[apps["status"].isin(FILED_STATUSES)]
-    granted = apps[apps["status"] == "accorde"]
+    granted = apps[apps["status"] == FundingStatus.GRANTED]
     facts["funding_asked"] = filed.groupby("project_id")["amount_requested"].sum()
     facts["funding_granted"] = granted.groupby("project_id")["amount_granted"].sum()
     facts["funding_paid"] = granted.groupby("project_id")["amount_paid"].sum()
     facts["applications_granted"] = granted.groupby("project_id").size()
-    facts["applications_refused"] = apps[apps["status"] == "refuse"].groupby("project_id").size()
+    facts["applications_refused"] = apps[apps["status"] == FundingStatus.REFUSED].groupby("project_id").size()
     facts["applications_granted_unpaid"] = granted[granted["amount_paid"].isna()].groupby("project_id").size()
     for column in SUMMED:
         facts[column] = facts[column].fillna(0)

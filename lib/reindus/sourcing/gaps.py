@@ -24,6 +24,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from reindus.reference import territory
 from reindus.reference.programme import QUALIFIED_STATUSES
 from reindus.text import formats
 
@@ -308,12 +309,6 @@ def departement_centroids() -> dict[str, tuple[float, float]]:
     return {code: (float(p.x), float(p.y)) for code, p in zip(gdf["code"], points, strict=True)}
 
 
-def region_departements(region_code: str) -> list[str]:
-    from reindus.reference.territory import departements
-
-    return sorted(c for c, d in departements().items() if d.region_code == region_code)
-
-
 def departement_names() -> dict[str, str]:
     from reindus.reference.territory import departements
 
@@ -349,7 +344,7 @@ def gaps_for_region(
         mine,
         shortlist[shortlist["link_id"].isin(mine["id"])],
         region_code,
-        region_departements(region_code),
+        territory.region_departements(region_code),
         counts,
         industry_history,
         departement_centroids(),

@@ -7,6 +7,8 @@ it, with `kpi_definitions.suppress_for_public` applied.
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -52,7 +54,8 @@ def _view(url: str, filters: Filters, public: bool, epoch: int) -> tuple[kd.Outc
 
 def view(filters: Filters, public: bool = False) -> tuple[kd.OutcomeView, object]:
     """The figures of the selection and their panels (shared, read-only)."""
-    return _view(config.database_url(), filters, public, kpi._epoch())
+    # The same time bucket as the dashboard's own caches, so both move to fresh data together.
+    return _view(config.database_url(), filters, public, int(time.time() // kpi.FRESH_SECONDS))
 
 
 def cards(outcome: kd.OutcomeView) -> None:
