@@ -26,7 +26,7 @@ $(VENDOR_STAMP): $(STAMP) lib/reindus/vendor.py
 
 run: install
 	$(BIN)/reindus demo --if-empty
-	$(BIN)/reindus serve
+	$(BIN)/reindus serve --demo-auth
 
 test: install
 	$(BIN)/python -m pytest

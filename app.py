@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from reindus.ui import mode
+from reindus.ui import auth, mode
 from reindus.ui.link import copy_link_button
 from reindus.ui.resources import FAVICON, engine
 
@@ -64,6 +64,8 @@ if navigation.url_path == "carrousel":  # a screen left running in a hall: alway
     atelier = mode.force()
 st.set_page_config(initial_sidebar_state="collapsed" if atelier else "auto")
 engine()  # migrate the schema and load the demo on a first start, before any page reads
+viewer = auth.current_viewer(engine())
+auth.account_box(viewer)
 
 mode.style()
 mode.switch()

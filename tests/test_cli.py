@@ -58,3 +58,17 @@ def test_establishments_import_streams_into_the_register(home, capsys):
     assert main(args) == 0
     assert "0 ajouté(s), 0 mis à jour, 3 inchangé(s)" in capsys.readouterr().out
     assert main(["export", "establishments", "-o", str(home / "etab.csv")]) == 0
+
+
+def test_users_add_list_remove(home, capsys):
+    assert main(["users", "add", "Nadia@cci-normandie.fr", "--role", "conseiller", "--region", "28"]) == 0
+    assert main(["users", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "nadia@cci-normandie.fr\tconseiller [28]" in out
+    assert "admin@demo.reindus.fr\tadministrateur" in out  # the demo's accounts
+    assert main(["users", "add", "x@cci.fr", "--role", "conseiller"]) == 1
+    assert "indiquez sa région" in capsys.readouterr().err
+    assert main(["users", "remove", "nadia@cci-normandie.fr"]) == 0
+    capsys.readouterr()
+    assert main(["users", "list"]) == 0
+    assert "nadia" not in capsys.readouterr().out

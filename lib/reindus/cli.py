@@ -151,7 +151,45 @@ def _export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from reindus.ui.serve import main as serve
 
-    return serve(args.streamlit_args)
+    return serve(args.streamlit_args, demo_auth=args.demo_auth)
+
+
+def _cli_actor() -> str:
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+def _users(args: argparse.Namespace) -> int:
+    from reindus.auth import users
+    from reindus.errors import UserError
+    from reindus.store.db import session_factory
+
+    engine = _store_engine()
+    try:
+        with session_factory(engine).begin() as session:
+            if args.users_command == "add":
+                user = users.add_user(
+                    session, args.email, args.role, args.region or (), _cli_actor(), name=args.name or ""
+                )
+                print(
+                    f"Utilisateur {user.email} : {user.role}"
+                    + (f", régions {user.regions}" if user.regions else "")
+                )
+            elif args.users_command == "remove":
+                users.remove_user(session, args.email, _cli_actor())
+                print(f"Utilisateur {args.email} retiré.")
+            else:
+                table = users.list_users(session)
+                if table.empty:
+                    print("Aucun utilisateur : seules les données publiques sont visibles.")
+                for row in table.itertuples():
+                    regions = f" [{row.regions}]" if row.regions else ""
+                    print(f"{row.email}\t{row.role}{regions}\t{row.name}")
+    except UserError as error:
+        print(f"reindus users : {error.message}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,7 +212,28 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo)
 
     serve = commands.add_parser("serve", help="lance l'application (arguments suivants passés à Streamlit)")
+    serve.add_argument(
+        "--demo-auth",
+        action="store_true",
+        help="sans [auth] configuré : lance aussi le fournisseur d'identité de démonstration",
+    )
     serve.set_defaults(func=_serve)
+
+    usr = commands.add_parser("users", help="qui peut se connecter, avec quel rôle et pour quelles régions")
+    usr_commands = usr.add_subparsers(dest="users_command", required=True)
+    add = usr_commands.add_parser("add", help="ajoute un utilisateur ou change son rôle et ses régions")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, help="administrateur, présidence ou conseiller")
+    add.add_argument(
+        "--region",
+        action="append",
+        help="code COG (28) ou nom (Normandie) ; répétable ; requis pour un conseiller",
+    )
+    add.add_argument("--name", default=None, help="nom affiché (sinon celui du fournisseur d'identité)")
+    usr_commands.add_parser("list", help="liste les utilisateurs")
+    rm = usr_commands.add_parser("remove", help="retire un utilisateur")
+    rm.add_argument("email")
+    usr.set_defaults(func=_users)
 
     reg = commands.add_parser("register", help="registre des établissements")
     reg_commands = reg.add_subparsers(dest="register_command", required=True)
@@ -207,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if args.command == "serve":
+    if args.command == "serve":  # the rest goes to Streamlit
         args.streamlit_args = extra
     elif extra:
         parser.error(f"arguments non reconnus : {' '.join(extra)}")

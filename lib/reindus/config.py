@@ -27,3 +27,12 @@ def database_url() -> str:
 
 def register_path() -> Path:
     return home() / "register.duckdb"
+
+
+DEFAULT_SESSION_MAX_AGE = 8 * 3600  # a working day
+
+
+def session_max_age() -> float:
+    """Seconds a sign-in stays valid (REINDUS_SESSION_MAX_AGE); Streamlit's own cookie lasts 30 days."""
+    value = os.environ.get("REINDUS_SESSION_MAX_AGE")
+    return float(value) if value else float(DEFAULT_SESSION_MAX_AGE)

@@ -42,10 +42,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(home: Path) -> Iterator[str]:
+def serve(home: Path, *options: str, env_extra: dict[str, str] | None = None) -> Iterator[str]:
     """The app on a free local port, with REINDUS_HOME=home, started as `make run` does (`reindus serve`)."""
     port = _free_port()
-    env = {**os.environ, "REINDUS_HOME": str(home)}
+    env = {**os.environ, "REINDUS_HOME": str(home), **(env_extra or {})}
     env.pop("REINDUS_DATABASE_URL", None)
     log = (home / "streamlit.log").open("w")
     server = subprocess.Popen(
@@ -54,6 +54,7 @@ def serve(home: Path) -> Iterator[str]:
             "-m",
             "reindus.cli",
             "serve",
+            *options,
             "--server.port",
             str(port),
             "--server.address",

@@ -35,6 +35,7 @@ TABLES = {
     "funding_applications",
     "industry_stats",
     "site_events",
+    "users",
     "audit_log",
     "store_version",
 }

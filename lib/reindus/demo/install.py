@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from reindus import config, register
 from reindus.demo.generate import DemoData, generate
+from reindus.demo.idp import DEMO_ACCOUNTS
 from reindus.reference import geo
 from reindus.reference.sources import DEMO_SOURCE
 from reindus.store import models as m
@@ -199,6 +200,19 @@ def _write_store(session: Session, data: DemoData, seed: int) -> dict[str, int]:
         _records(data.site_events, ["region_code", "period", "openings", "closures", "measure", "source"]),
     )
 
+    session.execute(
+        insert(m.User),
+        [
+            {
+                "email": a.email,
+                "name": a.name,
+                "role": a.role,
+                "regions": ",".join(a.regions),
+                "source": DEMO_SOURCE,
+            }
+            for a in DEMO_ACCOUNTS
+        ],
+    )
     counts = {
         "coaches": len(data.coaches),
         "projects": len(data.projects),
@@ -209,6 +223,7 @@ def _write_store(session: Session, data: DemoData, seed: int) -> dict[str, int]:
         "funding_applications": len(data.applications),
         "industry_stats": len(data.industry),
         "site_events": len(data.site_events),
+        "users": len(DEMO_ACCOUNTS),
     }
     session.add(
         m.AuditEntry(

@@ -58,6 +58,8 @@ NAMING_CONVENTION = {
 Money = Numeric(14, 2)
 FUNDING_KINDS: tuple[str, ...] = ("subvention", "prêt", "avance remboursable", "crédit d'impôt")
 AUDIT_ACTIONS: tuple[str, ...] = ("insert", "update", "delete", "import")
+# Keys of reindus.auth.Role that can be granted (the anonymous view is what everyone else gets).
+USER_ROLES: tuple[str, ...] = ("administrateur", "presidence", "conseiller")
 
 
 def _in(column: str, values, *, nullable: bool = False) -> str:
@@ -333,6 +335,25 @@ class SiteEvent(SourceMixin, Base):
     measure: Mapped[str] = mapped_column(String(200))  # « ouvertures effectives », « annonces » ...
 
 
+class User(VersionedMixin, Base):
+    """Who may sign in, with which role, for which regions (CCI), keyed by the verified email claim."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="role"),)
+    table_label = "Utilisateurs"
+    row_noun = "l'utilisateur"
+    column_choices = {"role": USER_ROLES}
+
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # lower case
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    role: Mapped[str] = mapped_column(String(20))
+    # Region codes (COG) separated by commas, « 28 » or « 28,11 »; empty for roles that are not regional.
+    regions: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+    def display_name(self) -> str:
+        return f"« {self.email} »"
+
+
 class AuditEntry(Base):
     """One change: who, when, what table and row, the values before and after (JSON text)."""
 
@@ -377,6 +398,7 @@ MODELS: tuple[type[Base], ...] = (
     FundingApplication,
     IndustryStat,
     SiteEvent,
+    User,
     AuditEntry,
 )
 MODEL_BY_TABLE: dict[str, type[Base]] = {m.__tablename__: m for m in MODELS}
