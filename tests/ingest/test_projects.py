@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -209,3 +210,23 @@ def test_milestones_sheet_errors_name_the_sheet_line_and_column_and_import_nothi
     ]
     for line, column, reason in expected:
         assert any(f"ligne {line}, colonne « {column} »" in x and reason in x for x in lines), (line, lines)
+
+
+@pytest.mark.parametrize("role", ["presidence", "conseiller", "anonyme"])
+def test_only_an_administrateur_imports_from_the_app(store, role):
+    from reindus.auth import ANONYMOUS, Role, Viewer
+    from reindus.errors import PermissionDeniedError
+    from reindus.ingest.importer import import_as
+
+    viewer = ANONYMOUS if role == "anonyme" else Viewer(Role(role), frozenset({"28"}), email="x@cci.fr")
+    for dry_run in (True, False):
+        with pytest.raises(PermissionDeniedError, match="Seul un administrateur"):
+            import_as(viewer, "projects", _file(ROW), "p.csv", engine=store, dry_run=dry_run)
+    admin = Viewer(Role.ADMIN, email="ada@cci.fr", name="Ada")
+    result = import_as(admin, "projects", _file(ROW), "p.csv", engine=store, accept_warnings=True)
+    assert result.applied
+    with store.connect() as conn:
+        actor = conn.exec_driver_sql(
+            "SELECT actor FROM audit_log WHERE action = 'import' ORDER BY id DESC"
+        ).first()[0]
+    assert actor == "Ada <ada@cci.fr>"

@@ -84,3 +84,65 @@ def test_aggregates_over_too_few_projects_are_suppressed():
     assert out.loc[0, "jobs"] == 40 and out.loc[0, "share_in_region"] == 0.5
     assert out.loc[1, ["projects", "jobs", "share_in_region"]].isna().all()
     assert out.loc[1, "region"] == "Île-de-France"
+
+
+# --- per viewer: the same rule, region by region (reindus.auth.Scope) ---------------------------------
+
+from reindus.auth import ANONYMOUS_SCOPE, Role, Scope  # noqa: E402
+
+COACH_28 = Scope(Role.CONSEILLER, frozenset({"28"}))
+COACH_11 = Scope(Role.CONSEILLER, frozenset({"11"}))
+
+
+def test_administrateur_and_presidence_see_everything(programme):
+    for role in (Role.ADMIN, Role.PRESIDENCE):
+        assert public.scoped_programme(programme, Scope(role)) is programme
+
+
+def test_anonymous_scope_is_the_public_view(programme):
+    shown = public.scoped_programme(programme, ANONYMOUS_SCOPE)
+    assert not set(shown.projects.columns) & public.CONFIDENTIAL_COLUMNS
+
+
+def test_a_coach_sees_the_detail_of_their_region_only(programme):
+    shown = public.scoped_programme(programme, COACH_28)
+    own = shown.projects["region_code"] == "28"
+    assert own.any() and (~own).any()
+    # own region: every value as stored
+    pd.testing.assert_frame_equal(
+        shown.projects[own].reset_index(drop=True),
+        programme.projects[own].reset_index(drop=True),
+        check_dtype=False,
+    )
+    # other regions: no confidential value at all
+    others = programme.projects[~own]
+    secret = {str(v) for v in others["coach"].dropna()} | set(others["siren"].dropna())
+    secret |= set(others.loc[~others["public"], "name"]) - set(
+        programme.projects.loc[programme.projects["public"], "name"]
+    )
+    assert not rendered(shown.projects[~own].drop(columns=["id", "version"])) & secret
+    assert shown.projects.loc[~own, "planned_investment"].isna().all()
+    other_ids = set(others["id"])
+    for frame in (shown.shortlist, shown.applications):
+        rows = frame[frame["project_id"].isin(other_ids)]
+        assert (
+            len(rows)
+            and rows[[c for c in frame.columns if c in public.CONFIDENTIAL_COLUMNS]].isna().all().all()
+        )
+
+
+def test_coaches_of_two_regions_see_each_other_only_in_public(programme):
+    a = public.scoped_programme(programme, COACH_28).projects.set_index("id")
+    b = public.scoped_programme(programme, COACH_11).projects.set_index("id")
+    normandie = a.index[a["region_code"] == "28"]
+    assert a.loc[normandie, "planned_investment"].notna().any()
+    assert b.loc[normandie, "planned_investment"].isna().all()
+
+
+def test_scoped_facts_follow_the_same_rule(programme):
+    facts = metrics.project_facts(programme)
+    shown = public.scoped_facts(facts, programme.projects, COACH_11)
+    own = shown["region_code"] == "11"
+    assert shown.loc[~own, ["coach", "investment"]].isna().all().all()
+    assert shown.loc[own, "investment"].equals(facts.loc[own, "investment"])
+    assert public.scoped_facts(facts, programme.projects, Scope(Role.PRESIDENCE)) is facts

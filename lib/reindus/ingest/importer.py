@@ -11,6 +11,9 @@
   same file again adds and updates nothing and writes nothing, not even an audit entry; an import that
   changes something writes one audit entry (action « import ») with the file's name and SHA-256.
 
+From the app, `import_as(viewer, …)`: only an administrateur may import, and the audit names them; the
+command line calls `run_import` with `cli:<system user>`.
+
 Each kind is a module with `read(raw, name, session) -> Parsed` and `apply(session, parsed, actor)
 -> Summary` (`KINDS`). Establishments go to the DuckDB register, not to the store: see
 `establishments.run_import`.
@@ -28,6 +31,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from reindus.auth import Viewer
 from reindus.errors import ValidationError
 from reindus.ingest.problems import Problems
 from reindus.store import audit
@@ -119,6 +123,13 @@ def read(kind: str, raw: bytes, name: str, *, engine: Engine | None = None) -> P
         return mod.read(raw, name, None)
     with Session(engine) as session:
         return mod.read(raw, name, session)
+
+
+def import_as(viewer: Viewer, kind: str, raw: bytes, name: str, **options: Any) -> ImportResult:
+    """`run_import` for a signed-in person: PermissionDeniedError (French) unless they may import,
+    dry runs included (an upload is already a write to the server)."""
+    viewer.require_import()
+    return run_import(kind, raw, name, actor=viewer.actor, **options)
 
 
 def run_import(

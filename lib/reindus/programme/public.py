@@ -6,15 +6,23 @@ functions for its data, so a confidential value never reaches the browser, whate
 - no shortlisted supplier names, SIRETs, communes or notes;
 - project names and descriptions only for projects flagged public;
 - aggregates over fewer than MIN_PUBLIC_COUNT projects suppressed.
+
+`scoped_programme` / `scoped_facts` apply the same rule per viewer (reindus.auth.Scope): everything for
+the administrateur and the présidence, the public view for the anonymous, and for a coach the full detail
+of the projects of their regions with the other projects' rows as in public (confidential cells blank).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from reindus.programme.data import ProgrammeData
+
+if TYPE_CHECKING:
+    from reindus.auth import Scope
 
 # Columns that never leave the server in atelier mode, whatever frame they appear in.
 CONFIDENTIAL_COLUMNS: frozenset[str] = frozenset(
@@ -107,3 +115,60 @@ def suppress_small(
     out[numeric] = out[numeric].astype(float)
     out.loc[small, numeric] = float("nan")
     return out
+
+
+def _blank(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:
+    """The frame with its confidential cells emptied on `rows` (columns kept: other rows are shown)."""
+    out = frame.copy()
+    for column in CONFIDENTIAL_COLUMNS & set(out.columns):
+        if pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].astype(float)
+            out.loc[rows, column] = float("nan")
+        else:
+            out[column] = out[column].astype(object)
+            out.loc[rows, column] = None
+    return out
+
+
+def _mask_rows(projects: pd.DataFrame, rows: pd.Series, id_column: str) -> pd.DataFrame:
+    out = _blank(projects, rows)
+    hidden = rows & ~out["public"].fillna(False).astype(bool)
+    if "name" in out:
+        out.loc[hidden, "name"] = [ANONYMOUS_PROJECT.format(id=i) for i in out.loc[hidden, id_column]]
+    if "description" in out:
+        out.loc[hidden, "description"] = ""
+    return out
+
+
+def scoped_programme(data: ProgrammeData, scope: Scope) -> ProgrammeData:
+    """The programme as `scope` may see it (see the module's docstring)."""
+    regions = scope.confidential_regions
+    if regions is None:
+        return data
+    if not regions:
+        return public_programme(data)
+    own = set(data.projects.loc[data.projects["region_code"].isin(regions), "id"])
+
+    def others(frame: pd.DataFrame) -> pd.Series:
+        return ~frame["project_id"].isin(own)
+
+    return replace(
+        data,
+        projects=_mask_rows(data.projects, ~data.projects["id"].isin(own), "id"),
+        milestones=_blank(data.milestones, others(data.milestones)),
+        links=_blank(data.links, others(data.links)),
+        shortlist=_blank(data.shortlist, others(data.shortlist)),
+        applications=_blank(data.applications, others(data.applications)),
+    )
+
+
+def scoped_facts(facts: pd.DataFrame, projects: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """Per-project facts as `scope` may see them; `projects` is the whole programme's projects."""
+    regions = scope.confidential_regions
+    if regions is None:
+        return facts
+    if not regions:
+        return public_facts(facts, projects)
+    flags = projects.set_index("id")["public"]
+    out = facts.assign(public=facts["project_id"].map(flags).fillna(False).astype(bool))
+    return _mask_rows(out, ~out["region_code"].isin(regions), "project_id")
