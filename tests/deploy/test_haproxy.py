@@ -114,7 +114,7 @@ def browser():
         chromium.close()
 
 
-def _open(browser, url: str, path: str = "avancement"):
+def _open(browser, url: str, path: str = "pitch"):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
     page = context.new_page()
     page.goto(f"{url}/{path}")
@@ -153,7 +153,8 @@ def _rename_a_project(database_url: str, suffix: str) -> str:
     engine = make_engine(database_url)
     try:
         with session_factory(engine).begin() as session:
-            project = session.scalars(select(Project).order_by(Project.id)).first()
+            # Pitch opens on the newest edition's first project by name: rename that one.
+            project = session.scalars(select(Project).order_by(Project.edition.desc(), Project.name)).first()
             new_name = f"{project.name} {suffix}"
             update_versioned(session, Project, project.id, project.version, {"name": new_name}, actor="test")
         return new_name
