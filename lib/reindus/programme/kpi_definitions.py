@@ -254,8 +254,9 @@ WITHHELD = "—"
 
 
 def suppress_for_public(table: pd.DataFrame, minimum: int = MIN_PUBLIC_COUNT) -> pd.DataFrame:
-    """Atelier mode: groups of fewer than `minimum` projects lose every figure, and an observation
-    recorded by fewer than `minimum` projects is withheld (it would be one company's figure).
+    """Atelier mode: groups of fewer than `minimum` projects lose every figure, an observation recorded
+    by fewer than `minimum` projects is withheld (it would be one company's figure), and so are funding
+    amounts.
 
     A withheld figure becomes NaN and its `<key>_withheld` column True, so that it reads « — » and not
     « non renseigné »: the figure exists, it is just not shown here."""
@@ -267,6 +268,10 @@ def suppress_for_public(table: pd.DataFrame, minimum: int = MIN_PUBLIC_COUNT) ->
     for column in OBSERVED:
         withheld[column] |= out[f"{column}_reported"] < minimum
     withheld["days_to_concretisation"] |= out["days_to_concretisation_reported"] < minimum
+    # A group's funding total can rest on one company's application (a region where one grant was
+    # decided): amounts of funding are never shown on a public screen, only the success rate.
+    for column in ("funding_asked", "funding_granted", "funding_paid"):
+        withheld[column] |= True
     out.loc[small, numeric] = float("nan")
     for key, mask in withheld.items():
         out.loc[mask, key] = float("nan")
