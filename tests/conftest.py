@@ -15,6 +15,8 @@ from sqlalchemy.pool import NullPool
 
 from reindus.programme import regions
 from reindus.store.db import init_schema, make_engine
+from tests.support.browser import CHROMIUM_ARGS, chromium_path
+from tests.support.ci import in_ci
 
 
 @pytest.fixture(scope="session")
@@ -77,3 +79,21 @@ def pg_schema() -> Iterator[tuple[str, str]]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (e2e and deployment): Playwright's sync API allows one
+    running instance per thread, so two fixtures starting their own failed when both kinds ran together."""
+    path = chromium_path()
+    if path is None:
+        message = "Chromium introuvable (paquet Debian `chromium`) : tests navigateur non exécutés"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from reindus.store.db import make_engine, session_factory
 from reindus.store.models import Project
 from reindus.store.repository import update_versioned
-from tests.support.browser import CHROMIUM_ARGS, chromium_path, free_port, wait_for_health
+from tests.support.browser import free_port, wait_for_health
 from tests.support.ci import in_ci
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,22 +96,6 @@ def deployment(pg_schema, tmp_path_factory) -> Iterator[Deployment]:
             proxy = f"http://127.0.0.1:{proxy_port}"
             wait_for_health(proxy, home / "haproxy.log")
             yield Deployment(proxy, database_url, {"app1": app1, "app2": app2})
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        message = "Chromium introuvable (paquet Debian `chromium`) : tests navigateur non exécutés"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, url: str, path: str = "pitch"):

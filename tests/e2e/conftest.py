@@ -7,30 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.ci import in_ci
-from tests.support.e2e import CHROMIUM_ARGS, chromium_path, serve
+from tests.support.e2e import serve
 
 
 @pytest.fixture(scope="session")
 def app_url(demo_home: Path) -> Iterator[str]:
     with serve(demo_home) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = chromium_path()
-    if path is None:
-        message = "Chromium introuvable (paquet Debian `chromium`) : tests navigateur non exécutés"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
