@@ -57,6 +57,12 @@ class Session:
     ws: websockets.ClientConnection | None = None
     page_script_hash: str = ""
     errors: list[str] = field(default_factory=list)
+    # The browser's message cache: a large element it already holds comes back as a reference to its
+    # hash, and it forgets what went unused for `max_age` runs (Streamlit's ForwardMessageCache).
+    cached: dict[str, int] = field(default_factory=dict)
+    runs: int = 0
+    max_age: int = 2
+    received_bytes: int = 0
 
     async def open(self) -> float:
         started = time.perf_counter()
@@ -81,14 +87,24 @@ class Session:
             state.page_name = self.page
         else:
             state.page_script_hash = self.page_script_hash
+        state.cached_message_hashes.extend(self.cached)
         await self.ws.send(msg.SerializeToString())
         async with asyncio.timeout(TIMEOUT_S):
             while True:
                 forward = ForwardMsg()
-                forward.ParseFromString(await self.ws.recv())
+                payload = await self.ws.recv()
+                self.received_bytes += len(payload)
+                forward.ParseFromString(payload)
                 kind = forward.WhichOneof("type")
-                if kind == "new_session":
-                    self.page_script_hash = forward.new_session.page_script_hash or self.page_script_hash
+                if forward.metadata.cacheable:
+                    self.cached[forward.hash] = self.runs
+                if kind == "ref_hash":
+                    self.cached[forward.ref_hash] = self.runs
+                elif kind == "new_session":
+                    self.max_age = forward.new_session.config.max_cached_message_age or self.max_age
+                elif kind == "navigation":
+                    # The page that ran (new_session names the main script): what the browser reruns.
+                    self.page_script_hash = forward.navigation.page_script_hash
                 elif kind == "delta" and forward.delta.new_element.WhichOneof("type") == "exception":
                     self.errors.append(forward.delta.new_element.exception.message)
                 elif kind == "page_not_found":
@@ -98,6 +114,8 @@ class Session:
                         continue
                     if forward.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                         self.errors.append("erreur de compilation")
+                    self.runs += 1
+                    self.cached = {h: n for h, n in self.cached.items() if self.runs - n <= self.max_age}
                     return
 
     async def close(self) -> None:
@@ -116,6 +134,17 @@ def rss_mb(pid: int | None) -> float:
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
     return total / 1024
+
+
+def cpu_s(pid: int | None) -> float:
+    """CPU time (user + system) the server process has used, in seconds; 0 when unknown. Unlike wall time,
+    it does not grow when other work shares the machine's cores."""
+    if pid is None:
+        return 0.0
+    with contextlib.suppress(OSError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -140,10 +169,14 @@ async def load_page(url: str, page: str, sessions: int, rounds: int, pid: int | 
     rss_open = rss_mb(pid)
     reruns: list[float] = []
     live = [t for t, x in zip(tabs, opened, strict=True) if isinstance(x, float)]
+    opened_bytes = sum(t.received_bytes for t in live)
+    cpu_open = cpu_s(pid)
     for _ in range(rounds):
         results = await asyncio.gather(*(t.rerun() for t in live), return_exceptions=True)
         reruns += [x for x in results if isinstance(x, float)]
         failures += [repr(x) for x in results if not isinstance(x, float)]
+    rerun_cpu_ms = (cpu_s(pid) - cpu_open) * 1000 / max(1, len(reruns))
+    rerun_kb = (sum(t.received_bytes for t in live) - opened_bytes) / 1024 / max(1, len(reruns))
     await asyncio.gather(*(t.close() for t in tabs), return_exceptions=True)
     errors = len(failures) + sum(len(t.errors) for t in tabs)
     for message in failures[:3] + [e for t in tabs for e in t.errors][:3]:
@@ -152,7 +185,8 @@ async def load_page(url: str, page: str, sessions: int, rounds: int, pid: int | 
     return (
         f"load {sessions} sessions {page}: open_p50_s={statistics.median(open_times) if open_times else float('nan'):.3f} "
         f"rerun_p50_s={quantile(reruns, 0.5):.3f} rerun_p95_s={quantile(reruns, 0.95):.3f} "
-        f"rss_mb={rss_open:.0f} rss_before_mb={rss_before:.0f} rss_per_session_mb={per_session:.1f} errors={errors}"
+        f"rss_mb={rss_open:.0f} rss_before_mb={rss_before:.0f} rss_per_session_mb={per_session:.1f} "
+        f"rerun_cpu_ms={rerun_cpu_ms:.0f} rerun_kb={rerun_kb:.0f} errors={errors} load={os.getloadavg()[0]:.1f}"
     )
 
 
@@ -195,6 +229,7 @@ async def run(url: str, pid: int | None, pages: list[str], sessions: int, rounds
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server (default: start one on the demo)")
+    parser.add_argument("--pid", type=int, help="the running server's process, for its memory and CPU time")
     parser.add_argument("--port", type=int, default=8599)
     parser.add_argument("--sessions", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
@@ -203,7 +238,7 @@ def main() -> None:
     args = parser.parse_args()
     pages = [p for p in args.pages.split(",") if p]
     if args.url:
-        asyncio.run(run(args.url.rstrip("/"), None, pages, args.sessions, args.rounds, not args.cold))
+        asyncio.run(run(args.url.rstrip("/"), args.pid, pages, args.sessions, args.rounds, not args.cold))
         return
     with (
         tempfile.TemporaryDirectory(prefix="reindus-load-") as tmp,
