@@ -50,7 +50,8 @@ def data() -> ProgrammeData:
             (3, 1, "en_preparation", 999_000.0, NA, NA),  # not filed: not asked yet
             (4, 2, "accorde", 80_000.0, 60_000.0, NA),  # granted, payment not recorded
             (5, 4, "depose", 300_000.0, NA, NA),  # filed, not decided
-            (6, 5, "accorde", 40_000.0, 40_000.0, 10_000.0),
+            (6, 5, "accorde", 40_000.0, 40_000.0, 10_000.0),  # granted, paid in part so far
+            (7, 5, "verse", 50_000.0, 50_000.0, 45_000.0),  # granted then paid, closed
         ],
         columns=["id", "project_id", "status", "amount_requested", "amount_granted", "amount_paid"],
     )
@@ -86,11 +87,11 @@ def test_forecasts_and_observations_are_separate_and_missing_is_not_zero(data):
 
 def test_funding_pipeline_asked_granted_paid(data):
     total = kd.outcome_kpis(kd.outcome_facts(data)).iloc[0]
-    assert total["funding_asked"] == 720_000.0  # 200 + 100 + 80 + 300 + 40 thousand; not the 999 000
-    assert total["funding_granted"] == 250_000.0  # 150 + 60 + 40
-    assert total["funding_paid"] == 160_000.0  # 150 + 10; the unrecorded payment counts 0
+    assert total["funding_asked"] == 770_000.0  # 200 + 100 + 80 + 300 + 40 + 50 thousand; not the 999 000
+    assert total["funding_granted"] == 300_000.0  # 150 + 60 + 40 + 50: « versé » was granted too
+    assert total["funding_paid"] == 205_000.0  # 150 + 10 (partial, « accordé ») + 45; unrecorded counts 0
     assert total["applications_granted_unpaid"] == 1
-    assert total["success_rate"] == pytest.approx(3 / 4)  # 3 granted of 4 decided; « déposé » is not
+    assert total["success_rate"] == pytest.approx(4 / 5)  # 4 granted of 5 decided; « déposé » is not
 
 
 def test_median_delay_from_selection_to_concretisation(data):
@@ -136,7 +137,7 @@ def test_notes_say_what_an_observation_rests_on(data):
         "renseigné pour 3 projet(s) sur 4 terminés ou abandonnés ; emplois prévus par ces projets : 18"
     )
     assert kd.recorded_note(total, "funding_paid") == "1 dossier(s) accordé(s) sans versement renseigné"
-    assert kd.recorded_note(total, "success_rate") == "3 accordé(s) sur 4 décidé(s)"
+    assert kd.recorded_note(total, "success_rate") == "4 accordé(s) sur 5 décidé(s)"
 
 
 def test_every_definition_formats_in_french():

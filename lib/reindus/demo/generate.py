@@ -594,7 +594,7 @@ def add_outcomes(
     )
     paid = []
     for app in applications.itertuples():
-        amount = None
+        amount = app.amount_paid if app.status == "verse" else None  # a paid grant keeps its payment
         if app.status == "accorde":
             age = (cat.DEMO_AS_OF - app.decided_on).days
             if age > 365:

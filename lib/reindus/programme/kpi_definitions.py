@@ -22,11 +22,12 @@ import pandas as pd
 
 from reindus.programme.data import ProgrammeData
 from reindus.programme.public import MIN_PUBLIC_COUNT
+from reindus.reference.programme import GRANTED_STATUSES
 from reindus.text import formats
 
 NOT_RECORDED = "non renseigné"
 # Applications that have left the applicant's hands: « en préparation » is not asked yet.
-FILED_STATUSES: tuple[str, ...] = ("depose", "accorde", "refuse")
+FILED_STATUSES: tuple[str, ...] = ("depose", *GRANTED_STATUSES, "refuse")
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ DEFINITIONS: dict[str, KpiDefinition] = {
             "Financements demandés",
             "euros",
             "dossiers",
-            "Montants demandés dans les dossiers de financement déposés, accordés ou refusés "
+            "Montants demandés dans les dossiers de financement déposés, accordés, versés ou refusés "
             "(les dossiers en préparation ne sont pas comptés).",
         ),
         KpiDefinition(
@@ -81,22 +82,24 @@ DEFINITIONS: dict[str, KpiDefinition] = {
             "Financements accordés",
             "euros",
             "dossiers",
-            "Montants accordés par les financeurs, dossiers au statut « accordé ».",
+            "Montants accordés par les financeurs, dossiers au statut « accordé » ou « versé ».",
         ),
         KpiDefinition(
             "funding_paid",
             "Financements versés",
             "euros",
             "dossiers",
-            "Sommes effectivement versées sur les dossiers accordés, telles qu'enregistrées ; un dossier "
-            "accordé sans versement renseigné compte pour zéro versé.",
+            "Sommes effectivement versées à ce jour sur les dossiers accordés (versements partiels "
+            "compris) ou soldés (« versé »), telles qu'enregistrées ; un dossier accordé sans versement "
+            "renseigné compte pour zéro versé.",
         ),
         KpiDefinition(
             "success_rate",
             "Taux de succès des dossiers",
             "ratio",
             "dossiers",
-            "Dossiers accordés sur dossiers décidés (accordés ou refusés) ; les dossiers déposés en attente "
+            "Dossiers accordés (ou versés) sur dossiers décidés (accordés, versés ou refusés) ; les dossiers "
+            "déposés en attente "
             "de décision ne comptent pas.",
         ),
         KpiDefinition(
@@ -193,7 +196,7 @@ def outcome_facts(data: ProgrammeData) -> pd.DataFrame:
 
     apps = data.applications
     filed = apps[apps["status"].isin(FILED_STATUSES)]
-    granted = apps[apps["status"] == "accorde"]
+    granted = apps[apps["status"].isin(GRANTED_STATUSES)]  # « versé »: granted, then paid
     facts["funding_asked"] = filed.groupby("project_id")["amount_requested"].sum()
     facts["funding_granted"] = granted.groupby("project_id")["amount_granted"].sum()
     facts["funding_paid"] = granted.groupby("project_id")["amount_paid"].sum()

@@ -119,7 +119,7 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
     - jobs, investment: the planned jobs and investment (€) recorded for the project (missing = 0);
     - the funding pipeline: funding_requested, sum of `amount_requested` of its applications filed
       (every status but « en préparation »); funding_granted, sum of `amount_granted` of those
-      « accordé » or « versé »; funding_paid, sum of `amount_paid` (« versé »);
+      « accordé » or « versé »; funding_paid, sum of `amount_paid` (paid so far, of those « accordé » or « versé »);
     - applications_granted / _refused: its decided applications (those « en préparation » or « déposé »
       are not decided yet and count in neither);
     - suppliers_*: shortlist entries of its supply-chain links, cumulative along the workflow
@@ -156,9 +156,8 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
     filed = apps["status"] != FundingStatus.PREPARING
     facts["funding_requested"] = apps[filed].groupby("project_id")["amount_requested"].sum()
     facts["funding_granted"] = apps[granted].groupby("project_id")["amount_granted"].sum()
-    facts["funding_paid"] = (
-        apps[apps["status"] == FundingStatus.PAID].groupby("project_id")["amount_paid"].sum()
-    )
+    # paid so far: instalments of « accordé » applications count, as the paid « versé » ones
+    facts["funding_paid"] = apps[granted].groupby("project_id")["amount_paid"].sum()
     facts["applications_granted"] = _count_by_project(apps, granted)
     facts["applications_refused"] = _count_by_project(apps, apps["status"] == FundingStatus.REFUSED)
 

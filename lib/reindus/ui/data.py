@@ -29,6 +29,7 @@ import folium
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from reindus import config, register
@@ -46,12 +47,20 @@ from reindus.programme.data import ProgrammeData, load_industry, load_programme,
 from reindus.programme.regions import ProgrammeRegions
 from reindus.programme.regions import load as load_regions
 from reindus.programme.selection import Filters, project_mask
+from reindus.programme.workspace import history as workspace_history
+from reindus.programme.workspace import overview as workspace_overview
 from reindus.reference import geo
+from reindus.reference import naf as naf_reference
 from reindus.reference.sources import any_fictitious
+from reindus.reference.territory import region_departements
+from reindus.register.companies import COMPANY_COLUMNS, find_companies
 from reindus.sourcing import candidates as sourcing
 from reindus.sourcing import closures
+from reindus.sourcing.coverage import regional_and_national
 from reindus.sourcing.search import CandidateSearch
 from reindus.store import version as store_version
+from reindus.store.db import session_factory
+from reindus.store.models import Coach, FundingScheme
 from reindus.ui.filters import options as filter_choices
 
 # The promise to a shared screen, and the two settings that keep it.
@@ -629,3 +638,88 @@ def project_site(project: pd.Series) -> tuple[float, float] | None:
         return geo.commune_point(project["commune"])
     except KeyError:
         return None
+
+
+# --- the coach workspace ----------------------------------------------------------------------------
+
+
+def coach_id_for(email: str) -> int | None:
+    """The coach whose record carries this address (a signed-in coach's own projects), if any."""
+    with session_factory(store_engine())() as session:
+        return workspace_overview.coach_id_for(session, email)
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+def _coaches(url: str, scope: Scope, version: int) -> pd.DataFrame:
+    if scope.public:  # coach names are confidential
+        return pd.DataFrame(columns=["id", "name", "region_code"])
+    with session_factory(engine(url))() as session:
+        rows = session.execute(select(Coach.id, Coach.name, Coach.region_code).order_by(Coach.name)).all()
+    return pd.DataFrame(rows, columns=["id", "name", "region_code"])
+
+
+def coaches(scope: Scope) -> pd.DataFrame:
+    """Every coach (`id`, `name`, `region_code`), for the project form's « Coach »; none in public."""
+    return _coaches(_url(), scope, _version())
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+def _schemes(url: str, scope: Scope, version: int) -> pd.DataFrame:
+    with session_factory(engine(url))() as session:
+        rows = session.execute(
+            select(
+                FundingScheme.id,
+                FundingScheme.name,
+                FundingScheme.operator,
+                FundingScheme.kind,
+                FundingScheme.version,
+                FundingScheme.source,
+            ).order_by(FundingScheme.name)
+        ).all()
+    return pd.DataFrame(rows, columns=["id", "name", "operator", "kind", "version", "source"])
+
+
+def funding_schemes(scope: Scope) -> pd.DataFrame:
+    """The funding schemes (`id`, `name`, `operator`, `kind`, `version`, `source`)."""
+    return _schemes(_url(), scope, _version())
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
+def _project_history(url: str, project_id: int, scope: Scope, version: int) -> pd.DataFrame:
+    if scope.public:  # who changed what is not for a shared screen
+        return pd.DataFrame(columns=workspace_history.COLUMNS)
+    with session_factory(engine(url))() as session:
+        return workspace_history.project_history(session, project_id)
+
+
+def project_history(project_id: int, scope: Scope) -> pd.DataFrame:
+    """A project's audit trail in French (`reindus.programme.workspace.history`); nothing in public."""
+    return _project_history(_url(), int(project_id), scope, _version())
+
+
+@st.cache_resource(show_spinner=False)
+def naf_choices() -> dict[str, str]:
+    """NAF rév. 2 sous-classe → « 13.20Z — Tissage » (picked by code or by words)."""
+    table = naf_reference.naf_table()
+    return {c: f"{c} — {label.strip()}" for c, label in zip(table["code"], table["label"], strict=True)}
+
+
+@st.cache_data(ttl=REGISTER_TTL, max_entries=64, show_spinner=False)
+def _companies(path: str, text: str, scope: Scope) -> pd.DataFrame:
+    if scope.public:
+        return pd.DataFrame(columns=COMPANY_COLUMNS)
+    return find_companies(register_connection(path), text)
+
+
+def companies(text: str, scope: Scope) -> pd.DataFrame:
+    """Companies of the register by name or SIREN (`reindus.register.companies`)."""
+    return _companies(register_path(), str(text).strip(), scope)
+
+
+def link_candidate_counts(naf_codes: str, region_code: str, scope: Scope) -> tuple[int, int]:
+    """(establishments in the region, in France) of a link's NAF codes: what the coach sees as they pick."""
+    counts = departement_counts(sourcing.search_terms(naf_codes), scope)
+    return regional_and_national(counts, region_departements(region_code))

@@ -154,8 +154,16 @@ def test_a_funding_application_goes_filed_granted_paid_with_what_each_status_req
             ACTOR,
         )
     granted = {"status": "accorde", "decided_on": date(2025, 2, 1), "amount_granted": 200_000}
-    with Session.begin() as s:
-        funding.update_application(s, app.id, 1, granted, ACTOR)
+    with pytest.raises(FormError) as caught, Session.begin() as s:
+        funding.update_application(s, app.id, 1, {"amount_paid": 10_000}, ACTOR)
+    assert caught.value.errors == {
+        "amount_paid": "pas de montant versé pour une demande « Déposé » (seulement « Accordé » ou « Versé »)"
+    }
+    with Session.begin() as s:  # paid in instalments: a first one on a granted application
+        partial = funding.update_application(s, app.id, 1, {**granted, "amount_paid": 50_000}, ACTOR)
+        assert (partial.status, float(partial.amount_paid)) == ("accorde", 50_000)
+    with pytest.raises(FormError, match="montant versé obligatoire"), Session.begin() as s:
+        funding.update_application(s, app.id, 2, {"status": "verse", "amount_paid": None}, ACTOR)
     with pytest.raises(FormError, match="montant versé supérieur au montant accordé"), Session.begin() as s:
         funding.update_application(s, app.id, 2, {"status": "verse", "amount_paid": 250_000}, ACTOR)
     with pytest.raises(StaleEditError), Session.begin() as s:

@@ -59,14 +59,14 @@ def test_a_coach_sees_their_projects_and_what_waits_for_them(engine, Session):
         row["funding_pending"],
     ) == (2, 1, 1, 1)
     assert row["late_stages"] + row["slipping_stages"] > 0  # no stage has started, ten weeks in
-    assert row["link"] == f"/avancement?projet={new.id}"
+    assert row["link"] == f"/projet?projet={new.id}"
     assert old.id in set(mine["project_id"])
 
     todo = overview.to_do(data, claire.id, today)
     kinds = todo.groupby("kind")["link"].apply(list).to_dict()
     assert kinds["maillon"] == [f"/fournisseurs?sourcing_project={new.id}&sourcing_link={vente.id}"]
     assert kinds["preselection"] == [f"/fournisseurs?sourcing_project={new.id}&sourcing_link={fibre.id}"]
-    assert kinds["financement"] == [f"/avancement?projet={new.id}"]
+    assert kinds["financement"] == [f"/projet?projet={new.id}&volet=financements"]
     assert "Lin de Rouen" in todo.loc[todo["kind"] == "preselection", "label"].iloc[0]
     assert set(todo["project"]) <= {"Nouveau", "Ancien"}
     assert overview.coach_projects(data, paul.id, today)["name"].tolist() == ["Autre"]

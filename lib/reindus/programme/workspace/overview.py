@@ -3,20 +3,28 @@ dealt with. Pure pandas on `ProgrammeData` (already limited to the viewer's scop
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from urllib.parse import urlencode
 
 import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from reindus.programme import metrics
 from reindus.programme.data import ProgrammeData
 from reindus.reference.programme import FUNDING_STATUSES, QUALIFIED_STATUSES, SHORTLIST_STATUSES
+from reindus.store.models import Coach
 
 # Where each kind of item is dealt with: the page's url_path and its query parameter for the project
 # (and the link), as those pages bind them.
-PROJECT_PAGE = ("avancement", "projet")
+PROJECT_PAGE = ("projet", "projet")
 CHAIN_PAGE = ("chaine", "chain_project")
 SOURCING_PAGE = ("fournisseurs", "sourcing_project", "sourcing_link")
+# The project page's sections (its `volet` parameter), where stages and funding are dealt with.
+SECTION_PARAM = "volet"
+STAGES_SECTION = "etapes"
+FUNDING_SECTION = "financements"
 # Shortlist entries still in play: neither retained nor set aside.
 UNDECIDED_SHORTLIST = ("identifie", "contacte", "qualifie")
 UNDECIDED_FUNDING = ("depose",)
@@ -29,17 +37,41 @@ PROJECT_COLUMNS = [
 TODO_COLUMNS = ["project_id", "project", "kind", "label", "link"]
 
 
-def _href(page: tuple[str, ...], *ids: int) -> str:
-    return f"/{page[0]}?" + urlencode(dict(zip(page[1:], ids, strict=False)))
+def _href(page: tuple[str, ...], *ids: int, section: str | None = None) -> str:
+    params = dict(zip(page[1:], ids, strict=False))
+    if section:
+        params[SECTION_PARAM] = section
+    return f"/{page[0]}?" + urlencode(params)
+
+
+def coach_id_for(session: Session, email: str) -> int | None:
+    """The coach whose record carries `email` (case ignored): whose projects are « mine »."""
+    address = (email or "").strip().lower()
+    if not address:
+        return None
+    return session.execute(
+        select(Coach.id).where(func.lower(Coach.email) == address).order_by(Coach.id).limit(1)
+    ).scalar_one_or_none()
+
+
+def _projects(data: ProgrammeData, coach_id: int | None, regions: Collection[str] | None) -> pd.DataFrame:
+    projects = data.projects if coach_id is None else data.projects[data.projects["coach_id"] == coach_id]
+    return projects if regions is None else projects[projects["region_code"].isin(set(regions))]
 
 
 def coach_projects(
-    data: ProgrammeData, coach_id: int | None, today: date, *, edition: int | None = None
+    data: ProgrammeData,
+    coach_id: int | None,
+    today: date,
+    *,
+    edition: int | None = None,
+    regions: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per project of the coach (every coach with None), the current `edition` first (default:
-    the latest), then by name: stage against the rétroplanning, late and slipping stages, links without
-    a qualified regional supplier, shortlist entries and funding applications awaiting a decision."""
-    projects = data.projects if coach_id is None else data.projects[data.projects["coach_id"] == coach_id]
+    """One row per project of the coach (every coach with None; only `regions` when given), the current
+    `edition` first (default: the latest), then by name: stage against the rétroplanning, late and
+    slipping stages, links without a qualified regional supplier, shortlist entries and funding
+    applications awaiting a decision."""
+    projects = _projects(data, coach_id, regions)
     if projects.empty:
         return pd.DataFrame(columns=PROJECT_COLUMNS)
     ids = set(projects["id"])
@@ -79,11 +111,13 @@ def coach_projects(
     return out.drop(columns="_current").reset_index(drop=True)[PROJECT_COLUMNS]
 
 
-def to_do(data: ProgrammeData, coach_id: int | None, today: date) -> pd.DataFrame:
+def to_do(
+    data: ProgrammeData, coach_id: int | None, today: date, *, regions: Collection[str] | None = None
+) -> pd.DataFrame:
     """What waits for the coach, one line per item, each with the address of the page that deals with it:
     late or slipping stages (project page), links without a qualified regional supplier and shortlist
     entries to decide (supplier search on that link), funding applications awaiting a decision."""
-    projects = data.projects if coach_id is None else data.projects[data.projects["coach_id"] == coach_id]
+    projects = _projects(data, coach_id, regions)
     projects = projects[projects["status"] == "en_cours"]
     ids = set(projects["id"])
     names = projects.set_index("id")["name"]
@@ -99,10 +133,14 @@ def to_do(data: ProgrammeData, coach_id: int | None, today: date) -> pd.DataFram
                     "project_id": s.project_id,
                     "kind": "etape",
                     "label": f"Étape « {s.stage_label} » {state}",
-                    "link": _href(PROJECT_PAGE, s.project_id),
+                    "link": _href(PROJECT_PAGE, s.project_id, section=STAGES_SECTION),
                 }
             )
-    overview = coach_projects(data, coach_id, today) if ids else pd.DataFrame(columns=PROJECT_COLUMNS)
+    overview = (
+        coach_projects(data, coach_id, today, regions=regions)
+        if ids
+        else pd.DataFrame(columns=PROJECT_COLUMNS)
+    )
     links = data.links[data.links["project_id"].isin(ids)]
     sl = data.shortlist[data.shortlist["project_id"].isin(ids)]
     region_of_project = projects.set_index("id")["region_code"]
@@ -133,7 +171,7 @@ def to_do(data: ProgrammeData, coach_id: int | None, today: date) -> pd.DataFram
                 "project_id": app.project_id,
                 "kind": "financement",
                 "label": f"Demande « {app.scheme} » {FUNDING_STATUSES[app.status].lower()}, décision attendue",
-                "link": _href(PROJECT_PAGE, app.project_id),
+                "link": _href(PROJECT_PAGE, app.project_id, section=FUNDING_SECTION),
             }
         )
     frame = pd.DataFrame(rows, columns=[c for c in TODO_COLUMNS if c != "project"])

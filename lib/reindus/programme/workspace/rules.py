@@ -28,6 +28,7 @@ from reindus.reference.programme import (
     GRANTED_STATUSES,
     PROJECT_STATUSES,
     STAGE_LABELS,
+    FundingStatus,
 )
 from reindus.store.models import FUNDING_KINDS
 
@@ -271,7 +272,11 @@ def milestone_reasons(dates: Mapping[str, date | None], *, actual_start_known: b
 
 def application_reasons(v: Mapping[str, Any]) -> dict[str, str]:
     """What each funding status requires: a decision has its date (not before the filing), a grant its
-    amount, a payment its amount (not above the grant); an undecided or refused application has none."""
+    amount; an undecided or refused application has none of them.
+
+    `amount_paid` is what was paid so far (migration 0005): grants are paid in instalments, so an
+    « Accordé » application may carry a partial payment; « Versé » (paid, closed) requires it; it is
+    never above the amount granted. The KPIs read it the same way (`kpi_definitions`, `metrics`)."""
     status = v.get("status")
     reasons: dict[str, str] = {}
     decided, granted, paid = v.get("decided_on"), v.get("amount_granted"), v.get("amount_paid")
@@ -286,10 +291,12 @@ def application_reasons(v: Mapping[str, Any]) -> dict[str, str]:
         reasons["amount_granted"] = f"montant accordé obligatoire pour une demande « {label} »"
     if status not in GRANTED_STATUSES and granted:
         reasons["amount_granted"] = f"pas de montant accordé pour une demande « {label} »"
-    if status == "verse" and not paid:
+    if status == FundingStatus.PAID and not paid:
         reasons["amount_paid"] = "montant versé obligatoire pour une demande « Versé »"
-    if status != "verse" and paid:
-        reasons["amount_paid"] = f"pas de montant versé pour une demande « {label} » (statut « Versé »)"
+    if status not in GRANTED_STATUSES and paid:
+        reasons["amount_paid"] = (
+            f"pas de montant versé pour une demande « {label} » (seulement « Accordé » ou « Versé »)"
+        )
     if paid and granted and paid > granted:
         reasons["amount_paid"] = "montant versé supérieur au montant accordé"
     return reasons

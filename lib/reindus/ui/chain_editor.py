@@ -1,0 +1,166 @@
+"""A project's supply chain on its page: « Ajouter un maillon », edit, move upstream / downstream and
+remove (asked first; shortlisted suppliers go with the link and stay in the history), through
+`reindus.programme.workspace.links`. Each link's NAF codes are picked from the NAF tree by code or
+words, with the register's count of candidates in the project's region and in France as they are picked.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from reindus.auth import Viewer
+from reindus.programme.workspace import links as workspace_links
+from reindus.programme.workspace import rules
+from reindus.reference.programme import CHAIN_POSITIONS
+from reindus.text import formats
+from reindus.ui import data, writes
+from reindus.ui.writes import Versioned
+
+AREA = "chain"
+LABELS = {f.key: f.label for f in rules.LINK_FIELDS}
+
+
+def _codes(text: str) -> list[str]:
+    return [c for c in str(text or "").split(",") if c]
+
+
+def _link_fields(form: Versioned, region_code: str, scope: data.Scope) -> None:
+    naf = data.naf_choices()
+    left, right = st.columns([1, 2])
+    left.selectbox(
+        LABELS["tier"], list(CHAIN_POSITIONS), format_func=CHAIN_POSITIONS.get, key=form.key("tier")
+    )
+    right.text_input(LABELS["label"], key=form.key("label"), max_chars=200, placeholder="ex. Filature du lin")
+    codes = st.multiselect(
+        LABELS["naf_codes"],
+        list(naf),
+        format_func=naf.get,
+        key=form.key("naf_codes"),
+        placeholder="Code (13.20Z) ou mots (tissage)",
+        help="Sous-classes de la NAF rév. 2 : les candidats du registre sont cherchés sur ces codes.",
+    )
+    if codes:
+        regional, national = data.link_candidate_counts(",".join(codes), region_code, scope)
+        source, year = data.register_source(scope)
+        st.caption(
+            f"Candidats : {formats.number(regional)} établissement(s) actif(s) dans la région du projet, "
+            f"{formats.number(national)} en France (registre des établissements, {source}, {year})."
+        )
+    st.text_area(LABELS["need"], key=form.key("need"), max_chars=5000)
+
+
+def _values(form: Versioned) -> dict:
+    return {
+        "tier": writes.value(form, "tier"),
+        "label": writes.value(form, "label"),
+        "naf_codes": ",".join(writes.value(form, "naf_codes") or []),
+        "need": writes.value(form, "need") or "",
+    }
+
+
+def add_link(project_id: int, region_code: str, viewer: Viewer, scope: data.Scope) -> None:
+    base = f"link:new:{project_id}"
+    form = Versioned(base, 0)
+    writes.init(form, {"tier": None, "label": "", "naf_codes": [], "need": ""})
+    _link_fields(form, region_code, scope)
+    if st.button("Ajouter le maillon", key=form.key("submit"), type="primary", icon=":material/add_link:"):
+        values = _values(form)
+        writes.save(
+            AREA,
+            lambda s: workspace_links.add_link(s, project_id, values, viewer),
+            f"Maillon « {values['label']} » ajouté en aval de la chaîne.",
+            forget=base,
+        )
+
+
+def _edit_link(link, region_code: str, viewer: Viewer, scope: data.Scope) -> None:
+    form = writes.versioned(f"link:{int(link.id)}", int(link.version))
+    writes.init(
+        form,
+        {
+            "tier": link.tier,
+            "label": link.label,
+            "naf_codes": _codes(link.naf_codes),
+            "need": link.need or "",
+        },
+    )
+    _link_fields(form, region_code, scope)
+    if st.button("Enregistrer le maillon", key=form.key("submit"), icon=":material/save:"):
+        values = _values(form)
+        writes.save(
+            AREA,
+            lambda s: workspace_links.update_link(s, int(link.id), form.version, values, viewer),
+            f"Maillon « {values['label']} » enregistré.",
+        )
+
+
+def _ask_removal(key: str, link_id: int, version: int) -> None:
+    st.session_state[key] = (link_id, version)
+
+
+def _removal(link, entries: int, pending_key: str, viewer: Viewer) -> None:
+    """The question before a link is removed, and the removal once confirmed."""
+    link_id, version = st.session_state[pending_key]
+    if entries:
+        st.warning(
+            f"Retirer le maillon « {link.label} » ? Ses {entries} fournisseur(s) présélectionné(s) seront "
+            "retirés avec lui ; ils resteront dans l'historique du projet.",
+            icon=":material/warning:",
+        )
+    else:
+        st.warning(f"Retirer le maillon « {link.label} » ?", icon=":material/warning:")
+    yes, no, _ = st.columns([1, 1, 3])
+    if yes.button("Confirmer le retrait", key=f"{pending_key}:yes", type="primary"):
+        del st.session_state[pending_key]
+        writes.save(
+            AREA,
+            lambda s: workspace_links.remove_link(s, link_id, version, viewer, confirm=True),
+            f"Maillon « {link.label} » retiré (il reste dans l'historique du projet).",
+        )
+    if no.button("Annuler", key=f"{pending_key}:no"):
+        del st.session_state[pending_key]
+        st.rerun()
+
+
+def chain_editor(
+    project_id: int, region_code: str, links: pd.DataFrame, shortlist: pd.DataFrame, viewer: Viewer, scope
+) -> None:
+    """The links upstream → downstream, each with its moves, its form and its removal; then a new link."""
+    writes.flash(AREA)
+    links = links.sort_values("position")
+    entries = shortlist.groupby("link_id").size()
+    for i, link in enumerate(links.itertuples(index=False)):
+        with st.container(border=True):
+            text, up, down, remove = st.columns([8, 1, 1, 1])
+            text.text(
+                f"{link.position}. {CHAIN_POSITIONS.get(link.tier, link.tier)} — {link.label}"
+                + (f" ({link.naf_codes})" if link.naf_codes else "")
+            )
+            for col, step, icon, label in ((up, -1, ":material/arrow_upward:", "Monter"),
+                                           (down, 1, ":material/arrow_downward:", "Descendre")):  # fmt: skip
+                edge = (i == 0) if step < 0 else (i == len(links) - 1)
+                if col.button("", key=f"link:{link.id}:v{link.version}:move{step}", icon=icon,
+                              help=f"{label} (vers l'{'amont' if step < 0 else 'aval'})", disabled=edge):  # fmt: skip
+                    writes.save(
+                        AREA,
+                        lambda s, link=link, step=step: workspace_links.move_link(
+                            s, int(link.id), int(link.version), step, viewer
+                        ),
+                        "Chaîne réordonnée.",
+                    )
+            pending_key = f"link:{link.id}:remove"
+            remove.button(
+                "",
+                key=f"link:{link.id}:v{link.version}:remove",
+                icon=":material/delete:",
+                help="Retirer ce maillon (confirmation demandée)",
+                on_click=_ask_removal,
+                args=(pending_key, int(link.id), int(link.version)),
+            )
+            if pending_key in st.session_state:
+                _removal(link, int(entries.get(link.id, 0)), pending_key, viewer)
+            with st.expander("Modifier"):
+                _edit_link(link, region_code, viewer, scope)
+    st.markdown("**Ajouter un maillon**")
+    add_link(project_id, region_code, viewer, scope)

@@ -1,0 +1,144 @@
+"""« Mes projets »: the home of a signed-in coach. Their projects (current edition first) with each one's
+stage against the rétroplanning, then what waits for them, each line a link to where it is dealt with.
+
+Whose projects: a coach's own (the coach record carrying their address), else those of their regions;
+an administrator's, every project; the présidence's, their region's (read only: the links open pages
+that show no edit control to them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from reindus.auth import Role, Viewer
+from reindus.programme import views
+from reindus.programme.workspace import overview
+from reindus.reference.territory import regions as region_names
+from reindus.text import formats
+from reindus.ui import captions, data, tables
+from reindus.ui.banner import demo_banner
+
+KIND_LABELS = {
+    "etape": "Étape",
+    "maillon": "Maillon",
+    "preselection": "Présélection",
+    "financement": "Financement",
+}
+
+
+@dataclass(frozen=True)
+class Whose:
+    """Whose projects « Mes projets » lists, and how the page says it."""
+
+    coach_id: int | None
+    regions: frozenset[str] | None
+    described: str
+
+
+def whose(viewer: Viewer) -> Whose:
+    names = region_names()
+    in_regions = ", ".join(sorted(names.get(c, c) for c in viewer.regions)) or "—"
+    if viewer.role is Role.CONSEILLER:
+        coach_id = data.coach_id_for(viewer.email)
+        if coach_id is not None:
+            return Whose(coach_id, frozenset(viewer.regions), "Les projets que vous suivez")
+        return Whose(
+            None,
+            frozenset(viewer.regions),
+            f"Aucune fiche conseiller ne porte votre adresse : les projets de votre région ({in_regions})",
+        )
+    if viewer.regions:
+        return Whose(
+            None, frozenset(viewer.regions), f"Les projets de votre région ({in_regions}), en lecture"
+        )
+    return Whose(None, None, "Tous les projets du programme")
+
+
+def projects_table(mine: pd.DataFrame) -> None:
+    shown = pd.DataFrame(
+        {
+            "Projet": mine["name"],
+            "Édition": mine["edition"].astype(str),
+            "Région": mine["region"],
+            "Étape": mine["current_stage"],
+            "Avancement": mine["progress_label"],
+            "Étapes en retard": mine["late_stages"],
+            "Étapes à risque": mine["slipping_stages"],
+            "Maillons": mine["links"],
+            "Sans fournisseur régional": mine["links_without_regional"],
+            "Présélections à décider": mine["shortlist_pending"],
+            "Financements en attente": mine["funding_pending"],
+            "Fiche": mine["link"],
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche"),
+            "Sans fournisseur régional": tables.count(
+                "Sans fournisseur régional", "Maillons sans fournisseur de la région qualifié ou retenu"
+            ),
+            **{
+                c: tables.count(c)
+                for c in (
+                    "Étapes en retard",
+                    "Étapes à risque",
+                    "Maillons",
+                    "Présélections à décider",
+                    "Financements en attente",
+                )
+            },
+        },
+        key="my_projects_table",
+    )
+
+
+def to_do_table(todo: pd.DataFrame) -> None:
+    if todo.empty:
+        st.success("Rien en attente sur vos projets en cours.", icon=":material/task_alt:")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Projet": todo["project"],
+                "Quoi": todo["kind"].map(KIND_LABELS),
+                "À faire": todo["label"],
+                "Où": todo["link"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"Où": st.column_config.LinkColumn("Où", display_text="Traiter")},
+        key="my_to_do_table",
+    )
+
+
+def my_projects(viewer: Viewer, today: date) -> None:
+    """The page's body for a signed-in viewer."""
+    who = whose(viewer)
+    programme = data.programme(data.FULL)
+    mine = overview.coach_projects(programme, who.coach_id, today, regions=who.regions)
+    demo = views.has_demo(programme.projects[programme.projects["id"].isin(mine["project_id"])])
+    demo_banner(demo)
+    st.caption(
+        f"{who.described}. "
+        + captions.source_caption(demo, captions.years_text(mine["edition"]))
+        + f" Situation au {formats.day(today)}."
+    )
+    if mine.empty:
+        st.info("Aucun projet pour l'instant.")
+        return
+    st.subheader("Projets", anchor=False)
+    projects_table(mine)
+    st.caption(
+        "Édition en cours d'abord. Étape : la plus avancée commencée ; en retard / à risque : par rapport "
+        "au rétroplanning commun."
+    )
+    st.subheader("À traiter", anchor=False)
+    to_do_table(overview.to_do(programme, who.coach_id, today, regions=who.regions))
