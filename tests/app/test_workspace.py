@@ -3,11 +3,18 @@ project page's forms (record, stages, chain, funding, history); scope refused on
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from reindus.auth import system_viewer
+from reindus.errors import PermissionDeniedError
+from reindus.programme.workspace import projects as workspace_projects
+from reindus.reference.programme import STAGE_KEYS
 from reindus.store.db import make_engine, session_factory
-from reindus.store.models import Project
+from reindus.store.models import AuditEntry, ChainLink, FundingApplication, FundingScheme, Milestone, Project
 from tests.support.accounts import sign_in
 from tests.support.paths import ROOT
 
@@ -82,3 +89,156 @@ def test_presidence_sees_no_edit_control(writable_home):
     assert any("Lecture seule" in c.value for c in at.caption)
     at = open_page("presidence", "pages/nouveau_projet.py")
     assert not [b for b in at.main.button if b.label == "Créer le projet"]
+
+
+def fill_new_project(
+    at: AppTest, name: str, departement: str, commune: str, siren: str = "552100554"
+) -> None:
+    widget(at, "text_input", ":name").input(name)
+    widget(at, "text_input", ":siren").input(siren)
+    at.run()
+    widget(at, "selectbox", ":departement").set_value(departement)
+    at.run()
+    widget(at, "selectbox", ":commune").set_value(commune)
+    widget(at, "selectbox", ":naf").set_value("13.20Z")
+    at.run()
+
+
+def created(home, name: str) -> Project | None:
+    with store(home)() as s:
+        return s.execute(select(Project).where(Project.name == name)).scalar_one_or_none()
+
+
+def test_a_normandie_coach_creates_a_project_with_its_stages_and_their_name_in_the_history(writable_home):
+    at = open_page("conseiller-normandie", "pages/nouveau_projet.py")
+    fill_new_project(at, "Tissage du Vexin", "27", "27056")
+    at.button(key=key_of(at, "button", ":submit")).click().run()
+    assert not at.exception and not at.error, errors(at)
+    project = created(writable_home, "Tissage du Vexin")
+    assert (project.region_code, project.commune, project.siren, project.source) == (
+        "28",
+        "27056",
+        "552100554",
+        "saisie",
+    )
+    with store(writable_home)() as s:
+        entry = s.execute(
+            select(AuditEntry).where(
+                AuditEntry.table_name == "projects", AuditEntry.row_key == str(project.id)
+            )
+        ).scalar_one()
+        assert entry.actor.endswith("<conseiller.normandie@demo.reindus.fr>")
+        assert s.query(Milestone).filter(Milestone.project_id == project.id).count() == len(STAGE_KEYS)
+
+
+def test_an_invalid_siren_is_refused_in_french_naming_the_field_and_nothing_is_written(writable_home):
+    at = open_page("conseiller-normandie", "pages/nouveau_projet.py")
+    fill_new_project(at, "Projet au SIREN faux", "27", "27056", siren="552100555")
+    at.button(key=key_of(at, "button", ":submit")).click().run()
+    assert "SIREN : SIREN invalide" in errors(at)
+    assert created(writable_home, "Projet au SIREN faux") is None
+    assert widget(at, "text_input", ":name").value == "Projet au SIREN faux"  # what was typed stays
+
+
+def test_a_normandie_coach_is_refused_an_ile_de_france_project_on_the_server(writable_home):
+    at = open_page("conseiller-normandie", "pages/nouveau_projet.py")
+    assert not [
+        o for o in widget(at, "selectbox", ":departement").options if o.startswith("75 ")
+    ]  # not offered
+    viewer = at.session_state["_reindus_viewer"]  # what the page passes to the workspace: refused there too
+    values = {
+        "name": "Projet parisien",
+        "departement": "75",
+        "commune": "75056",
+        "naf": "13.20Z",
+        "edition": 2026,
+        "cohort_start": date(2026, 3, 2),
+    }
+    with (
+        pytest.raises(PermissionDeniedError, match="hors de votre périmètre"),
+        store(writable_home).begin() as s,
+    ):
+        workspace_projects.create_project(s, values, viewer)
+    assert created(writable_home, "Projet parisien") is None
+    paris = project_of(writable_home, "11")
+    at = open_page("conseiller-normandie", "pages/projet.py", projet=paris.id)
+    assert not [b for b in at.button if b.label.startswith("Enregistrer")]
+    assert any("Lecture seule" in c.value for c in at.caption)
+    with pytest.raises(PermissionDeniedError, match="Île-de-France"), store(writable_home).begin() as s:
+        workspace_projects.update_project(s, paris.id, paris.version, {"target_jobs": 1}, viewer)
+
+
+def test_a_stale_edit_is_refused(writable_home):
+    project = project_of(writable_home, "28")
+    at = open_page("conseiller-normandie", "pages/projet.py", projet=project.id)
+    with store(writable_home).begin() as s:  # someone else saves meanwhile
+        workspace_projects.update_project(
+            s, project.id, project.version, {"target_jobs": 77}, system_viewer("autre")
+        )
+    widget(at, "text_input", ":name").input("Nom changé trop tard")
+    at.button(key=key_of(at, "button", ":submit")).click().run()
+    assert "modifié" in errors(at).lower() or "rechargez" in errors(at).lower(), errors(at)
+    assert created(writable_home, "Nom changé trop tard") is None
+
+
+def test_edit_then_restore_from_the_history(writable_home):
+    project = project_of(writable_home, "28")
+    at = open_page("conseiller-normandie", "pages/projet.py", projet=project.id)
+    widget(at, "number_input", ":target_jobs").set_value(123)
+    at.button(key=key_of(at, "button", ":submit")).click().run()
+    assert not at.error, errors(at)
+    with store(writable_home)() as s:
+        assert s.get(Project, project.id).target_jobs == 123
+    at.button_group(key="volet").set_value("historique").run()
+    history = at.dataframe[0].value
+    row = history[history["Champ"] == "Emplois prévus"].iloc[0]
+    assert (row["Après"], row["Qui"].endswith("<conseiller.normandie@demo.reindus.fr>")) == ("123", True)
+    with store(writable_home)() as s:
+        entry = (
+            s.execute(
+                select(AuditEntry.id)
+                .where(AuditEntry.table_name == "projects", AuditEntry.row_key == str(project.id))
+                .order_by(AuditEntry.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+    at.selectbox(key="restore_choice").set_value((entry, "target_jobs")).run()
+    at.button(key=key_of(at, "button", ":submit")).click().run()
+    assert not at.error, errors(at)
+    with store(writable_home)() as s:
+        assert s.get(Project, project.id).target_jobs == project.target_jobs
+
+
+def test_a_link_with_naf_codes_and_counts_then_a_funding_application(writable_home):
+    project = project_of(writable_home, "28")
+    at = open_page("conseiller-normandie", "pages/projet.py", projet=project.id, volet="chaine")
+    base = f"link:new:{project.id}:v0"
+    at.selectbox(key=f"{base}:tier").set_value("matiere")
+    at.text_input(key=f"{base}:label").input("Fil de lin")
+    at.multiselect(key=f"{base}:naf_codes").set_value(["13.10Z"]).run()
+    assert any("dans la région du projet" in c.value and "en France" in c.value for c in at.caption)
+    at.button(key=f"{base}:submit").click().run()
+    assert not at.error, errors(at)
+    with store(writable_home)() as s:
+        link = s.execute(select(ChainLink).where(ChainLink.label == "Fil de lin")).scalar_one()
+        assert (link.project_id, link.naf_codes) == (project.id, "13.10Z")
+
+    at.button_group(key="volet").set_value("financements").run()
+    base = f"application:new:{project.id}:v0"
+    with store(writable_home)() as s:
+        scheme = s.execute(select(FundingScheme.id).order_by(FundingScheme.id)).scalars().first()
+    at.selectbox(key=f"{base}:scheme_id").set_value(scheme)
+    at.number_input(key=f"{base}:amount_requested").set_value(80_000.0)
+    at.date_input(key=f"{base}:applied_on").set_value(date(2026, 3, 2))
+    at.number_input(key=f"{base}:amount_paid").set_value(1_000.0)  # not for a « déposé » one
+    at.button(key=f"{base}:submit").click().run()
+    assert "Montant versé (€) : pas de montant versé pour une demande « Déposé »" in errors(at)
+    at.number_input(key=f"{base}:amount_paid").set_value(None)
+    at.button(key=f"{base}:submit").click().run()
+    assert not at.error, errors(at)
+    with store(writable_home)() as s:
+        apps = s.execute(
+            select(FundingApplication).where(FundingApplication.project_id == project.id)
+        ).scalars()
+        assert 80_000 in [float(a.amount_requested) for a in apps]
