@@ -53,7 +53,7 @@ def body() -> None:
         config={"displayModeBar": False},
     )
     if not scope.public:
-        chain.closed_suppliers(project_links, f"registre des établissements ({source}, {year})")
+        chain.closed_suppliers(project_links, f"registre des établissements ({source}, {year})", scope)
     st.dataframe(
         coverage[
             [

@@ -11,6 +11,7 @@ from reindus.programme.data import load_programme
 from reindus.store.db import make_engine
 from reindus.ui import navigation
 from tests.confidential import confidential_texts, leaks
+from tests.support.accounts import sign_in
 from tests.support.paths import ROOT
 
 ATELIER_PAGES = [p.file for p in navigation.PAGES]  # the default page first
@@ -25,7 +26,7 @@ def secrets(demo_home):
 
 
 def run(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), "administrateur")
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

@@ -11,6 +11,7 @@ from reindus.store.db import make_engine, session_factory
 from reindus.store.models import AuditEntry, Milestone
 from reindus.store.repository import update_versioned
 from reindus.text import formats
+from tests.support.accounts import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = "pages/tableau_de_bord.py"
@@ -18,11 +19,13 @@ PROGRESS = "pages/avancement.py"
 
 
 def start(query: dict | None = None, page: str = DASHBOARD) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if page != DASHBOARD:
-        at.switch_page(page)  # open the page directly, as a link to it would
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "administrateur")
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    if page != DASHBOARD:
+        # app.py first (who is signed in), then the page, as a link to it would open it
+        at.run()
+        at.switch_page(page)
     at.run()
     assert not at.exception, at.exception
     return at

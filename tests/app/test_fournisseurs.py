@@ -9,12 +9,13 @@ from streamlit.testing.v1 import AppTest
 
 from reindus.store.db import make_engine
 from reindus.ui.captions import md_escape
+from tests.support.accounts import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_foreign_supplier_is_added_from_the_form_and_listed_with_its_country(writable_home):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), "administrateur")
     at.run()
     at.switch_page("pages/fournisseurs.py").run()
     assert not at.exception, at.exception
@@ -63,7 +64,7 @@ def test_a_synthetic_register_gets_the_demo_banner(writable_home):
 
     with open_register(writable_home / "register.duckdb") as reg:
         replace_all(reg, synth_frame(20_000, seed=1))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), "administrateur")
     at.run()
     at.switch_page("pages/fournisseurs.py").run()
     assert not at.exception, at.exception

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reindus.store.db import make_engine
+from tests.support.accounts import sign_in
 from tests.support.ingest import db_checksum
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,7 @@ def home(demo_home, tmp_path, monkeypatch):
 
 
 def _page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "administrateur")
     at.run()
     at.switch_page("pages/donnees.py")
     at.run()

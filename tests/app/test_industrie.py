@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from reindus.ingest import urssaf
 from reindus.store import make_engine, session_factory
 from reindus.text import formats
+from tests.support.accounts import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "urssaf_commune_ape.csv"
@@ -32,7 +33,7 @@ def urssaf_env(demo_home, tmp_path, monkeypatch):
 
 
 def run_industrie() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), "administrateur")
     at.run()
     at.switch_page("pages/industrie.py")
     at.run()

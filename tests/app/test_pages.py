@@ -9,13 +9,14 @@ from reindus.exchange.inventory import store_inventory
 from reindus.store.db import make_engine
 from reindus.text import formats
 from reindus.ui import navigation
+from tests.support.accounts import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [p.file for p in navigation.PAGES]  # the default page first
 
 
 def run_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), "administrateur")
     at.run()
     if page != PAGES[0]:
         at.switch_page(page)

@@ -17,6 +17,7 @@ from reindus.reference.programme import STAGES
 from reindus.store.db import make_engine, session_factory
 from reindus.store.models import ChainLink, Milestone, Project
 from reindus.store.repository import insert
+from tests.support.accounts import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION, NAME, COLOUR = "84", "Auvergne-Rhône-Alpes", "#E69F00"  # orange: the palette's fifth colour
@@ -84,7 +85,7 @@ def fifth_region(demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def run(page: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), "administrateur")
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()

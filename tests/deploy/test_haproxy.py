@@ -137,8 +137,11 @@ def _rename_a_project(database_url: str, suffix: str) -> str:
     engine = make_engine(database_url)
     try:
         with session_factory(engine).begin() as session:
-            # Pitch opens on the newest edition's first project by name: rename that one.
-            project = session.scalars(select(Project).order_by(Project.edition.desc(), Project.name)).first()
+            # Pitch opens on the newest edition's first project by name, among the public ones for a visitor
+            # who is not signed in (a deployment without [auth]): rename that one.
+            project = session.scalars(
+                select(Project).where(Project.public.is_(True)).order_by(Project.edition.desc(), Project.name)
+            ).first()
             new_name = f"{project.name} {suffix}"
             update_versioned(session, Project, project.id, project.version, {"name": new_name}, actor="test")
         return new_name

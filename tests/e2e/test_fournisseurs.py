@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reindus.register import append, open_register
-from tests.support.e2e import assert_no_error, screenshot, serve, wait_for_app
+from tests.support.e2e import assert_no_error, local, screenshot, serve_signed, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -134,9 +134,10 @@ def test_map_clusters_choropleth_and_shortlist_survives_reload(page, app_url):
 
 
 @pytest.fixture(scope="module")
-def evil_app_url(demo_home: Path, tmp_path_factory) -> str:
+def evil_app_url(demo_home: Path, tmp_path_factory, admin_state) -> str:
     """A second server on a copy of the demo home whose register holds suppliers with hostile names,
-    candidates for the first link (26.11Z) of the first project (Normandie)."""
+    candidates for the first link (26.11Z) of the first project (Normandie). Copied after the
+    administrateur signed in on the first server: same cookie secret, so the same signed-in browser."""
     home = tmp_path_factory.mktemp("evil-home")
     shutil.copytree(demo_home, home, dirs_exist_ok=True)
     evil = pd.DataFrame(
@@ -156,8 +157,8 @@ def evil_app_url(demo_home: Path, tmp_path_factory) -> str:
     )
     with open_register(home / "register.duckdb") as reg:
         append(reg, evil)
-    with serve(home) as url:
-        yield url
+    with serve_signed(home) as url:
+        yield local(url)
 
 
 PWNED = "() => typeof window.__pwned"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.e2e import assert_no_error, free_port, serve, wait_for_app
+from tests.support.e2e import assert_no_error, local, serve_signed, sign_in, sign_out, signed_out
 
 pytestmark = pytest.mark.e2e
 
@@ -22,44 +22,15 @@ def _home(demo_home: Path, tmp_path_factory, name: str) -> Path:
     return home
 
 
-def _serve_with_idp(home: Path, max_age: int | None = None):
-    env = {"REINDUS_DEMO_IDP_PORT": str(free_port())}
-    if max_age is not None:
-        env["REINDUS_SESSION_MAX_AGE"] = str(max_age)
-    return serve(home, "--demo-auth", env_extra=env)
-
-
 @pytest.fixture(scope="module")
 def signed_app(demo_home, tmp_path_factory) -> Iterator[str]:
-    with _serve_with_idp(_home(demo_home, tmp_path_factory, "auth-home")) as url:
-        # the redirect URI names localhost: the browser must use the same host for the cookies
-        yield url.replace("127.0.0.1", "localhost")
+    with serve_signed(_home(demo_home, tmp_path_factory, "auth-home")) as url:
+        yield local(url)
 
 
-def signed_out(page) -> None:
-    page.get_by_role("button", name="Se connecter").wait_for(timeout=120_000)
-    wait_for_app(page)
-
-
-def sign_in(page, url: str, email: str) -> None:
-    page.goto(url)
-    signed_out(page)
-    page.get_by_role("button", name="Se connecter").click()
-    # the demo provider lists its accounts as buttons: one click signs in
-    page.get_by_role("button", name=email).click()
-    page.wait_for_url(f"{url}/**", timeout=120_000)
-    page.get_by_role("button", name="Se déconnecter").wait_for(timeout=120_000)
-    wait_for_app(page)
-
-
-def sign_out(page, url: str) -> None:
-    page.get_by_role("button", name="Se déconnecter").click()
-    # Streamlit ends the session at the provider too (its end_session_endpoint), which asks to confirm
-    end = page.get_by_role("button", name="End session")
-    end.wait_for(timeout=120_000)
-    end.click()
-    page.wait_for_url(f"{url}/**", timeout=120_000)
-    signed_out(page)
+@pytest.fixture
+def page(anonymous_page):
+    return anonymous_page
 
 
 def account_text(page) -> str:
@@ -100,8 +71,8 @@ def test_an_unknown_account_gets_the_public_view_and_a_message(page, signed_app)
 
 def test_a_session_older_than_the_maximum_age_is_signed_out(page, demo_home, tmp_path_factory):
     max_age = 8
-    with _serve_with_idp(_home(demo_home, tmp_path_factory, "auth-age"), max_age=max_age) as url:
-        url = url.replace("127.0.0.1", "localhost")
+    with serve_signed(_home(demo_home, tmp_path_factory, "auth-age"), max_age=max_age) as url:
+        url = local(url)
         sign_in(page, url, "admin@demo.reindus.fr")
         assert "administrateur" in account_text(page)
         time.sleep(max_age + 1)

@@ -86,3 +86,45 @@ def wait_for_app(page) -> None:
 def assert_no_error(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+# --- the real sign-in flow with the demo identity provider (`reindus serve --demo-auth`) -------------
+
+
+def serve_signed(home: Path, max_age: int | None = None):
+    """`serve` with the demo identity provider beside the app, as `make run` does."""
+    env = {"REINDUS_DEMO_IDP_PORT": str(free_port())}
+    if max_age is not None:
+        env["REINDUS_SESSION_MAX_AGE"] = str(max_age)
+    return serve(home, "--demo-auth", env_extra=env)
+
+
+def local(url: str) -> str:
+    """The redirect URI names localhost: the browser must use the same host for the cookies."""
+    return url.replace("127.0.0.1", "localhost")
+
+
+def signed_out(page) -> None:
+    page.get_by_role("button", name="Se connecter").wait_for(timeout=120_000)
+    wait_for_app(page)
+
+
+def sign_in(page, url: str, email: str) -> None:
+    page.goto(url)
+    signed_out(page)
+    page.get_by_role("button", name="Se connecter").click()
+    # the demo provider lists its accounts as buttons: one click signs in
+    page.get_by_role("button", name=email).click()
+    page.wait_for_url(f"{url}/**", timeout=120_000)
+    page.get_by_role("button", name="Se déconnecter").wait_for(timeout=120_000)
+    wait_for_app(page)
+
+
+def sign_out(page, url: str) -> None:
+    page.get_by_role("button", name="Se déconnecter").click()
+    # Streamlit ends the session at the provider too (its end_session_endpoint), which asks to confirm
+    end = page.get_by_role("button", name="End session")
+    end.wait_for(timeout=120_000)
+    end.click()
+    page.wait_for_url(f"{url}/**", timeout=120_000)
+    signed_out(page)

@@ -1,11 +1,19 @@
 """The UI data module: every store read is cached per scope and cleared by one `invalidate()`."""
 
 import inspect
+from datetime import date
 
+import pandas as pd
 import pytest
 
+from reindus.auth import ANONYMOUS_SCOPE, Role, Scope
 from reindus.programme import data as frames
+from reindus.programme.selection import Filters
 from reindus.ui import data
+
+ADMIN = Scope(Role.ADMIN)
+COACH_NORMANDIE = Scope(Role.CONSEILLER, frozenset({"28"}))
+COACH_IDF = Scope(Role.CONSEILLER, frozenset({"11"}))
 
 
 def test_every_cached_read_of_the_store_is_cleared_by_invalidate():
@@ -52,19 +60,17 @@ def counted_loads(demo_env, monkeypatch):
 
 
 def test_reads_are_cached_per_scope_until_invalidated(counted_loads):
-    from reindus.programme.selection import Filters
-
-    data.programme(data.FULL)
-    data.programme(data.FULL)
+    data.programme(ADMIN)
+    data.programme(ADMIN)
     assert len(counted_loads) == 1
-    public = data.programme(data.PUBLIC)
-    assert len(counted_loads) == 2 and "coach" not in public.projects
-    board = data.dashboard(Filters(), data.FULL)  # shared (cache_resource): the same object until a write
-    assert data.dashboard(Filters(), data.FULL) is board
+    public = data.programme(ANONYMOUS_SCOPE)  # derived from the cached whole programme, its own entry
+    assert len(counted_loads) == 1 and "coach" not in public.projects
+    board = data.dashboard(Filters(), ADMIN)  # shared (cache_resource): the same object until a write
+    assert data.dashboard(Filters(), ADMIN) is board
     data.invalidate()
-    data.programme(data.FULL)
-    assert len(counted_loads) == 3
-    assert data.dashboard(Filters(), data.FULL) is not board
+    data.programme(ADMIN)
+    assert len(counted_loads) == 2
+    assert data.dashboard(Filters(), ADMIN) is not board
 
 
 def test_a_committed_change_is_read_at_once(counted_loads, demo_env):
@@ -73,14 +79,14 @@ def test_a_committed_change_is_read_at_once(counted_loads, demo_env):
     from reindus.store.models import Project
     from reindus.store.repository import update_versioned
 
-    before = data.programme(data.FULL)
+    before = data.programme(ADMIN)
     project = before.projects.iloc[0]
     with session_factory(data.store_engine()).begin() as session:
         update_versioned(
             session, Project, int(project["id"]), int(project["version"]), {"name": "Renommé"}, actor="test"
         )
     try:
-        after = data.programme(data.FULL)
+        after = data.programme(ADMIN)
         assert len(counted_loads) == 2
         assert after.projects.loc[after.projects["id"] == project["id"], "name"].item() == "Renommé"
     finally:
@@ -93,3 +99,67 @@ def test_a_committed_change_is_read_at_once(counted_loads, demo_env):
                 {"name": project["name"]},
                 actor="test",
             )
+
+
+# --- cache isolation, in the spirit of Superset's rls_cache_isolation_tests -------------------------
+
+
+def _own(frame: pd.DataFrame, scope: Scope, column: str = "region_code") -> pd.Series:
+    return frame[column].isin(scope.regions)
+
+
+def _assert_only_its_scope(scope: Scope) -> None:
+    """Every cached loader of `scope` returns confidential values of its own regions' projects only."""
+    programme = data.programme(scope)
+    projects = programme.projects
+    board = data.dashboard(Filters(), scope)
+    coaches = set(data.filter_options(scope)["coaches"])
+    view, _ = data.outcomes(Filters(), scope)
+    progress = data.progress(Filters(), date(2026, 6, 1), scope)
+    own_links = set(
+        programme.links.loc[
+            programme.links["project_id"].isin(projects.loc[_own(projects, scope), "id"]), "id"
+        ]
+    )
+    shortlist = programme.shortlist
+    if scope.public:
+        assert "coach" not in projects and "siren" not in projects and "planned_investment" not in projects
+        assert "coach" not in board.facts and "investment" not in board.facts and not coaches
+        assert "supplier_name" not in shortlist and "siret" not in shortlist
+        assert view.by_region["funding_granted"].isna().all()
+        hidden = projects[~projects["public"].fillna(False).astype(bool)]
+        assert hidden["name"].str.endswith("(non public)").all()
+        return
+    mine, others = projects[_own(projects, scope)], projects[~_own(projects, scope)]
+    assert mine["coach"].notna().all() and others["coach"].isna().all()
+    assert others["planned_investment"].isna().all() and others["siren"].isna().all()
+    assert coaches == set(mine["coach"]), coaches
+    facts = board.facts
+    assert facts.loc[_own(facts, scope), "coach"].notna().all()
+    assert facts.loc[~_own(facts, scope), ["coach", "investment", "funding_granted"]].isna().all().all()
+    assert (
+        shortlist.loc[~shortlist["link_id"].isin(own_links), ["supplier_name", "siret", "note"]]
+        .isna()
+        .all()
+        .all()
+    )
+    assert shortlist.loc[shortlist["link_id"].isin(own_links), "supplier_name"].notna().any()
+    mine_names = set(view.by_region.loc[view.by_region["funding_granted"].notna(), "region"])
+    assert mine_names <= set(mine["region"]), mine_names
+    named = progress.projects[~progress.projects["region_code"].isin(scope.regions)]
+    public_ids = set(projects.loc[projects["public"].fillna(False).astype(bool), "id"])
+    assert named.loc[~named["project_id"].isin(public_ids), "name"].str.endswith("(non public)").all()
+
+
+def test_a_result_cached_for_one_scope_is_never_served_to_another(demo_env):
+    """Coach of Normandie, then coach of Île-de-France, then anonymous, then Normandie again, on warm caches."""
+    data.invalidate()
+    try:
+        for scope in (COACH_NORMANDIE, COACH_IDF, ANONYMOUS_SCOPE, COACH_NORMANDIE, ADMIN, COACH_IDF):
+            _assert_only_its_scope(scope) if scope != ADMIN else data.programme(ADMIN)
+        assert data.dashboard(Filters(), COACH_NORMANDIE) is not data.dashboard(Filters(), COACH_IDF)
+        assert data.filter_options(COACH_NORMANDIE) != data.filter_options(COACH_IDF)
+        everything = data.programme(ADMIN).projects
+        assert everything["coach"].notna().all()  # the administrateur's entry was not narrowed either
+    finally:
+        data.invalidate()

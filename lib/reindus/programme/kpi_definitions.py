@@ -256,25 +256,29 @@ def outcome_kpis_by_region(facts: pd.DataFrame, region_order: list[str]) -> pd.D
 WITHHELD = "—"
 
 
-def suppress_for_public(table: pd.DataFrame, minimum: int = MIN_PUBLIC_COUNT) -> pd.DataFrame:
+def suppress_for_public(
+    table: pd.DataFrame, minimum: int = MIN_PUBLIC_COUNT, rows: pd.Series | None = None
+) -> pd.DataFrame:
     """Atelier mode: groups of fewer than `minimum` projects lose every figure, an observation recorded
     by fewer than `minimum` projects is withheld (it would be one company's figure), and so are funding
     amounts.
 
     A withheld figure becomes NaN and its `<key>_withheld` column True, so that it reads « — » and not
-    « non renseigné »: the figure exists, it is just not shown here."""
+    « non renseigné »: the figure exists, it is just not shown here. With `rows`, only those rows (the
+    groups a coach may not see in detail: `public.guarded_rows`) follow the rule."""
     out = table.copy()
     numeric = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c != "edition"]
     out[numeric] = out[numeric].astype(float)
-    small = out["projects"] < minimum
+    guarded = pd.Series(True if rows is None else rows.to_numpy(), index=out.index)
+    small = (out["projects"] < minimum) & guarded
     withheld = {key: small.copy() for key in DEFINITIONS}
     for column in OBSERVED:
-        withheld[column] |= out[f"{column}_reported"] < minimum
-    withheld["days_to_concretisation"] |= out["days_to_concretisation_reported"] < minimum
+        withheld[column] |= (out[f"{column}_reported"] < minimum) & guarded
+    withheld["days_to_concretisation"] |= (out["days_to_concretisation_reported"] < minimum) & guarded
     # A group's funding total can rest on one company's application (a region where one grant was
     # decided): amounts of funding are never shown on a public screen, only the success rate.
     for column in ("funding_asked", "funding_granted", "funding_paid"):
-        withheld[column] |= True
+        withheld[column] |= guarded
     out.loc[small, numeric] = float("nan")
     for key, mask in withheld.items():
         out.loc[mask, key] = float("nan")
@@ -332,23 +336,39 @@ class OutcomeView:
     by_region: pd.DataFrame  # outcome_kpis_by_region of the selection
 
 
-def outcome_view(facts: pd.DataFrame, filters, region_order: list[str], public: bool = False) -> OutcomeView:
+def outcome_view(
+    facts: pd.DataFrame,
+    filters,
+    region_order: list[str],
+    public: bool = False,
+    *,
+    open_regions: frozenset[str] | None = None,
+) -> OutcomeView:
     """The figures of a selection (`selection.Filters`), its previous edition and its regions side by side.
-    In public, `suppress_for_public` applies to each of them."""
+    In public, `suppress_for_public` applies to each of them; for a coach (`open_regions`: the names of
+    their regions), to those that include another region's projects."""
+    from reindus.programme.public import guarded_rows
     from reindus.programme.selection import previous_edition, project_mask
 
-    shown = suppress_for_public if public else (lambda table: table)
+    opened = frozenset() if public else open_regions
+
+    def shown(table: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+        if opened is None:
+            return table
+        within = bool(opened) and bool(chosen["region"].isin(opened).all())
+        return suppress_for_public(table, rows=guarded_rows(table, opened, within))
+
     chosen = facts[project_mask(facts, filters)]
     previous = previous_edition(sorted(facts["edition"].unique()), filters.edition)
     previous_total = None
     if previous is not None:
         before = facts[project_mask(facts, filters.with_edition(previous))]
-        previous_total = shown(outcome_kpis(before)).iloc[0]
+        previous_total = shown(outcome_kpis(before), before).iloc[0]
     return OutcomeView(
-        total=shown(outcome_kpis(chosen)).iloc[0],
+        total=shown(outcome_kpis(chosen), chosen).iloc[0],
         previous=previous_total,
         previous_edition=previous,
-        by_region=shown(outcome_kpis_by_region(chosen, region_order)),
+        by_region=shown(outcome_kpis_by_region(chosen, region_order), chosen),
     )
 
 

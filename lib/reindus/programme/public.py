@@ -107,18 +107,37 @@ def public_facts(facts: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
 
 
 def suppress_small(
-    aggregates: pd.DataFrame, count_column: str = "projects", minimum: int = MIN_PUBLIC_COUNT
+    aggregates: pd.DataFrame,
+    count_column: str = "projects",
+    minimum: int = MIN_PUBLIC_COUNT,
+    rows: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Aggregates over fewer than `minimum` projects lose every figure (NaN, shown « — »).
+    """Aggregates over fewer than `minimum` projects lose every figure (NaN, shown « — »); only among
+    `rows` when given (the groups a scope may not see in detail).
 
     The grouping columns (non-numeric) stay, so the reader sees that a group exists but is too small.
     """
     out = aggregates.copy()
     small = out[count_column] < minimum
+    if rows is not None:
+        small &= rows.to_numpy()
     numeric = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c != "edition"]
     out[numeric] = out[numeric].astype(float)
     out.loc[small, numeric] = float("nan")
     return out
+
+
+def guarded_rows(
+    table: pd.DataFrame, open_regions: frozenset[str] | None, within_open: bool = False
+) -> pd.Series:
+    """The rows of an aggregate table that follow the public rule for a scope whose confidential regions
+    are named `open_regions` (None: every region): those of another region (by the `region` column) or,
+    in a table without one, every row unless `within_open` (the selection holds only their projects)."""
+    if open_regions is None:
+        return pd.Series(False, index=table.index)
+    if "region" in table:
+        return ~table["region"].isin(open_regions)
+    return pd.Series(not within_open, index=table.index)
 
 
 def _blank(frame: pd.DataFrame, rows: pd.Series) -> pd.DataFrame:

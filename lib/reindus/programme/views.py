@@ -1,10 +1,11 @@
 """What the Tableau de bord and Avancement pages show for a selection, computed without Streamlit.
 
 `dashboard` and `progress` take the whole programme's frames and the filter bar's `Filters`, and return
-frozen view models; `reindus.ui.data` caches them per selection and scope. In public (atelier mode)
-the coach filter does not apply, aggregates come from the whole facts (a sum over several projects is
-not a per-company amount) and groups under `MIN_PUBLIC_COUNT` projects lose every figure; the
-per-project rows are the public facts.
+frozen view models; `reindus.ui.data` caches them per selection and scope (`reindus.auth.Scope`).
+Aggregates come from the whole facts (a sum over several projects is not a per-company amount); an
+aggregate that includes a project the scope may not see in detail (every one in public, another
+region's for a coach) loses every figure under `MIN_PUBLIC_COUNT` projects. The per-project rows are the
+scope's facts. In public (atelier mode) the coach filter does not apply.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from reindus.auth import Scope
 from reindus.programme import metrics
 from reindus.programme import public as public_rule
 from reindus.programme.data import ProgrammeData
@@ -20,6 +22,7 @@ from reindus.programme.regions import ProgrammeRegions
 from reindus.programme.selection import Filters, previous_edition, project_mask
 from reindus.reference.programme import PROJECT_STATUSES
 from reindus.reference.sources import any_fictitious
+from reindus.reference.territory import regions as region_names
 
 
 @dataclass(frozen=True)
@@ -51,33 +54,47 @@ def public_filters(filters: Filters, public: bool) -> Filters:
     return replace(filters, coaches=()) if public else filters
 
 
+def open_region_names(scope: Scope) -> frozenset[str] | None:
+    """Names of the regions whose aggregates `scope` sees whatever their size: None for every region
+    (présidence, administrateur), none in public, a coach's own regions."""
+    codes = scope.confidential_regions
+    if codes is None:
+        return None
+    names = region_names()
+    return frozenset(names.get(code, code) for code in codes)
+
+
 def dashboard(
-    all_facts: pd.DataFrame, public_facts: pd.DataFrame | None, filters: Filters, regions: ProgrammeRegions
+    all_facts: pd.DataFrame,
+    scope_facts: pd.DataFrame,
+    filters: Filters,
+    regions: ProgrammeRegions,
+    scope: Scope,
 ) -> Dashboard:
-    """KPIs of the selection; `public_facts` (`public.public_facts` of the same projects) for a public
-    view, None otherwise."""
-    public = public_facts is not None
-    filters = public_filters(filters, public)
+    """KPIs of the selection for `scope`. The aggregates are computed from `all_facts` (a sum over several
+    projects is not a per-company amount); those that include a project outside the scope's confidential
+    regions lose their figures under `MIN_PUBLIC_COUNT` projects (`public.suppress_small`). The rows are
+    `scope_facts` (`public.scoped_facts` of the same projects). In public the coach filter does not apply."""
+    filters = public_filters(filters, scope.public)
+    open_regions = open_region_names(scope)
     facts = all_facts[project_mask(all_facts, filters)]
     previous = previous_edition(sorted(all_facts["edition"].unique()), filters.edition)
 
-    def shown(frame: pd.DataFrame) -> pd.DataFrame:
-        return public_rule.suppress_small(frame) if public else frame
+    def shown(frame: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+        within = open_regions is not None and bool(chosen["region"].isin(open_regions).all())
+        return public_rule.suppress_small(frame, rows=public_rule.guarded_rows(frame, open_regions, within))
 
     previous_total = None
     if previous is not None:
         prev_facts = all_facts[project_mask(all_facts, filters.with_edition(previous))]
-        previous_total = shown(metrics.kpis(prev_facts)).iloc[0]
-    rows = (
-        facts if public_facts is None else public_facts[public_facts["project_id"].isin(facts["project_id"])]
-    )
+        previous_total = shown(metrics.kpis(prev_facts), prev_facts).iloc[0]
     return Dashboard(
-        facts=rows,
-        total=shown(metrics.kpis(facts)).iloc[0],
+        facts=scope_facts[scope_facts["project_id"].isin(facts["project_id"])],
+        total=shown(metrics.kpis(facts), facts).iloc[0],
         previous=previous_total,
         previous_edition=previous,
-        by_region=shown(metrics.kpis_by_region(facts, regions.order_names(facts["region"].dropna()))),
-        by_edition_region=shown(metrics.kpis(facts, ("edition", "region"))),
+        by_region=shown(metrics.kpis_by_region(facts, regions.order_names(facts["region"].dropna())), facts),
+        by_edition_region=shown(metrics.kpis(facts, ("edition", "region")), facts),
         has_demo=has_demo(facts),
     )
 

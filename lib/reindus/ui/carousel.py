@@ -1,6 +1,6 @@
 """Compact public views for the carousel: what a screen in a hall shows, one view at a time.
 
-Each view reads the public data through the same cached loaders as the pages, with `data.PUBLIC`, so
+Each view reads the public data through the same cached loaders as the pages, with the anonymous `Scope`, so
 the carousel never shows more than the atelier pages do. Views are named by their page's address in
 the registry (`navigation.CAROUSEL_VIEWS`), or « region-28 » for a region.
 """
@@ -12,6 +12,7 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
+from reindus.auth import ANONYMOUS_SCOPE
 from reindus.industry import indicators as industry
 from reindus.industry import views as industry_views
 from reindus.programme.selection import Filters
@@ -22,7 +23,7 @@ from reindus.ui.industry import programme_kpis
 from reindus.ui.navigation import CAROUSEL_VIEWS
 from reindus.workshop import carousel
 
-SCOPE = data.PUBLIC
+SCOPE = ANONYMOUS_SCOPE
 
 
 def dashboard_view(filters: Filters, title: str, key: str) -> None:

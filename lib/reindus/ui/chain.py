@@ -6,14 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from reindus.auth import Scope
 from reindus.sourcing import candidates as sourcing
 from reindus.ui import data, tables
 from reindus.ui.captions import md_escape
 
 
-def closed_suppliers(project_links: pd.DataFrame, source: str) -> None:
-    """A warning naming the shortlisted suppliers of these links closed since their shortlisting."""
-    closed = data.closed_shortlisted()
+def closed_suppliers(project_links: pd.DataFrame, source: str, scope: Scope) -> None:
+    """A warning naming the shortlisted suppliers of these links closed since their shortlisting (those
+    `scope` may see)."""
+    closed = data.closed_shortlisted(scope)
     closed = closed[closed["link_id"].isin(project_links["id"])]
     if closed.empty:
         return

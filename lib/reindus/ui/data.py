@@ -1,9 +1,12 @@
 """THE pages' data access: the store's engine, every cached read, one freshness setting, one `invalidate()`.
 
-- Every cached loader takes the viewer's `Scope` as an argument, hence in its cache key, even where
-  today's rule does not change the result: a public view is never served from a confidential entry,
-  and a narrower scope can never be served a wider one. In public (atelier mode) the data go through
-  `reindus.programme.public` here, never in a page.
+- Every cached loader takes the viewer's `reindus.auth.Scope` (role and regions) as an argument, hence in
+  its cache key, even where today's rule does not change the result: a public view is never served from a
+  confidential entry, a coach of one region never from another's, and a narrower scope is never served a
+  wider one. What a scope may see is decided by `reindus.programme.public` here, never in a page: the
+  public view (anonymous, atelier mode) its public data, a coach the full detail of their regions'
+  projects and the others' as in public, the présidence and the administrateur everything. Aggregates
+  that include another region's projects follow the public rule (small groups suppressed).
 - Reads of the store are keyed on the store's change counter (`reindus.store.version`, one primary-key
   read per call): every store loader takes `version` in its key, so a whole chain of derived caches moves
   to fresh data together, the moment a change is committed through any process. An atelier view reruns
@@ -33,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from reindus import config, register
+from reindus.auth import Role, Scope
 from reindus.exchange import inventory
 from reindus.figures import choropleth
 from reindus.figures import industry as industry_figures
@@ -71,15 +75,9 @@ REGISTER_TTL = 600
 POINT_LIMIT = 20_000  # candidates drawn on the map; above, the choropleth tells the rest
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Who is looking, as the loaders see it: `public` for a shared screen (atelier mode)."""
-
-    public: bool = False
-
-
-FULL = Scope()
-PUBLIC = Scope(public=True)
+# The whole programme, for the derivations that must see every project before a scope is applied
+# (aggregates, the public rule itself). Never handed to a page.
+_ALL = Scope(Role.ADMIN)
 
 
 def _version() -> int:
@@ -130,14 +128,15 @@ def store_engine() -> Engine:
 @_store
 @st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
 def _programme(url: str, scope: Scope, version: int) -> ProgrammeData:
-    data = load_programme(engine(url))
-    return public_rule.public_programme(data) if scope.public else data
+    if scope.confidential_regions is None:
+        return load_programme(engine(url))
+    return public_rule.scoped_programme(_programme(url, _ALL, version), scope)
 
 
 def programme(scope: Scope) -> ProgrammeData:
-    """Projects, milestones, links, shortlists and funding applications; in public through
-    `reindus.programme.public` (names of projects not flagged public masked, no coach, SIREN, amounts,
-    supplier names, SIRETs or notes)."""
+    """Projects, milestones, links, shortlists and funding applications as `scope` may see them, through
+    `reindus.programme.public.scoped_programme` (in public: names of projects not flagged public masked,
+    no coach, SIREN, amounts, supplier names, SIRETs or notes; for a coach, so for other regions' rows)."""
     return _programme(_url(), scope, _version())
 
 
@@ -156,10 +155,10 @@ def programme_regions() -> ProgrammeRegions:
 @_store
 @st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
 def _facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
-    """Per-project facts; the public ones computed from the whole programme, then stripped and masked."""
-    data = _programme(url, FULL, version)
-    facts = metrics.project_facts(data)
-    return public_rule.public_facts(facts, data.projects) if scope.public else facts
+    """Per-project facts computed from the whole programme, then as `scope` may see them."""
+    data = _programme(url, _ALL, version)
+    facts = metrics.project_facts(data) if scope == _ALL else _facts(url, _ALL, version)
+    return public_rule.scoped_facts(facts, data.projects, scope)
 
 
 @_store
@@ -180,8 +179,9 @@ def project_progress(today: date, scope: Scope) -> tuple[pd.DataFrame, pd.DataFr
 @_store
 @st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
 def _dashboard(url: str, filters: Filters, scope: Scope, version: int) -> views.Dashboard:
-    public_facts = _facts(url, PUBLIC, version) if scope.public else None
-    return views.dashboard(_facts(url, FULL, version), public_facts, filters, _regions(url, version))
+    return views.dashboard(
+        _facts(url, _ALL, version), _facts(url, scope, version), filters, _regions(url, version), scope
+    )
 
 
 def dashboard(filters: Filters, scope: Scope) -> views.Dashboard:
@@ -192,12 +192,13 @@ def dashboard(filters: Filters, scope: Scope) -> views.Dashboard:
 @_store
 @st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
 def _filter_options(url: str, scope: Scope, version: int) -> dict[str, list]:
-    choices = filter_choices(_programme(url, FULL, version), _regions(url, version))
-    return {**choices, "coaches": []} if scope.public else choices
+    if scope.public:  # the other choices (editions, regions, NAF, statuses) are public
+        return {**filter_choices(_programme(url, _ALL, version), _regions(url, version)), "coaches": []}
+    return filter_choices(_programme(url, scope, version), _regions(url, version))
 
 
 def filter_options(scope: Scope) -> dict[str, list]:
-    """The filter bar's choices (shared, read-only); in public, no coach names."""
+    """The filter bar's choices (shared, read-only): the coaches `scope` may see (none in public)."""
     return _filter_options(_url(), scope, _version())
 
 
@@ -279,7 +280,7 @@ def progress_figures(filters: Filters, today: date, scope: Scope) -> dict:
 @_store
 @st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
 def _outcome_facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
-    return kpi_definitions.outcome_facts(_programme(url, FULL, version))
+    return kpi_definitions.outcome_facts(_programme(url, _ALL, version))
 
 
 @_store
@@ -287,11 +288,13 @@ def _outcome_facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
 def _outcomes(
     url: str, filters: Filters, scope: Scope, version: int
 ) -> tuple[kpi_definitions.OutcomeView, go.Figure]:
-    facts = _outcome_facts(url, FULL, version)  # public figures are suppressed aggregates of all
+    facts = _outcome_facts(url, _ALL, version)  # aggregates of all; those beyond the scope suppressed
     filters = views.public_filters(filters, scope.public)
     regions = _regions(url, version)
     present = set(facts.loc[project_mask(facts, filters), "region"].dropna())
-    view = kpi_definitions.outcome_view(facts, filters, regions.order_names(present), scope.public)
+    view = kpi_definitions.outcome_view(
+        facts, filters, regions.order_names(present), open_regions=views.open_region_names(scope)
+    )
     return view, outcome_panels(view.by_region, regions)
 
 
@@ -567,15 +570,18 @@ def naf_correspondence(codes: tuple[str, ...]) -> pd.DataFrame:
 @_store
 @st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
 def _closed_shortlisted(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
-    return closures.closed_entries(register_connection(path), _programme(url, scope, version).shortlist)
+    shortlist = _programme(url, scope, version).shortlist
+    if "siret" not in shortlist:  # the public view holds no supplier
+        return shortlist.iloc[0:0].assign(closed_since=None, closure=None)
+    return closures.closed_entries(register_connection(path), shortlist)
 
 
-def closed_shortlisted(scope: Scope = FULL) -> pd.DataFrame:
+def closed_shortlisted(scope: Scope) -> pd.DataFrame:
     """Shortlist entries whose establishment closed since it was shortlisted (`closures.closed_entries`)."""
     return _closed_shortlisted(_url(), register_path(), scope, _version())
 
 
-def closure_labels(scope: Scope = FULL) -> dict[int, str]:
+def closure_labels(scope: Scope) -> dict[int, str]:
     """Shortlist entry id → « fermé depuis le … » for the suppliers closed since they were shortlisted."""
     closed = closed_shortlisted(scope)
     return dict(zip(closed["id"].astype(int), closed["closure"], strict=True))

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from reindus.auth import Scope
 from reindus.figures import industry as industry_figures
 from reindus.figures.choropleth import format_value
 from reindus.industry import indicators as industry
@@ -97,7 +98,7 @@ def programme_kpis(dep: pd.DataFrame, series: Series, border: bool = False) -> N
         )
 
 
-def map_section(view: View, scope: data.Scope) -> None:
+def map_section(view: View, scope: Scope) -> None:
     st.subheader("Carte par département")
     opts = st.columns([3, 2, 2])
     method = (
@@ -184,7 +185,7 @@ def comparison(dep: pd.DataFrame, view: View) -> None:
         )
 
 
-def programme_regions(view: View, scope: data.Scope) -> None:
+def programme_regions(view: View, scope: Scope) -> None:
     st.header(industry.PROGRAMME_LABEL)
     s = view.series
     totals, evolution, structure = data.programme_figures(
@@ -219,7 +220,7 @@ def site_events(events: pd.DataFrame) -> None:
     )
 
 
-def project_chain(projects: pd.DataFrame, links: pd.DataFrame, scope: data.Scope) -> None:
+def project_chain(projects: pd.DataFrame, links: pd.DataFrame, scope: Scope) -> None:
     """A project's links and whether the region's fabric has establishments of their activities."""
     st.subheader("Chaîne de valeur d'un projet et tissu régional")
     labels = views.project_choices(projects, scope.public)

@@ -3,8 +3,9 @@
 - The mode comes from the URL (`?mode=atelier`) or the sidebar switch, which writes it into the URL.
   A click in the navigation menu opens the other page without query parameters, so the mode is also
   kept in session state and put back into the URL on arrival (`setup`, called by app.py each run).
-- In atelier mode the pages ask the ui loaders for `public=True` data: the loaders take `public` as
-  an argument, hence as part of their cache key, and go through `reindus.programme.public`.
+- `scope()` is what the pages hand the ui loaders: the viewer's `reindus.auth.Scope` (signed in, from
+  `reindus.ui.auth`), or the anonymous one in atelier mode or when nobody is signed in. The loaders take
+  it in their cache key and go through `reindus.programme.public`.
 - `live(body)` runs a page's body in `st.fragment(run_every=…)`: every `data.REFRESH_SECONDS` (or
   `?rafraichir=N`, bounded) the view reruns and reads the caches again; the caches follow the
   store's change counter, so a change in the store shows within `data.SHOWN_WITHIN_SECONDS`.
@@ -16,9 +17,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from reindus.auth import ANONYMOUS_SCOPE, Scope
 from reindus.programme.public import MIN_PUBLIC_COUNT
 from reindus.text.params import bounded_int
-from reindus.ui.data import REFRESH_SECONDS, Scope
+from reindus.ui import auth
+from reindus.ui.data import REFRESH_SECONDS
 
 MODE_PARAM = "mode"
 ATELIER = "atelier"
@@ -51,8 +54,10 @@ def is_atelier() -> bool:
 
 
 def scope() -> Scope:
-    """The viewer's scope as the data loaders take it: public on a shared screen (atelier mode)."""
-    return Scope(public=is_atelier())
+    """The viewer's scope as the data loaders take it: the anonymous (public) one on a shared screen
+    (atelier mode) or when nobody is signed in, else the signed-in viewer's."""
+    viewer = auth.viewer()
+    return ANONYMOUS_SCOPE if is_atelier() or not viewer.signed_in else viewer.scope
 
 
 def refresh_seconds() -> int:

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from reindus.auth import Scope
 from reindus.programme import metrics
 from reindus.reference.programme import (
     CHAIN_POSITIONS,
@@ -46,7 +47,7 @@ def _yes_no(values: pd.Series) -> pd.Series:
     return values.map({True: "Oui", False: "Non"})
 
 
-def project_header(project: pd.Series, today: date, scope: data.Scope) -> None:
+def project_header(project: pd.Series, today: date, scope: Scope) -> None:
     """The project's name and key figures; in public no coach (confidential), its planned jobs instead."""
     project_id = int(project["id"])
     all_progress, _ = data.project_progress(today, scope)
@@ -69,7 +70,7 @@ def project_header(project: pd.Series, today: date, scope: data.Scope) -> None:
     )
 
 
-def project_detail(project_id: int, today: date, editable: bool, scope: data.Scope) -> None:
+def project_detail(project_id: int, today: date, editable: bool, scope: Scope) -> None:
     """Stages, supply-chain coverage, funding and coach of one project; with `editable`, the way to its
     « Fiche projet », where it is changed.
 

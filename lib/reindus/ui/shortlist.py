@@ -18,7 +18,7 @@ from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.sourcing import candidates as sourcing
 from reindus.sourcing import shortlist as shortlist_edits
 from reindus.text import formats
-from reindus.ui import data
+from reindus.ui import data, mode
 from reindus.ui.captions import md_escape
 
 TABLE_LIMIT = 5_000
@@ -103,12 +103,13 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
     compares against what the coach saw, not against what a rerun just re-read.
     """
     key = _shown_key(link_id)
-    fresh = data.programme(data.FULL).shortlist
+    scope = mode.scope()
+    fresh = data.programme(scope).shortlist
     fresh = fresh.loc[fresh["link_id"] == link_id, EDIT_COLUMNS].reset_index(drop=True)
     if key not in st.session_state:
         st.session_state[key] = fresh.to_dict("records")  # a few rows per link: light
     shown = pd.DataFrame(st.session_state[key], columns=EDIT_COLUMNS)
-    closed = data.closure_labels()
+    closed = data.closure_labels(scope)
     if shown.empty:
         st.caption("Aucun fournisseur présélectionné pour ce maillon.")
         return shown

@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from reindus import register
+from reindus.auth import Scope
 from reindus.figures.supplier_map import SCHEMES
 from reindus.reference import headcount
 from reindus.sourcing import candidates as sourcing
@@ -125,7 +126,7 @@ def choose_search(target: Target) -> tuple[CandidateSearch, str]:
     return search, scheme
 
 
-def counts(ranked: pd.DataFrame, search: CandidateSearch, scope: data.Scope) -> None:
+def counts(ranked: pd.DataFrame, search: CandidateSearch, scope: Scope) -> None:
     cells = st.columns(3)
     cells[0].metric("Candidats dans la région", formats.number(int(ranked["regional"].sum())))
     cells[1].metric("Candidats dans le périmètre", formats.number(len(ranked)))
@@ -133,7 +134,7 @@ def counts(ranked: pd.DataFrame, search: CandidateSearch, scope: data.Scope) -> 
     cells[2].metric("Candidats en France", formats.number(int(in_france)))
 
 
-def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: data.Scope) -> str | None:
+def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: Scope) -> str | None:
     """The map, its caption, and the département clicked last (None: no filter)."""
     source, year = data.register_source(scope)
     clicked = st_folium(
