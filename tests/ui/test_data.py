@@ -39,6 +39,7 @@ def test_every_loader_takes_the_viewers_scope():
         "departement_centroids",
         "_regions",
         "_naf_correspondence",
+        "naf_choices",
     }
     for fn in loaders:
         if fn.__name__ not in keyless:

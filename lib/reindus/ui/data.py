@@ -662,11 +662,14 @@ def _coaches(url: str, scope: Scope, version: int) -> pd.DataFrame:
         return pd.DataFrame(columns=["id", "name", "region_code"])
     with session_factory(engine(url))() as session:
         rows = session.execute(select(Coach.id, Coach.name, Coach.region_code).order_by(Coach.name)).all()
-    return pd.DataFrame(rows, columns=["id", "name", "region_code"])
+    frame = pd.DataFrame(rows, columns=["id", "name", "region_code"])
+    regions = scope.confidential_regions  # a coach sees the coaches of their own regions only
+    return frame if regions is None else frame[frame["region_code"].isin(regions)].reset_index(drop=True)
 
 
 def coaches(scope: Scope) -> pd.DataFrame:
-    """Every coach (`id`, `name`, `region_code`), for the project form's « Coach »; none in public."""
+    """The coaches `scope` may see (`id`, `name`, `region_code`), for the project form's « Coach »: a
+    coach's own regions' only, none in public."""
     return _coaches(_url(), scope, _version())
 
 
@@ -695,14 +698,18 @@ def funding_schemes(scope: Scope) -> pd.DataFrame:
 @_store
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
 def _project_history(url: str, project_id: int, scope: Scope, version: int) -> pd.DataFrame:
-    if scope.public:  # who changed what is not for a shared screen
+    projects = _programme(url, _ALL, version).projects
+    region = projects.loc[projects["id"] == project_id, "region_code"]
+    # who changed what is not for a shared screen, nor for a coach of another region
+    if scope.public or not scope.sees_project(region.iat[0] if len(region) else None):
         return pd.DataFrame(columns=workspace_history.COLUMNS)
     with session_factory(engine(url))() as session:
         return workspace_history.project_history(session, project_id)
 
 
 def project_history(project_id: int, scope: Scope) -> pd.DataFrame:
-    """A project's audit trail in French (`reindus.programme.workspace.history`); nothing in public."""
+    """A project's audit trail in French (`reindus.programme.workspace.history`); nothing in public or for
+    a coach of another region."""
     return _project_history(_url(), int(project_id), scope, _version())
 
 

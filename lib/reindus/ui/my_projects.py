@@ -122,7 +122,7 @@ def to_do_table(todo: pd.DataFrame) -> None:
 def my_projects(viewer: Viewer, today: date) -> None:
     """The page's body for a signed-in viewer."""
     who = whose(viewer)
-    programme = data.programme(data.FULL)
+    programme = data.programme(viewer.scope)  # their own projects are in full detail
     mine = overview.coach_projects(programme, who.coach_id, today, regions=who.regions)
     demo = views.has_demo(programme.projects[programme.projects["id"].isin(mine["project_id"])])
     demo_banner(demo)
