@@ -31,6 +31,7 @@ def body() -> None:
     sections.programme_regions(view, scope)
     sections.site_events(stats.events)
     sections.project_chain(programme.projects, programme.links, scope)
+    sections.capability_gaps(view, programme.projects, scope)
 
 
 mode.live(body)

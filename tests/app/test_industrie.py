@@ -76,3 +76,38 @@ def test_the_user_picks_one_series_when_several_exist_for_a_year(urssaf_env):
     assert any("Données de démonstration" in w.value for w in at.warning)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Établissements industriels (régions du programme)"] != "35"
+
+
+def test_capability_gaps_of_a_region_match_the_pure_ranking(demo_env):
+    from reindus import config, register
+    from reindus.industry import indicators
+    from reindus.programme import data as frames
+    from reindus.sourcing import gaps
+
+    at = run_industrie()
+    at.selectbox(key="gap_region").set_value("32")
+    at.run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "Activité (NAF)" in d.value.columns)
+    engine = make_engine(config.database_url())
+    stats = frames.load_industry(engine)
+    _, source, definition = indicators.preferred_series(indicators.available_series(stats))
+    with register.open_register(config.register_path(), read_only=True) as reg:
+        want = gaps.gaps_for_region(
+            frames.load_projects(engine),
+            frames.load_links(engine),
+            frames.load_shortlist(engine),
+            "32",
+            indicators.series_history(stats, source, definition),
+            reg,
+        )
+    engine.dispose()
+    assert len(want) > 0
+    assert list(table["Activité (NAF)"]) == list(want["activity"])
+    assert list(table["Projets sans fournisseur régional qualifié"]) == list(want["projects_lacking"])
+    assert list(table["Établissements actifs en France (registre)"]) == list(want["france_establishments"])
+    text = captions(at)
+    assert (
+        "Un projet manque d'un fournisseur régional" in text and "registre des établissements (démo" in text
+    )
+    assert sum("Exporter" in str(b.proto.label) for b in at.get("download_button")) >= 2

@@ -113,6 +113,15 @@ def _neighbours() -> dict[str, tuple[str, ...]]:
     return {code: tuple(sorted(voisins)) for code, voisins in pairs.items()}
 
 
+@cache
+def departement_centroids() -> dict[str, tuple[float, float]]:
+    """Département code → (longitude, latitude) of a point inside it (computed in metres, Lambert-93).
+    Shared between callers: do not modify."""
+    frame = _departements()
+    points = frame.to_crs(2154).representative_point().to_crs(CRS)
+    return {code: (float(p.x), float(p.y)) for code, p in zip(frame["code"], points, strict=True)}
+
+
 def neighbours(dep_code: str) -> tuple[str, ...]:
     """Départements sharing a land border with dep_code (empty for islands such as 974)."""
     return _neighbours().get(dep_code, ())

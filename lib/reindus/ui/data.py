@@ -42,6 +42,7 @@ from reindus.figures import choropleth
 from reindus.figures import industry as industry_figures
 from reindus.figures import kpi as kpi_figures
 from reindus.figures import progress as progress_charts
+from reindus.figures.gaps import gaps_figure
 from reindus.figures.outcomes import outcome_panels
 from reindus.figures.supplier_map import supplier_map
 from reindus.industry import indicators as industry
@@ -59,7 +60,7 @@ from reindus.reference.sources import any_fictitious
 from reindus.reference.territory import region_departements
 from reindus.register.companies import COMPANY_COLUMNS, find_companies
 from reindus.sourcing import candidates as sourcing
-from reindus.sourcing import closures
+from reindus.sourcing import closures, gaps
 from reindus.sourcing.coverage import regional_and_national
 from reindus.sourcing.search import CandidateSearch
 from reindus.store import version as store_version
@@ -621,6 +622,40 @@ def capability_gaps(scope: Scope) -> pd.DataFrame:
     return _capability_gaps(_url(), register_path(), scope, _version())
 
 
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=32, show_spinner="Recherche des capacités manquantes…")
+def _region_gaps(
+    url: str,
+    path: str,
+    region_code: str,
+    edition: int | None,
+    source: str,
+    definition: str,
+    scope: Scope,
+    version: int,
+) -> tuple[pd.DataFrame, str, go.Figure]:
+    data = _programme(url, scope, version)  # activities and counts only: no project or company is named
+    history = industry.series_history(_industry(url, scope, version).stats, source, definition)
+    present = Path(path).exists()
+    reg = register_connection(path) if present else None
+    table = gaps.gaps_for_region(
+        data.projects, data.links, data.shortlist, region_code, history, reg, edition
+    )
+    years = (int(history["year"].min()), int(history["year"].max())) if len(history) else None
+    sources = gaps.sources_text(*(_register_source(path, scope) if present else (None, None)), source, years)
+    figure = gaps_figure(table, _regions(url, version).colour(region_code), sources)
+    return gaps.labelled(table, gaps.departement_names()), sources, figure
+
+
+def region_gaps(
+    region_code: str, edition: int | None, source: str, definition: str, scope: Scope
+) -> tuple[pd.DataFrame, str, go.Figure]:
+    """The region's capability gaps (`sourcing.gaps`): the ranked table under French headings, its sources
+    with their years, and its chart, for the projects of one edition (or all); the statistics of one series (shared,
+    read-only)."""
+    return _region_gaps(_url(), register_path(), region_code, edition, source, definition, scope, _version())
+
+
 # --- reference lookups (never written by the app) ---------------------------------------------------
 
 
@@ -631,12 +666,9 @@ def commune_names() -> dict[str, str]:
     return dict(zip(frame["code"], frame["nom"], strict=True))
 
 
-@st.cache_resource(show_spinner=False)
 def departement_centroids() -> dict[str, tuple[float, float]]:
     """Département → (lon, lat) of a point inside it (shared, read-only)."""
-    frame = geo.departements_gdf()
-    points = frame.geometry.representative_point()
-    return {code: (p.x, p.y) for code, p in zip(frame["code"], points, strict=True)}
+    return geo.departement_centroids()
 
 
 def project_site(project: pd.Series) -> tuple[float, float] | None:

@@ -1,5 +1,6 @@
 """The sections of « Industrie régionale »: series and indicator, the programme's KPIs, map, comparison of a
-territory, the programme's regions, openings and closures, a project's chain against the region's fabric.
+territory, the programme's regions, openings and closures, a project's chain against the region's fabric,
+the region's capability gaps.
 
 Every section reads through `reindus.ui.data` with the viewer's scope and computes through
 `reindus.industry`; in atelier mode the projects are the public ones (`reindus.programme.public`).
@@ -21,8 +22,9 @@ from reindus.industry import views
 from reindus.industry.views import Series
 from reindus.reference.sources import is_fictitious
 from reindus.reference.territory import region_departements, regions
+from reindus.sourcing import gaps
 from reindus.text import formats
-from reindus.ui import data, mode
+from reindus.ui import data, mode, tables
 
 NO_STATISTICS = (
     "Aucune statistique industrielle dans la base. Importez le fichier URSSAF « Établissements et "
@@ -252,3 +254,38 @@ def project_chain(projects: pd.DataFrame, links: pd.DataFrame, scope: Scope) -> 
         "trouvent des établissements actifs de leurs codes NAF dans la région du projet. Source : registre "
         f"des établissements (format SIRENE){', démo' if is_fictitious(project['source']) else ''}."
     )
+
+
+def capability_gaps(view: View, projects: pd.DataFrame, scope: data.Scope) -> None:
+    """« Capacités manquantes de la région »: the activities the region's projects lack a regional supplier
+    for. Activities and counts only, no company name: shown as is in atelier mode, exported outside it."""
+    st.header("Capacités manquantes de la région")
+    programme = data.programme_regions()
+    if not len(programme):
+        return
+    cells = st.columns([2, 1, 3])
+    region = cells[0].selectbox("Région", programme.codes, format_func=regions().get, key="gap_region")
+    editions = sorted(projects["edition"].dropna().astype(int).unique(), reverse=True)
+    edition = cells[1].selectbox(
+        "Édition",
+        [None, *editions],
+        format_func=lambda e: "Toutes" if e is None else str(e),
+        key="gap_edition",
+    )
+    s = view.series
+    table, sources, chart = data.region_gaps(region, edition, s.source, s.definition, scope)
+    if table.empty:
+        st.info(
+            "Tous les besoins des chaînes de valeur de ces projets ont un fournisseur qualifié dans la région."
+        )
+        return
+    st.plotly_chart(mode.readable(chart), width="stretch", key="gap_chart")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(c, format="localized") for c in gaps.COUNT_LABELS},
+    )
+    st.caption(f"{gaps.DEFINITION} {sources}.")
+    if not scope.public:  # no exports on a shared screen
+        tables.download_buttons(table, f"capacites_manquantes_{region}", "Capacités manquantes")
