@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from reindus.programme import metrics, views
+from reindus.ui import brief as brief_download
 from reindus.ui import captions, cards, data, mode, outcomes, project_detail, tables
 from reindus.ui import filters as filter_bar
 from reindus.ui.banner import demo_banner
@@ -69,6 +70,8 @@ def body() -> None:
 
     st.subheader("Prévu, décidé, constaté : les régions côte à côte", anchor=False)
     outcomes.region_section(outcome, outcome_panels, public)
+
+    brief_download.download(filters.edition, brief_download.viewer_scope())
 
     st.header("Éditions successives", anchor=False)
     st.caption("2022 : Normandie seule ; le pilote national à quatre régions commence en 2023.")

@@ -253,6 +253,38 @@ def _regions_change(args: argparse.Namespace) -> int:
     return 0
 
 
+def _brief(args: argparse.Namespace) -> int:
+    from contextlib import nullcontext
+    from datetime import date
+
+    from reindus import config, register
+    from reindus.auth import system_viewer
+    from reindus.brief import build_brief
+    from reindus.errors import UserError
+
+    started = time.perf_counter()
+    try:
+        as_of = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(f"reindus brief : --date « {args.date} » n'est pas une date AAAA-MM-JJ.", file=sys.stderr)
+        return 1
+    path = config.register_path()
+    try:
+        # The command line acts as an administrateur (`system_viewer`), as for imports.
+        with register.open_register(path, read_only=True) if path.exists() else nullcontext() as reg:
+            pdf = build_brief(
+                system_viewer(_cli_actor()).scope, _store_engine(), reg, args.region, args.edition, as_of
+            )
+    except UserError as exc:
+        print(f"reindus brief : {exc.message}", file=sys.stderr)
+        return 1
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    print(f"Brief écrit dans {out} ({len(pdf) // 1024} Ko) en {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from reindus.ui.serve import main as serve
 
@@ -396,6 +428,15 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("kind", choices=EXPORT_KINDS)
     exp.add_argument("-o", "--output", required=True, help="fichier .csv ou .xlsx")
     exp.set_defaults(func=lambda a: _export(a, exp))
+
+    brief = commands.add_parser("brief", help="écrit le « Brief de la région » d'une édition en PDF (A4)")
+    brief.add_argument("--region", required=True, help="code INSEE d'une région du programme, p. ex. 28")
+    brief.add_argument("--edition", type=int, required=True, help="année de l'édition, p. ex. 2026")
+    brief.add_argument("-o", "--output", required=True, help="fichier .pdf")
+    brief.add_argument(
+        "--date", default=None, help="date d'état de l'avancement (AAAA-MM-JJ), défaut : aujourd'hui"
+    )
+    brief.set_defaults(func=_brief)
     return parser
 
 

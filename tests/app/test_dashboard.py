@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
@@ -223,3 +224,42 @@ def test_observed_jobs_and_the_funding_pipeline_match_the_store_with_their_defin
     shown = metrics_of(at)
     assert shown["Emplois constatés à 12 mois"] == "non renseigné"
     assert shown["Emplois prévus"] != "non renseigné"
+
+
+BRIEF_BUTTON = "Télécharger le brief (PDF)"
+
+
+def signed_in(account: str | None, query: dict) -> AppTest:
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), account)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def buttons(at: AppTest) -> list[str]:
+    return [str(b.proto.label) for b in at.get("download_button")]
+
+
+def test_the_presidence_downloads_the_brief_of_a_region_and_edition(demo_env):
+    at = signed_in("presidence", {"edition": "2025"})
+    assert BRIEF_BUTTON in buttons(at)
+    assert at.selectbox(key="brief_edition").value == 2025
+    at.selectbox(key="brief_region").set_value("11").run()
+    offered = [str(o) for o in at.selectbox(key="brief_edition").options]
+    assert "2023" in offered and "2022" not in offered  # Île-de-France joined in 2023
+
+
+@pytest.mark.parametrize(
+    ("account", "query"),
+    [
+        (None, {}),  # anonymous
+        ("conseiller-normandie", {}),
+        ("presidence", {"mode": "atelier"}),  # a shared screen shows public data only, whoever signed in
+    ],
+)
+def test_the_brief_is_not_offered_to_others(demo_env, account, query):
+    at = signed_in(account, query)
+    assert BRIEF_BUTTON not in buttons(at)
+    assert not [h for h in at.header if "Brief de la région" in h.value]

@@ -576,13 +576,13 @@ def add_outcomes(
         key = (project.name, project.edition)
         ended, settled = concretised.get(key), financed.get(key)
         at_end = after_12m = invested = None
-        if project.status == "abandonne":
+        if project.status == ProjectStatus.ABANDONED:
             at_end = 0 if rng.random() < 0.5 else None  # a recorded zero, not a missing value
-        elif project.status == "termine" and ended is not None and rng.random() < 0.85:
+        elif project.status == ProjectStatus.FINISHED and ended is not None and rng.random() < 0.85:
             at_end = int(round(project.target_jobs * rng.uniform(0.35, 1.0)))
             if ended + timedelta(days=365) <= cat.DEMO_AS_OF and rng.random() < 0.7:
                 after_12m = int(round(at_end * rng.uniform(0.9, 1.5)))
-        if settled is not None and project.status != "abandonne" and rng.random() < 0.85:
+        if settled is not None and project.status != ProjectStatus.ABANDONED and rng.random() < 0.85:
             invested = float(round(project.planned_investment * rng.uniform(0.3, 1.05), -3))
         end_jobs.append(at_end)
         jobs_12m.append(after_12m)
@@ -594,8 +594,8 @@ def add_outcomes(
     )
     paid = []
     for app in applications.itertuples():
-        amount = app.amount_paid if app.status == "verse" else None  # a paid grant keeps its payment
-        if app.status == "accorde":
+        amount = app.amount_paid if app.status == FundingStatus.PAID else None  # a paid grant keeps its payment
+        if app.status == FundingStatus.GRANTED:
             age = (cat.DEMO_AS_OF - app.decided_on).days
             if age > 365:
                 amount = app.amount_granted * (1.0 if rng.random() < 0.7 else rng.uniform(0.5, 0.9))

@@ -22,12 +22,15 @@ import pandas as pd
 
 from reindus.programme.data import ProgrammeData
 from reindus.programme.public import MIN_PUBLIC_COUNT
-from reindus.reference.programme import GRANTED_STATUSES
+from reindus.reference.programme import DECIDED_STATUSES, GRANTED_STATUSES, FundingStatus, ProjectStatus
 from reindus.text import formats
 
 NOT_RECORDED = "non renseigné"
+# A rate or a delay with nothing to measure yet (no application decided, no project concretised).
+NOT_MEASURABLE = "—"
 # Applications that have left the applicant's hands: « en préparation » is not asked yet.
-FILED_STATUSES: tuple[str, ...] = ("depose", *GRANTED_STATUSES, "refuse")
+# A paid application (« versé ») was granted first: it counts as asked, granted and paid.
+FILED_STATUSES: tuple[FundingStatus, ...] = (FundingStatus.FILED, *DECIDED_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ class KpiDefinition:
     definition: str  # French, the card's help text
 
     def format(self, value: float | None) -> str:
-        return format_value(value, self.kind)
+        """French text; a missing observation reads « non renseigné », a figure with nothing to measure « — »."""
+        return format_value(value, self.kind, NOT_RECORDED if self.basis == "constat" else NOT_MEASURABLE)
 
 
 DEFINITIONS: dict[str, KpiDefinition] = {
@@ -156,10 +160,10 @@ IDENTITY: tuple[str, ...] = (
 )
 
 
-def format_value(value: float | None, kind: str) -> str:
-    """French text of a figure; a missing observation reads « non renseigné »."""
+def format_value(value: float | None, kind: str, missing: str = NOT_RECORDED) -> str:
+    """French text of a figure; `missing` for a missing one."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return NOT_RECORDED
+        return missing
     if kind == "euros":
         return formats.euros(value)
     if kind == "ratio":
@@ -184,7 +188,9 @@ def outcome_facts(data: ProgrammeData) -> pd.DataFrame:
     facts.insert(0, "project_id", p["id"].to_numpy())
     facts["source"] = p["source"].to_numpy()
     facts["projects"] = 1
-    facts["finished"] = p["status"].isin(["termine", "abandonne"]).astype(int).to_numpy()
+    facts["finished"] = (
+        p["status"].isin([ProjectStatus.FINISHED, ProjectStatus.ABANDONED]).astype(int).to_numpy()
+    )
     facts["jobs_planned"] = pd.to_numeric(p["target_jobs"], errors="coerce").fillna(0).to_numpy()
     facts["investment_planned"] = pd.to_numeric(p["planned_investment"], errors="coerce").fillna(0).to_numpy()
     for column, source in (
@@ -201,7 +207,7 @@ def outcome_facts(data: ProgrammeData) -> pd.DataFrame:
     facts["funding_granted"] = granted.groupby("project_id")["amount_granted"].sum()
     facts["funding_paid"] = granted.groupby("project_id")["amount_paid"].sum()
     facts["applications_granted"] = granted.groupby("project_id").size()
-    facts["applications_refused"] = apps[apps["status"] == "refuse"].groupby("project_id").size()
+    facts["applications_refused"] = apps[apps["status"] == FundingStatus.REFUSED].groupby("project_id").size()
     facts["applications_granted_unpaid"] = granted[granted["amount_paid"].isna()].groupby("project_id").size()
     for column in SUMMED:
         facts[column] = facts[column].fillna(0)
