@@ -49,7 +49,7 @@ def body() -> None:
     st.caption(
         "Décompte cumulatif : un fournisseur qualifié a aussi été contacté et identifié ; "
         "un fournisseur écarté ne compte que parmi les identifiés. Taux de succès : dossiers accordés "
-        "sur dossiers décidés (accordés ou refusés)."
+        "sur dossiers décidés (accordés, versés ou refusés)."
     )
 
     st.header("Les régions côte à côte", anchor=False)

@@ -88,7 +88,7 @@ def test_headline_figures_are_the_stores_as_text(built, engine):
     granted = _scalar(
         engine,
         "SELECT coalesce(sum(a.amount_granted), 0) FROM funding_applications a JOIN projects p "
-        f"ON a.project_id = p.id WHERE a.status = 'accorde' AND p.{where.replace(' AND ', ' AND p.')}",
+        f"ON a.project_id = p.id WHERE a.status IN ('accorde', 'verse') AND p.{where.replace(' AND ', ' AND p.')}",
         code=code,
         edition=EDITION,
     )

@@ -28,8 +28,8 @@ from reindus.text import formats
 NOT_RECORDED = "non renseigné"
 # A rate or a delay with nothing to measure yet (no application decided, no project concretised).
 NOT_MEASURABLE = "—"
-# Applications that have left the applicant's hands: « en préparation » is not asked yet.
-# A paid application (« versé ») was granted first: it counts as asked, granted and paid.
+# Applications that have left the applicant's hands: « en préparation » is not asked yet. A paid
+# application (« versé ») was granted first: it counts as asked, granted and paid.
 FILED_STATUSES: tuple[FundingStatus, ...] = (FundingStatus.FILED, *DECIDED_STATUSES)
 
 
@@ -102,9 +102,8 @@ DEFINITIONS: dict[str, KpiDefinition] = {
             "Taux de succès des dossiers",
             "ratio",
             "dossiers",
-            "Dossiers accordés (ou versés) sur dossiers décidés (accordés, versés ou refusés) ; les dossiers "
-            "déposés en attente "
-            "de décision ne comptent pas.",
+            "Dossiers accordés (dont versés) sur dossiers décidés (accordés, versés ou refusés) ; les dossiers "
+            "déposés en attente de décision ne comptent pas.",
         ),
         KpiDefinition(
             "investment_planned",
@@ -202,7 +201,7 @@ def outcome_facts(data: ProgrammeData) -> pd.DataFrame:
 
     apps = data.applications
     filed = apps[apps["status"].isin(FILED_STATUSES)]
-    granted = apps[apps["status"].isin(GRANTED_STATUSES)]  # « versé »: granted, then paid
+    granted = apps[apps["status"].isin(GRANTED_STATUSES)]
     facts["funding_asked"] = filed.groupby("project_id")["amount_requested"].sum()
     facts["funding_granted"] = granted.groupby("project_id")["amount_granted"].sum()
     facts["funding_paid"] = granted.groupby("project_id")["amount_paid"].sum()
