@@ -59,7 +59,7 @@ def main() -> None:
     from reindus.store.db import make_engine
 
     engine = make_engine()
-    if not (home / "reindus.sqlite").exists() or demo.install(engine=engine, if_empty=True) is not None:
+    if demo.install(engine=engine, if_empty=True) is not None:
         print(f"demo loaded into {home}")
     medians, cpus = [], []
     reg = register.open_register(config.register_path(), read_only=True)
