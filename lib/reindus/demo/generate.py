@@ -594,7 +594,8 @@ def add_outcomes(
     )
     paid = []
     for app in applications.itertuples():
-        amount = app.amount_paid if app.status == FundingStatus.PAID else None  # a paid grant keeps its payment
+        # a paid grant keeps its payment
+        amount = app.amount_paid if app.status == FundingStatus.PAID else None
         if app.status == FundingStatus.GRANTED:
             age = (cat.DEMO_AS_OF - app.decided_on).days
             if age > 365:
