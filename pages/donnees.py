@@ -4,7 +4,7 @@ import streamlit as st
 
 from reindus.config import DATA_DIR
 from reindus.text import formats
-from reindus.ui import data, mode, tables
+from reindus.ui import captions, data, mode, tables
 from reindus.ui.banner import demo_banner
 from reindus.ui.importer import export_section, import_section
 
@@ -51,6 +51,21 @@ with right:
             "active": tables.count("Dont actifs"),
         },
     )
+
+    last = inv.last_register_import
+    if last is not None:
+        st.caption(
+            f"Dernier import du registre : « {captions.md_escape(last.file)} », le {formats.moment(last.at)} ; "
+            f"{formats.number(last.rows or 0)} ligne(s) lue(s), {formats.number(int(last.skipped['rows'].sum()))} "
+            f"hors du registre (écartées, par motif ci-dessous), {formats.number(last.left_out)} en erreur "
+            "laissée(s) de côté."
+        )
+        st.dataframe(
+            last.skipped,
+            hide_index=True,
+            width="stretch",
+            column_config={"reason": "Motif (ligne écartée)", "rows": tables.count("Lignes")},
+        )
 
 with st.expander("Provenance des fichiers de référence"):
     st.markdown((DATA_DIR / "README.md").read_text(encoding="utf-8"))

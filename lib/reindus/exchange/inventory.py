@@ -10,13 +10,25 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from reindus import register
+from reindus.ingest.establishments import SKIPPED_KEY
 from reindus.programme import regions as programme_regions
 from reindus.programme.regions import ProgrammeRegions
 from reindus.reference.sources import any_fictitious
 from reindus.reference.territory import departements, regions
+from reindus.store import audit, repository
 from reindus.store import models as m
-from reindus.store import repository
 from reindus.store.db import session_factory
+
+
+@dataclass(frozen=True)
+class RegisterImport:
+    """The last establishments import of the register, as its audit entry records it."""
+
+    file: str
+    at: datetime
+    rows: int | None  # lines read
+    left_out: int  # defective lines left out within the error budget
+    skipped: pd.DataFrame  # reason (French), rows: the lines outside the register's scope, most first
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,7 @@ class Inventory:
     register_by_region: pd.DataFrame  # region, rows, active
     register_rows: int
     last_change: datetime | None
+    last_register_import: RegisterImport | None = None
 
     @property
     def has_demo(self) -> bool:
@@ -43,6 +56,7 @@ def store_inventory(engine: Engine, register_path: Path | None) -> Inventory:
         tables = repository.inventory(session)
         last = repository.last_change(session)
         members = programme_regions.load(session)
+        last_import = last_register_import(session)
         rows = session.execute(
             select(m.Project.region_code, m.Project.edition, func.count()).group_by(
                 m.Project.region_code, m.Project.edition
@@ -52,7 +66,32 @@ def store_inventory(engine: Engine, register_path: Path | None) -> Inventory:
         pd.DataFrame(rows, columns=["region_code", "edition", "projects"]), members
     )
     by_source, by_region, total = _register_counts(register_path, members)
-    return Inventory(tables, projects, by_source, by_region, total, last)
+    return Inventory(tables, projects, by_source, by_region, total, last, last_import)
+
+
+def last_register_import(session) -> RegisterImport | None:
+    """The latest establishments import's file, lines read and skipped lines by reason (None before any)."""
+    entry = session.execute(
+        select(m.AuditEntry)
+        .where(m.AuditEntry.action == "import", m.AuditEntry.table_name == "establishments")
+        .order_by(m.AuditEntry.at.desc(), m.AuditEntry.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if entry is None:
+        return None
+    after = audit.parse(entry.after) or {}
+    skipped = pd.DataFrame(
+        [(k.removeprefix(SKIPPED_KEY), int(v)) for k, v in after.items() if k.startswith(SKIPPED_KEY)],
+        columns=["reason", "rows"],
+    ).sort_values("rows", ascending=False, kind="stable", ignore_index=True)
+    rows = after.get("lignes lues")
+    return RegisterImport(
+        file=str(after.get("fichier", "")),
+        at=entry.at,
+        rows=None if rows is None else int(rows),
+        left_out=int(after.get("laissées de côté (erreurs)", 0) or 0),
+        skipped=skipped,
+    )
 
 
 def _projects_by_region(frame: pd.DataFrame, members: ProgrammeRegions) -> pd.DataFrame:

@@ -34,14 +34,15 @@ from __future__ import annotations
 
 import math
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pandas as pd
 
 from reindus import config, register
 from reindus.errors import UserError
@@ -49,12 +50,11 @@ from reindus.ingest import containers, register_import, staging
 from reindus.ingest.checks import commune_codes
 from reindus.ingest.importer import ImportResult, Parsed, Summary, checksum, source_of
 from reindus.ingest.problems import Problems
-from reindus.reference import siret
+from reindus.reference import lambert, siret
 from reindus.reference.headcount import BANDS
 from reindus.reference.naf import NAF_VERSION, naf2025_table, naf_table
 from reindus.register import sirene
 
-BATCH_ROWS = 100_000
 MEMORY_LIMIT = "1GB"
 # Default error budget: one defective line in a thousand is left out (and listed), more refuses the file.
 ERROR_SHARE = 0.001
@@ -96,6 +96,8 @@ SKIP_REASONS: dict[str, str] = {
     "abroad": "établissement à l'étranger (sans commune française)",
     "overseas_collectivity": "collectivité d'outre-mer hors du registre (975, 977, 978, 986 à 988)",
 }
+# The audit entry of an import names each skip reason after this prefix (the « Données » page reads them).
+SKIPPED_KEY = "écartées : "
 _BAND_CODES = frozenset(b.code for b in BANDS)
 ProgressFn = Callable[[int, int | None], None]
 
@@ -162,8 +164,10 @@ def stage(
     progress: ProgressFn | None,
     estimate: int,
 ) -> tuple[int, list[tuple[int, str]]]:
-    """CREATE TABLE staged (line, one text column per field, `[ND]` as NULL); returns (rows read,
-    [(line, reason)] of the malformed lines DuckDB rejected)."""
+    """Scan the file once into `staged_rows` (one text column per field, `[ND]` as NULL, in the file's
+    order: `con` must keep insertion order) and make the view `staged` over it with `rid` (the row's
+    id in `staged_rows`) and `line` (the line a spreadsheet shows); returns (rows read, [(line,
+    reason)] of the malformed lines DuckDB rejected)."""
     select = ", ".join(
         f"nullif(CAST(\"{found[k]}\" AS VARCHAR), '{WITHHELD}') AS {k}"
         if k in found
@@ -171,10 +175,7 @@ def stage(
         for k in fields
     )
     _execute_with_progress(
-        con,
-        f"CREATE TABLE raw AS SELECT row_number() OVER () AS rn, {select} FROM {source_sql(prepared)}",
-        progress,
-        estimate,
+        con, f"CREATE TABLE staged_rows AS SELECT {select} FROM {source_sql(prepared)}", progress, estimate
     )
     rejects: list[tuple[int, str]] = []
     if prepared.format == "csv":
@@ -184,23 +185,32 @@ def stage(
                 "SELECT line, error_message FROM reject_errors ORDER BY line"
             ).fetchall()
         ]
-    # Rows keep the line the spreadsheet shows: rejected lines shift the rows after them.
-    con.execute(
-        "CREATE TEMP TABLE rejected_lines AS SELECT unnest(?::BIGINT[]) AS l", [[r[0] for r in rejects]]
-    )
-    con.execute(
-        "CREATE TEMP TABLE shift AS SELECT l - row_number() OVER (ORDER BY l) AS a FROM rejected_lines"
-    )
+    # A row's line is its place in the table plus the header, plus the rejected lines before it.
     if rejects:
         con.execute(
-            "CREATE TABLE staged AS SELECT rn + 1 + (SELECT count(*) FROM shift WHERE a <= rn) AS line, "
-            "* EXCLUDE (rn) FROM raw"
+            "CREATE TEMP TABLE shift AS SELECT a, max(k) AS k FROM (SELECT l - row_number() OVER (ORDER BY l) "
+            "AS a, row_number() OVER (ORDER BY l) AS k FROM (SELECT unnest(?::BIGINT[]) AS l)) GROUP BY a",
+            [[r[0] for r in rejects]],
+        )
+        con.execute(
+            "CREATE TEMP VIEW staged AS SELECT r.rowid AS rid, r.rowid + 2 + coalesce(s.k, 0) AS line, r.* "
+            "FROM staged_rows r ASOF LEFT JOIN shift s ON r.rowid + 1 >= s.a"
         )
     else:
-        con.execute("CREATE TABLE staged AS SELECT rn + 1 AS line, * EXCLUDE (rn) FROM raw")
-    con.execute("DROP TABLE raw")
-    (total,) = con.execute("SELECT count(*) FROM staged").fetchall()[0]
+        con.execute("CREATE TEMP VIEW staged AS SELECT rowid AS rid, rowid + 2 AS line, * FROM staged_rows")
+    (total,) = con.execute("SELECT count(*) FROM staged_rows").fetchall()[0]
     return int(total) + len(rejects), rejects
+
+
+def examples(
+    con: duckdb.DuckDBPyConnection, table: str, flag: str, raw: str, limit: int
+) -> list[tuple[int, object]]:
+    """(line, value as read) of the first `limit` rows of `table` where `flag` holds; the value comes
+    from `staged_rows`, joined on `rid`."""
+    return con.execute(
+        f"WITH top AS (SELECT rid, line FROM {table} WHERE {flag} ORDER BY line LIMIT {int(limit)}) "
+        f"SELECT top.line, s.{raw} FROM top JOIN staged_rows s ON s.rowid = top.rid ORDER BY top.line"
+    ).fetchall()
 
 
 def bound(con: duckdb.DuckDBPyConnection, workdir: Path, *, ordered: bool = False) -> None:
@@ -251,6 +261,18 @@ def file_checksum(path: Path) -> str:
     return h.hexdigest()
 
 
+@contextmanager
+def checksum_meanwhile(path: Path, parsed: Parsed) -> Iterator[None]:
+    """Set `parsed.checksum` from a thread reading the file while the block runs: hashing the national
+    stock takes about a minute, which DuckDB's scan of the same file then hides."""
+    with ThreadPoolExecutor(1) as pool:
+        digest = pool.submit(file_checksum, path)
+        try:
+            yield
+        finally:
+            parsed.checksum = digest.result()
+
+
 def estimate_rows(path: Path, prepared: containers.Prepared) -> int:
     ratio = 10 if prepared.compression == "gzip" else 1  # a gzipped CSV is about a tenth of its size
     return max(1, prepared.path.stat().st_size * ratio // 200)
@@ -294,19 +316,24 @@ def settle(problems: Problems, defects: Problems, budget: int, rows: int, *, wha
 # --- establishments ---------------------------------------------------------------------------------
 
 
-# The row checks over the `checked` table: (flag column, column as reported, raw value, reason).
+# The row checks over the `checked` table: (flag column, column as reported, raw column of
+# `staged_rows`, reason).
 _CHECKS: tuple[tuple[str, str, str, str], ...] = (
-    ("bad_siret", "siret", "siret_raw", "SIRET invalide (14 chiffres et clé de contrôle)"),
-    ("bad_naf", "naf", "naf_raw", "code NAF absent de la NAF rév. 2"),
-    ("bad_naf25", "naf 2025", "naf25_raw", "code absent de la NAF 2025"),
-    ("bad_commune", "commune", "commune_raw", "code commune INSEE inconnu"),
-    ("bad_band", "effectif", "band_raw", "tranche d'effectif SIRENE inconnue (NN, 00, 01 … 53)"),
-    ("bad_state", "état", "state_raw", "état administratif attendu : A ou F"),
-    ("bad_created", "date de création", "created_raw", "date impossible (aaaa-mm-jj attendu)"),
-    ("bad_longitude", "longitude", "longitude_raw", "nombre attendu"),
-    ("bad_latitude", "latitude", "latitude_raw", "nombre attendu"),
+    ("bad_siret", "siret", "siret", "SIRET invalide (14 chiffres et clé de contrôle)"),
+    ("bad_naf", "naf", "naf", "code NAF absent de la NAF rév. 2"),
+    ("bad_naf25", "naf 2025", "naf25", "code absent de la NAF 2025"),
+    ("bad_commune", "commune", "commune", "code commune INSEE inconnu"),
+    ("bad_band", "effectif", "band", "tranche d'effectif SIRENE inconnue (NN, 00, 01 … 53)"),
+    ("bad_state", "état", "state", "état administratif attendu : A ou F"),
+    ("bad_created", "date de création", "created", "date impossible (aaaa-mm-jj attendu)"),
+    ("bad_longitude", "longitude", "longitude", "nombre attendu"),
+    ("bad_latitude", "latitude", "latitude", "nombre attendu"),
+    ("bad_epsg", "epsg", "epsg", "code EPSG inconnu"),
+    ("bad_position", "longitude", "longitude", "coordonnées hors limites"),
 )
 PROBLEMS_PER_CHECK = 50  # listed per kind of problem, so that one cannot hide the others; all are counted
+# Coordinate systems converted in SQL; any other EPSG code of a geolocated file goes through pyproj.
+_IN_SQL_EPSG = ("", "4326", "2154")
 
 
 def _number_sql(column: str) -> str:
@@ -321,15 +348,14 @@ def _dotted(column: str) -> str:
     )
 
 
-def _checked_sql(source: str, *, has_state: bool = True) -> str:
-    """Every staged row, normalised, with its skip reason (NULL: kept) and one flag per check."""
+def _normalised_sql(*, has_state: bool) -> str:
+    """Every staged row, normalised, with its skip reason (NULL: kept). Cheap string work only: the
+    skip counts read it over all rows, the checks over the kept ones."""
     old = ", ".join(_sql_string(n) for n in OLD_NOMENCLATURES)
     overseas = ", ".join(_sql_string(c) for c in OVERSEAS_COLLECTIVITIES)
     return f"""
     WITH n AS (
-        SELECT line, siret AS siret_raw, naf AS naf_raw, naf25 AS naf25_raw, commune AS commune_raw,
-               band AS band_raw, state AS state_raw, created AS created_raw, longitude AS longitude_raw,
-               latitude AS latitude_raw,
+        SELECT rid, line, longitude AS longitude_raw, latitude AS latitude_raw,
                regexp_replace(coalesce(siret, ''), '[ \u00a0\u202f\u2009.-]', '', 'g') AS s,
                upper(trim(coalesce(naf, ''))) AS naf0,
                upper(trim(coalesce(naf25, ''))) AS naf250,
@@ -340,13 +366,11 @@ def _checked_sql(source: str, *, has_state: bool = True) -> str:
                upper(trim(coalesce(diffusion, ''))) = 'P' AS withheld,
                upper(trim(coalesce(employer, ''))) AS employer0,
                nullif(trim(created), '') AS created0,
-               TRY_STRPTIME(nullif(trim(state_since), ''), '%Y-%m-%d')::DATE AS since,
-               {_number_sql("longitude")} AS lon, {_number_sql("latitude")} AS lat,
+               state_since, longitude, latitude, lambert_x, lambert_y,
                coalesce(trim(epsg), '') AS epsg,
-               {_number_sql("lambert_x")} AS lambert_x, {_number_sql("lambert_y")} AS lambert_y,
                coalesce(nullif(trim(name), ''), nullif(trim(sign), '')) AS own_name,
                nullif(trim(legal_category), '') AS legal_category
-        FROM {source}
+        FROM staged
     ), c AS (
         SELECT *,
                CASE WHEN length(s) = 13 AND regexp_full_match(s, '[0-9]+') THEN '0' || s ELSE s END AS siret,
@@ -354,55 +378,133 @@ def _checked_sql(source: str, *, has_state: bool = True) -> str:
                nullif({_dotted("naf250")}, '') AS naf25,
                CASE WHEN regexp_full_match(commune0, '[0-9]{{4}}') THEN '0' || commune0 ELSE commune0 END
                    AS commune1,
-               TRY_STRPTIME(created0, '%Y-%m-%d')::DATE AS created
+               {"state IN ('A', 'OUI')" if has_state else "true"} AS active
         FROM n
-    ), k AS (
-        SELECT *,
-               CASE
-                   WHEN nomenclature IN ({old}) THEN 'old_nomenclature'
-                   WHEN naf0 = '' AND state IN ('F', 'NON') THEN 'closed_no_activity'
-                   WHEN naf = '{PLACEHOLDER_NAF}' THEN 'placeholder'
-                   WHEN commune1 = '' AND withheld THEN 'withheld_commune'
-                   WHEN commune1 = '' THEN 'abroad'
-                   WHEN commune1[1:3] IN ({overseas}) THEN 'overseas_collectivity'
-               END AS skip
-        FROM c
     )
-    SELECT k.line, k.skip, k.siret_raw, k.naf_raw, k.naf25_raw, k.commune_raw, k.band_raw, k.state_raw,
-           k.created_raw, k.longitude_raw, k.latitude_raw,
-           k.siret, k.siret[1:9] AS siren, k.siret[10:] AS nic,
-           CASE WHEN k.withheld THEN NULL ELSE k.own_name END AS name, k.naf, k.naf25, k.band,
-           {"k.state IN ('A', 'OUI')" if has_state else "true"} AS active,
-           coalesce(p.code, f.commune, k.commune1) AS commune,
-           CASE WHEN starts_with(coalesce(p.code, f.commune, k.commune1), '97')
-                THEN coalesce(p.code, f.commune, k.commune1)[1:3]
-                ELSE coalesce(p.code, f.commune, k.commune1)[1:2] END AS departement,
-           k.lon, k.lat, k.epsg, k.lambert_x, k.lambert_y, NOT starts_with(k.commune1, '97') AS metro,
+    SELECT *,
+           CASE
+               WHEN nomenclature IN ({old}) THEN 'old_nomenclature'
+               WHEN naf0 = '' AND state IN ('F', 'NON') THEN 'closed_no_activity'
+               WHEN naf = '{PLACEHOLDER_NAF}' THEN 'placeholder'
+               WHEN commune1 = '' AND withheld THEN 'withheld_commune'
+               WHEN commune1 = '' THEN 'abroad'
+               WHEN commune1[1:3] IN ({overseas}) THEN 'overseas_collectivity'
+           END AS skip
+    FROM c
+    """
+
+
+def _checked_sql() -> str:
+    """The kept rows in the register's terms, WGS84 coordinates computed (Lambert 93 in SQL, other
+    systems from `reprojected`), with one flag per check."""
+    given = ", ".join(_sql_string(code) for code in _IN_SQL_EPSG[:2])
+    return f"""
+    WITH k AS (
+        SELECT *, {_number_sql("longitude")} AS lon, {_number_sql("latitude")} AS lat,
+               {_number_sql("lambert_x")} AS lx, {_number_sql("lambert_y")} AS ly,
+               TRY_STRPTIME(created0, '%Y-%m-%d')::DATE AS created, TRY_CAST(siret AS BIGINT) AS siret_n,
+               CASE WHEN epsg IN ({given}) THEN 'given' WHEN TRY_CAST(epsg AS DOUBLE) = 2154 THEN 'lambert'
+                    ELSE 'other' END AS system
+        FROM normalised WHERE skip IS NULL
+    ), g AS (
+        SELECT k.*, r.unknown AS bad_epsg, k.lon IS NOT NULL AND k.lat IS NOT NULL AS positioned,
+               CASE WHEN NOT positioned THEN NULL WHEN system = 'given' THEN k.lon
+                    WHEN system = 'lambert' THEN {lambert.longitude_sql("k.lon", "k.lat")}
+                    ELSE r.longitude END AS given_lon,
+               CASE WHEN positioned AND system = 'given' THEN k.lat WHEN positioned AND system = 'other'
+                    THEN r.latitude END AS given_lat,
+               CASE WHEN positioned AND system = 'lambert' THEN {lambert.isometric_sql("k.lon", "k.lat")}
+                    END AS given_isometric
+        FROM k LEFT JOIN reprojected r ON r.rid = k.rid
+    ), f AS (
+        SELECT *, given_lon IS NULL AND lx IS NOT NULL AND ly IS NOT NULL AND NOT starts_with(commune1, '97')
+                  AS from_lambert
+        FROM g
+    ), i AS (
+        SELECT *,
+               CASE WHEN from_lambert THEN {lambert.longitude_sql("lx", "ly")} ELSE given_lon END AS lon1,
+               CASE WHEN from_lambert THEN {lambert.isometric_sql("lx", "ly")} ELSE given_isometric END
+                   AS isometric
+        FROM f
+    ), x AS (
+        SELECT *,
+               CASE WHEN isometric IS NOT NULL THEN {lambert.latitude_sql("isometric")} ELSE given_lat END
+                   AS lat1
+        FROM i
+    )
+    SELECT x.rid, x.line, x.siret, x.siret[1:9] AS siren, x.siret[10:] AS nic,
+           CASE WHEN x.withheld THEN NULL ELSE x.own_name END AS name, x.naf, x.naf25, x.band, x.active,
+           coalesce(p.code, f.commune, x.commune1) AS commune,
+           CASE WHEN starts_with(coalesce(p.code, f.commune, x.commune1), '97')
+                THEN coalesce(p.code, f.commune, x.commune1)[1:3]
+                ELSE coalesce(p.code, f.commune, x.commune1)[1:2] END AS departement,
+           x.lon1 AS lon, x.lat1 AS lat,
            coalesce(p.longitude, fp.longitude, d.longitude) AS commune_longitude,
            coalesce(p.latitude, fp.latitude, d.latitude) AS commune_latitude,
            p.code IS NULL AND f.commune IS NOT NULL AS remapped,
            p.code IS NULL AND f.commune IS NULL AND d.code IS NOT NULL AS at_departement,
-           k.created, k.legal_category, NOT k.withheld AS diffusible,
-           CASE WHEN k.employer0 IN ('O', 'OUI') THEN true WHEN k.employer0 IN ('N', 'NON') THEN false END
+           x.created, x.legal_category, NOT x.withheld AS diffusible,
+           CASE WHEN x.employer0 IN ('O', 'OUI') THEN true WHEN x.employer0 IN ('N', 'NON') THEN false END
                AS employer,
-           CASE WHEN k.state IN ('F', 'NON') THEN k.since END AS closed_since,
-           NOT {siret.valid_siret_sql("k.siret")} AS bad_siret,
-           k.naf NOT IN (SELECT code FROM ref_naf) AS bad_naf,
-           k.naf25 IS NOT NULL AND k.naf25 NOT IN (SELECT code FROM ref_naf25) AS bad_naf25,
+           CASE WHEN x.state IN ('F', 'NON') THEN TRY_STRPTIME(nullif(trim(x.state_since), ''), '%Y-%m-%d')::DATE
+           END AS closed_since,
+           NOT {siret.valid_siret_sql("x.siret", "x.siret_n")} AS bad_siret,
+           x.naf NOT IN (SELECT code FROM ref_naf) AS bad_naf,
+           x.naf25 IS NOT NULL AND x.naf25 NOT IN (SELECT code FROM ref_naf25) AS bad_naf25,
            p.code IS NULL AND f.commune IS NULL AND d.code IS NULL AS bad_commune,
-           k.band NOT IN (SELECT code FROM ref_band) AS bad_band,
-           k.state NOT IN ('', 'A', 'F', 'OUI', 'NON') AS bad_state,
-           k.created0 IS NOT NULL AND k.created IS NULL AS bad_created,
-           coalesce(trim(k.longitude_raw), '') <> '' AND k.lon IS NULL AS bad_longitude,
-           coalesce(trim(k.latitude_raw), '') <> '' AND k.lat IS NULL AS bad_latitude
-    FROM k
-    LEFT JOIN ref_commune p ON p.code = k.commune1
-    LEFT JOIN ref_former f ON p.code IS NULL AND f.code = k.commune1
+           x.band NOT IN (SELECT code FROM ref_band) AS bad_band,
+           x.state NOT IN ('', 'A', 'F', 'OUI', 'NON') AS bad_state,
+           x.created0 IS NOT NULL AND x.created IS NULL AS bad_created,
+           coalesce(trim(x.longitude_raw), '') <> '' AND x.lon IS NULL AS bad_longitude,
+           coalesce(trim(x.latitude_raw), '') <> '' AND x.lat IS NULL AS bad_latitude,
+           coalesce(x.bad_epsg, false) AS bad_epsg,
+           coalesce(abs(x.lon1) > 180 OR abs(x.lat1) > 90 OR NOT isfinite(x.lon1) OR NOT isfinite(x.lat1), false)
+               AS bad_position
+    FROM x
+    LEFT JOIN ref_commune p ON p.code = x.commune1
+    LEFT JOIN ref_former f ON p.code IS NULL AND f.code = x.commune1
     LEFT JOIN ref_commune fp ON fp.code = f.commune
     LEFT JOIN ref_departement d ON p.code IS NULL AND f.commune IS NULL
-         AND regexp_full_match(k.commune1, '([0-9]{{2}}|2A|2B)[0-9]{{3}}')
-         AND d.code = CASE WHEN starts_with(k.commune1, '97') THEN k.commune1[1:3] ELSE k.commune1[1:2] END
+         AND regexp_full_match(x.commune1, '([0-9]{{2}}|2A|2B)[0-9]{{3}}')
+         AND d.code = CASE WHEN starts_with(x.commune1, '97') THEN x.commune1[1:3] ELSE x.commune1[1:2] END
     """
+
+
+def _reproject(con: duckdb.DuckDBPyConnection) -> None:
+    """`reprojected(rid, longitude, latitude, unknown)`: the rows of a geolocated file whose per-row
+    EPSG code is neither WGS84 nor Lambert 93 (overseas systems: a few, converted by pyproj)."""
+    con.execute(
+        "CREATE TEMP TABLE reprojected (rid BIGINT, longitude DOUBLE, latitude DOUBLE, unknown BOOLEAN)"
+    )
+    others = ", ".join(_sql_string(code) for code in _IN_SQL_EPSG)
+    wanted = (
+        f"FROM normalised WHERE skip IS NULL AND epsg NOT IN ({others}) "
+        "AND coalesce(TRY_CAST(epsg AS DOUBLE), 0) <> 2154"
+    )
+    codes = [r[0] for r in con.execute(f"SELECT DISTINCT epsg {wanted}").fetchall()]
+    for code in codes:
+        rows = con.execute(
+            f"SELECT rid, {_number_sql('longitude')} AS x, {_number_sql('latitude')} AS y {wanted} AND epsg = ? "
+            "AND x IS NOT NULL AND y IS NOT NULL",
+            [code],
+        ).fetchnumpy()
+        x, y = (np.asarray(rows[c], dtype=float) for c in ("x", "y"))
+        try:
+            from pyproj import Transformer
+
+            t = Transformer.from_crs(f"EPSG:{int(float(code))}", "EPSG:4326", always_xy=True)
+            lon, lat = t.transform(x, y)
+            unknown = False
+        except Exception:  # pyproj's CRSError, or a code that is no number
+            lon, lat, unknown = np.full_like(x, np.nan), np.full_like(y, np.nan), True
+        frame = pd.DataFrame({"rid": rows["rid"], "longitude": lon, "latitude": lat})
+        frame["unknown"] = unknown
+        con.register("reprojected_batch", frame)
+        con.execute(
+            "INSERT INTO reprojected SELECT rid, nullif(longitude, 'nan'::DOUBLE), "
+            "nullif(latitude, 'nan'::DOUBLE), unknown FROM reprojected_batch"
+        )
+        con.unregister("reprojected_batch")
 
 
 def _references(con: duckdb.DuckDBPyConnection) -> None:
@@ -443,9 +545,15 @@ def read_path(
 
     `parsed.extra`: rows read, kept, skipped by reason (French label → count), rejected (left out
     within the error budget), remapped communes, establishments placed at their département."""
-    problems = Problems(name)
-    parsed = Parsed("establishments", name, file_checksum(path), problems)
-    workdir = workdir or staging.make_dir("etab")
+    parsed = Parsed("establishments", name, "", Problems(name))
+    with checksum_meanwhile(path, parsed):
+        return _read(path, name, parsed, progress, workdir or staging.make_dir("etab"), max_errors)
+
+
+def _read(
+    path: Path, name: str, parsed: Parsed, progress: ProgressFn | None, workdir: Path, max_errors: int | None
+) -> tuple[Parsed, Path | None]:
+    problems = parsed.problems
     try:
         prepared = containers.prepare(path, workdir)
     except containers.ContainerError as exc:
@@ -464,25 +572,34 @@ def read_path(
             parsed.description += f" ; colonnes StockEtablissement {layout}"
             parsed.extra["layout"] = layout
         total, rejects = stage(con, prepared, found, FIELDS, progress, estimate_rows(path, prepared))
+        con.execute("SET preserve_insertion_order = false")  # every later row carries its line
         _references(con)
         # Without a state column (a CCI directory lists the establishments it knows to be open),
         # every row is active, and the summary says so.
-        con.execute(f"CREATE TABLE checked AS {_checked_sql('staged', has_state='state' in found)}")
+        con.execute(f"CREATE TEMP VIEW normalised AS {_normalised_sql(has_state='state' in found)}")
         if "state" not in found:
             parsed.extra["all_active"] = True
-        con.execute("DROP TABLE staged")
+        skipped = dict(
+            con.execute(
+                "SELECT skip, count(*) FROM normalised WHERE skip IS NOT NULL GROUP BY skip"
+            ).fetchall()
+        )
+        _reproject(con)
+        con.execute(f"CREATE TABLE checked AS {_checked_sql()}")
         defects = Problems(name)
         for line, message in rejects[:PROBLEMS_PER_CHECK]:
             defects.add(line, "", "", f"ligne mal formée (nombre de champs, guillemets) : {message[:160]}")
         defects.errors += max(0, len(rejects) - PROBLEMS_PER_CHECK)
-        flags = ", ".join(f"count(*) FILTER (WHERE {flag})" for flag, *_ in _CHECKS)
-        (counts,) = con.execute(f"SELECT {flags} FROM checked WHERE skip IS NULL").fetchall()
-        for (flag, column, raw, reason), count in zip(_CHECKS, counts, strict=True):
+        counts = con.execute(
+            "SELECT count(*) - count(DISTINCT siret), count(*) FILTER (WHERE remapped), "
+            "count(*) FILTER (WHERE at_departement), "
+            + ", ".join(f"count(*) FILTER (WHERE {flag})" for flag, *_ in _CHECKS)
+            + " FROM checked"
+        ).fetchone()
+        dup_count, remapped, at_departement = counts[:3]
+        for (flag, column, raw, reason), count in zip(_CHECKS, counts[3:], strict=True):
             if count:
-                rows = con.execute(
-                    f"SELECT line, {raw} FROM checked WHERE skip IS NULL AND {flag} ORDER BY line "
-                    f"LIMIT {PROBLEMS_PER_CHECK}"
-                ).fetchall()
+                rows = examples(con, "checked", flag, raw, PROBLEMS_PER_CHECK)
                 defects.add_many(
                     (r[0] for r in rows),
                     _column(found, column),
@@ -491,20 +608,15 @@ def read_path(
                     count=count,
                     limit=PROBLEMS_PER_CHECK,
                 )
-        any_flag = " OR ".join(flag for flag, *_ in _CHECKS)
-        con.execute(
-            f"CREATE TEMP TABLE dropped AS SELECT line FROM checked WHERE skip IS NULL AND ({any_flag})"
-        )
+        left_out = " OR ".join(flag for flag, *_ in _CHECKS)
         # Duplicate SIRETs: the first line is kept, the others are defects.
-        (dup_count,) = con.execute(
-            "SELECT count(*) - count(DISTINCT siret) FROM checked WHERE skip IS NULL"
-        ).fetchall()[0]
         if dup_count:
             con.execute(
-                "CREATE TEMP TABLE duplicates AS SELECT line, siret, first FROM (SELECT line, siret, "
-                "min(line) OVER (PARTITION BY siret) AS first FROM checked WHERE skip IS NULL) WHERE line > first"
+                "CREATE TEMP TABLE duplicates AS SELECT rid, line, siret, first FROM (SELECT rid, line, siret, "
+                "min(line) OVER (PARTITION BY siret) AS first FROM checked WHERE siret IN "
+                "(SELECT siret FROM checked GROUP BY siret HAVING count(*) > 1)) WHERE line > first"
             )
-            con.execute("INSERT INTO dropped SELECT line FROM duplicates")
+            left_out += " OR rid IN (SELECT rid FROM duplicates)"
             rows = con.execute(
                 f"SELECT line, siret, first FROM duplicates ORDER BY line LIMIT {PROBLEMS_PER_CHECK}"
             )
@@ -513,13 +625,6 @@ def read_path(
                     int(line), found["siret"], s, f"SIRET en double dans le fichier (déjà ligne {first})"
                 )
             defects.errors += max(0, dup_count - PROBLEMS_PER_CHECK)
-        skipped = dict(
-            con.execute("SELECT skip, count(*) FROM checked WHERE skip IS NOT NULL GROUP BY skip").fetchall()
-        )
-        remapped, at_departement = con.execute(
-            "SELECT count(*) FILTER (WHERE remapped), count(*) FILTER (WHERE at_departement) FROM checked "
-            "WHERE skip IS NULL"
-        ).fetchall()[0]
         budget = error_budget(total, max_errors)
         parsed.extra.update(
             rows=int(total),
@@ -533,14 +638,9 @@ def read_path(
             parsed.extra["kept"] = 0
             return parsed, None
         parsed.extra["rejected"] = defects.errors
-        con.execute(
-            "CREATE TABLE keep AS SELECT * FROM checked WHERE skip IS NULL AND line NOT IN (SELECT line FROM dropped)"
-        )
-        con.execute("DROP TABLE checked")
         out = workdir / "etablissements.parquet"
-        kept = _write(con, problems, out, name, total, progress)
-        parsed.extra["kept"] = kept
-        return parsed, (out if problems.ok else None)
+        parsed.extra["kept"] = _write(con, out, name, f"NOT ({left_out})", progress, total)
+        return parsed, out
     except duckdb.Error as exc:
         problems.add(
             0,
@@ -556,105 +656,34 @@ def read_path(
 def _column(found: dict[str, str], reported: str) -> str:
     keys = {"siret": "siret", "naf": "naf", "naf 2025": "naf25", "commune": "commune", "effectif": "band"}
     keys |= {"état": "state", "date de création": "created", "longitude": "longitude", "latitude": "latitude"}
+    keys |= {"epsg": "epsg"}
     return found.get(keys.get(reported, ""), reported)
 
 
-def _arrow_schema() -> pa.Schema:
-    kinds = {"BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(), "DATE": pa.date32()}
-    return pa.schema([(c, kinds.get(t, pa.string())) for c, t in register.SCHEMA.items()])
-
-
-def _write(con, problems: Problems, out: Path, name: str, total: int, progress: ProgressFn | None) -> int:
-    """Convert the coordinates in numpy batches and write the kept rows in the register schema."""
-    schema = _arrow_schema()
-    computed = ("longitude", "latitude", "approximate", "naf_version", "source", *register.FROM_LEGAL_UNIT)
-    plain = [c for c in register.COLUMNS if c not in computed]
-    writer = pq.ParquetWriter(out, schema)
-    kept = 0
-    done = total - con.execute("SELECT count(*) FROM keep").fetchall()[0][0]  # rows left out
-    coordinate_problems = Problems(problems.file)
-    cur = con.cursor()
-    try:
-        reader = cur.sql(
-            f"SELECT {', '.join(plain)}, line, lon, lat, epsg, lambert_x, lambert_y, metro, "
-            "commune_longitude, commune_latitude FROM keep"
-        ).to_arrow_reader(BATCH_ROWS)
-        for batch in reader:
-            lon, lat = _coordinates(batch, coordinate_problems)
-            approximate = np.isnan(lon) | np.isnan(lat)  # placed at the (current) commune's point
-            lon = np.where(approximate, _floats(batch, "commune_longitude"), lon)
-            lat = np.where(approximate, _floats(batch, "commune_latitude"), lat)
-            n = batch.num_rows
-            done += n
-            if coordinate_problems.ok and n:
-                columns = {c: batch.column(c) for c in plain}
-                columns.update(
-                    longitude=pa.array(lon, mask=np.isnan(lon)),
-                    latitude=pa.array(lat, mask=np.isnan(lat)),
-                    approximate=pa.array(approximate),
-                    naf_version=pa.array([NAF_VERSION] * n),
-                    source=pa.array([source_of(name)] * n),
-                    **{c: pa.nulls(n, schema.field(c).type) for c in register.FROM_LEGAL_UNIT},
-                )
-                writer.write_table(
-                    pa.Table.from_pydict({c: columns[c] for c in register.COLUMNS}, schema=schema)
-                )
-                kept += n
-            if progress:
-                progress(done, total)
-    finally:
-        writer.close()
-        cur.close()
-    problems.extend(coordinate_problems)
-    return kept
-
-
-def _floats(batch: pa.RecordBatch, column: str) -> np.ndarray:
-    return batch.column(column).to_numpy(zero_copy_only=False).astype(float)  # NULL → nan
-
-
-def _flag(
-    problems: Problems, lines: np.ndarray, mask: np.ndarray, column: str, values: np.ndarray, reason: str
-) -> None:
-    problems.add_many(
-        lines[mask][:PROBLEMS_PER_CHECK],
-        column,
-        values[mask][:PROBLEMS_PER_CHECK],
-        reason,
-        count=int(mask.sum()),
-        limit=PROBLEMS_PER_CHECK,
+def _write(
+    con: duckdb.DuckDBPyConnection, out: Path, name: str, kept: str, progress: ProgressFn | None, total: int
+) -> int:
+    """The kept rows in the register schema, as Parquet, in one statement; returns their number.
+    Without coordinates an establishment is placed at its (current) commune's point, marked approximate."""
+    approximate = "(lon IS NULL OR lat IS NULL)"
+    computed = {
+        "longitude": f"CASE WHEN {approximate} THEN commune_longitude ELSE lon END",
+        "latitude": f"CASE WHEN {approximate} THEN commune_latitude ELSE lat END",
+        "approximate": approximate,
+        "naf_version": _sql_string(NAF_VERSION),
+        "source": _sql_string(source_of(name)),
+        **{c: f"CAST(NULL AS {register.SCHEMA[c]})" for c in register.FROM_LEGAL_UNIT},
+    }
+    select = ", ".join(f"{computed.get(c, c)} AS {c}" for c in register.COLUMNS)
+    _execute_with_progress(
+        con,
+        f"COPY (SELECT {select} FROM checked WHERE {kept}) TO {_sql_string(str(out))} "
+        "(FORMAT parquet, COMPRESSION zstd)",
+        progress,
+        total,
     )
-
-
-def _coordinates(batch: pa.RecordBatch, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
-    """WGS84 longitude and latitude (nan where unknown): as given, from a per-row EPSG, or from Lambert 93
-    (metropolitan France); out-of-range results are problems."""
-    from pyproj import Transformer
-
-    lines = batch.column("line").to_numpy(zero_copy_only=False)
-    lon, lat = _floats(batch, "lon"), _floats(batch, "lat")
-    epsg = batch.column("epsg").to_numpy(zero_copy_only=False).astype(str)
-    projected = (epsg != "") & (epsg != "4326") & ~np.isnan(lon) & ~np.isnan(lat)
-    for code in sorted(set(epsg[projected])):
-        rows = projected & (epsg == code)
-        try:
-            t = Transformer.from_crs(f"EPSG:{int(float(code))}", "EPSG:4326", always_xy=True)
-        except Exception:
-            _flag(problems, lines, rows, "epsg", epsg, "code EPSG inconnu")
-            lon[rows] = lat[rows] = np.nan
-            continue
-        lon[rows], lat[rows] = t.transform(lon[rows], lat[rows])
-    lx, ly = _floats(batch, "lambert_x"), _floats(batch, "lambert_y")
-    use = np.isnan(lon) & ~np.isnan(lx) & ~np.isnan(ly) & batch.column("metro").to_numpy(zero_copy_only=False)
-    if use.any():
-        t = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
-        lon[use], lat[use] = t.transform(lx[use], ly[use])
-    known = ~np.isnan(lon) & ~np.isnan(lat)
-    with np.errstate(invalid="ignore"):
-        out = known & ((np.abs(lon) > 180) | (np.abs(lat) > 90) | ~np.isfinite(lon) | ~np.isfinite(lat))
-    _flag(problems, lines, out, "longitude", lon.astype(str), "coordonnées hors limites")
-    lon[out] = lat[out] = np.nan
-    return lon, lat
+    (n,) = con.execute(f"SELECT count(*) FROM read_parquet({_sql_string(str(out))})").fetchone()
+    return int(n)
 
 
 ALL_ACTIVE_NOTE = "pas de colonne « état » : tous les établissements du fichier sont comptés en activité"
@@ -746,7 +775,7 @@ def audit_entry(session, parsed: Parsed, actor: str, summary: Summary, table_nam
             "inchangés": summary.unchanged,
             "lignes lues": parsed.extra.get("rows"),
             "laissées de côté (erreurs)": parsed.extra.get("rejected", 0),
-            **{f"écartées : {reason}": count for reason, count in skipped.items()},
+            **{f"{SKIPPED_KEY}{reason}": count for reason, count in skipped.items()},
             **(extra or {}),
         },
         detail=f"Import « {label} » du fichier « {parsed.name} » (sha256 {parsed.checksum[:12]}…) : "

@@ -20,21 +20,21 @@ listed with their line and follow the same error budget as the establishments.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
 
 from reindus import config, register
-from reindus.ingest import containers
+from reindus.ingest import containers, staging
 from reindus.ingest.establishments import (
     PROBLEMS_PER_CHECK,
     ProgressFn,
     bound,
+    checksum_meanwhile,
     columns_of,
     error_budget,
     estimate_rows,
-    file_checksum,
+    examples,
     match,
     record,
     settle,
@@ -64,10 +64,16 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "naf25": ("activitePrincipaleNAF25UniteLegale",),
 }
 REQUIRED = ("siren",)
+# (flag column of `checked`, field, raw column of `staged_rows`, reason)
 _CHECKS: tuple[tuple[str, str, str, str], ...] = (
-    ("bad_siren", "siren", "siren_raw", "SIREN invalide (9 chiffres et clé de contrôle)"),
-    ("bad_category", "company_category", "category_raw", "catégorie d'entreprise attendue : PME, ETI ou GE"),
-    ("bad_legal", "legal_category", "legal_raw", "catégorie juridique attendue : 4 chiffres (ex. 5710)"),
+    ("bad_siren", "siren", "siren", "SIREN invalide (9 chiffres et clé de contrôle)"),
+    (
+        "bad_category",
+        "company_category",
+        "company_category",
+        "catégorie d'entreprise attendue : PME, ETI ou GE",
+    ),
+    ("bad_legal", "legal_category", "legal_category", "catégorie juridique attendue : 4 chiffres (ex. 5710)"),
 )
 
 
@@ -86,8 +92,7 @@ def _checked_sql() -> str:
     )
     return f"""
     WITH n AS (
-        SELECT line, siren AS siren_raw, company_category AS category_raw, legal_category AS legal_raw,
-               regexp_replace(coalesce(siren, ''), '[ \u00a0\u202f\u2009.-]', '', 'g') AS siren,
+        SELECT rid, line, regexp_replace(coalesce(siren, ''), '[ \u00a0\u202f\u2009.-]', '', 'g') AS siren,
                upper(trim(coalesce(diffusion, ''))) = 'P' AS withheld,
                coalesce({text("denomination")}, {text("acronym")}, {person}) AS name0,
                {text("legal_category")} AS legal_category,
@@ -96,10 +101,10 @@ def _checked_sql() -> str:
                upper(trim(coalesce(state, ''))) AS state, upper({text("naf")}) AS naf, upper({text("naf25")}) AS naf25
         FROM staged
     )
-    SELECT line, siren_raw, category_raw, legal_raw, siren,
+    SELECT rid, line, siren,
            CASE WHEN withheld THEN NULL ELSE name0 END AS name, NOT withheld AS diffusible, legal_category,
            company_category, employer, ess, mission, state <> 'C' AS active, naf, naf25,
-           NOT {siret.valid_siren_sql("siren")} AS bad_siren,
+           NOT {siret.valid_siren_sql("siren", "TRY_CAST(siren AS BIGINT)")} AS bad_siren,
            company_category IS NOT NULL AND company_category NOT IN ('PME', 'ETI', 'GE') AS bad_category,
            legal_category IS NOT NULL AND NOT regexp_full_match(legal_category, '[0-9]{{4}}') AS bad_legal
     FROM n
@@ -115,9 +120,15 @@ def read_path(
     max_errors: int | None = None,
 ) -> tuple[Parsed, Path | None]:
     """Check the file; (parsed, Parquet file in LEGAL_UNIT_SCHEMA, or None when it cannot import)."""
-    problems = Problems(name)
-    parsed = Parsed("legal-units", name, file_checksum(path), problems)
-    workdir = workdir or Path(tempfile.mkdtemp(prefix="reindus-ul-"))
+    parsed = Parsed("legal-units", name, "", Problems(name))
+    with checksum_meanwhile(path, parsed):
+        return _read(path, name, parsed, progress, workdir or staging.make_dir("ul"), max_errors)
+
+
+def _read(
+    path: Path, name: str, parsed: Parsed, progress: ProgressFn | None, workdir: Path, max_errors: int | None
+) -> tuple[Parsed, Path | None]:
+    problems = parsed.problems
     try:
         prepared = containers.prepare(path, workdir)
     except containers.ContainerError as exc:
@@ -135,18 +146,22 @@ def read_path(
         if layout:
             parsed.description += f" ; colonnes StockUniteLegale {layout}"
         total, rejects = stage(con, prepared, found, FIELDS, progress, estimate_rows(path, prepared))
+        con.execute("SET preserve_insertion_order = false")  # every later row carries its line
         con.execute(f"CREATE TABLE checked AS {_checked_sql()}")
-        con.execute("DROP TABLE staged")
         defects = Problems(name)
         for line, message in rejects[:PROBLEMS_PER_CHECK]:
             defects.add(line, "", "", f"ligne mal formée (nombre de champs, guillemets) : {message[:160]}")
         defects.errors += max(0, len(rejects) - PROBLEMS_PER_CHECK)
-        for flag, column, raw, reason in _CHECKS:
-            (count,) = con.execute(f"SELECT count(*) FROM checked WHERE {flag}").fetchall()[0]
+        any_flag = " OR ".join(flag for flag, *_ in _CHECKS)
+        counts = con.execute(
+            "SELECT count(*) - count(DISTINCT siren), "
+            + ", ".join(f"count(*) FILTER (WHERE {flag})" for flag, *_ in _CHECKS)
+            + " FROM checked"
+        ).fetchone()
+        dup_count = counts[0]
+        for (flag, column, raw, reason), count in zip(_CHECKS, counts[1:], strict=True):
             if count:
-                rows = con.execute(
-                    f"SELECT line, {raw} FROM checked WHERE {flag} ORDER BY line LIMIT {PROBLEMS_PER_CHECK}"
-                ).fetchall()
+                rows = examples(con, "checked", flag, raw, PROBLEMS_PER_CHECK)
                 defects.add_many(
                     (r[0] for r in rows),
                     found.get(column, column),
@@ -155,21 +170,24 @@ def read_path(
                     count=count,
                     limit=PROBLEMS_PER_CHECK,
                 )
-        any_flag = " OR ".join(flag for flag, *_ in _CHECKS)
-        con.execute(
-            "CREATE TEMP TABLE dropped AS SELECT line FROM checked WHERE "
-            f"{any_flag} UNION ALL SELECT line FROM (SELECT line, min(line) OVER (PARTITION BY siren) AS first "
-            "FROM checked) WHERE line > first"
-        )
-        dups = con.execute(
-            "SELECT c.line, c.siren, (SELECT min(line) FROM checked f WHERE f.siren = c.siren) FROM checked c "
-            f"WHERE c.line IN (SELECT line FROM dropped) AND NOT ({any_flag.replace('bad_', 'c.bad_')}) "
-            f"ORDER BY c.line LIMIT {PROBLEMS_PER_CHECK}"
-        ).fetchall()
-        (dup_count,) = con.execute("SELECT count(*) - count(DISTINCT siren) FROM checked").fetchall()[0]
-        for line, s, first in dups:
-            defects.add(int(line), found["siren"], s, f"SIREN en double dans le fichier (déjà ligne {first})")
-        defects.errors += max(0, dup_count - len(dups))
+        kept = f"NOT ({any_flag})"
+        # Duplicate SIRENs: the first line is kept, the others are left out (listed unless already
+        # left out for a check above).
+        if dup_count:
+            con.execute(
+                "CREATE TEMP TABLE duplicates AS SELECT * FROM (SELECT rid, line, siren, "
+                f"min(line) OVER (PARTITION BY siren) AS first, {any_flag} AS flagged FROM checked WHERE siren IN "
+                "(SELECT siren FROM checked GROUP BY siren HAVING count(*) > 1)) WHERE line > first"
+            )
+            kept += " AND rid NOT IN (SELECT rid FROM duplicates)"
+            dups = con.execute(
+                f"SELECT line, siren, first FROM duplicates WHERE NOT flagged ORDER BY line LIMIT {PROBLEMS_PER_CHECK}"
+            ).fetchall()
+            for line, s, first in dups:
+                defects.add(
+                    int(line), found["siren"], s, f"SIREN en double dans le fichier (déjà ligne {first})"
+                )
+            defects.errors += max(0, dup_count - len(dups))
         budget = error_budget(total, max_errors)
         parsed.extra.update(rows=int(total), skipped={}, rejected=0, error_budget=budget)
         if not settle(problems, defects, budget, total):
@@ -179,16 +197,14 @@ def read_path(
         out = workdir / "unites_legales.parquet"
         cols = [c for c in register.LEGAL_UNIT_COLUMNS if c != "source"]
         con.execute(
-            f"COPY (SELECT {', '.join(cols)}, ? AS source FROM checked WHERE line NOT IN "
-            f"(SELECT line FROM dropped)) TO '{out}' (FORMAT parquet)",
+            f"COPY (SELECT {', '.join(cols)}, ? AS source FROM checked WHERE {kept}) TO '{out}' "
+            "(FORMAT parquet, COMPRESSION zstd)",
             [source_of(name)],
         )
-        (kept,) = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchall()[0]
-        parsed.extra["kept"] = int(kept)
-        (named,) = con.execute(
-            f"SELECT count(*) FILTER (WHERE name IS NOT NULL) FROM read_parquet('{out}')"
-        ).fetchall()[0]
-        parsed.extra["named"] = int(named)
+        n, named = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE name IS NOT NULL) FROM read_parquet('{out}')"
+        ).fetchone()
+        parsed.extra.update(kept=int(n), named=int(named))
         return parsed, out
     except duckdb.Error as exc:
         problems.add(
@@ -243,7 +259,8 @@ def run_import_path(
     max_errors: int | None = None,
 ) -> ImportResult:
     name = name or path.name
-    workdir = Path(tempfile.mkdtemp(prefix="reindus-ul-"))
+    staging.sweep()
+    workdir = staging.make_dir("ul")
     try:
         parsed, parquet = read_path(path, name, progress=progress, workdir=workdir, max_errors=max_errors)
         result = ImportResult(parsed, dry_run=dry_run)
@@ -270,8 +287,8 @@ def run_import_path(
 
 def run_import(raw: bytes, name: str, **kwargs) -> ImportResult:
     """As `run_import_path`, for bytes (an upload): written to a temporary file first."""
-    with tempfile.TemporaryDirectory(prefix="reindus-upload-") as tmp:
-        path = Path(tmp) / "upload.bin"
+    with staging.directory("upload") as tmp:
+        path = tmp / "upload.bin"
         path.write_bytes(raw)
         result = run_import_path(path, name, **kwargs)
         result.parsed.checksum = checksum(raw)
