@@ -7,11 +7,14 @@ AppTest does not count: the server serialising figures, maps and tables for the 
 
     .venv/bin/python bench/load.py                         # 40 sessions on every page, own server on the demo
     .venv/bin/python bench/load.py --sessions 1 --pages fournisseurs
-    .venv/bin/python bench/load.py --url http://127.0.0.1:8501 --sessions 10
+    .venv/bin/python bench/load.py --url http://127.0.0.1:8501 --pid 1234 --sessions 10
+    .venv/bin/python bench/load.py --before 99f2e80 --sessions 40     # and the same on older code, ratio
 
 Prints one line per page, e.g.
     load 40 sessions fournisseurs: open_p50_s=… rerun_p50_s=… rerun_p95_s=… rss_mb=… errors=0
-and, for one session, the server time of a rerun (`rerun_p50_s`) is what the 60 ms bar is about.
+and, for one session, the server time of a rerun is what the 60 ms bar is about: `rerun_p50_s` on a quiet
+machine; `rerun_cpu_ms` (CPU time of the server process per rerun) on a shared one, where wall times grow
+with the other work on the cores (`load=` is the load average when the line is printed).
 """
 
 from __future__ import annotations
@@ -160,7 +163,47 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def load_page(url: str, page: str, sessions: int, rounds: int, pid: int | None) -> str:
+@dataclass
+class Result:
+    """One page measured: N sessions opened it, then reran it together, round after round."""
+
+    page: str
+    sessions: int
+    open_times: list[float]
+    reruns: list[float]
+    rss_mb: float
+    rss_before_mb: float
+    rss_per_session_mb: float
+    rerun_cpu_ms: float
+    rerun_kb: float
+    errors: int
+
+    def line(self, label: str = "") -> str:
+        opened = statistics.median(self.open_times) if self.open_times else float("nan")
+        return (
+            f"load {self.sessions} sessions {self.page}{label}: open_p50_s={opened:.3f} "
+            f"rerun_p50_s={quantile(self.reruns, 0.5):.3f} rerun_p95_s={quantile(self.reruns, 0.95):.3f} "
+            f"rss_mb={self.rss_mb:.0f} rss_before_mb={self.rss_before_mb:.0f} "
+            f"rss_per_session_mb={self.rss_per_session_mb:.1f} rerun_cpu_ms={self.rerun_cpu_ms:.0f} "
+            f"rerun_kb={self.rerun_kb:.0f} errors={self.errors} load={os.getloadavg()[0]:.1f}"
+        )
+
+
+def ratio_line(before: Result, after: Result) -> str:
+    """How many times faster than `before` (the same page, sessions and rounds, in the same run)."""
+
+    def times(b: float, a: float) -> str:
+        return f"{b / a:.1f}" if a > 0 else "nan"
+
+    return (
+        f"ratio {after.sessions} sessions {after.page} (before/after): "
+        f"rerun_p50={times(quantile(before.reruns, 0.5), quantile(after.reruns, 0.5))} "
+        f"rerun_p95={times(quantile(before.reruns, 0.95), quantile(after.reruns, 0.95))} "
+        f"rerun_cpu={times(before.rerun_cpu_ms, after.rerun_cpu_ms)}"
+    )
+
+
+async def load_page(url: str, page: str, sessions: int, rounds: int, pid: int | None) -> Result:
     rss_before = rss_mb(pid)
     tabs = [Session(url, page) for _ in range(sessions)]
     opened = await asyncio.gather(*(t.open() for t in tabs), return_exceptions=True)
@@ -182,25 +225,22 @@ async def load_page(url: str, page: str, sessions: int, rounds: int, pid: int | 
     for message in failures[:3] + [e for t in tabs for e in t.errors][:3]:
         print(f"  erreur ({page}) : {message[:200]}", file=sys.stderr)
     per_session = (rss_open - rss_before) / max(1, len(live))
-    return (
-        f"load {sessions} sessions {page}: open_p50_s={statistics.median(open_times) if open_times else float('nan'):.3f} "
-        f"rerun_p50_s={quantile(reruns, 0.5):.3f} rerun_p95_s={quantile(reruns, 0.95):.3f} "
-        f"rss_mb={rss_open:.0f} rss_before_mb={rss_before:.0f} rss_per_session_mb={per_session:.1f} "
-        f"rerun_cpu_ms={rerun_cpu_ms:.0f} rerun_kb={rerun_kb:.0f} errors={errors} load={os.getloadavg()[0]:.1f}"
+    return Result(
+        page, sessions, open_times, reruns, rss_open, rss_before, per_session, rerun_cpu_ms, rerun_kb, errors
     )
 
 
 @contextlib.contextmanager
-def own_server(home: Path, port: int) -> Iterator[tuple[str, int]]:
-    """`reindus serve` on the demo in `home`, as `make run` starts it."""
-    env = {**os.environ, "REINDUS_HOME": str(home)}
+def own_server(home: Path, port: int, root: Path = ROOT) -> Iterator[tuple[str, int]]:
+    """`reindus serve` of the checkout `root` on the demo in `home`, as `make run` starts it."""
+    env = {**os.environ, "REINDUS_HOME": str(home), "PYTHONPATH": str(root / "lib")}
     env.pop("REINDUS_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "reindus.cli", "demo", "--if-empty"], env=env, check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "reindus.cli", "demo", "--if-empty"], env=env, check=True, cwd=root)
     log = (home / "streamlit.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "reindus.cli", "serve", "--server.port", str(port), "--server.headless", "true",
          "--server.address", "127.0.0.1"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -219,11 +259,31 @@ def own_server(home: Path, port: int) -> Iterator[tuple[str, int]]:
         log.close()
 
 
-async def run(url: str, pid: int | None, pages: list[str], sessions: int, rounds: int, warm: bool) -> None:
+@contextlib.contextmanager
+def checkout(ref: str, into: Path) -> Iterator[Path]:
+    """The repository at `ref` in a temporary work tree (its own code, settings and demo)."""
+    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(into), ref], cwd=ROOT, check=True)
+    try:
+        yield into
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(into)], cwd=ROOT, check=False)
+
+
+async def measure(url: str, pid: int | None, page: str, args: argparse.Namespace) -> Result:
+    if not args.cold:  # a first visit fills the caches, as the first coach of the morning does
+        await load_page(url, page, 1, 1, pid)
+    return await load_page(url, page, args.sessions, args.rounds, pid)
+
+
+async def run(servers: list[tuple[str, int | None]], pages: list[str], args: argparse.Namespace) -> None:
+    """Every page on each server in turn (with `--before`: the older code first, then this one)."""
     for page in pages:
-        if warm:  # a first visit fills the caches, as the first coach of the morning does
-            await load_page(url, page, 1, 1, pid)
-        print(await load_page(url, page, sessions, rounds, pid), flush=True)
+        results = [await measure(url, pid, page, args) for url, pid in servers]
+        if len(results) == 2:
+            print(results[0].line(f" (avant, {args.before})"), flush=True)
+        print(results[-1].line(), flush=True)
+        if len(results) == 2:
+            print(ratio_line(*results), flush=True)
 
 
 def main() -> None:
@@ -235,16 +295,24 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--cold", action="store_true", help="no warm-up visit before measuring")
+    parser.add_argument(
+        "--before",
+        metavar="REF",
+        help="also measure the code at this git ref, page by page, and print the ratio",
+    )
     args = parser.parse_args()
     pages = [p for p in args.pages.split(",") if p]
     if args.url:
-        asyncio.run(run(args.url.rstrip("/"), args.pid, pages, args.sessions, args.rounds, not args.cold))
+        asyncio.run(run([(args.url.rstrip("/"), args.pid)], pages, args))
         return
-    with (
-        tempfile.TemporaryDirectory(prefix="reindus-load-") as tmp,
-        own_server(Path(tmp), args.port) as (url, pid),
-    ):
-        asyncio.run(run(url, pid, pages, args.sessions, args.rounds, not args.cold))
+    with tempfile.TemporaryDirectory(prefix="reindus-load-") as tmp, contextlib.ExitStack() as stack:
+        servers = []
+        if args.before:
+            (Path(tmp) / "before-home").mkdir()
+            root = stack.enter_context(checkout(args.before, Path(tmp) / "before"))
+            servers.append(stack.enter_context(own_server(Path(tmp) / "before-home", args.port + 1, root)))
+        servers.append(stack.enter_context(own_server(Path(tmp), args.port)))
+        asyncio.run(run(servers, pages, args))
 
 
 if __name__ == "__main__":
