@@ -111,3 +111,16 @@ def test_capability_gaps_of_a_region_match_the_pure_ranking(demo_env):
         "Un projet manque d'un fournisseur régional" in text and "registre des établissements (démo" in text
     )
     assert sum("Exporter" in str(b.proto.label) for b in at.get("download_button")) >= 2
+
+
+def test_capability_gaps_show_in_atelier_mode_without_exports(demo_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["mode"] = "atelier"
+    at.run()
+    at.switch_page("pages/industrie.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert [h for h in at.header if h.value == "Capacités manquantes de la région"]
+    table = next(d.value for d in at.dataframe if "Activité (NAF)" in d.value.columns)
+    assert len(table) > 0 and not [c for c in table.columns if "nom" in c.lower()]
+    assert not [b for b in at.get("download_button") if "Exporter" in str(b.proto.label)]
