@@ -35,6 +35,8 @@ def gaps_figure(gaps: pd.DataFrame, colour: str, source_text: str, top: int = TO
     fig.update_xaxes(
         title="Projets sans fournisseur régional qualifié (sur ceux qui ont besoin de l'activité)",
         tickformat=",d",
+        # whole projects: one tick per project while they fit, else plotly's spacing (never « 1, 1, 2 »)
+        dtick=1 if len(rows) and rows["projects_lacking"].max() <= 12 else None,
         gridcolor="#eee",
         rangemode="tozero",
     )
