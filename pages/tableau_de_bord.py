@@ -71,7 +71,7 @@ def body() -> None:
     st.subheader("Prévu, décidé, constaté : les régions côte à côte", anchor=False)
     outcomes.region_section(outcome, outcome_panels, public)
 
-    brief_download.download(filters.edition, brief_download.viewer_scope())
+    brief_download.download(filters.edition, scope)
 
     st.header("Éditions successives", anchor=False)
     st.caption("2022 : Normandie seule ; le pilote national à quatre régions commence en 2023.")

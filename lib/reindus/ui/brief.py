@@ -1,9 +1,9 @@
 """« Brief de la région (PDF) » on the dashboard: shown to the présidence and the administrateurs only, the
 PDF built on the server when the button is clicked (never on a rerun).
 
-Who may have it is decided by `reindus.brief.build_brief` from the viewer's scope, which the click hands
-over as it was decided on the server for this run (`reindus.ui.auth.viewer`): hiding the section for the
-other viewers is for their comfort, not the check.
+Who may have it is decided by `reindus.brief.build_brief` from the viewer's scope (`reindus.ui.mode.scope`:
+the signed-in viewer's, the anonymous one in atelier mode), which the click hands over as it was decided
+on the server for this run: hiding the section from the other viewers is for their comfort, not the check.
 """
 
 from __future__ import annotations
@@ -13,14 +13,9 @@ from pathlib import Path
 import streamlit as st
 
 from reindus import brief
-from reindus.auth import ANONYMOUS_SCOPE, Scope
+from reindus.auth import Scope
 from reindus.reference.territory import regions
-from reindus.ui import auth, data, mode
-
-
-def viewer_scope() -> Scope:
-    """The signed-in viewer's scope; the anonymous one on a shared screen (atelier mode)."""
-    return ANONYMOUS_SCOPE if mode.is_atelier() else auth.viewer().scope
+from reindus.ui import data
 
 
 def pdf(scope: Scope, region: str, edition: int) -> bytes:
