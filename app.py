@@ -3,6 +3,7 @@
 import streamlit as st
 
 from reindus.programme.regions import partners
+from reindus.text.safe import md_text
 from reindus.ui import auth, data, mode
 from reindus.ui.link import copy_link_button
 from reindus.ui.navigation import APP_TITLE, FAVICON, navigation
@@ -23,5 +24,5 @@ mode.style()
 mode.switch()
 copy_link_button()
 if not atelier:
-    st.sidebar.caption(f"Accélérateur de Relocalisations — {partners(data.programme_regions())}")
+    st.sidebar.caption(f"Accélérateur de Relocalisations — {md_text(partners(data.programme_regions()))}")
 page.run()

@@ -7,6 +7,7 @@ import streamlit as st
 from reindus.programme import views
 from reindus.reference.programme import LATE_TOLERANCE_DAYS
 from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import captions, cards, data, mode, project_detail
 from reindus.ui import filters as filter_bar
 from reindus.ui.banner import demo_banner
@@ -22,7 +23,7 @@ def body() -> None:
     st.title("Avancement des projets")
     demo_banner(prog.has_demo)
     st.caption(
-        f"Sélection : {filter_bar.describe(views.public_filters(filters, public))}. "
+        f"Sélection : {md_text(filter_bar.describe(views.public_filters(filters, public)))}. "
         + captions.source_caption(prog.has_demo, captions.years_text(prog.projects["edition"]))
         + f" Situation au {formats.day(today)}."
         + (mode.PUBLIC_NOTE if public else "")
@@ -55,7 +56,7 @@ def body() -> None:
     st.subheader("Statut des projets par région", anchor=False)
     st.plotly_chart(mode.readable(charts["status"]), width="stretch", key="status_chart")
 
-    st.header(f"Rétroplanning des projets — édition {charts['edition']}", anchor=False)
+    st.header(f"Rétroplanning des projets — édition {md_text(charts['edition'])}", anchor=False)
     if filters.edition is None:
         st.caption(
             "Édition la plus récente de la sélection ; choisissez une édition dans les filtres pour en "

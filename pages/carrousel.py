@@ -7,6 +7,7 @@ draws the next view: no page switch, no reload, and every view reads fresh data 
 
 import streamlit as st
 
+from reindus.text.safe import md_text
 from reindus.ui import carousel as views
 from reindus.ui.navigation import CAROUSEL_VIEWS
 from reindus.workshop import carousel
@@ -24,8 +25,8 @@ def rotate() -> None:
     with st.container(key=f"carousel_{view}"):
         views.show(view, key=f"carousel_{index}")
     st.caption(
-        f"Carrousel : vue {index + 1} sur {len(names)} ({views.title(view)}) ; vue suivante "
-        f"dans {seconds} s. Vues : {', '.join(views.title(n) for n in names)}."
+        f"Carrousel : vue {index + 1:d} sur {len(names)} ({md_text(views.title(view))}) ; vue suivante "
+        f"dans {seconds:d} s. Vues : {md_text(', '.join(views.title(n) for n in names))}."
     )
 
 

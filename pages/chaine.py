@@ -7,6 +7,7 @@ from reindus.figures.supply_chain import supply_chain_figure
 from reindus.programme.public import public_projects
 from reindus.reference.sources import any_fictitious
 from reindus.sourcing import candidates as sourcing
+from reindus.text.safe import md_text
 from reindus.ui import chain, data, mode, tables
 from reindus.ui.banner import demo_banner
 
@@ -86,7 +87,9 @@ def body() -> None:
             "gap": st.column_config.CheckboxColumn("Lacune régionale"),
         },
     )
-    st.caption(f"Candidats : établissements actifs des codes NAF du maillon, tous effectifs. Source : {src}.")
+    st.caption(
+        f"Candidats : établissements actifs des codes NAF du maillon, tous effectifs. Source : {md_text(src)}."
+    )
 
     chain.naf_correspondence(project_links, src)
 
@@ -111,7 +114,7 @@ def body() -> None:
             "nearest": "Départements les plus proches qui en ont",
         },
     )
-    st.caption(f"{len(gaps)} maillon(s) sur {len(links)}. Source : {src}.")
+    st.caption(f"{len(gaps)} maillon(s) sur {len(links)}. Source : {md_text(src)}.")
 
 
 mode.live(body)

@@ -4,7 +4,8 @@ import streamlit as st
 
 from reindus.config import DATA_DIR
 from reindus.text import formats
-from reindus.ui import captions, data, mode, tables
+from reindus.text.safe import md_text
+from reindus.ui import data, mode, tables
 from reindus.ui.banner import demo_banner
 from reindus.ui.importer import export_section, import_section
 
@@ -55,7 +56,7 @@ with right:
     last = inv.last_register_import
     if last is not None:
         st.caption(
-            f"Dernier import du registre : « {captions.md_escape(last.file)} », le {formats.moment(last.at)} ; "
+            f"Dernier import du registre : « {md_text(last.file)} », le {formats.moment(last.at)} ; "
             f"{formats.number(last.rows or 0)} ligne(s) lue(s), {formats.number(int(last.skipped['rows'].sum()))} "
             f"hors du registre (écartées, par motif ci-dessous), {formats.number(last.left_out)} en erreur "
             "laissée(s) de côté."
@@ -68,6 +69,7 @@ with right:
         )
 
 with st.expander("Provenance des fichiers de référence"):
+    # trusted markdown: the repository's own provenance notes, links and tables meant as such
     st.markdown((DATA_DIR / "README.md").read_text(encoding="utf-8"))
 
 st.divider()

@@ -5,6 +5,7 @@ import streamlit as st
 
 from reindus.programme.public import public_projects
 from reindus.reference.sources import any_fictitious
+from reindus.text.safe import md_text
 from reindus.ui import data, mode
 from reindus.ui import suppliers as sections
 from reindus.ui.banner import demo_banner
@@ -32,7 +33,7 @@ search, scheme = sections.choose_search(target)
 if target.terms.empty:
     st.info("Choisissez un maillon ou saisissez une activité (code NAF, division ou mots du libellé).")
     st.stop()
-st.caption(f"Activités recherchées : {target.terms.describe()}")
+st.caption(f"Activités recherchées : {md_text(target.terms.describe())}")
 
 ranked = data.ranked_candidates(search, scope)
 demo_banner(data.register_fictitious(scope) or any_fictitious(ranked["source"]))

@@ -4,6 +4,7 @@ import streamlit as st
 
 from reindus.industry import indicators as industry
 from reindus.industry import views
+from reindus.text.safe import md_text
 from reindus.ui import data, mode
 from reindus.ui import industry as sections
 from reindus.ui.banner import demo_banner
@@ -22,7 +23,9 @@ def body() -> None:
     view = sections.controls(available)
     series = view.series
     demo_banner(views.has_demo(series, programme.projects, stats.events))
-    st.caption(f"**Définition de l'industrie** : {series.definition}. {series.source_text}.")
+    st.caption(
+        f"**Définition de l'industrie** : {md_text(series.definition)}. {md_text(series.source_text)}."
+    )
 
     dep = data.indicators(series.year, series.source, series.definition, scope)
     sections.programme_kpis(dep, series)

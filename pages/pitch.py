@@ -6,9 +6,9 @@ from reindus.figures.countdown import PITCH_SECONDS, WARNING_SECONDS, countdown_
 from reindus.industry.views import regional_establishments
 from reindus.programme.views import has_demo
 from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import data, mode
 from reindus.ui.banner import demo_banner
-from reindus.ui.captions import md_escape
 from reindus.workshop import pitch
 
 scope = mode.scope()  # atelier mode: only projects flagged public, public data only
@@ -43,27 +43,27 @@ def card() -> None:
     links = programme.links[programme.links["project_id"] == project_id]
     counts = regional_establishments(links, data.link_counts(links, scope), project["region_code"])
     c = pitch.pitch_card(programme, int(project_id), counts)
-    st.header(c.company, anchor=False)
+    st.header(md_text(c.company), anchor=False)
     cells = st.container(key="pitch_facts").columns([3, 2, 2, 4])
-    cells[0].metric("Région", c.region, border=True)
-    cells[1].metric("Édition", str(c.edition), border=True)
+    cells[0].metric("Région", md_text(c.region), border=True)
+    cells[1].metric("Édition", md_text(c.edition), border=True)
     cells[2].metric("Emplois prévus", "—" if c.jobs is None else formats.number(c.jobs), border=True)
-    cells[3].metric("Étape", c.stage, border=True, help=f"Statut du projet : {c.status}")
+    cells[3].metric("Étape", md_text(c.stage), border=True, help=f"Statut du projet : {md_text(c.status)}")
     if c.aim:
-        st.markdown(f"**Objectif** : {md_escape(c.aim)}")
-    st.subheader(f"Chaîne d'approvisionnement — {c.coverage}", anchor=False)
+        st.markdown(f"**Objectif** : {md_text(c.aim)}")
+    st.subheader(f"Chaîne d'approvisionnement — {md_text(c.coverage)}", anchor=False)
     if not c.chain:
         st.caption("Aucun maillon saisi pour ce projet.")
     steps = st.columns(max(1, len(c.chain)))
     for cell, step in zip(steps, c.chain, strict=False):
         box = cell.container(border=True)
-        box.markdown(f"**{step.position}. {step.tier}**  \n{md_escape(step.label)}")
+        box.markdown(f"**{step.position:d}. {md_text(step.tier)}**  \n{md_text(step.label)}")
         if step.regional_candidates is not None:
             box.markdown(
                 f"**{formats.number(step.regional_candidates)}** établissement"
                 f"{'s' if step.regional_candidates > 1 else ''} dans la région"
             )
-        box.caption(step.progress)
+        box.caption(md_text(step.progress))
         box.markdown(
             ":green-badge[:material/check: Couvert]"
             if step.covered
@@ -83,6 +83,6 @@ with right:
     st.iframe(countdown_html(seconds, pitch.warning_seconds(seconds, WARNING_SECONDS)), height=340)
     st.caption(
         f"Temps de parole : {formats.number(seconds // 60)} min {seconds % 60:02d} s ; le chronomètre "
-        f"change de couleur dans les {pitch.warning_seconds(seconds, WARNING_SECONDS)} dernières secondes."
+        f"change de couleur dans les {pitch.warning_seconds(seconds, WARNING_SECONDS):d} dernières secondes."
     )
     demo_banner(has_demo(programme.projects))

@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from reindus.programme import metrics, views
+from reindus.text.safe import md_text
 from reindus.ui import brief as brief_download
 from reindus.ui import captions, cards, data, mode, outcomes, project_detail, tables
 from reindus.ui import filters as filter_bar
@@ -20,7 +21,7 @@ def body() -> None:
     st.title("Tableau de bord")
     demo_banner(board.has_demo)
     st.caption(
-        f"Sélection : {filter_bar.describe(views.public_filters(filters, public))}. "
+        f"Sélection : {md_text(filter_bar.describe(views.public_filters(filters, public)))}. "
         + captions.source_caption(board.has_demo, captions.years_text(board.facts["edition"]))
         + (mode.PUBLIC_NOTE if public else "")
     )
@@ -90,7 +91,7 @@ def body() -> None:
     region = cards.clicked_region(chart, board.by_region["region"].tolist())
     projects = board.facts if region is None else board.facts[board.facts["region"] == region]
     if region is not None:
-        st.subheader(f"Détail : {captions.md_escape(region)}", anchor=False)
+        st.subheader(f"Détail : {md_text(region)}", anchor=False)
         cards.region_summary(board, region)
     st.caption("Sélectionnez une ligne pour ouvrir le détail du projet.")
     picked = st.dataframe(

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from reindus.store.db import make_engine
-from reindus.ui.captions import md_escape
+from reindus.text.safe import md_text
 from tests.support.accounts import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ def test_a_foreign_supplier_is_added_from_the_form_and_listed_with_its_country(w
     assert not at.exception, at.exception
     name = "Hilatura <i>Ibérica</i> [x](http://example.org)"
     # the name is shown as text: every markdown character escaped (no link, no image, no html)
-    assert [s.value for s in at.success] == [md_escape(f"« {name} » ajouté à la présélection.")]
+    assert [s.value for s in at.success] == [md_text(f"« {name} » ajouté à la présélection.")]
     engine = make_engine(f"sqlite:///{writable_home / 'reindus.sqlite'}")
     with engine.connect() as conn:
         row = conn.execute(

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from reindus.store.db import make_engine
 from tests.support.accounts import sign_in
 from tests.support.ingest import db_checksum
+from tests.support.markdown import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
@@ -59,10 +60,10 @@ def test_good_upload_is_applied_only_after_confirmation(home):
     at.text_input(key="import_actor").set_value("Marie Test")
     at.file_uploader[0].set_value(("projets.csv", good, "text/csv"))
     at.run()
-    assert any("1 ajouté(s), 0 mis à jour" in i.value for i in at.info)
+    assert any("1 ajouté(s), 0 mis à jour" in shown(i.value) for i in at.info)
     assert db_checksum(engine) == before
     at.button(key="import_confirm").click()
     at.run()
-    assert any("Import terminé : 1 ajouté(s)" in s.value for s in at.success)
+    assert any("Import terminé : 1 ajouté(s)" in shown(s.value) for s in at.success)
     assert db_checksum(engine) != before
     engine.dispose()

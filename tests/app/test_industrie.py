@@ -10,6 +10,7 @@ from reindus.ingest import urssaf
 from reindus.store import make_engine, session_factory
 from reindus.text import formats
 from tests.support.accounts import sign_in
+from tests.support.markdown import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "urssaf_commune_ape.csv"
@@ -42,7 +43,7 @@ def run_industrie() -> AppTest:
 
 
 def captions(at: AppTest) -> str:
-    return "\n".join(c.value for c in at.caption)
+    return "\n".join(shown(c.value) for c in at.caption)
 
 
 def test_imported_urssaf_figures_are_shown_with_source_and_year(urssaf_env):

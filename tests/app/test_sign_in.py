@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from reindus.auth import ANONYMOUS, Role
 from reindus.ui import auth
 from tests.support.accounts import ACCOUNTS, sign_in
+from tests.support.markdown import shown
 from tests.support.paths import ROOT
 
 
@@ -23,7 +24,7 @@ def viewer_of(at: AppTest):
 
 
 def sidebar_text(at: AppTest) -> str:
-    return "\n".join([t.value for t in at.sidebar.text] + [w.value for w in at.sidebar.warning])
+    return "\n".join([t.value for t in at.sidebar.text] + [shown(w.value) for w in at.sidebar.warning])
 
 
 @pytest.mark.parametrize(

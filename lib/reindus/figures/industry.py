@@ -1,29 +1,28 @@
 """Plotly figures of the « Industrie régionale » page: data in, figure out, no Streamlit.
 
 Every figure names its source and year in its title's subtitle; labels from data are escaped for plotly
-(`html.escape(..., quote=False)`).
+(`reindus.text.safe.html_text`).
 """
 
 from __future__ import annotations
-
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from reindus.industry.indicators import INDICATORS
 from reindus.programme.regions import ProgrammeRegions
+from reindus.text.safe import html_text
 
 FONT = "sans-serif"
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=False)
-
-
 def _layout(fig: go.Figure, title: str, source_line: str, height: int = 380) -> go.Figure:
     fig.update_layout(
-        title={"text": f"{_e(title)}<br><sup>{_e(source_line)}</sup>", "x": 0, "xanchor": "left"},
+        title={
+            "text": f"{html_text(title)}<br><sup>{html_text(source_line)}</sup>",
+            "x": 0,
+            "xanchor": "left",
+        },
         separators=", ",
         height=height,
         margin={"l": 10, "r": 10, "t": 70, "b": 10},
@@ -58,11 +57,11 @@ def region_totals_figure(
             marker_color=colours,
             texttemplate=f"%{{y:{_number_format(spec.digits)}}}",
             textposition="outside",
-            hovertemplate=f"%{{x}}<br>{_e(spec.label)} : %{{y:{_number_format(spec.digits)}}}<extra></extra>",
+            hovertemplate=f"%{{x}}<br>{html_text(spec.label)} : %{{y:{_number_format(spec.digits)}}}<extra></extra>",
             cliponaxis=False,
         )
     )
-    fig.update_yaxes(title_text=_e(spec.label), tickformat=_number_format(0))
+    fig.update_yaxes(title_text=html_text(spec.label), tickformat=_number_format(0))
     return _layout(fig, f"{spec.label} — régions du programme", source_line)
 
 
@@ -109,9 +108,9 @@ def division_structure_figure(
                 y=y,
                 x=shares_,
                 orientation="h",
-                name=_e(short),
+                name=html_text(short),
                 marker_color=colour,
-                hovertemplate=f"%{{y}}<br>{_e(division)} : %{{x:.1%}} des {label}<extra></extra>",
+                hovertemplate=f"%{{y}}<br>{html_text(division)} : %{{x:.1%}} des {label}<extra></extra>",
             )
         )
     fig.update_layout(
@@ -139,14 +138,14 @@ def evolution_figure(
             go.Scatter(
                 x=rows["year"],
                 y=rows[indicator],
-                name=_e(region.name),
+                name=html_text(region.name),
                 mode="lines+markers",
                 line={"color": region.colour, "width": 2.5},
-                hovertemplate=f"{_e(region.name)}<br>%{{x}} : %{{y:{_number_format(spec.digits)}}}<extra></extra>",
+                hovertemplate=f"{html_text(region.name)}<br>%{{x}} : %{{y:{_number_format(spec.digits)}}}<extra></extra>",
             )
         )
     fig.update_xaxes(dtick=1, tickformat="d", title_text="Année")
-    fig.update_yaxes(title_text=_e(spec.label), tickformat=_number_format(0))
+    fig.update_yaxes(title_text=html_text(spec.label), tickformat=_number_format(0))
     _layout(fig, f"Évolution — {spec.label}", source_line)
     fig.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0})
     return fig
@@ -165,23 +164,23 @@ def site_events_figure(events: pd.DataFrame, source_line: str, regions: Programm
             go.Bar(
                 x=periods,
                 y=rows["openings"],
-                name=_e(region.name),
+                name=html_text(region.name),
                 legendgroup=region.code,
                 marker_color=region.colour,
-                hovertemplate=f"{_e(region.name)}<br>%{{x}} : %{{y}} ouvertures<extra></extra>",
+                hovertemplate=f"{html_text(region.name)}<br>%{{x}} : %{{y}} ouvertures<extra></extra>",
             )
         )
         fig.add_trace(
             go.Bar(
                 x=periods,
                 y=-rows["closures"],
-                name=_e(region.name),
+                name=html_text(region.name),
                 legendgroup=region.code,
                 showlegend=False,
                 marker_color=region.colour,
                 marker_opacity=0.45,
                 customdata=rows["closures"],
-                hovertemplate=f"{_e(region.name)}<br>%{{x}} : %{{customdata}} fermetures<extra></extra>",
+                hovertemplate=f"{html_text(region.name)}<br>%{{x}} : %{{customdata}} fermetures<extra></extra>",
             )
         )
     fig.add_hline(y=0, line_color="#333", line_width=1)

@@ -7,7 +7,6 @@ programme is grey.
 
 from __future__ import annotations
 
-import html
 import math
 
 import pandas as pd
@@ -17,13 +16,9 @@ from plotly.subplots import make_subplots
 from reindus.programme.metrics import KPI_KINDS, KPI_LABELS
 from reindus.programme.regions import ProgrammeRegions
 from reindus.text import formats
+from reindus.text.safe import html_text
 
 FONT = {"family": "sans-serif", "size": 13}
-
-
-def esc(value: object) -> str:
-    """Data text for plotly labels and hovers: markup shown as text, never rendered."""
-    return html.escape(str(value), quote=False)
 
 
 def base_layout(fig: go.Figure, *, height: int, title: str | None = None, legend: bool = True) -> go.Figure:
@@ -31,7 +26,7 @@ def base_layout(fig: go.Figure, *, height: int, title: str | None = None, legend
     fig.update_layout(
         separators=", ",
         height=height,
-        title={"text": esc(title)} if title else None,
+        title={"text": html_text(title)} if title else None,
         font=FONT,
         margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
         showlegend=legend,
@@ -89,13 +84,13 @@ def region_panels(
     fig = make_subplots(
         rows=rows,
         cols=cols,
-        subplot_titles=[esc(KPI_LABELS[c]) for c in columns],
+        subplot_titles=[html_text(KPI_LABELS[c]) for c in columns],
         horizontal_spacing=0.06,
         vertical_spacing=0.16,
     )
     shown = by_region["region"].astype(str).tolist()
     colours = [regions.colour_by_name(r) for r in shown]
-    names = [esc(r) for r in shown]
+    names = [html_text(r) for r in shown]
     for i, column in enumerate(columns):
         kind = KPI_KINDS[column]
         values = by_region[column].astype(float)
@@ -110,7 +105,7 @@ def region_panels(
                 cliponaxis=False,
                 customdata=names,
                 showlegend=False,
-                hovertemplate="%{x}<br>" + esc(KPI_LABELS[column]) + " : %{text}<extra></extra>",
+                hovertemplate="%{x}<br>" + html_text(KPI_LABELS[column]) + " : %{text}<extra></extra>",
             ),
             row=i // cols + 1,
             col=i % cols + 1,
@@ -133,7 +128,7 @@ def supplier_origin(by_region: pd.DataFrame, regions: ProgrammeRegions) -> go.Fi
     fig = go.Figure()
     categories = list(ORIGIN_COLUMNS.values())
     for _, row in by_region.iterrows():
-        region = esc(row["region"])
+        region = html_text(row["region"])
         shares = [row[c] for c in ORIGIN_COLUMNS]
         texts = [format_value(v, "ratio") for v in shares]
         counts = [
@@ -169,20 +164,20 @@ def editions(by_edition_region: pd.DataFrame, column: str, regions: ProgrammeReg
         texts = [format_value(v, kind) for v in rows[column]]
         fig.add_trace(
             go.Bar(
-                name=esc(region),
+                name=html_text(region),
                 x=rows["edition"].astype(str),
                 y=rows[column].fillna(0),
                 text=texts,
                 textposition="outside",
                 cliponaxis=False,
                 marker_color=regions.colour_by_name(region),
-                hovertemplate=esc(region)
+                hovertemplate=html_text(region)
                 + " — édition %{x}<br>"
-                + esc(KPI_LABELS[column])
+                + html_text(KPI_LABELS[column])
                 + " : %{text}<extra></extra>",
             )
         )
     fig.update_xaxes(type="category", title="Édition")
-    fig.update_yaxes(title=esc(KPI_LABELS[column]), gridcolor="#eee", **_tickformat(kind))
+    fig.update_yaxes(title=html_text(KPI_LABELS[column]), gridcolor="#eee", **_tickformat(kind))
     fig.update_layout(barmode="group")
     return base_layout(fig, height=380)

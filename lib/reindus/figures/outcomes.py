@@ -12,9 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from reindus.figures.kpi import base_layout, esc
+from reindus.figures.kpi import base_layout
 from reindus.programme.kpi_definitions import DEFINITIONS, display
 from reindus.programme.regions import ProgrammeRegions
+from reindus.text.safe import html_text
 
 PANELS: tuple[str, ...] = (
     "jobs_planned",
@@ -44,12 +45,12 @@ def outcome_panels(
     fig = make_subplots(
         rows=rows,
         cols=cols,
-        subplot_titles=[esc(DEFINITIONS[c].label) for c in columns],
+        subplot_titles=[html_text(DEFINITIONS[c].label) for c in columns],
         horizontal_spacing=0.05,
         vertical_spacing=0.2,
     )
     names_raw = by_region["region"].astype(str).tolist()
-    names = [esc(r) for r in names_raw]
+    names = [html_text(r) for r in names_raw]
     colours = [regions.colour_by_name(r) for r in names_raw]
     for i, column in enumerate(columns):
         definition = DEFINITIONS[column]
@@ -66,7 +67,7 @@ def outcome_panels(
                 cliponaxis=False,
                 customdata=names,
                 showlegend=False,
-                hovertemplate="%{x}<br>" + esc(definition.label) + " : %{text}<extra></extra>",
+                hovertemplate="%{x}<br>" + html_text(definition.label) + " : %{text}<extra></extra>",
             ),
             row=row,
             col=col,

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from reindus.figures.kpi import base_layout, esc
+from reindus.figures.kpi import base_layout
 from reindus.programme.regions import ProgrammeRegions
 from reindus.reference.programme import LATE_TOLERANCE_DAYS, STAGE_KEYS, ProjectStatus
 from reindus.text import formats
+from reindus.text.safe import html_text
 
 ROW_PX = 46  # height of one project's row in the Gantt
 LANE = 0.8 / len(STAGE_KEYS)  # each stage has its lane inside the project's row
@@ -44,7 +45,7 @@ def gantt(
     lane = ms["stage"].map({k: i for i, k in enumerate(STAGE_KEYS)})
     ms["y"] = ms["project_id"].map(position) + (lane - (len(STAGE_KEYS) - 1) / 2) * LANE
     info = rows.set_index("project_id")
-    ms["project"] = ms["project_id"].map(info["name"]).map(esc)
+    ms["project"] = ms["project_id"].map(info["name"]).map(html_text)
     ms["region"] = ms["project_id"].map(info["region"])
     ms["colour"] = ms["region"].map(regions.colour_by_name)
     planned_start = pd.to_datetime(ms["planned_start"])
@@ -55,7 +56,7 @@ def gantt(
     hover = (
         ms["project"]
         + " — "
-        + ms["stage_label"].map(esc)
+        + ms["stage_label"].map(html_text)
         + "<br>Prévu : "
         + ms["planned_start"].map(_fr)
         + " → "
@@ -129,11 +130,11 @@ def gantt(
         )
     for region in [r for r in region_order if r in set(rows["region"])]:  # legend: region colours
         fig.add_trace(
-            go.Bar(name=esc(region), x=[None], y=[None], marker_color=regions.colour_by_name(region))
+            go.Bar(name=html_text(region), x=[None], y=[None], marker_color=regions.colour_by_name(region))
         )
 
     ticktext = [
-        f'<span style="color:{regions.colour_by_name(r)}">{esc(n)}</span>'
+        f'<span style="color:{regions.colour_by_name(r)}">{html_text(n)}</span>'
         for n, r in zip(rows["name"], rows["region"], strict=True)
     ]
     # separators between regions
@@ -200,14 +201,14 @@ def stage_positions(positions: pd.DataFrame, regions: ProgrammeRegions) -> go.Fi
     for region, rows in positions.groupby("region", sort=False):
         fig.add_trace(
             go.Bar(
-                name=esc(region),
-                x=rows["current_stage"].map(esc),
+                name=html_text(region),
+                x=rows["current_stage"].map(html_text),
                 y=rows["projects"],
                 text=[str(v) if v else "" for v in rows["projects"]],
                 textposition="outside",
                 cliponaxis=False,
                 marker_color=regions.colour_by_name(region),
-                hovertemplate=esc(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
+                hovertemplate=html_text(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
             )
         )
     fig.update_yaxes(title="Projets", tickformat=",d", rangemode="tozero", gridcolor="#eee", dtick=1)
@@ -222,14 +223,14 @@ def status_by_region(counts: pd.DataFrame, regions: ProgrammeRegions) -> go.Figu
     for region, rows in counts.groupby("region", sort=False):
         fig.add_trace(
             go.Bar(
-                name=esc(region),
+                name=html_text(region),
                 x=rows["progress_label"],
                 y=rows["projects"],
                 text=[str(v) if v else "" for v in rows["projects"]],
                 textposition="outside",
                 cliponaxis=False,
                 marker_color=regions.colour_by_name(region),
-                hovertemplate=esc(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
+                hovertemplate=html_text(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
             )
         )
     fig.update_yaxes(title="Projets", tickformat=",d", rangemode="tozero", gridcolor="#eee")
@@ -243,7 +244,7 @@ def pace(by_region: pd.DataFrame, regions: ProgrammeRegions) -> go.Figure:
     texts = [("—" if pd.isna(v) else f"{'+' if v > 0 else ''}{formats.number(v, 1)} j") for v in values]
     fig = go.Figure(
         go.Bar(
-            x=by_region["region"].map(esc),
+            x=by_region["region"].map(html_text),
             y=values.fillna(0),
             text=texts,
             textposition="outside",

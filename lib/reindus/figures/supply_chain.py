@@ -8,20 +8,15 @@ Text from data is HTML-escaped: plotly renders <a>, <b>, <br> from labels and ho
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from reindus.text import formats
+from reindus.text.safe import html_text
 
 COVERED_COLOUR = "#009E73"
 GAP_COLOUR = "#E69F00"
 NO_CANDIDATE_COLOUR = "#CC3311"
-
-
-def _text(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=False)
 
 
 def supply_chain_figure(coverage: pd.DataFrame, *, title: str, source: str) -> go.Figure:
@@ -39,16 +34,16 @@ def supply_chain_figure(coverage: pd.DataFrame, *, title: str, source: str) -> g
         else:
             colours.append(COVERED_COLOUR)
             symbols.append("circle")
-        above.append(f"<b>{row.position}. {_text(row.tier_label)}</b><br>{_text(row.label)}")
+        above.append(f"<b>{row.position}. {html_text(row.tier_label)}</b><br>{html_text(row.label)}")
         status = (
             "Lacune : aucun fournisseur régional qualifié" if row.gap else "Fournisseur régional qualifié"
         )
         below.append(
             f"Région : {formats.number(row.regional_candidates)} · France : {formats.number(row.national_candidates)}"
-            f"<br>Présélection : {_text(row.furthest_label)} ({formats.number(row.shortlisted)})"
+            f"<br>Présélection : {html_text(row.furthest_label)} ({formats.number(row.shortlisted)})"
             f"<br><b>{'⚠ Lacune' if row.gap else '✓ Qualifié en région'}</b>"
         )
-        hover.append(f"{_text(row.label)}<br>{status}<br>NAF : {_text(row.naf_codes)}")
+        hover.append(f"{html_text(row.label)}<br>{status}<br>NAF : {html_text(row.naf_codes)}")
     fig = go.Figure()
     if len(cov) > 1:
         fig.add_trace(
@@ -98,7 +93,7 @@ def supply_chain_figure(coverage: pd.DataFrame, *, title: str, source: str) -> g
         fig.add_annotation(x=xi, y=0.55, text=top, showarrow=False, yanchor="bottom", font={"size": 13})
         fig.add_annotation(x=xi, y=-0.55, text=bottom, showarrow=False, yanchor="top", font={"size": 12})
     fig.update_layout(
-        title={"text": _text(title)},
+        title={"text": html_text(title)},
         height=360,
         margin={"l": 20, "r": 20, "t": 60, "b": 60},
         xaxis={"visible": False, "range": [0.4, len(x) + 0.6]},
@@ -114,7 +109,7 @@ def supply_chain_figure(coverage: pd.DataFrame, *, title: str, source: str) -> g
         showarrow=False,
         xanchor="left",
         font={"size": 11, "color": "#555"},
-        text=f"Amont → aval. Source : {_text(source)}. ✓ vert : fournisseur régional qualifié ; "
+        text=f"Amont → aval. Source : {html_text(source)}. ✓ vert : fournisseur régional qualifié ; "
         "◆ orange : lacune ; ✕ rouge : aucun candidat dans la région.",
     )
     return fig

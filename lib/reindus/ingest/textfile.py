@@ -40,6 +40,7 @@ import pandas as pd
 
 from reindus.errors import UserError, ValidationError
 from reindus.ingest.problems import Problems
+from reindus.text.safe import visible
 
 SEPARATORS: tuple[str, ...] = (";", ",", "\t", "|")
 SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
@@ -746,9 +747,10 @@ def parse_choice(text: str, choices: Mapping[str, str]) -> str | None:
 
 
 def clean_text(text: str, *, max_length: int) -> str:
-    """A text cell: trimmed, spreadsheet neutralisation undone (`'=…` → `=…`); a cell that a
-    spreadsheet would run as a formula, or too long, raises ValidationError."""
-    s = str(text).strip()
+    """A text cell: trimmed, without the invisible characters that reorder or hide text (`safe.visible`:
+    a right-to-left override shows « TIKCOL » as « LOCKIT »), spreadsheet neutralisation undone
+    (`'=…` → `=…`); a cell that a spreadsheet would run as a formula, or too long, raises ValidationError."""
+    s = visible(text).strip()
     if s.startswith("'") and s[1:].startswith((*FORMULA_PREFIXES, "-")):
         s = s[1:]
     elif s.startswith(("=", "+", "@")):

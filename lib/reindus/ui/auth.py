@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from reindus import config
 from reindus.auth import ANONYMOUS, Viewer, users
 from reindus.store.db import session_factory
+from reindus.text.safe import md_text
 
 UNAUTHORIZED = (
     "Compte non autorisé : {email} n'a pas de rôle dans l'application. Seules les données publiques "
@@ -106,7 +107,7 @@ def account_box(viewer: Viewer) -> None:
         box.caption("Connexion non configurée : seules les données publiques sont affichées.")
         return
     if viewer.unauthorized:
-        box.warning(UNAUTHORIZED.format(email=viewer.email or "ce compte"))
+        box.warning(UNAUTHORIZED.format(email=md_text(viewer.email or "ce compte")))
     if viewer.signed_in:
         # st.text: the name comes from the identity provider and is shown as is, never as markdown
         box.text(f"Connecté : {viewer.name or viewer.email}\n{viewer.describe()}")

@@ -1,18 +1,10 @@
-"""Text shown around the figures: sources and years in captions, data text made safe for markdown."""
+"""Text shown around the figures: sources and years in captions."""
 
 from __future__ import annotations
-
-import re
 
 import pandas as pd
 
 SOURCE_TEXT = "Source : base opérationnelle de l'accélérateur"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text: object) -> str:
-    """Data text shown through markdown: every markdown character backslash-escaped (links, images, html)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def source_caption(has_demo: bool, years: str) -> str:

@@ -9,6 +9,7 @@ from reindus.figures.kpi import format_value
 from reindus.programme import metrics
 from reindus.programme.views import Dashboard
 from reindus.text import formats
+from reindus.text.safe import md_text
 
 
 def _delta(value, previous, kind: str) -> str | None:
@@ -24,7 +25,9 @@ def _delta(value, previous, kind: str) -> str | None:
 def metric_cards(board: Dashboard, columns: list[str], per_row: int = 4) -> None:
     """One `st.metric` per KPI column, French formats, delta against the previous edition when there is one."""
     help_prev = (
-        f"Écart avec l'édition {board.previous_edition}, mêmes filtres." if board.previous_edition else None
+        md_text(f"Écart avec l'édition {board.previous_edition}, mêmes filtres.")
+        if board.previous_edition
+        else None
     )
     for start in range(0, len(columns), per_row):
         cells = st.columns(per_row)
@@ -36,7 +39,7 @@ def metric_cards(board: Dashboard, columns: list[str], per_row: int = 4) -> None
                 format_value(board.total[column], kind),
                 delta=_delta(board.total[column], prev, kind),
                 delta_color="normal",
-                help=help_prev,
+                help=md_text(help_prev) if help_prev else None,
                 border=True,
             )
 
@@ -48,7 +51,9 @@ def region_summary(board: Dashboard, region: str) -> None:
         cells, ["projects", "funding_granted", "share_in_region", "link_coverage"], strict=True
     ):
         cell.metric(
-            metrics.KPI_LABELS[column], format_value(row[column], metrics.KPI_KINDS[column]), border=True
+            metrics.KPI_LABELS[column],
+            format_value(row[column], metrics.KPI_KINDS[column]),
+            border=True,
         )
 
 
@@ -70,4 +75,4 @@ def status_cards(projects: pd.DataFrame) -> None:
     counts = projects["progress_status"].value_counts()
     cells = st.columns(len(metrics.PROGRESS_STATUSES))
     for cell, (key, label) in zip(cells, metrics.PROGRESS_STATUSES.items(), strict=True):
-        cell.metric(label, formats.number(int(counts.get(key, 0))), border=True)
+        cell.metric(md_text(label), formats.number(int(counts.get(key, 0))), border=True)

@@ -17,6 +17,7 @@ from reindus.industry import indicators as industry
 from reindus.industry import views as industry_views
 from reindus.programme.selection import Filters
 from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import captions, cards, data, mode
 from reindus.ui.banner import demo_banner
 from reindus.ui.industry import programme_kpis
@@ -28,7 +29,7 @@ SCOPE = ANONYMOUS_SCOPE
 
 def dashboard_view(filters: Filters, title: str, key: str) -> None:
     board = data.dashboard(filters, SCOPE)
-    st.title(title)
+    st.title(md_text(title))
     demo_banner(board.has_demo)
     if board.facts.empty:
         st.info("Aucun projet.")
@@ -47,7 +48,7 @@ def dashboard_view(filters: Filters, title: str, key: str) -> None:
 def progress_view(filters: Filters, title: str, key: str) -> None:
     today = date.today()
     prog = data.progress(filters, today, SCOPE)
-    st.title(title)
+    st.title(md_text(title))
     demo_banner(prog.has_demo)
     if prog.projects.empty:
         st.info("Aucun projet.")
@@ -69,7 +70,7 @@ def progress_view(filters: Filters, title: str, key: str) -> None:
 
 def industry_view(title: str, key: str) -> None:
     stats = data.industry_data(SCOPE).stats
-    st.title(title)
+    st.title(md_text(title))
     available = industry.available_series(stats)
     if available.empty:
         st.info("Aucune statistique industrielle dans la base.")
@@ -86,7 +87,7 @@ def industry_view(title: str, key: str) -> None:
         height=560,
         use_container_width=True,
     )
-    st.caption(f"{industry.INDICATORS[indicator].label} par département. {series.source_text}.")
+    st.caption(f"{industry.INDICATORS[indicator].label} par département. {md_text(series.source_text)}.")
 
 
 def title(view: str) -> str:

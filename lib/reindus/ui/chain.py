@@ -8,8 +8,8 @@ import streamlit as st
 
 from reindus.auth import Scope
 from reindus.sourcing import candidates as sourcing
+from reindus.text.safe import md_text
 from reindus.ui import data, tables
-from reindus.ui.captions import md_escape
 
 
 def closed_suppliers(project_links: pd.DataFrame, source: str, scope: Scope) -> None:
@@ -22,9 +22,10 @@ def closed_suppliers(project_links: pd.DataFrame, source: str, scope: Scope) -> 
     st.warning(
         f"{len(closed)} fournisseur(s) présélectionné(s) fermé(s) depuis leur présélection : "
         + " ; ".join(
-            f"{md_escape(n)} ({c})" for n, c in zip(closed["supplier_name"], closed["closure"], strict=True)
+            f"{md_text(n)} ({md_text(c)})"
+            for n, c in zip(closed["supplier_name"], closed["closure"], strict=True)
         )
-        + f". Source : {source}.",
+        + f". Source : {md_text(source)}.",
         icon=":material/store:",
     )
 
@@ -52,5 +53,5 @@ def naf_correspondence(project_links: pd.DataFrame, source: str) -> None:
         st.caption(
             "Établissements codés dans les deux nomenclatures par SIRENE (depuis décembre 2025) ; la part "
             "est celle du code rév. 2. Les codes ne se comparent jamais d'une version à l'autre. "
-            f"Source : {source}."
+            f"Source : {md_text(source)}."
         )

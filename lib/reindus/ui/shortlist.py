@@ -18,8 +18,8 @@ from reindus.reference.programme import SHORTLIST_STATUSES
 from reindus.sourcing import candidates as sourcing
 from reindus.sourcing import shortlist as shortlist_edits
 from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import data, mode
-from reindus.ui.captions import md_escape
 
 TABLE_LIMIT = 5_000
 
@@ -40,7 +40,7 @@ def flash() -> None:
     message = st.session_state.pop(_FLASH, None)
     if message:
         kind, text = message
-        (st.success if kind == "ok" else st.error)(md_escape(text))
+        (st.success if kind == "ok" else st.error)(md_text(text))
 
 
 def _act(link_id: int, actor: str, action) -> None:
@@ -206,10 +206,10 @@ def export_buttons(
     """XLSX and CSV downloads of `table` (default: the shortlist `rows` as exported); the labels say how
     many rows the file will hold."""
     table = export_frame(rows) if table is None else table
-    count = f" ({formats.number(len(table))} ligne{'s' if len(table) > 1 else ''})"
+    count = formats.number(len(table)) + (" lignes" if len(table) > 1 else " ligne")
     left, right = st.columns(2)
     left.download_button(
-        "Exporter en XLSX" + count,
+        f"Exporter en XLSX ({md_text(count)})",
         export.to_xlsx(table, sheet=sheet),
         file_name=f"{stem}.xlsx",
         key=f"{stem}-xlsx",
@@ -218,7 +218,7 @@ def export_buttons(
         disabled=table.empty,
     )
     right.download_button(
-        "Exporter en CSV" + count,
+        f"Exporter en CSV ({md_text(count)})",
         export.to_csv(table),
         file_name=f"{stem}.csv",
         key=f"{stem}-csv",

@@ -21,6 +21,7 @@ from reindus.reference import headcount
 from reindus.sourcing import candidates as sourcing
 from reindus.sourcing.search import CandidateSearch
 from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import data, tables
 from reindus.ui import shortlist as shortlist_ui
 
@@ -147,12 +148,12 @@ def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: 
     if scope.public:
         st.caption(
             "Carte : établissements actifs correspondant à la recherche, par département. Source : "
-            f"registre des établissements ({source}, {year})."
+            f"registre des établissements ({md_text(source)}, {md_text(year)})."
         )
         return None
     st.caption(
         "Carte : établissements actifs correspondant à la recherche, par département (toute la France) et "
-        f"candidats du périmètre (points). Source : registre des établissements ({source}, {year}). "
+        f"candidats du périmètre (points). Source : registre des établissements ({md_text(source)}, {md_text(year)}). "
         "Cliquez sur un département pour filtrer la liste."
     )
     drawing = (clicked or {}).get("last_active_drawing") or {}
@@ -169,7 +170,9 @@ def departement_filter(ranked: pd.DataFrame, dep: str | None) -> pd.DataFrame:
         return ranked
     shown = ranked[ranked["departement"] == dep]
     cols = st.columns([4, 1])
-    cols[0].write(f"Filtre : {sourcing.departement_label(dep)} ({formats.number(len(shown))} candidats)")
+    cols[0].write(
+        f"Filtre : {md_text(sourcing.departement_label(dep))} ({formats.number(len(shown))} candidats)"
+    )
     if cols[1].button("Retirer le filtre", icon=":material/filter_alt_off:"):
         st.session_state[_DEP] = None
         st.rerun()

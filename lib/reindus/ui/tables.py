@@ -7,14 +7,15 @@ import streamlit as st
 
 from reindus.exchange import export
 from reindus.programme import metrics
+from reindus.text.safe import md_text
 
 
 def count(label: str, help: str | None = None) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="localized", help=help)
+    return st.column_config.NumberColumn(label, format="localized", help=md_text(help) if help else None)
 
 
 def euros(label: str, help: str | None = None) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="euro", help=help)
+    return st.column_config.NumberColumn(label, format="euro", help=md_text(help) if help else None)
 
 
 def kpi_column_config(table: pd.DataFrame) -> dict:
