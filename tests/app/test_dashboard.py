@@ -12,6 +12,7 @@ from reindus.store.db import make_engine, session_factory
 from reindus.store.models import AuditEntry, Milestone
 from reindus.store.repository import update_versioned
 from reindus.text import formats
+from tests.support import markdown
 from tests.support.accounts import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,7 +96,7 @@ def test_driving_the_filters_changes_the_figures(demo_env):
     shown = metrics_of(at)
     want = expected(demo_env, 2026, ["28", "32"])
     assert {k: shown[k] for k in want} == want
-    assert any("édition 2026 · Normandie, Hauts-de-France" in c.value for c in at.caption)
+    assert any("édition 2026 · Normandie, Hauts-de-France" in markdown.shown(c.value) for c in at.caption)
     # (the browser writes bound widgets into the URL; AppTest does not: the deep-link tests cover the URL)
     # delta against the previous edition with the same filters
     card = next(m for m in at.metric if m.label == "Projets accompagnés")
@@ -163,7 +164,7 @@ def _open_project(home: Path) -> tuple[AppTest, int, int]:
     at = start({"edition": "2026"}, page=PROGRESS)
     at.selectbox(key="projet").set_value(pid).run()
     assert not at.exception, at.exception
-    assert any(name in s.value for s in at.subheader)
+    assert any(name in markdown.shown(s.value) for s in at.subheader)
     at.text_input(key="edit_actor").input("Camille Test")
     return at, pid, ms_id
 

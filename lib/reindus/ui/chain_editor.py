@@ -14,6 +14,7 @@ from reindus.programme.workspace import links as workspace_links
 from reindus.programme.workspace import rules
 from reindus.reference.programme import CHAIN_POSITIONS
 from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import data, writes
 from reindus.ui.writes import Versioned
 
@@ -45,7 +46,7 @@ def _link_fields(form: Versioned, region_code: str, scope: data.Scope) -> None:
         source, year = data.register_source(scope)
         st.caption(
             f"Candidats : {formats.number(regional)} établissement(s) actif(s) dans la région du projet, "
-            f"{formats.number(national)} en France (registre des établissements, {source}, {year})."
+            f"{formats.number(national)} en France (registre des établissements, {md_text(source)}, {md_text(year)})."
         )
     st.text_area(LABELS["need"], key=form.key("need"), max_chars=5000)
 
@@ -104,12 +105,12 @@ def _removal(link, entries: int, pending_key: str, viewer: Viewer) -> None:
     link_id, version = st.session_state[pending_key]
     if entries:
         st.warning(
-            f"Retirer le maillon « {link.label} » ? Ses {entries} fournisseur(s) présélectionné(s) seront "
+            f"Retirer le maillon « {md_text(link.label)} » ? Ses {entries:d} fournisseur(s) présélectionné(s) seront "
             "retirés avec lui ; ils resteront dans l'historique du projet.",
             icon=":material/warning:",
         )
     else:
-        st.warning(f"Retirer le maillon « {link.label} » ?", icon=":material/warning:")
+        st.warning(f"Retirer le maillon « {md_text(link.label)} » ?", icon=":material/warning:")
     yes, no, _ = st.columns([1, 1, 3])
     if yes.button("Confirmer le retrait", key=f"{pending_key}:yes", type="primary"):
         del st.session_state[pending_key]
@@ -141,7 +142,7 @@ def chain_editor(
                                            (down, 1, ":material/arrow_downward:", "Descendre")):  # fmt: skip
                 edge = (i == 0) if step < 0 else (i == len(links) - 1)
                 if col.button("", key=f"link:{link.id}:v{link.version}:move{step}", icon=icon,
-                              help=f"{label} (vers l'{'amont' if step < 0 else 'aval'})", disabled=edge):  # fmt: skip
+                              help=f"{md_text(label)} (vers l'{'amont' if step < 0 else 'aval'})", disabled=edge):  # fmt: skip
                     writes.save(
                         AREA,
                         lambda s, link=link, step=step: workspace_links.move_link(

@@ -11,6 +11,7 @@ from reindus.auth import Viewer
 from reindus.programme.data import ProgrammeData
 from reindus.programme.workspace import history as workspace_history
 from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import data, writes
 
 AREA = "history"
@@ -79,7 +80,9 @@ def restore_form(trail: pd.DataFrame, programme: ProgrammeData, viewer: Viewer) 
     row = candidates[(candidates["entry_id"] == chosen[0]) & (candidates["field"] == chosen[1])].iloc[0]
     current = versions[(row["table"], int(row["row_key"]))]
     form = writes.versioned(f"restore:{row['table']}:{int(row['row_key'])}", current)
-    if st.button(f"Restaurer « {row['before']} »", key=form.key("submit"), icon=":material/history:"):
+    if st.button(
+        f"Restaurer « {md_text(row['before'])} »", key=form.key("submit"), icon=":material/history:"
+    ):
         writes.save(
             AREA,
             lambda s: workspace_history.restore(s, int(chosen[0]), chosen[1], form.version, viewer),

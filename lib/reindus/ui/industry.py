@@ -287,6 +287,6 @@ def capability_gaps(view: View, projects: pd.DataFrame, scope: data.Scope) -> No
         width="stretch",
         column_config={c: st.column_config.NumberColumn(c, format="localized") for c in gaps.COUNT_LABELS},
     )
-    st.caption(f"{gaps.DEFINITION} {sources}.")
+    st.caption(f"{gaps.DEFINITION} {md_text(sources)}.")
     if not scope.public:  # no exports on a shared screen
         tables.download_buttons(table, f"capacites_manquantes_{region}", "Capacités manquantes")

@@ -19,6 +19,7 @@ from reindus.programme import views
 from reindus.programme.workspace import overview
 from reindus.reference.territory import regions as region_names
 from reindus.text import formats
+from reindus.text.safe import md_text
 from reindus.ui import captions, data, tables
 from reindus.ui.banner import demo_banner
 
@@ -127,7 +128,7 @@ def my_projects(viewer: Viewer, today: date) -> None:
     demo = views.has_demo(programme.projects[programme.projects["id"].isin(mine["project_id"])])
     demo_banner(demo)
     st.caption(
-        f"{who.described}. "
+        f"{md_text(who.described)}. "
         + captions.source_caption(demo, captions.years_text(mine["edition"]))
         + f" Situation au {formats.day(today)}."
     )

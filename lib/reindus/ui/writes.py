@@ -18,6 +18,7 @@ import streamlit as st
 
 from reindus.errors import UserError
 from reindus.store import repository
+from reindus.text.safe import md_text
 from reindus.ui import data
 
 _FLASH = "_workspace_flash"
@@ -59,7 +60,7 @@ def save(
     try:
         result = repository.write(data.store_engine(), work)
     except UserError as exc:  # refused (value, scope, stale version): nothing was written
-        st.error(exc.message, icon=":material/error:")
+        st.error(md_text(exc.message), icon=":material/error:")
         return
     st.session_state[_FLASH] = (area, "ok", done)
     data.invalidate()
@@ -88,6 +89,6 @@ def flash(area: str) -> None:
         del st.session_state[_FLASH]
         _, kind, text = message
         if kind == "ok":
-            st.success(text, icon=":material/check_circle:")
+            st.success(md_text(text), icon=":material/check_circle:")
         else:
-            st.error(text, icon=":material/error:")
+            st.error(md_text(text), icon=":material/error:")
