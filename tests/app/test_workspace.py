@@ -16,6 +16,7 @@ from reindus.reference.programme import STAGE_KEYS
 from reindus.store.db import make_engine, session_factory
 from reindus.store.models import AuditEntry, ChainLink, FundingApplication, FundingScheme, Milestone, Project
 from tests.support.accounts import sign_in
+from tests.support.markdown import shown
 from tests.support.paths import ROOT
 
 
@@ -60,7 +61,7 @@ def widget(at: AppTest, kind: str, suffix: str):
 
 
 def errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
+    return "\n".join(shown(e.value) for e in at.error)
 
 
 def test_mes_projets_asks_an_anonymous_visitor_to_sign_in(writable_home):

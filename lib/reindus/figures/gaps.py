@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from reindus.figures.kpi import base_layout, esc
+from reindus.figures.kpi import base_layout
 from reindus.text import formats
+from reindus.text.safe import html_text
 
 TOP = 12
 
@@ -16,7 +17,9 @@ def gaps_figure(gaps: pd.DataFrame, colour: str, source_text: str, top: int = TO
     """Horizontal bars in the region's colour, the most lacking activity on top (`gaps` from
     sourcing.gaps.capability_gaps)."""
     rows = gaps.head(top).iloc[::-1]
-    labels = [esc(f"{a} – {label[:60]}") for a, label in zip(rows["activity"], rows["label"], strict=True)]
+    labels = [
+        html_text(f"{a} – {label[:60]}") for a, label in zip(rows["activity"], rows["label"], strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             x=rows["projects_lacking"],
@@ -43,7 +46,7 @@ def gaps_figure(gaps: pd.DataFrame, colour: str, source_text: str, top: int = TO
     fig.update_layout(
         annotations=[
             {
-                "text": esc(source_text),
+                "text": html_text(source_text),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
