@@ -175,7 +175,7 @@ def stage(
         for k in fields
     )
     _execute_with_progress(
-        con, f"CREATE TABLE staged_rows AS SELECT {select} FROM {source_sql(prepared)}", progress, estimate
+        con, f"CREATE TEMP TABLE staged_rows AS SELECT {select} FROM {source_sql(prepared)}", progress, estimate
     )
     rejects: list[tuple[int, str]] = []
     if prepared.format == "csv":
@@ -585,7 +585,7 @@ def _read(
             ).fetchall()
         )
         _reproject(con)
-        con.execute(f"CREATE TABLE checked AS {_checked_sql()}")
+        con.execute(f"CREATE TEMP TABLE checked AS {_checked_sql()}")
         defects = Problems(name)
         for line, message in rejects[:PROBLEMS_PER_CHECK]:
             defects.add(line, "", "", f"ligne mal formée (nombre de champs, guillemets) : {message[:160]}")

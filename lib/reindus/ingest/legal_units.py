@@ -147,7 +147,7 @@ def _read(
             parsed.description += f" ; colonnes StockUniteLegale {layout}"
         total, rejects = stage(con, prepared, found, FIELDS, progress, estimate_rows(path, prepared))
         con.execute("SET preserve_insertion_order = false")  # every later row carries its line
-        con.execute(f"CREATE TABLE checked AS {_checked_sql()}")
+        con.execute(f"CREATE TEMP TABLE checked AS {_checked_sql()}")
         defects = Problems(name)
         for line, message in rejects[:PROBLEMS_PER_CHECK]:
             defects.add(line, "", "", f"ligne mal formée (nombre de champs, guillemets) : {message[:160]}")
