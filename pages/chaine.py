@@ -3,10 +3,8 @@ links for which a region has no candidate at all."""
 
 import streamlit as st
 
-from reindus.figures.supply_chain import supply_chain_figure
 from reindus.programme.public import public_projects
 from reindus.reference.sources import any_fictitious
-from reindus.sourcing import candidates as sourcing
 from reindus.text.safe import md_text
 from reindus.ui import chain, data, mode, tables
 from reindus.ui.banner import demo_banner
@@ -40,19 +38,10 @@ def body() -> None:
         return
     project = by_id.loc[project_id]
     project_links = links[links["project_id"] == project_id]
-    coverage = sourcing.coverage(
-        project_links, programme.shortlist, data.link_counts(project_links, scope), project["region_code"]
-    )
     src = f"registre des établissements ({source}, {year}) ; présélections de l'accélérateur"
-    st.plotly_chart(
-        mode.readable(
-            supply_chain_figure(
-                coverage, title=f"{project['name']} : de la matière première à la distribution", source=src
-            )
-        ),
-        width="stretch",
-        config={"displayModeBar": False},
-    )
+    title = f"{project['name']} : de la matière première à la distribution"
+    coverage, figure = data.chain(project_id, title, src, scope)
+    st.plotly_chart(mode.readable(figure), width="stretch", config={"displayModeBar": False})
     if not scope.public:
         chain.closed_suppliers(project_links, f"registre des établissements ({source}, {year})", scope)
     st.dataframe(

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from reindus.industry import indicators as industry
 from reindus.industry import views
 from reindus.text.safe import md_text
 from reindus.ui import data, mode
@@ -13,16 +12,16 @@ scope = mode.scope()  # atelier mode: projects through reindus.programme.public,
 
 
 def body() -> None:
-    stats = data.industry_data(scope)
+    events = data.site_events(scope)
     programme = data.programme(scope)
     st.title("Industrie régionale")
-    available = industry.available_series(stats.stats)
+    available = data.available_series(scope)
     if available.empty:
         st.info(sections.NO_STATISTICS)
         return
     view = sections.controls(available)
     series = view.series
-    demo_banner(views.has_demo(series, programme.projects, stats.events))
+    demo_banner(views.has_demo(series, programme.projects, events))
     st.caption(
         f"**Définition de l'industrie** : {md_text(series.definition)}. {md_text(series.source_text)}."
     )
@@ -30,9 +29,9 @@ def body() -> None:
     dep = data.indicators(series.year, series.source, series.definition, scope)
     sections.programme_kpis(dep, series)
     sections.map_section(view, scope)
-    sections.comparison(dep, view)
+    sections.comparison(dep, view, scope)
     sections.programme_regions(view, scope)
-    sections.site_events(stats.events)
+    sections.site_events(events, scope)
     sections.project_chain(programme.projects, programme.links, scope)
     sections.capability_gaps(view, programme.projects, scope)
 

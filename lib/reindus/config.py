@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -13,7 +14,14 @@ DATA_DIR = Path(os.environ.get("REINDUS_DATA_DIR", PACKAGE_DIR.parent.parent / "
 
 def home() -> Path:
     """The state folder (SQLite database, establishment register), created on first use."""
-    path = Path(os.environ.get("REINDUS_HOME", "var")).resolve()
+    return _home(os.environ.get("REINDUS_HOME", "var"), os.getcwd())
+
+
+@functools.lru_cache(maxsize=16)
+def _home(raw: str, cwd: str) -> Path:
+    # Every cached read of a page asks where the store is: resolving the path (a stat per component) and
+    # creating the folder once per setting, not once per call, keeps that off every rerun.
+    path = (Path(cwd) / raw).resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

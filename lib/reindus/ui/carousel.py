@@ -69,9 +69,8 @@ def progress_view(filters: Filters, title: str, key: str) -> None:
 
 
 def industry_view(title: str, key: str) -> None:
-    stats = data.industry_data(SCOPE).stats
     st.title(md_text(title))
-    available = industry.available_series(stats)
+    available = data.available_series(SCOPE)
     if available.empty:
         st.info("Aucune statistique industrielle dans la base.")
         return

@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +35,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from reindus import config, register
 from reindus.auth import Role, Scope
@@ -45,7 +47,9 @@ from reindus.figures import progress as progress_charts
 from reindus.figures.gaps import gaps_figure
 from reindus.figures.outcomes import outcome_panels
 from reindus.figures.supplier_map import supplier_map
+from reindus.figures.supply_chain import supply_chain_figure
 from reindus.industry import indicators as industry
+from reindus.industry import views as industry_views
 from reindus.programme import kpi_definitions, metrics, views
 from reindus.programme import public as public_rule
 from reindus.programme.data import ProgrammeData, load_industry, load_programme, load_site_events
@@ -81,10 +85,24 @@ POINT_LIMIT = 20_000  # candidates drawn on the map; above, the choropleth tells
 _ALL = Scope(Role.ADMIN)
 
 
+_RUN = threading.local()
+
+
 def _version() -> int:
     """The store's change counter (`reindus.store.version`): every store cache is keyed on it, so a change
-    committed through any process is read by this one on its next rerun."""
-    return store_version.current(engine(_url()))
+    committed through any process is read by this one on its next rerun.
+
+    Read once per script run (a page asks a dozen loaders): the run is told by the object Streamlit
+    renews at each run's start, its cursors (a full run and a fragment's alike); outside a run, each
+    call reads the store."""
+    ctx = get_script_run_ctx()
+    run = getattr(ctx, "cursors", None)
+    if run is not None and getattr(_RUN, "run", None) is run:
+        return _RUN.version
+    version = store_version.current(engine(_url()))
+    if run is not None:
+        _RUN.run, _RUN.version = run, version
+    return version
 
 
 def _url() -> str:
@@ -102,6 +120,7 @@ def _store(cached: Callable) -> Callable:
 
 def invalidate() -> None:
     """Forget everything read from the store (after an edit, a shortlist change or an import)."""
+    _RUN.run = None  # the rest of this run reads the counter the write just raised
     for cached in _STORE_CACHES:
         cached.clear()
 
@@ -332,8 +351,39 @@ def _industry(url: str, scope: Scope, version: int) -> IndustryData:
     return IndustryData(load_industry(eng), load_site_events(eng))
 
 
-def industry_data(scope: Scope) -> IndustryData:
-    return _industry(_url(), scope, _version())
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+def _available_series(url: str, scope: Scope, version: int) -> pd.DataFrame:
+    return industry.available_series(_industry(url, scope, version).stats)
+
+
+def available_series(scope: Scope) -> pd.DataFrame:
+    """`industry.available_series` of the statistics in the store (shared, read-only): the page asks for
+    it every run, the statistics change with an import."""
+    return _available_series(_url(), scope, _version())
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+def _site_events(url: str, scope: Scope, version: int) -> pd.DataFrame:
+    return _industry(url, scope, version).events
+
+
+def site_events(scope: Scope) -> pd.DataFrame:
+    """Openings and closures of industrial sites per region × half-year (without the statistics)."""
+    return _site_events(_url(), scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False)
+def _site_events_figure(url: str, measure: str, source: str, scope: Scope, version: int) -> go.Figure:
+    rows, source_text = industry_views.events_of(_industry(url, scope, version).events, measure, source)
+    return industry_figures.site_events_figure(rows, source_text, _regions(url, version))
+
+
+def site_events_figure(measure: str, source: str, scope: Scope) -> go.Figure:
+    """The chart of one measure and source of the site events (shared, read-only)."""
+    return _site_events_figure(_url(), measure, source, scope, _version())
 
 
 @st.cache_resource(show_spinner=False)
@@ -388,6 +438,35 @@ def programme_figures(
     """« Les régions du programme »: totals, evolution over every year of the series, structure by
     division. Built once per view and refresh (shared read-only: `st.plotly_chart` only reads a figure)."""
     return _programme_figures(_url(), int(year), source, definition, indicator, scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _comparison(
+    url: str,
+    year: int,
+    source: str,
+    definition: str,
+    territory: industry.Territory,
+    reference: industry.Territory,
+    scope: Scope,
+    version: int,
+) -> pd.DataFrame:
+    dep = _indicators(url, year, source, definition, scope, version)
+    return industry_views.comparison_table(industry.compare(dep, territory, reference))
+
+
+def comparison(
+    year: int,
+    source: str,
+    definition: str,
+    territory: industry.Territory,
+    reference: industry.Territory,
+    scope: Scope,
+) -> pd.DataFrame:
+    """A territory against a reference on one series, as displayed (`industry.views.comparison_table`;
+    shared, read-only)."""
+    return _comparison(_url(), int(year), source, definition, territory, reference, scope, _version())
 
 
 @dataclass(frozen=True)
@@ -620,6 +699,41 @@ def capability_gaps(scope: Scope) -> pd.DataFrame:
     """Links of every project with no candidate in the project's region (computed once per refresh,
     not per rerun: it walks every link of the programme)."""
     return _capability_gaps(_url(), register_path(), scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _chain(
+    url: str, path: str, project_id: int, title: str, source: str, scope: Scope, version: int
+) -> tuple[pd.DataFrame, go.Figure]:
+    programme = _programme(url, scope, version)
+    project = programme.projects.set_index("id").loc[project_id]
+    links = programme.links[programme.links["project_id"] == project_id]
+    coverage = sourcing.coverage(
+        links, programme.shortlist, link_counts(links, scope), project["region_code"]
+    )
+    return coverage, supply_chain_figure(coverage, title=title, source=source)
+
+
+def chain(project_id: int, title: str, source: str, scope: Scope) -> tuple[pd.DataFrame, go.Figure]:
+    """A project's links with their coverage (`sourcing.coverage`) and the chain's figure, built once per
+    project and refresh (shared, read-only)."""
+    return _chain(_url(), register_path(), int(project_id), title, source, scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _link_coverage(url: str, path: str, project_id: int, scope: Scope, version: int) -> pd.DataFrame:
+    programme = _programme(url, scope, version)
+    region = programme.projects.set_index("id").at[project_id, "region_code"]
+    links = programme.links[programme.links["project_id"] == project_id]
+    return industry.link_coverage(links, link_counts(links, scope), region_departements(region))
+
+
+def link_coverage(project_id: int, scope: Scope) -> pd.DataFrame:
+    """Whether the project's region has establishments of each of its links' activities
+    (`industry.link_coverage`; shared, read-only)."""
+    return _link_coverage(_url(), register_path(), int(project_id), scope, _version())
 
 
 @_store

@@ -15,13 +15,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from reindus.auth import Scope
-from reindus.figures import industry as industry_figures
 from reindus.figures.choropleth import format_value
 from reindus.industry import indicators as industry
 from reindus.industry import views
 from reindus.industry.views import Series
 from reindus.reference.sources import is_fictitious
-from reindus.reference.territory import region_departements, regions
+from reindus.reference.territory import regions
 from reindus.sourcing import gaps
 from reindus.text import formats
 from reindus.text.safe import md_text
@@ -143,7 +142,7 @@ def map_section(view: View, scope: Scope) -> None:
     )
 
 
-def comparison(dep: pd.DataFrame, view: View) -> None:
+def comparison(dep: pd.DataFrame, view: View, scope: Scope) -> None:
     """A territory against a reference of the same series, and the table of every département."""
     st.subheader("Comparer un territoire")
     pick, result = st.columns([1, 2])
@@ -159,7 +158,8 @@ def comparison(dep: pd.DataFrame, view: View) -> None:
         format_func=lambda t: t.label,
         key="ind_reference",
     )
-    table = views.comparison_table(industry.compare(dep, territory, reference))
+    s = view.series
+    table = data.comparison(s.year, s.source, s.definition, territory, reference, scope)
     result.dataframe(table, hide_index=True, width="stretch")
     result.caption(
         f"{md_text(territory.label)} comparé à : {md_text(reference.label)}. Les taux d'un groupe sont calculés sur "
@@ -200,7 +200,7 @@ def programme_regions(view: View, scope: Scope) -> None:
     st.plotly_chart(mode.readable(structure), width="stretch")
 
 
-def site_events(events: pd.DataFrame) -> None:
+def site_events(events: pd.DataFrame, scope: Scope) -> None:
     st.subheader("Ouvertures et fermetures de sites industriels")
     if events.empty:
         st.info(
@@ -216,11 +216,8 @@ def site_events(events: pd.DataFrame) -> None:
         disabled=len(kinds) == 1,
         format_func=lambda i: f"{kinds.at[i, 'measure']} ({kinds.at[i, 'source']})",
     )
-    rows, source_text = views.events_of(events, kinds.at[kind, "measure"], kinds.at[kind, "source"])
-    st.plotly_chart(
-        mode.readable(industry_figures.site_events_figure(rows, source_text, data.programme_regions())),
-        width="stretch",
-    )
+    figure = data.site_events_figure(kinds.at[kind, "measure"], kinds.at[kind, "source"], scope)
+    st.plotly_chart(mode.readable(figure), width="stretch")
 
 
 def project_chain(projects: pd.DataFrame, links: pd.DataFrame, scope: Scope) -> None:
@@ -232,10 +229,7 @@ def project_chain(projects: pd.DataFrame, links: pd.DataFrame, scope: Scope) -> 
         return
     pid = st.selectbox("Projet", list(labels), format_func=labels.get, key="ind_project")
     project = projects.set_index("id").loc[pid]
-    chain = links[links["project_id"] == pid]
-    coverage = industry.link_coverage(
-        chain, data.link_counts(chain, scope), region_departements(project["region_code"])
-    )
+    coverage = data.link_coverage(pid, scope)
     st.dataframe(
         coverage.assign(covered=coverage["covered"].map({True: "oui", False: "non"})),
         hide_index=True,

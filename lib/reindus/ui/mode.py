@@ -20,7 +20,7 @@ import streamlit as st
 from reindus.auth import ANONYMOUS_SCOPE, Scope
 from reindus.programme.public import MIN_PUBLIC_COUNT
 from reindus.text.params import bounded_int
-from reindus.ui import auth
+from reindus.ui import auth, charts
 from reindus.ui.data import REFRESH_SECONDS
 
 MODE_PARAM = "mode"
@@ -144,25 +144,6 @@ def force() -> bool:
 
 
 def readable(figure):
-    """In atelier mode, a copy of a plotly figure with text large enough for a room; else the figure itself.
-
-    The figures come from shared caches (read-only): the copy is what gets enlarged."""
-    if not is_atelier():
-        return figure
-    import plotly.graph_objects as go
-
-    big = go.Figure(figure)
-    big.update_layout(font_size=17, legend_font_size=18, title_font_size=20)
-    big.update_xaxes(tickfont_size=16, title_font_size=17)
-    big.update_yaxes(tickfont_size=16, title_font_size=17)
-    # a count axis with a tick per unit would overlap at this size: let plotly space the ticks
-    big.for_each_yaxis(
-        lambda axis: (
-            axis.update(dtick=None, nticks=8)
-            if isinstance(axis.dtick, int | float) and axis.dtick <= 1
-            else None
-        )
-    )
-    big.update_annotations(font_size=17)
-    big.update_traces(textfont_size=16, selector=lambda t: hasattr(t, "textfont"))
-    return big
+    """A plotly figure as the page draws it: with text large enough for a room in atelier mode, and
+    prepared once for `st.plotly_chart` (`reindus.ui.charts`); the cached figure itself is never changed."""
+    return charts.shown(figure, large=is_atelier())

@@ -204,25 +204,28 @@ def export_buttons(
     rows: pd.DataFrame, stem: str, *, table: pd.DataFrame | None = None, sheet: str = "Présélection"
 ) -> None:
     """XLSX and CSV downloads of `table` (default: the shortlist `rows` as exported); the labels say how
-    many rows the file will hold."""
+    many rows the file will hold. The files are written when a button is clicked (deferred data), not on
+    every run: the page reruns on every selection and shortlist edit."""
     table = export_frame(rows) if table is None else table
     count = formats.number(len(table)) + (" lignes" if len(table) > 1 else " ligne")
     left, right = st.columns(2)
     left.download_button(
         f"Exporter en XLSX ({md_text(count)})",
-        export.to_xlsx(table, sheet=sheet),
+        lambda: export.to_xlsx(table, sheet=sheet),
         file_name=f"{stem}.xlsx",
         key=f"{stem}-xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=export.XLSX_MIME,
         icon=":material/download:",
         disabled=table.empty,
+        on_click="ignore",
     )
     right.download_button(
         f"Exporter en CSV ({md_text(count)})",
-        export.to_csv(table),
+        lambda: export.to_csv(table),
         file_name=f"{stem}.csv",
         key=f"{stem}-csv",
-        mime="text/csv",
+        mime=export.CSV_MIME,
         icon=":material/download:",
         disabled=table.empty,
+        on_click="ignore",
     )
