@@ -175,7 +175,10 @@ def stage(
         for k in fields
     )
     _execute_with_progress(
-        con, f"CREATE TEMP TABLE staged_rows AS SELECT {select} FROM {source_sql(prepared)}", progress, estimate
+        con,
+        f"CREATE TEMP TABLE staged_rows AS SELECT {select} FROM {source_sql(prepared)}",
+        progress,
+        estimate,
     )
     rejects: list[tuple[int, str]] = []
     if prepared.format == "csv":
