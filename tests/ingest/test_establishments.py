@@ -137,3 +137,34 @@ def test_every_bad_row_is_counted_and_each_check_lists_its_own(store, tmp_path):
     )
     assert "code commune INSEE inconnu" in reasons
     assert parsed.problems.lines()[-1].endswith("autre(s) problème(s) non listé(s)")
+
+
+def test_per_row_coordinate_systems_lambert_in_sql_overseas_through_pyproj_unknown_left_out(store, tmp_path):
+    from pyproj import Transformer
+
+    sirets = [make_siret("55203253", str(50 + i)) for i in range(4)]
+    frame = pd.DataFrame(
+        {
+            "siret": sirets,
+            "raison sociale": ["A", "B", "C", "D"],
+            "naf": ["13.20Z"] * 4,
+            "code commune": ["76540", "76540", "97411", "76540"],
+            "x_longitude": ["562000", "1.09", "338000", "562000"],
+            "y_latitude": ["6930000", "49.44", "7690000", "6930000"],
+            "epsg": ["2154", "4326", "2975", "99999"],  # 2975: RGR92 / UTM 40S (La Réunion)
+        }
+    )
+    parsed, parquet = establishments.read_path(_write(tmp_path, frame), "f.csv", max_errors=1)
+    assert parquet is not None, parsed.problems.lines()
+    assert parsed.extra["kept"] == 3 and parsed.extra["rejected"] == 1
+    unknown = next(p for p in parsed.problems.items if "EPSG" in p.reason)
+    assert (unknown.line, unknown.value) == (5, "99999")
+    rows = pd.read_parquet(parquet).set_index("siret")
+    expected = {
+        sirets[0]: Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True).transform(562000, 6930000),
+        sirets[1]: (1.09, 49.44),
+        sirets[2]: Transformer.from_crs("EPSG:2975", "EPSG:4326", always_xy=True).transform(338000, 7690000),
+    }
+    for s, (lon, lat) in expected.items():
+        assert not rows.loc[s, "approximate"]
+        assert abs(rows.loc[s, "longitude"] - lon) < 1e-9 and abs(rows.loc[s, "latitude"] - lat) < 1e-9

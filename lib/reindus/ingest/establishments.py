@@ -21,13 +21,19 @@ closed establishments coded in NAP / NAF 1993 / NAF rév. 1, closed ones without
 placeholder, the overseas collectivities and establishments abroad. A commune code that no longer
 exists is replaced by its current commune (`reference.commune_history`), else the establishment is
 placed at its département's point; both are marked approximate. Genuine defects (SIRET check digit,
-unknown NAF code or band, impossible date, malformed line, duplicate SIRET) are listed with their line;
+unknown NAF code or band, impossible date, coordinates out of bounds or in an unknown EPSG system,
+malformed line, duplicate SIRET) are listed with their line;
 up to the error budget (`max_errors`, by default ERROR_SHARE of the rows read) those lines are left out
 and the rest imports, each listed as a warning; above it, nothing imports.
 
-DuckDB scans the file into a disk-backed staging database within MEMORY_LIMIT; the checks run in SQL;
-coordinates are converted with pyproj on batches of BATCH_ROWS and written to a Parquet file in the
-register schema, which `register.load_file(…, replace=False)` upserts on SIRET in one transaction.
+No Python loop runs over the rows: DuckDB scans the file once into a temporary table (in the order of
+the file, which gives each row its line; it spills to the work folder beyond MEMORY_LIMIT), and the
+normalisation, skip reasons, checks, commune history and the Lambert 93 → WGS84 conversion
+(`reference.lambert`) are set-based SQL over it; only the first lines of each defect come back to
+Python to be listed, and the per-row EPSG codes of a geolocated file other than WGS84 and Lambert 93
+(a few overseas rows) go through pyproj. The kept rows are written, in the register schema, to one
+Parquet file by one COPY, which `register.load_file(…, replace=False)` upserts on SIRET in one
+transaction (`ingest.register_import`: the audit entry first).
 """
 
 from __future__ import annotations
