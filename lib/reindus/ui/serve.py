@@ -20,6 +20,10 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parents[3] / "app.py"
 PROJECT_SECRETS = APP.parent / ".streamlit" / "secrets.toml"
+# Safety settings of .streamlit/config.toml, which Streamlit reads only from the working directory: given
+# on the command line too, a server started from elsewhere keeps them. No traceback for users (server
+# paths, « Ask Google »); no table toolbar download, which writes imported formulas as live ones.
+SAFETY_OPTIONS = ["--client.showErrorDetails=none", "--client.disableDataExport=true"]
 
 
 def _has_auth(path: Path) -> bool:
@@ -57,7 +61,7 @@ def main(streamlit_args: list[str], demo_auth: bool = False) -> int:
             streamlit_args = [f"--secrets.files={path}", *streamlit_args]
             print(f"Fournisseur d'identité de démonstration : {idp_url} (comptes de démo, un clic)")
         try:
-            cli.main(["run", str(APP), *streamlit_args], standalone_mode=False)
+            cli.main(["run", str(APP), *SAFETY_OPTIONS, *streamlit_args], standalone_mode=False)
         except SystemExit as stop:
             return int(stop.code or 0)
     return 0
