@@ -5,7 +5,7 @@ import streamlit as st
 from reindus.config import DATA_DIR
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data, mode, tables
+from reindus.ui import auth, data, mode, tables
 from reindus.ui.banner import demo_banner
 from reindus.ui.importer import export_section, import_section
 
@@ -73,9 +73,20 @@ with st.expander("Provenance des fichiers de référence"):
     st.markdown((DATA_DIR / "README.md").read_text(encoding="utf-8"))
 
 st.divider()
-if mode.is_atelier():  # imports and exports are for the coaches' own screens, never a shared one
-    st.info("Import et export des données : non disponibles en mode atelier.", icon=":material/lock:")
-else:
-    import_section()
-    st.divider()
-    export_section()
+viewer, scope = auth.viewer(), mode.scope()
+if scope.public:  # imports and exports are for the signed-in's own screens, never a shared one
+    st.info(
+        "Import et export des données : réservés aux personnes connectées, hors mode atelier.",
+        icon=":material/lock:",
+    )
+else:  # what the role may do; the import and the export check it again on the server
+    if scope.may_import:
+        import_section(viewer)
+        st.divider()
+    if scope.may_export_tables:
+        export_section(viewer)
+    if not (scope.may_import or scope.may_export_tables):
+        st.info(
+            "Import et export des tables : réservés à l'administrateur (et l'export à la présidence).",
+            icon=":material/lock:",
+        )

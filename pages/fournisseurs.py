@@ -6,7 +6,7 @@ import streamlit as st
 from reindus.programme.public import public_projects
 from reindus.reference.sources import any_fictitious
 from reindus.text.safe import md_text
-from reindus.ui import data, mode
+from reindus.ui import auth, data, mode
 from reindus.ui import suppliers as sections
 from reindus.ui.banner import demo_banner
 
@@ -44,4 +44,4 @@ if scope.public:
 picked = sections.candidate_table(
     sections.departement_filter(ranked, dep), f"candidats-projet{target.project_id}-maillon{target.link_id}"
 )
-sections.shortlist_section(target, picked)
+sections.shortlist_section(target, picked, auth.viewer(), scope)

@@ -27,6 +27,25 @@ def confidential_texts(data: ProgrammeData) -> set[str]:
     return {t for t in texts if len(str(t)) >= 4}
 
 
+def confidential_outside(data: ProgrammeData, regions: frozenset[str]) -> set[str]:
+    """What a coach of `regions` must never see: the confidential texts of other regions' projects,
+    less those that also belong to their own (a same amount, a coach of both)."""
+    own = set(data.projects.loc[data.projects["region_code"].isin(regions), "id"])
+
+    def part(keep) -> ProgrammeData:
+        from dataclasses import replace
+
+        return replace(
+            data,
+            projects=data.projects[keep(data.projects["id"])],
+            shortlist=data.shortlist[keep(data.shortlist["project_id"])],
+            applications=data.applications[keep(data.applications["project_id"])],
+        )
+
+    inside = confidential_texts(part(lambda ids: ids.isin(own)))
+    return confidential_texts(part(lambda ids: ~ids.isin(own))) - inside
+
+
 def leaks(text: str, secrets: set[str]) -> list[str]:
     """The secrets found in `text` as whole values (« 60 000 € » is not found in « 19 860 000 € »)."""
     found = []

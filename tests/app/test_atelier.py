@@ -4,7 +4,6 @@ the mode survives a page switch, imports/exports and edits are off."""
 from __future__ import annotations
 
 import pytest
-from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from reindus.programme.data import load_programme
@@ -13,6 +12,7 @@ from reindus.ui import navigation
 from tests.confidential import confidential_texts, leaks
 from tests.support.accounts import sign_in
 from tests.support.paths import ROOT
+from tests.support.rendered import rendered_text
 
 ATELIER_PAGES = [p.file for p in navigation.PAGES]  # the default page first
 
@@ -35,23 +35,6 @@ def run(page: str, **params: str) -> AppTest:
         at.run()
     assert not at.exception, at.exception
     return at
-
-
-def rendered_text(at: AppTest) -> str:
-    """Every string of every element (protobuf as UTF-8 text), plus the dataframes' cells."""
-    parts: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(text_format.MessageToString(proto, as_utf8=True))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    for frame in at.dataframe:
-        parts.append(frame.value.to_string())
-    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("page", ATELIER_PAGES)

@@ -8,9 +8,7 @@ import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from reindus.store.db import make_engine, session_factory
-from reindus.store.models import AuditEntry, Milestone
-from reindus.store.repository import update_versioned
+from reindus.store.db import make_engine
 from reindus.text import formats
 from tests.support import markdown
 from tests.support.accounts import sign_in
@@ -146,62 +144,6 @@ def test_the_filter_bar_is_the_same_on_both_pages(demo_env):
         sidebar_keys = {w.key for w in [*at.sidebar.selectbox, *at.sidebar.multiselect]}
         assert sidebar_keys == keys
         assert at.selectbox(key="edition").value == 2025
-
-
-def _open_project(home: Path) -> tuple[AppTest, int, int]:
-    engine = make_engine(f"sqlite:///{home / 'reindus.sqlite'}")
-    with engine.connect() as conn:
-        pid, name = conn.execute(
-            text(
-                "SELECT id, name FROM projects WHERE edition = 2026 AND status = 'en_cours' "
-                "ORDER BY id LIMIT 1"
-            )
-        ).one()
-        ms_id = conn.execute(
-            text("SELECT id FROM milestones WHERE project_id = :p AND stage = 'selection'"), {"p": pid}
-        ).scalar_one()
-    engine.dispose()
-    at = start({"edition": "2026"}, page=PROGRESS)
-    at.selectbox(key="projet").set_value(pid).run()
-    assert not at.exception, at.exception
-    assert any(name in markdown.shown(s.value) for s in at.subheader)
-    at.text_input(key="edit_actor").input("Camille Test")
-    return at, pid, ms_id
-
-
-def test_a_coach_saves_a_stage_and_the_audit_log_records_it(writable_home):
-    from datetime import date
-
-    at, pid, ms_id = _open_project(writable_home)
-    at.date_input[1].set_value(date(2026, 9, 22))  # « Fin réelle » of the first stage
-    next(b for b in at.button if b.label == "Enregistrer l'étape").click().run()
-    assert not at.exception, at.exception
-    assert any("Modification enregistrée" in s.value for s in at.success)
-    engine = make_engine(f"sqlite:///{writable_home / 'reindus.sqlite'}")
-    with session_factory(engine)() as s:
-        ms = s.get(Milestone, ms_id)
-        assert ms.actual_end == date(2026, 9, 22) and ms.version == 2
-        entry = s.query(AuditEntry).filter_by(table_name="milestones", row_key=str(ms_id)).one()
-        assert entry.actor == "Camille Test"
-    engine.dispose()
-
-
-def test_a_stale_edit_is_refused_in_french(writable_home):
-    from datetime import date
-
-    at, pid, ms_id = _open_project(writable_home)
-    # another coach saves the same stage after it was shown here
-    engine = make_engine(f"sqlite:///{writable_home / 'reindus.sqlite'}")
-    with session_factory(engine).begin() as s:
-        update_versioned(s, Milestone, ms_id, 1, {"actual_end": date(2026, 9, 30)}, "Autre conseiller")
-    at.date_input[1].set_value(date(2026, 9, 22))
-    next(b for b in at.button if b.label == "Enregistrer l'étape").click().run()
-    assert not at.exception, at.exception
-    errors = [e.value for e in at.error]
-    assert errors and "modifi" in errors[0].lower()
-    with session_factory(engine)() as s:
-        assert s.get(Milestone, ms_id).actual_end == date(2026, 9, 30)  # the other coach's edit is kept
-    engine.dispose()
 
 
 def test_observed_jobs_and_the_funding_pipeline_match_the_store_with_their_definitions(demo_env):

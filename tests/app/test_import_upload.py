@@ -38,7 +38,6 @@ def test_bad_upload_shows_problems_and_leaves_the_store_unchanged(home):
     engine = make_engine(f"sqlite:///{home / 'reindus.sqlite'}")
     before = db_checksum(engine)
     at = _page()
-    at.text_input(key="import_actor").set_value("Marie Test")
     at.file_uploader[0].set_value(("projets.csv", (BROKEN / "negative_number.csv").read_bytes(), "text/csv"))
     at.run()
     assert not at.exception, at.exception
@@ -57,7 +56,6 @@ def test_good_upload_is_applied_only_after_confirmation(home):
     before = db_checksum(engine)
     good = (BROKEN / "negative_number.csv").read_bytes().replace(b";-12;", b";12;")
     at = _page()
-    at.text_input(key="import_actor").set_value("Marie Test")
     at.file_uploader[0].set_value(("projets.csv", good, "text/csv"))
     at.run()
     assert any("1 ajouté(s), 0 mis à jour" in shown(i.value) for i in at.info)
@@ -66,4 +64,7 @@ def test_good_upload_is_applied_only_after_confirmation(home):
     at.run()
     assert any("Import terminé : 1 ajouté(s)" in shown(s.value) for s in at.success)
     assert db_checksum(engine) != before
+    with engine.connect() as conn:  # the audit names the signed-in person, no typed name
+        actors = conn.exec_driver_sql("SELECT actor FROM audit_log WHERE action = 'import'").scalars().all()
+    assert actors[-1] == "admin <admin@demo.reindus.fr>"
     engine.dispose()

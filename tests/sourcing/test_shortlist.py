@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from reindus.errors import ValidationError
+from reindus.auth import ANONYMOUS, Role, Viewer
+from reindus.errors import PermissionDeniedError, ValidationError
 from reindus.sourcing import shortlist as edits
 from reindus.store.db import make_engine, session_factory
-from reindus.store.models import AuditEntry, ShortlistEntry
+from reindus.store.models import AuditEntry, ChainLink, Project, ShortlistEntry
 from reindus.store.repository import StaleEditError, update_versioned
 
 
@@ -53,6 +54,26 @@ def _audit(engine, action: str) -> pd.DataFrame:
         )
 
 
+def _region(engine, link_id: int) -> str:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(Project.region_code)
+            .join(ChainLink, ChainLink.project_id == Project.id)
+            .where(ChainLink.id == link_id)
+        ).scalar_one()
+
+
+def coach(engine, link_id: int, *, other_region: bool = False) -> Viewer:
+    """A coach of the link's project's region (or of another pilot region)."""
+    region = _region(engine, link_id)
+    if other_region:
+        region = "11" if region != "11" else "28"
+    return Viewer(Role.CONSEILLER, frozenset({region}), email="camille@cci.fr", name="Camille Test")
+
+
+CAMILLE = "Camille Test <camille@cci.fr>"
+
+
 def _editor(shown: pd.DataFrame) -> pd.DataFrame:
     return shown[["status", "note"]].assign(remove=False)
 
@@ -82,13 +103,13 @@ def test_save_writes_changes_and_removals_in_one_audited_transaction(engine):
     edited = _editor(shown)
     edited.loc[0, "note"] = "Devis reçu <b>le 3</b>"
     edited.loc[1, "remove"] = True
-    message = edits.save(engine, edits.diff(shown, edited), "Camille Test")
+    message = edits.save(engine, edits.diff(shown, edited), coach(engine, link))
     assert message == "2 modification(s) enregistrée(s) au journal, dont 1 retrait(s)."
     after = _entries(engine, link)
     assert len(after) == len(shown) - 1 and shown.at[1, "id"] not in set(after["id"])
     assert after.set_index("id").at[shown.at[0, "id"], "note"] == "Devis reçu <b>le 3</b>"
     deleted = _audit(engine, "delete")
-    assert list(deleted["row_key"]) == [str(shown.at[1, "id"])] and deleted["actor"].iat[0] == "Camille Test"
+    assert list(deleted["row_key"]) == [str(shown.at[1, "id"])] and deleted["actor"].iat[0] == CAMILLE
 
 
 def test_a_stale_row_refuses_the_whole_save(engine):
@@ -107,7 +128,7 @@ def test_a_stale_row_refuses_the_whole_save(engine):
     edited.loc[0, "remove"] = True
     edited.loc[2, "status"] = "ecarte"
     with pytest.raises(StaleEditError) as refused:
-        edits.save(engine, edits.diff(shown, edited), "Camille Test")
+        edits.save(engine, edits.diff(shown, edited), coach(engine, link))
     assert "modifi" in refused.value.message.lower()
     after = _entries(engine, link)
     assert len(after) == len(shown)  # the removal was not written either
@@ -126,7 +147,7 @@ def test_adding_candidates_skips_those_already_there(engine):
             "departement": ["76"] * 3,
         }
     )
-    assert edits.add_candidates(engine, link, rows, "Camille Test") == (
+    assert edits.add_candidates(engine, link, rows, coach(engine, link)) == (
         "1 fournisseur(s) ajouté(s) à la présélection. 2 y figurai(en)t déjà."
     )
     added = _entries(engine, link).set_index("siret").loc["12345678900017"]
@@ -140,7 +161,7 @@ def test_adding_candidates_skips_those_already_there(engine):
 def test_a_foreign_supplier_is_added_once_without_siret(engine):
     link = _link_with_entries(engine)
     before = len(_entries(engine, link))
-    assert edits.add_foreign(engine, link, "  Leinen   GmbH ", "DE", "lin teillé", "Camille Test") == (
+    assert edits.add_foreign(engine, link, "  Leinen   GmbH ", "DE", "lin teillé", coach(engine, link)) == (
         "« Leinen GmbH » ajouté à la présélection."
     )
     entry = _entries(engine, link).iloc[-1]
@@ -155,5 +176,35 @@ def test_a_foreign_supplier_is_added_once_without_siret(engine):
         ("X", "QQ", "inconnu"),
     ):
         with pytest.raises(ValidationError, match=says):
-            edits.add_foreign(engine, link, name, country, "", "Camille Test")
+            edits.add_foreign(engine, link, name, country, "", coach(engine, link))
     assert len(_entries(engine, link)) == before + 1
+
+
+@pytest.mark.parametrize(
+    "viewer",
+    ["other_region", "presidence", "anonymous"],
+)
+def test_every_shortlist_write_refuses_a_viewer_out_of_scope(engine, viewer):
+    link = _link_with_entries(engine)
+    who = {
+        "other_region": coach(engine, link, other_region=True),
+        "presidence": Viewer(Role.PRESIDENCE, frozenset({_region(engine, link)}), email="p@cci.fr"),
+        "anonymous": ANONYMOUS,
+    }[viewer]
+    shown = _entries(engine, link)
+    edited = _editor(shown)
+    edited.loc[0, "note"] = "hors périmètre"
+    edited.loc[1, "remove"] = True
+    rows = pd.DataFrame(
+        {"siret": ["12345678900017"], "name": ["X"], "commune": ["76540"], "departement": ["76"]}
+    )
+    for write in (
+        lambda: edits.save(engine, edits.diff(shown, edited), who),
+        lambda: edits.add_candidates(engine, link, rows, who),
+        lambda: edits.add_foreign(engine, link, "Leinen GmbH", "DE", "", who),
+    ):
+        with pytest.raises(PermissionDeniedError) as refused:
+            write()
+        assert "modifier le projet" in refused.value.message or "Connectez-vous" in refused.value.message
+    pd.testing.assert_frame_equal(_entries(engine, link), shown)
+    assert _audit(engine, "insert").empty and _audit(engine, "delete").empty

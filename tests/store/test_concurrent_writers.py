@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from reindus.auth import Viewer, system_viewer
 from reindus.errors import UserError
 from reindus.ingest import importer
 from reindus.sourcing import shortlist
@@ -43,6 +44,11 @@ def _together(n: int, action: Callable[[int], str]) -> list[tuple[str, str]]:
     return outcomes
 
 
+def coach(i: int) -> Viewer:
+    """The administrateur, named per writer: the race is between writers, not permissions."""
+    return system_viewer(f"coach {i}")
+
+
 @pytest.fixture
 def link_id(factory) -> int:
     return factory.link(factory.project()).id
@@ -55,7 +61,7 @@ def _rows(engine, link: int) -> pd.DataFrame:
 
 def test_the_same_foreign_supplier_added_by_ten_coaches_at_once_is_stored_once(engine, link_id):
     outcomes = _together(
-        WRITERS, lambda i: shortlist.add_foreign(engine, link_id, "Leinen GmbH", "DE", "", f"coach {i}")
+        WRITERS, lambda i: shortlist.add_foreign(engine, link_id, "Leinen GmbH", "DE", "", coach(i))
     )
     kinds = [k for k, _ in outcomes]
     assert "crash" not in kinds, outcomes
@@ -67,11 +73,11 @@ def test_the_same_foreign_supplier_added_by_ten_coaches_at_once_is_stored_once(e
 def test_ten_coaches_adding_suppliers_at_once_all_succeed(engine, link_id):
     def add(i: int) -> str:
         if i % 2:
-            return shortlist.add_foreign(engine, link_id, f"Fournisseur {i}", "IT", "", f"coach {i}")
+            return shortlist.add_foreign(engine, link_id, f"Fournisseur {i}", "IT", "", coach(i))
         rows = pd.DataFrame(
             {"siret": ["55210055400013"], "name": ["Lin & Co"], "commune": ["76540"], "departement": ["76"]}
         )
-        return shortlist.add_candidates(engine, link_id, rows, f"coach {i}")
+        return shortlist.add_candidates(engine, link_id, rows, coach(i))
 
     outcomes = _together(WRITERS, add)
     assert [k for k, _ in outcomes] == ["ok"] * WRITERS, outcomes

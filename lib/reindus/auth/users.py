@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from reindus.auth.viewer import REGIONAL_ROLES, ROLE_LABELS, Role, Viewer, parse_role
@@ -109,6 +110,38 @@ def list_users(session: Session) -> pd.DataFrame:
     rows = session.execute(select(User).order_by(User.role, User.email)).scalars()
     records = [(u.email, u.name, u.role, u.regions, u.source) for u in rows]
     return pd.DataFrame.from_records(records, columns=USER_COLUMNS)
+
+
+# --- the same, for a signed-in person (the « Utilisateurs » page): refused unless administrateur -------
+
+
+def users_as(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+    viewer.require_manage_users()
+    with Session(engine) as session:
+        return list_users(session)
+
+
+def add_as(
+    engine: Engine, viewer: Viewer, email: str, role: str | Role, regions: Iterable[str], name: str = ""
+) -> str:
+    """Add or change a user, audited under the viewer's name; the French message to show."""
+    viewer.require_manage_users()
+    user = repository.write(engine, lambda s: add_user(s, email, role, regions, viewer.actor, name=name))
+    return (
+        f"{user.email} : {ROLE_LABELS[Role(user.role)]}"
+        + (f" ({user.regions})" if user.regions else "")
+        + "."
+    )
+
+
+def remove_as(engine: Engine, viewer: Viewer, email: str) -> str:
+    """Remove a user (not oneself: an administrateur would lock the app out)."""
+    viewer.require_manage_users()
+    address = normalise_email(email)
+    if address == viewer.email:
+        raise ValidationError("Vous ne pouvez pas retirer votre propre compte.", field="email")
+    repository.write(engine, lambda s: remove_user(s, address, viewer.actor))
+    return f"{address} retiré des utilisateurs."
 
 
 @dataclass(frozen=True)

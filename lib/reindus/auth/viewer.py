@@ -89,6 +89,11 @@ class Scope:
         return self.role is Role.ADMIN
 
     @property
+    def may_export_tables(self) -> bool:
+        """Whole tables of the store (« Données »): every region's confidential values."""
+        return self.role in (Role.ADMIN, Role.PRESIDENCE)
+
+    @property
     def may_export(self) -> bool:
         """Exports hold what the scope sees; the public view exports nothing."""
         return not self.public
@@ -156,6 +161,12 @@ class Viewer:
     def require_import(self) -> None:
         if not self.scope.may_import:
             raise PermissionDeniedError("Seul un administrateur peut importer des fichiers.")
+
+    def require_export_tables(self) -> None:
+        if not self.scope.may_export_tables:
+            raise PermissionDeniedError(
+                "Seuls l'administrateur et la présidence peuvent exporter les tables entières."
+            )
 
     def require_manage_users(self) -> None:
         if not self.scope.may_manage_users:

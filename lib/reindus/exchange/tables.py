@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from reindus.auth import Viewer
 from reindus.exchange import export
 from reindus.programme.stages import current_stages, stage_label
 from reindus.reference.programme import (
@@ -282,6 +283,13 @@ def milestones_frame(engine: Engine) -> pd.DataFrame:
 def more_sheets(kind: str, engine: Engine) -> dict[str, pd.DataFrame]:
     """The sheets an XLSX export has after the first: the projects' milestones."""
     return {MILESTONES_SHEET: milestones_frame(engine)} if kind == "projects" else {}
+
+
+def frame_as(viewer: Viewer, kind: str, engine: Engine) -> pd.DataFrame:
+    """`frame` for a signed-in person: PermissionDeniedError (French) unless they may export whole
+    tables (every region's confidential values)."""
+    viewer.require_export_tables()
+    return frame(kind, engine)
 
 
 def frame(kind: str, engine: Engine, *, register_path: Path | str | None = None) -> pd.DataFrame:

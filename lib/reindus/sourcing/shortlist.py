@@ -3,7 +3,9 @@ add a supplier established abroad, change statuses and notes, remove entries.
 
 Every write goes through `store.repository` (audited; versioned edits refuse a row changed since it was
 shown) in one transaction per action: a refused row leaves the whole action unwritten. Messages are in
-French, for the page to show as they are.
+French, for the page to show as they are. Each action takes the `Viewer` who makes it: the audit names
+them, and a row of a project outside their scope is refused inside the same transaction
+(reindus.auth.guard), whatever the page showed.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from reindus.auth import Viewer
+from reindus.auth.guard import require_edit
 from reindus.errors import ValidationError
 from reindus.reference.programme import ShortlistStatus
 from reindus.sourcing import candidates as sourcing
-from reindus.store.models import ShortlistEntry
+from reindus.store.models import ChainLink, ShortlistEntry
 from reindus.store.repository import delete_versioned, insert, update_versioned, write
 
 EDITABLE = ("status", "note")
@@ -59,24 +63,30 @@ def diff(shown: pd.DataFrame, edited: pd.DataFrame) -> Edits:
     return Edits(changed, removed)
 
 
-def save(engine: Engine, edits: Edits, actor: str) -> str:
-    """Write the edits in one transaction; StoreError (stale row included) writes none of them."""
+def save(engine: Engine, edits: Edits, viewer: Viewer) -> str:
+    """Write the edits in one transaction; StoreError (stale row included) or PermissionDeniedError
+    writes none of them."""
 
     def work(session) -> None:
+        for row_id, _version, _changes in edits.changed:
+            require_edit(session, viewer, ShortlistEntry, row_id)
+        for row_id, _version in edits.removed:
+            require_edit(session, viewer, ShortlistEntry, row_id)
         for row_id, version, changes in edits.changed:
-            update_versioned(session, ShortlistEntry, row_id, version, changes, actor)
+            update_versioned(session, ShortlistEntry, row_id, version, changes, viewer.actor)
         for row_id, version in edits.removed:
-            delete_versioned(session, ShortlistEntry, row_id, version, actor)
+            delete_versioned(session, ShortlistEntry, row_id, version, viewer.actor)
 
     write(engine, work)
     text = f"{len(edits)} modification(s) enregistrée(s) au journal"
     return text + (f", dont {len(edits.removed)} retrait(s)." if edits.removed else ".")
 
 
-def add_candidates(engine: Engine, link_id: int, rows: pd.DataFrame, actor: str) -> str:
+def add_candidates(engine: Engine, link_id: int, rows: pd.DataFrame, viewer: Viewer) -> str:
     """Register rows into the link's shortlist as « identifié »; those already there are skipped."""
 
     def work(session) -> tuple[int, int]:
+        require_edit(session, viewer, ChainLink, link_id)
         added, skipped = 0, 0
         already = set(
             session.scalars(
@@ -99,7 +109,7 @@ def add_candidates(engine: Engine, link_id: int, rows: pd.DataFrame, actor: str)
                     source="saisie",
                     **fields,
                 ),
-                actor,
+                viewer.actor,
             )
             already.add(fields["siret"])
             added += 1
@@ -110,12 +120,13 @@ def add_candidates(engine: Engine, link_id: int, rows: pd.DataFrame, actor: str)
     return text + (f" {skipped} y figurai(en)t déjà." if skipped else "")
 
 
-def add_foreign(engine: Engine, link_id: int, name: str, country: str, note: str, actor: str) -> str:
+def add_foreign(engine: Engine, link_id: int, name: str, country: str, note: str, viewer: Viewer) -> str:
     """A supplier established abroad (no SIRET) into the link's shortlist as « identifié ».
     ValidationError for a missing name, France, an unknown country or a name already there."""
     fields: Mapping[str, object] = sourcing.foreign_shortlist_row(name, country)
 
     def work(session) -> None:
+        require_edit(session, viewer, ChainLink, link_id)
         names = session.scalars(
             select(ShortlistEntry.supplier_name).where(
                 ShortlistEntry.link_id == link_id, ShortlistEntry.siret.is_(None)
@@ -135,7 +146,7 @@ def add_foreign(engine: Engine, link_id: int, name: str, country: str, note: str
                 source="saisie",
                 **fields,
             ),
-            actor,
+            viewer.actor,
         )
 
     write(engine, work)

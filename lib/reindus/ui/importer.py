@@ -7,7 +7,10 @@ parsing, never trusted by its name (used only as a label), and capped in size.
 Reading and applying run in a child process with its own memory and time limits (`ingest.isolated`):
 a hostile file cannot take the server down or hold the other visitors' pages, and closing the tab stops
 the child (the progress line is the point where Streamlit stops a script whose page went away). The
-check of a file is kept for the session, so that typing one's name does not read the file again.
+check of a file is kept for the session, so that a rerun does not read the file again.
+
+Both sections take the signed-in `Viewer`: the import is audited under their name and refused on the
+server unless they may import (`isolated.import_as`), the export unless they may export every table.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import pandas as pd
 import streamlit as st
 
 from reindus import config
+from reindus.auth import Viewer
+from reindus.errors import PermissionDeniedError
 from reindus.exchange import export
 from reindus.exchange import tables as export_tables
 from reindus.ingest import importer, isolated
@@ -80,7 +85,7 @@ def highlighted(table: pd.DataFrame, problems: Problems):
     return preview.style.apply(style, axis=None)
 
 
-def import_section() -> None:  # noqa: C901 - the upload form, top to bottom
+def import_section(viewer: Viewer) -> None:  # noqa: C901 - the upload form, top to bottom
     st.header("Importer")
     st.caption(
         "Projets, maillons, fournisseurs présélectionnés, statistiques industrielles (format long ou "
@@ -98,7 +103,6 @@ def import_section() -> None:  # noqa: C901 - the upload form, top to bottom
     upload = st.file_uploader(
         "Fichier à importer", type=list(UPLOAD_TYPES), key="import_file", max_upload_size=MAX_UPLOAD_MB
     )
-    actor = st.text_input("Votre nom (pour le journal des modifications)", key="import_actor")
     if upload is None:
         return
     raw = upload.getvalue()
@@ -111,7 +115,11 @@ def import_section() -> None:  # noqa: C901 - the upload form, top to bottom
     key = (kind, importer.checksum(raw))
     result = st.session_state.get(_CHECKED, {}).get(key)
     if result is None:
-        result = _isolated(kind, raw, name, url, actor=actor or "aperçu", dry_run=True)
+        try:
+            result = _isolated(viewer, kind, raw, name, url, dry_run=True)
+        except PermissionDeniedError as exc:
+            st.error(exc.message)
+            return
         st.session_state[_CHECKED] = {key: result}
     parsed = result.parsed
     rows_read = parsed.extra.get("rows_read", len(parsed.table))
@@ -138,23 +146,27 @@ def import_section() -> None:  # noqa: C901 - the upload form, top to bottom
     st.info(f"Si vous confirmez : {md_text(result.summary.message)}.")
     if not result.summary.changed:
         return
-    if st.button("Confirmer l'import", type="primary", disabled=not actor.strip(), key="import_confirm"):
-        done = _isolated(kind, raw, name, url, actor=actor, accept_warnings=True)
+    if st.button("Confirmer l'import", type="primary", key="import_confirm"):
+        try:
+            done = _isolated(viewer, kind, raw, name, url, accept_warnings=True)
+        except PermissionDeniedError as exc:
+            st.error(exc.message)
+            return
         if done.applied:
             st.session_state.pop(_CHECKED, None)
             st.success(f"Import terminé : {md_text(done.summary.message)}.")
             data.invalidate()
         else:
             st.error("Import refusé, rien n'a été écrit : " + md_text(" ; ".join(done.problems.lines()[:5])))
-    elif not actor.strip():
-        st.caption("Indiquez votre nom pour pouvoir confirmer.")
+    st.caption(f"L'import sera inscrit au journal des modifications au nom de {md_text(viewer.actor)}.")
 
 
-def _isolated(kind: str, raw: bytes, name: str, url: str, **options) -> importer.ImportResult:
+def _isolated(viewer: Viewer, kind: str, raw: bytes, name: str, url: str, **options) -> importer.ImportResult:
     """The import in its child process, with a progress line that also lets Streamlit stop it."""
     line = st.empty()
     try:
-        return isolated.run_import(
+        return isolated.import_as(
+            viewer,
             kind,
             raw,
             name,
@@ -166,7 +178,9 @@ def _isolated(kind: str, raw: bytes, name: str, url: str, **options) -> importer
         line.empty()
 
 
-def export_section() -> None:
+def export_section(viewer: Viewer) -> None:
+    """Every table of the store, whole: for the administrateur and the présidence (a coach's exports are
+    those of the pages, within their scope)."""
     st.header("Exporter")
     st.caption(
         "CSV (UTF-8 avec BOM, séparateur « ; ») ou XLSX, en-têtes en français : réimportables tels quels."
@@ -181,7 +195,11 @@ def export_section() -> None:
     fmt = cols[1].radio("Format", ["xlsx", "csv"], horizontal=True, key="export_format")
     if cols[2].button("Préparer le fichier", key="export_prepare"):
         store = data.store_engine()
-        frame = export_tables.frame(kind, store)
+        try:
+            frame = export_tables.frame_as(viewer, kind, store)
+        except PermissionDeniedError as exc:
+            st.error(exc.message)
+            return
         more = export_tables.more_sheets(kind, store) if fmt == "xlsx" else {}
         st.download_button(
             f"Télécharger ({len(frame)} lignes)",

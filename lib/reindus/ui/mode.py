@@ -3,9 +3,11 @@
 - The mode comes from the URL (`?mode=atelier`) or the sidebar switch, which writes it into the URL.
   A click in the navigation menu opens the other page without query parameters, so the mode is also
   kept in session state and put back into the URL on arrival (`setup`, called by app.py each run).
+- Atelier mode is the public view. A visitor who is not signed in always gets it (and its switch stays
+  on); a signed-in viewer may choose it for a shared screen and leave it again.
 - `scope()` is what the pages hand the ui loaders: the viewer's `reindus.auth.Scope` (signed in, from
-  `reindus.ui.auth`), or the anonymous one in atelier mode or when nobody is signed in. The loaders take
-  it in their cache key and go through `reindus.programme.public`.
+  `reindus.ui.auth`), or the anonymous one in atelier mode. The loaders take it in their cache key and
+  go through `reindus.programme.public`.
 - `live(body)` runs a page's body in `st.fragment(run_every=…)`: every `data.REFRESH_SECONDS` (or
   `?rafraichir=N`, bounded) the view reruns and reads the caches again; the caches follow the
   store's change counter, so a change in the store shows within `data.SHOWN_WITHIN_SECONDS`.
@@ -49,15 +51,21 @@ def setup() -> bool:
     return is_atelier()
 
 
-def is_atelier() -> bool:
+def chosen() -> bool:
+    """Atelier mode asked for: by the URL, the switch or the carousel."""
     return bool(st.session_state.get(_STATE)) or st.query_params.get(MODE_PARAM) == ATELIER
 
 
+def is_atelier() -> bool:
+    """The public view: chosen, or because nobody is signed in (a visitor always gets it, and a
+    deployment without sign-in shows nothing else)."""
+    return chosen() or not auth.viewer().signed_in
+
+
 def scope() -> Scope:
-    """The viewer's scope as the data loaders take it: the anonymous (public) one on a shared screen
-    (atelier mode) or when nobody is signed in, else the signed-in viewer's."""
-    viewer = auth.viewer()
-    return ANONYMOUS_SCOPE if is_atelier() or not viewer.signed_in else viewer.scope
+    """The viewer's scope as the data loaders take it: the anonymous (public) one in atelier mode
+    (chosen, or nobody signed in), else the signed-in viewer's."""
+    return ANONYMOUS_SCOPE if is_atelier() else auth.viewer().scope
 
 
 def refresh_seconds() -> int:
@@ -74,7 +82,18 @@ def _toggled() -> None:
 
 
 def switch() -> None:
-    """The sidebar switch between the normal and the atelier mode."""
+    """The sidebar switch between the normal and the atelier mode. Only a signed-in viewer may turn
+    atelier mode off: a visitor's switch stays on, so a public screen never turns confidential by a
+    click (the data would be public anyway: `scope()` decides, not the switch)."""
+    if not auth.viewer().signed_in:
+        st.sidebar.toggle(
+            "Mode atelier",
+            value=True,
+            disabled=True,
+            key="_atelier_locked",
+            help="Données publiques seulement : connectez-vous pour voir les données de votre périmètre.",
+        )
+        return
     st.sidebar.toggle(
         "Mode atelier",
         value=is_atelier(),

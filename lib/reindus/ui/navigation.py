@@ -55,6 +55,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Pitch", ":material/timer:", "pitch", "pages/pitch.py", "Atelier", public=True),
     PageSpec("Carrousel", ":material/slideshow:", "carrousel", "pages/carrousel.py", "Atelier", public=True),
     PageSpec("Données", ":material/database:", "donnees", "pages/donnees.py", "Administration", public=False),
+    PageSpec("Utilisateurs", ":material/group:", "utilisateurs", "pages/utilisateurs.py", "Administration",
+             public=False),
 )  # fmt: skip
 DEFAULT = next(p for p in PAGES if p.default)
 CAROUSEL_VIEWS: dict[str, str] = {p.url_path: p.title for p in PAGES if p.carousel}

@@ -86,7 +86,7 @@ def project_detail(project_id: int, today: date, editable: bool, scope: Scope) -
     project_header(project, today, scope)
     if str(project["description"]):
         st.text(str(project["description"]))
-    if editable and not public:
+    if editable and scope.may_edit_project(project["region_code"]):
         st.page_link(
             "pages/projet.py",
             label="Modifier dans la fiche projet",

@@ -3,7 +3,8 @@
 Shortlist edits keep the version that was *shown* in session state and save through
 `reindus.sourcing.shortlist` (versioned update and delete), so a coach's change made on an outdated row
 is refused with the store's French message (no lost update across reruns). Every action ends with
-`data.invalidate()`.
+`data.invalidate()`. The actions take the signed-in `Viewer`: the audit names them, and the write
+functions refuse a project outside their scope, whatever this page showed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from reindus.auth import Scope, Viewer
 from reindus.errors import UserError
 from reindus.exchange import export
 from reindus.reference import countries
@@ -19,20 +21,12 @@ from reindus.sourcing import candidates as sourcing
 from reindus.sourcing import shortlist as shortlist_edits
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data, mode
+from reindus.ui import data
 
 TABLE_LIMIT = 5_000
 
 
 _FLASH = "shortlist_flash"
-
-
-def actor_input() -> str:
-    return st.text_input(
-        "Votre nom (pour le journal des modifications)",
-        key="sourcing_actor",
-        help="Chaque ajout ou changement de la présélection est enregistré à ce nom dans le journal.",
-    ).strip()
 
 
 def flash() -> None:
@@ -43,28 +37,22 @@ def flash() -> None:
         (st.success if kind == "ok" else st.error)(md_text(text))
 
 
-def _act(link_id: int, actor: str, action) -> None:
+def _act(link_id: int, action) -> None:
     """Run one shortlist action (a `shortlist_edits` function of the engine) and flash its message."""
-    if not actor:
-        st.session_state[_FLASH] = (
-            "error",
-            "Indiquez votre nom (journal des modifications) avant d'enregistrer.",
-        )
-        return
     try:
         st.session_state[_FLASH] = ("ok", action(data.store_engine()))
-    except UserError as exc:  # a stale row or a refused value: nothing of this action was written
+    except UserError as exc:  # stale row, refused value or out of scope: nothing of it was written
         st.session_state[_FLASH] = ("error", exc.message)
     data.invalidate()
     _forget_shown(link_id)
 
 
-def add_to_shortlist(link_id: int, rows: pd.DataFrame, actor: str) -> None:
+def add_to_shortlist(link_id: int, rows: pd.DataFrame, viewer: Viewer) -> None:
     """Insert the selected register rows into the link's shortlist (status « identifié »), audited."""
-    _act(link_id, actor, lambda eng: shortlist_edits.add_candidates(eng, link_id, rows, actor))
+    _act(link_id, lambda eng: shortlist_edits.add_candidates(eng, link_id, rows, viewer))
 
 
-def foreign_supplier_form(link_id: int, actor: str) -> None:
+def foreign_supplier_form(link_id: int, viewer: Viewer) -> None:
     """A supplier the register cannot hold: one established abroad (name, country, note)."""
     with st.expander("Ajouter un fournisseur établi hors de France", icon=":material/public:"):
         with st.form(f"foreign_supplier_{link_id}", clear_on_submit=False, border=False):
@@ -77,8 +65,7 @@ def foreign_supplier_form(link_id: int, actor: str) -> None:
             if st.form_submit_button("Ajouter à la présélection", icon=":material/add:"):
                 _act(
                     link_id,
-                    actor,
-                    lambda eng: shortlist_edits.add_foreign(eng, link_id, name, country or "", note, actor),
+                    lambda eng: shortlist_edits.add_foreign(eng, link_id, name, country or "", note, viewer),
                 )
                 st.rerun()
 
@@ -96,14 +83,30 @@ EDIT_COLUMNS = ["id", "version", "supplier_name", "siret", "supplier_commune", "
                 "supplier_country", "status", "note", "source"]  # fmt: skip
 
 
-def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
-    """The link's shortlist, editable (status, note); returns the rows shown.
+_COLUMNS = {
+    "supplier_name": st.column_config.TextColumn("Fournisseur"),
+    "annuaire": st.column_config.LinkColumn(
+        "SIRET", display_text=r"etablissement/(\d+)", help="Fiche dans l'annuaire des entreprises"
+    ),
+    "commune": "Commune",
+    "departement": "Département",
+    "status": "Statut",
+    "note": "Note",
+    "source": "Source",
+    "pays": "Pays",
+    "etat": st.column_config.TextColumn(
+        "État", help="Fermé depuis sa présélection, selon le dernier registre SIRENE chargé"
+    ),
+}
+
+
+def shortlist_editor(link_id: int, viewer: Viewer, scope: Scope, editable: bool) -> pd.DataFrame:
+    """The link's shortlist, editable (status, note) when `editable`; returns the rows shown.
 
     The rows shown (with their versions) are kept in session state until saved or reloaded, so a save
     compares against what the coach saw, not against what a rerun just re-read.
     """
     key = _shown_key(link_id)
-    scope = mode.scope()
     fresh = data.programme(scope).shortlist
     fresh = fresh.loc[fresh["link_id"] == link_id, EDIT_COLUMNS].reset_index(drop=True)
     if key not in st.session_state:
@@ -123,41 +126,28 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
         etat=[closed.get(i, "") for i in shown["id"]],
         remove=False,
     )
+    columns = ["remove", "supplier_name", "annuaire", "commune", "departement", "pays", "etat", "status",
+               "note", "source"]  # fmt: skip
+    if not editable:
+        st.dataframe(
+            display[columns[1:]].assign(status=display["status"].map(SHORTLIST_STATUSES)),
+            hide_index=True,
+            width="stretch",
+            column_config=_COLUMNS,
+        )
+        return shown
     edited = st.data_editor(
-        display[
-            [
-                "remove",
-                "supplier_name",
-                "annuaire",
-                "commune",
-                "departement",
-                "pays",
-                "etat",
-                "status",
-                "note",
-                "source",
-            ]
-        ],
+        display[columns],
         key=f"shortlist_editor_{link_id}",
         hide_index=True,
         width="stretch",
         disabled=["supplier_name", "annuaire", "commune", "departement", "pays", "etat", "source"],
         column_config={
-            "supplier_name": st.column_config.TextColumn("Fournisseur"),
-            "annuaire": st.column_config.LinkColumn(
-                "SIRET", display_text=r"etablissement/(\d+)", help="Fiche dans l'annuaire des entreprises"
-            ),
-            "commune": "Commune",
-            "departement": "Département",
+            **_COLUMNS,
             "status": st.column_config.SelectboxColumn(
                 "Statut", options=list(SHORTLIST_STATUSES), format_func=SHORTLIST_STATUSES.get, required=True
             ),
             "note": st.column_config.TextColumn("Note", max_chars=2000),
-            "source": "Source",
-            "pays": "Pays",
-            "etat": st.column_config.TextColumn(
-                "État", help="Fermé depuis sa présélection, selon le dernier registre SIRENE chargé"
-            ),
             "remove": st.column_config.CheckboxColumn(
                 "Retirer", help="Retirer de la présélection à l'enregistrement (inscrit au journal)"
             ),
@@ -172,7 +162,7 @@ def shortlist_editor(link_id: int, actor: str) -> pd.DataFrame:
         icon=":material/save:",
         type="primary",
     ):
-        _act(link_id, actor, lambda eng: shortlist_edits.save(eng, edits, actor))
+        _act(link_id, lambda eng: shortlist_edits.save(eng, edits, viewer))
         st.rerun()
     if right.button(
         "Recharger la présélection", key=f"reload_shortlist_{link_id}", icon=":material/refresh:"

@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from reindus import register
-from reindus.auth import Scope
+from reindus.auth import Scope, Viewer
 from reindus.figures.supplier_map import SCHEMES
 from reindus.reference import headcount
 from reindus.sourcing import candidates as sourcing
@@ -226,23 +226,36 @@ def candidate_table(shown: pd.DataFrame, stem: str) -> pd.DataFrame:
     return first.iloc[selection.selection.rows] if selection.selection.rows else shown.iloc[0:0]
 
 
-def shortlist_section(target: Target, picked: pd.DataFrame) -> None:
-    """Add the selected candidates to the link's shortlist, edit it, add a supplier abroad, export it."""
+def shortlist_section(target: Target, picked: pd.DataFrame, viewer: Viewer, scope: Scope) -> None:
+    """The link's shortlist as `scope` may see it; for a viewer who may edit the project: add the
+    selected candidates, edit it, add a supplier abroad. The write functions check it again."""
     st.subheader("Présélection du maillon")
     shortlist_ui.flash()
     if target.link_id == FREE_SEARCH:
         st.info("Choisissez un maillon du projet pour ajouter des candidats à sa présélection.")
         return
+    region = target.project["region_code"]
+    if not scope.sees_project(region):
+        st.info(
+            "La présélection de ce maillon relève des conseillers de la région du projet : elle n'est pas "
+            "affichée hors de leur périmètre.",
+            icon=":material/lock:",
+        )
+        return
     link_id = int(target.link_id)
-    actor = shortlist_ui.actor_input()
-    if st.button(
+    editable = scope.may_edit_project(region)
+    if editable and st.button(
         f"Ajouter {len(picked)} candidat(s) à la présélection",
         disabled=picked.empty,
         icon=":material/playlist_add:",
         type="primary",
     ):
-        shortlist_ui.add_to_shortlist(link_id, picked, actor)
+        shortlist_ui.add_to_shortlist(link_id, picked, viewer)
         st.rerun()
-    rows = shortlist_ui.shortlist_editor(link_id, actor)
-    shortlist_ui.foreign_supplier_form(link_id, actor)
+    rows = shortlist_ui.shortlist_editor(link_id, viewer, scope, editable)
+    if editable:
+        shortlist_ui.foreign_supplier_form(link_id, viewer)
+        st.caption(
+            f"Chaque changement est inscrit au journal des modifications au nom de {md_text(viewer.actor)}."
+        )
     shortlist_ui.export_buttons(rows, f"preselection-projet{target.project_id}-maillon{link_id}")
