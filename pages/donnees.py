@@ -76,7 +76,7 @@ st.divider()
 viewer, scope = auth.viewer(), mode.scope()
 if scope.public:  # imports and exports are for the signed-in's own screens, never a shared one
     st.info(
-        "Import et export des données : réservés aux personnes connectées, hors mode atelier.",
+        "Import et export des données : non disponibles en mode atelier (réservés aux personnes connectées).",
         icon=":material/lock:",
     )
 else:  # what the role may do; the import and the export check it again on the server

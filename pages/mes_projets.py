@@ -8,10 +8,10 @@ from reindus.ui import auth, mode, my_projects
 
 viewer = auth.viewer()
 st.title("Mes projets")
-if mode.is_atelier():
-    st.info("Mes projets : non disponible en mode atelier (écran partagé).", icon=":material/lock:")
-elif not viewer.signed_in:
+if not viewer.signed_in:
     st.info("Connectez-vous pour voir vos projets et ce qui vous attend.", icon=":material/login:")
+elif mode.is_atelier():
+    st.info("Mes projets : non disponible en mode atelier (écran partagé).", icon=":material/lock:")
 else:
     if viewer.scope.may_edit:
         st.page_link("pages/nouveau_projet.py", label="Nouveau projet", icon=":material/add:")

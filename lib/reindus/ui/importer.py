@@ -118,7 +118,7 @@ def import_section(viewer: Viewer) -> None:  # noqa: C901 - the upload form, top
         try:
             result = _isolated(viewer, kind, raw, name, url, dry_run=True)
         except PermissionDeniedError as exc:
-            st.error(exc.message)
+            st.error(md_text(exc.message))
             return
         st.session_state[_CHECKED] = {key: result}
     parsed = result.parsed
@@ -150,7 +150,7 @@ def import_section(viewer: Viewer) -> None:  # noqa: C901 - the upload form, top
         try:
             done = _isolated(viewer, kind, raw, name, url, accept_warnings=True)
         except PermissionDeniedError as exc:
-            st.error(exc.message)
+            st.error(md_text(exc.message))
             return
         if done.applied:
             st.session_state.pop(_CHECKED, None)
@@ -198,7 +198,7 @@ def export_section(viewer: Viewer) -> None:
         try:
             frame = export_tables.frame_as(viewer, kind, store)
         except PermissionDeniedError as exc:
-            st.error(exc.message)
+            st.error(md_text(exc.message))
             return
         more = export_tables.more_sheets(kind, store) if fmt == "xlsx" else {}
         st.download_button(
