@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from reindus.auth import system_viewer
 from reindus.errors import PermissionDeniedError
+from reindus.programme.workspace import milestones as workspace_milestones
 from reindus.programme.workspace import projects as workspace_projects
 from reindus.reference.programme import STAGE_KEYS
 from reindus.store.db import make_engine, session_factory
@@ -72,10 +73,12 @@ def test_mes_projets_asks_an_anonymous_visitor_to_sign_in(writable_home):
 
 def test_a_normandie_coach_sees_normandie_projects_and_what_waits(writable_home):
     at = open_page("conseiller-normandie", "pages/mes_projets.py")
-    projects, todo = at.dataframe[0].value, at.dataframe[1].value
+    projects = at.dataframe[0].value
     assert set(projects["Région"]) == {"Normandie"}
     assert projects["Fiche"].str.startswith("/projet?projet=").all()
-    assert todo["Où"].str.match(r"^/(projet|fournisseurs)\?").all()
+    links = [link.proto for link in at.get("page_link")]
+    pages = {link.page.rsplit("/", 1)[-1] for link in links if link.label != "Nouveau projet"}
+    assert pages <= {"projet", "fournisseurs"} and "projet" in pages
     editions = projects["Édition"].astype(int).tolist()
     assert editions[0] == max(editions)  # the current edition first
 
@@ -243,3 +246,57 @@ def test_a_link_with_naf_codes_and_counts_then_a_funding_application(writable_ho
             select(FundingApplication).where(FundingApplication.project_id == project.id)
         ).scalars()
         assert 80_000 in [float(a.amount_requested) for a in apps]
+
+
+def _stage_of_a_running_project(home) -> tuple[int, int]:
+    with store(home)() as s:
+        project = (
+            s.execute(
+                select(Project)
+                .where(Project.edition == 2026, Project.status == "en_cours")
+                .order_by(Project.id)
+            )
+            .scalars()
+            .first()
+        )
+        milestone = s.execute(
+            select(Milestone).where(Milestone.project_id == project.id, Milestone.stage == "selection")
+        ).scalar_one()
+        return project.id, milestone.id
+
+
+def test_a_coach_saves_a_stage_and_the_history_names_them(writable_home):
+    pid, ms_id = _stage_of_a_running_project(writable_home)
+    at = open_page("administrateur", "pages/projet.py", projet=pid, volet="etapes")
+    at.date_input(key=f"milestone:{ms_id}:v1:actual_end").set_value(date(2026, 9, 22))
+    at.button(key=f"milestone:{ms_id}:v1:submit").click().run()
+    assert not at.error, errors(at)
+    assert any("enregistrée" in s.value for s in at.success)
+    with store(writable_home)() as s:
+        ms = s.get(Milestone, ms_id)
+        assert ms.actual_end == date(2026, 9, 22) and ms.version == 2
+        entry = s.query(AuditEntry).filter_by(table_name="milestones", row_key=str(ms_id)).one()
+        assert entry.actor.endswith("<admin@demo.reindus.fr>")
+
+
+def test_a_stale_stage_edit_is_refused_in_french(writable_home):
+    pid, ms_id = _stage_of_a_running_project(writable_home)
+    at = open_page("administrateur", "pages/projet.py", projet=pid, volet="etapes")
+    with store(writable_home).begin() as s:  # another coach saves the same stage after it was shown here
+        workspace_milestones.update_milestone(
+            s, ms_id, 1, {"actual_end": date(2026, 9, 30)}, system_viewer("autre")
+        )
+    at.date_input(key=f"milestone:{ms_id}:v1:actual_end").set_value(date(2026, 9, 22))
+    at.button(key=f"milestone:{ms_id}:v1:submit").click().run()
+    assert "modifi" in errors(at).lower(), errors(at)
+    with store(writable_home)() as s:
+        assert s.get(Milestone, ms_id).actual_end == date(2026, 9, 30)  # the other coach's edit is kept
+
+
+def test_a_link_with_the_project_id_opens_its_page(writable_home):
+    project = project_of(writable_home, "28")
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), "conseiller-normandie")
+    at.query_params["projet"] = str(project.id)
+    at.switch_page("pages/projet.py")
+    at.run()
+    assert at.selectbox(key="projet").value == project.id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -17,17 +18,20 @@ import streamlit as st
 from reindus.auth import Role, Viewer
 from reindus.programme import views
 from reindus.programme.workspace import overview
+from reindus.programme.workspace.overview import PROJECT_PAGE
 from reindus.reference.territory import regions as region_names
 from reindus.text import formats
 from reindus.text.safe import md_text
 from reindus.ui import captions, data, tables
 from reindus.ui.banner import demo_banner
+from reindus.text.safe import md_text
+from reindus.ui.navigation import page
 
-KIND_LABELS = {
-    "etape": "Étape",
-    "maillon": "Maillon",
-    "preselection": "Présélection",
-    "financement": "Financement",
+KIND_ICONS = {
+    "etape": ":material/event_busy:",
+    "maillon": ":material/link_off:",
+    "preselection": ":material/how_to_reg:",
+    "financement": ":material/euro:",
 }
 
 
@@ -100,24 +104,29 @@ def projects_table(mine: pd.DataFrame) -> None:
     )
 
 
-def to_do_table(todo: pd.DataFrame) -> None:
+def _page_link(href: str, label: str, icon: str) -> None:
+    """A link the overview made (« /projet?projet=12 ») as a page link of the app: it keeps the session
+    (and the sign-in) and works under any base path."""
+    parts = urlsplit(href)
+    params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    st.page_link(page(parts.path.strip("/")).file, label=md_text(label), icon=icon, query_params=params)
+
+
+def to_do_list(todo: pd.DataFrame) -> None:
+    """What waits, project by project, each line a link to the page where it is dealt with."""
     if todo.empty:
         st.success("Rien en attente sur vos projets en cours.", icon=":material/task_alt:")
         return
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Projet": todo["project"],
-                "Quoi": todo["kind"].map(KIND_LABELS),
-                "À faire": todo["label"],
-                "Où": todo["link"],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={"Où": st.column_config.LinkColumn("Où", display_text="Traiter")},
-        key="my_to_do_table",
-    )
+    for project_id, items in todo.groupby("project_id", sort=False):
+        with st.container(border=True, key=f"todo_{project_id}"):
+            first = items.iloc[0]
+            _page_link(
+                f"/{PROJECT_PAGE[0]}?{PROJECT_PAGE[1]}={project_id}",
+                first["project"],
+                ":material/folder_open:",
+            )
+            for item in items.itertuples(index=False):
+                _page_link(item.link, item.label, KIND_ICONS[item.kind])
 
 
 def my_projects(viewer: Viewer, today: date) -> None:
@@ -142,4 +151,8 @@ def my_projects(viewer: Viewer, today: date) -> None:
         "au rétroplanning commun."
     )
     st.subheader("À traiter", anchor=False)
-    to_do_table(overview.to_do(programme, who.coach_id, today, regions=who.regions))
+    st.caption(
+        "Projets en cours : étapes en retard ou à risque, maillons sans fournisseur de la région qualifié, "
+        "présélections à décider, demandes de financement en attente de décision."
+    )
+    to_do_list(overview.to_do(programme, who.coach_id, today, regions=who.regions))

@@ -19,11 +19,11 @@ from reindus.reference.territory import regions
 from reindus.sourcing.coverage import supplier_counts
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data, tables
+from reindus.ui import data, id_params, tables
 
 
 def project_picker(projects: pd.DataFrame) -> int | None:
-    """A project of the selection, bound to the URL (`?projet=…`) so a link opens its detail."""
+    """A project of the selection, its id in the URL (`?projet=12`) so a link opens its detail."""
     ordered = projects.sort_values(["edition", "region", "name"], ascending=[False, True, True])
     names = dict(
         zip(
@@ -32,12 +32,14 @@ def project_picker(projects: pd.DataFrame) -> int | None:
             strict=True,
         )
     )
+    id_params.from_url("projet", names)
     choice = st.selectbox(
         "Projet",
         [None, *names],
         format_func=lambda pid: "—" if pid is None else names[pid],
         key="projet",
-        bind="query-params",
+        on_change=id_params.to_url,
+        args=("projet",),
         help="Coordonnées du projet, avancement et mise à jour par son conseiller.",
     )
     return None if choice is None else int(choice)

@@ -182,6 +182,7 @@ def _fields(form: Versioned, viewer: Viewer, scope: data.Scope) -> None:
         [None, *coach_names],
         format_func=lambda i: "— aucun —" if i is None else coach_names[i],
         key=key("coach_id"),
+        placeholder="— aucun —",
     )
     st.text_area(LABELS["description"], key=key("description"), max_chars=5000)
     cols = st.columns(4)
@@ -218,7 +219,9 @@ def new_project(viewer: Viewer, scope: data.Scope, coach_id: int | None) -> None
             AREA,
             lambda s: workspace_projects.create_project(s, values, viewer).id,
             f"Projet « {values['name']} » créé, avec les étapes du rétroplanning.",
-            then=lambda project_id: st.switch_page("pages/projet.py", query_params={"projet": project_id}),
+            then=lambda project_id: st.switch_page(
+                "pages/projet.py", query_params={"projet": str(project_id)}
+            ),
             forget=NEW,
         )
 

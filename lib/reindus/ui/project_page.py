@@ -27,6 +27,7 @@ from reindus.ui import (
     data,
     funding_form,
     history_view,
+    id_params,
     milestone_form,
     project_detail,
     project_form,
@@ -42,9 +43,10 @@ SECTIONS = {
 
 
 def section_choice() -> str:
+    id_params.from_url(SECTION_PARAM, list(SECTIONS))
     choice = st.segmented_control(
         "Volet", list(SECTIONS), format_func=SECTIONS.get, default="fiche", key=SECTION_PARAM,
-        bind="query-params", required=True, label_visibility="collapsed",
+        on_change=id_params.to_url, args=(SECTION_PARAM,), required=True, label_visibility="collapsed",
     )  # fmt: skip
     return choice or "fiche"
 

@@ -22,7 +22,7 @@ from reindus.sourcing import candidates as sourcing
 from reindus.sourcing.search import CandidateSearch
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data, tables
+from reindus.ui import data, id_params, tables
 from reindus.ui import shortlist as shortlist_ui
 
 FREE_SEARCH = 0  # the link choice « Recherche libre »
@@ -44,15 +44,23 @@ def choose_target(projects: pd.DataFrame, links: pd.DataFrame) -> Target:
     """Project and link (both in the URL), or a free activity typed by the coach."""
     top = st.columns([2, 3])
     labels = {p.id: f"{p.name} — {p.region}" for p in projects.itertuples(index=False)}
+    id_params.from_url("sourcing_project", labels)
     project_id = top[0].selectbox(
-        "Projet", list(labels), key="sourcing_project", bind="query-params", format_func=labels.get
+        "Projet",
+        list(labels),
+        key="sourcing_project",
+        on_change=id_params.to_url,
+        args=("sourcing_project",),
+        format_func=labels.get,
     )
     project_links = links[links["project_id"] == project_id].set_index("id")
+    id_params.from_url("sourcing_link", project_links.index.tolist())
     link_id = top[1].selectbox(
         "Maillon de la chaîne",
         [*project_links.index.tolist(), FREE_SEARCH],
         key="sourcing_link",
-        bind="query-params",
+        on_change=id_params.to_url,
+        args=("sourcing_link",),
         format_func=lambda i: (
             "Recherche libre (code NAF, division ou libellé)"
             if i == FREE_SEARCH

@@ -1,0 +1,115 @@
+"""The coach workspace in real headless Chromium, through the real sign-in flow: a Normandie coach
+creates a project, adds a supply-chain link and a funding application, and finds it on « Mes projets »."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.e2e import (
+    assert_no_error,
+    demo_auth_home,
+    screenshot,
+    serve_with_idp,
+    sign_in,
+    wait_for_app,
+)
+
+pytestmark = pytest.mark.e2e
+COACH = "conseiller.normandie@demo.reindus.fr"
+NAME = "Filature de Louviers (test navigateur)"
+
+
+@pytest.fixture(scope="module")
+def workspace_app(demo_home, tmp_path_factory) -> Iterator[str]:
+    with serve_with_idp(demo_auth_home(demo_home, tmp_path_factory, "workspace-home")) as url:
+        yield url.replace("127.0.0.1", "localhost")  # the redirect URI names localhost (cookies)
+
+
+def main(page):
+    return page.locator('[data-testid="stMain"]')
+
+
+def type_into(page, label: str, text: str, *, key: str = "Enter") -> None:
+    """Type into a text or number input; inside a form, `key="Tab"` (Enter would submit it)."""
+    field = main(page).get_by_label(label, exact=True)
+    field.fill(text)
+    field.press(key if field.evaluate("e => e.tagName") == "INPUT" else "Tab")
+    wait_for_app(page)
+
+
+def type_date(page, label: str, digits: str) -> None:
+    """A date input is a group of day / month / year segments: type their digits in order."""
+    main(page).get_by_label(label, exact=True).locator('[role="spinbutton"]').first.click()
+    page.keyboard.type(digits, delay=30)
+
+
+def choose(page, label: str, typed: str, option: str | None, *, many: bool = False) -> None:
+    """A selectbox (or a multiselect, `many`): open it, type to filter, click the option (None: the
+    first), and wait until the rerun shows it chosen."""
+    main(page).get_by_label(label, exact=True).click()
+    page.keyboard.type(typed, delay=30)
+    options = page.get_by_role("option") if option is None else page.get_by_role("option", name=option)
+    options.first.click()
+    if many:
+        page.keyboard.press("Escape")
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+
+
+def section(page, name: str) -> None:
+    main(page).get_by_text(name, exact=True).first.click()
+    wait_for_app(page)
+
+
+def test_a_coach_runs_a_project_from_the_app(page, workspace_app):
+    url = workspace_app
+    sign_in(page, url, COACH)
+    page.goto(f"{url}/nouveau-projet")
+    page.get_by_role("heading", name="Nouveau projet").wait_for(timeout=60_000)
+    wait_for_app(page)
+    type_into(page, "Projet", NAME)
+    type_into(page, "SIREN", "552100554")
+    choose(page, "Département", "Eure", "27 — Eure")
+    choose(page, "Commune", "Louviers", "Louviers (27375)")
+    choose(page, "Secteur (NAF)", "13.10", "13.10Z — Préparation de fibres textiles et filature")
+    main(page).get_by_role("button", name="Créer le projet").click()
+    page.get_by_role("heading", name="Fiche projet").wait_for(timeout=60_000)
+    main(page).get_by_text(f"Projet « {NAME} » créé").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_no_error(page)
+
+    section(page, "Chaîne d'approvisionnement")
+    choose(page, "Niveau", "Matière", "Matière première")
+    type_into(page, "Libellé", "Lin teillé")
+    choose(page, "Codes NAF", "01.16", "01.16Z — Culture de plantes à fibres", many=True)
+    main(page).get_by_text("dans la région du projet").first.wait_for(timeout=60_000)
+    main(page).get_by_role("button", name="Ajouter le maillon").click()
+    main(page).get_by_text("Maillon « Lin teillé » ajouté").wait_for(timeout=60_000)
+    assert_no_error(page)
+
+    section(page, "Financements")
+    choose(page, "Dispositif", "", None)  # the first scheme of the list
+    type_into(page, "Montant demandé (€)", "80000", key="Tab")
+    type_date(page, "Date de dépôt", "02032026")
+    main(page).get_by_role("button", name="Ajouter la demande").click()
+    main(page).get_by_text("Demande de financement ajoutée").wait_for(timeout=60_000)
+    assert_no_error(page)
+
+    page.goto(f"{url}/mes-projets")
+    page.get_by_role("heading", name="Mes projets").wait_for(timeout=60_000)
+    wait_for_app(page)
+    todo = main(page).locator("[class*='st-key-todo_']")
+    mine = todo.filter(has_text=NAME)
+    mine.first.wait_for(timeout=60_000)
+    text = mine.first.inner_text()
+    assert "Maillon « Lin teillé » sans fournisseur régional qualifié" in text
+    assert "décision attendue" in text  # the funding application just filed
+    screenshot(page, "mes_projets")
+    assert_no_error(page)
+    # each line leads where it is dealt with: the funding one to the project's « Financements »
+    mine.first.get_by_role("link", name="décision attendue").first.click()
+    page.get_by_role("heading", name="Fiche projet").wait_for(timeout=60_000)
+    main(page).get_by_text("Nouvelle demande de financement").wait_for(timeout=60_000)
+    assert NAME in main(page).inner_text()
