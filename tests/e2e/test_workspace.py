@@ -3,18 +3,12 @@ creates a project, adds a supply-chain link and a funding application, and finds
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
 
-from tests.support.e2e import (
-    assert_no_error,
-    demo_auth_home,
-    screenshot,
-    serve_with_idp,
-    sign_in,
-    wait_for_app,
-)
+from tests.support.e2e import assert_no_error, local, screenshot, serve_signed, sign_in, wait_for_app
 
 pytestmark = pytest.mark.e2e
 COACH = "conseiller.normandie@demo.reindus.fr"
@@ -23,8 +17,17 @@ NAME = "Filature de Louviers (test navigateur)"
 
 @pytest.fixture(scope="module")
 def workspace_app(demo_home, tmp_path_factory) -> Iterator[str]:
-    with serve_with_idp(demo_auth_home(demo_home, tmp_path_factory, "workspace-home")) as url:
-        yield url.replace("127.0.0.1", "localhost")  # the redirect URI names localhost (cookies)
+    """A server of its own on a copy of the demo: this test writes."""
+    home = tmp_path_factory.mktemp("workspace-home")
+    for file in ("reindus.sqlite", "register.duckdb"):
+        shutil.copy(demo_home / file, home / file)
+    with serve_signed(home) as url:
+        yield local(url)
+
+
+@pytest.fixture
+def page(anonymous_page):
+    return anonymous_page
 
 
 def main(page):

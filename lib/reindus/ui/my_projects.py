@@ -24,7 +24,6 @@ from reindus.text import formats
 from reindus.text.safe import md_text
 from reindus.ui import captions, data, tables
 from reindus.ui.banner import demo_banner
-from reindus.text.safe import md_text
 from reindus.ui.navigation import page
 
 KIND_ICONS = {
