@@ -3,8 +3,6 @@
 import streamlit as st
 
 from reindus.figures.countdown import PITCH_SECONDS, WARNING_SECONDS, countdown_html
-from reindus.industry.views import regional_establishments
-from reindus.programme.views import has_demo
 from reindus.text import formats
 from reindus.text.safe import md_text
 from reindus.ui import data, mode
@@ -15,12 +13,10 @@ scope = mode.scope()  # atelier mode: only projects flagged public, public data 
 public = scope.public
 
 st.title("Pitch")
-programme = data.programme(scope)
-choices = pitch.pitchable(programme.projects, public)
-if choices.empty:
+labels, demo = data.pitch_choices(scope)
+if not labels:
     st.info("Aucun projet public à présenter." if public else "Aucun projet dans la base.")
     st.stop()
-labels = dict(zip(choices["id"], choices["label"], strict=True))
 seconds = pitch.countdown_seconds(st.query_params.get("duree"), PITCH_SECONDS)
 left, right = st.columns([5, 3], gap="large")
 with right:
@@ -35,14 +31,10 @@ with right:
 
 
 def card() -> None:
-    programme = data.programme(scope)
-    if project_id not in set(programme.projects["id"]):
+    c = data.pitch_card(project_id, scope)
+    if c is None:
         st.info("Ce projet n'est plus dans la base.")
         return
-    project = programme.projects.set_index("id").loc[project_id]
-    links = programme.links[programme.links["project_id"] == project_id]
-    counts = regional_establishments(links, data.link_counts(links, scope), project["region_code"])
-    c = pitch.pitch_card(programme, int(project_id), counts)
     st.header(md_text(c.company), anchor=False)
     cells = st.container(key="pitch_facts").columns([3, 2, 2, 4])
     cells[0].metric("Région", md_text(c.region), border=True)
@@ -85,4 +77,4 @@ with right:
         f"Temps de parole : {formats.number(seconds // 60)} min {seconds % 60:02d} s ; le chronomètre "
         f"change de couleur dans les {pitch.warning_seconds(seconds, WARNING_SECONDS):d} dernières secondes."
     )
-    demo_banner(has_demo(programme.projects))
+    demo_banner(demo)

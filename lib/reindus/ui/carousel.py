@@ -85,6 +85,7 @@ def industry_view(title: str, key: str) -> None:
         returned_objects=[],
         height=560,
         use_container_width=True,
+        render=False,  # rendered once, in its cache (reindus.ui.data)
     )
     st.caption(f"{industry.INDICATORS[indicator].label} par département. {md_text(series.source_text)}.")
 

@@ -16,6 +16,9 @@
   bounded in number and age (`REGISTER_TTL`), and no write of the app changes them.
 - Results derived per selection are shared read-only objects (`st.cache_resource`: no copy per run);
   nothing downstream mutates them (pages build new frames, `st.plotly_chart` serialises a copy).
+- A rerun should cost little more than drawing (`bench/load.py`): what a page shows is built here once
+  per input and scope, maps are rendered once (`st_folium(..., render=False)`), figures are prepared
+  once for `st.plotly_chart` (`reindus.ui.charts`), and the store's counter is read once per run.
 - `invalidate()` clears every cache a write to the store can change, data and resources alike; a page
   that writes (edits, shortlist, import) calls it.
 """
@@ -71,6 +74,7 @@ from reindus.store import version as store_version
 from reindus.store.db import session_factory
 from reindus.store.models import Coach, FundingScheme
 from reindus.ui.filters import options as filter_choices
+from reindus.workshop import pitch
 
 # The promise to a shared screen, and the two settings that keep it.
 REFRESH_SECONDS = 20  # an atelier view reruns itself this often (`?rafraichir=N` overrides it)
@@ -109,6 +113,20 @@ def _url() -> str:
     return config.database_url()
 
 
+def _key(value: object) -> str:
+    # Streamlit hashes a dataclass argument through `dataclasses.asdict` (a deep copy) on every call of a
+    # cached function, and every page calls a dozen with the viewer's Scope: these frozen keys hash by
+    # their repr instead (every field, so two different keys never share an entry).
+    return repr(value)
+
+
+# by fully qualified name, as Streamlit keys them (IndustryMap is defined further down)
+_KEYS: dict[Any, Callable[[Any], Any]] = {
+    f"{key.__module__}.{key.__qualname__}": _key
+    for key in (Scope, Filters, CandidateSearch, sourcing.SearchTerms, industry.Territory)
+} | {f"{__name__}.IndustryMap": _key}
+
+
 _STORE_CACHES: list[Any] = []
 
 
@@ -128,7 +146,7 @@ def invalidate() -> None:
 # --- the store --------------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="Préparation de la base de données…")
+@st.cache_resource(show_spinner="Préparation de la base de données…", hash_funcs=_KEYS)
 def engine(url: str | None = None) -> Engine:
     """The store's engine, with the schema migrated and the demo loaded on a first start."""
     from reindus import demo
@@ -146,7 +164,7 @@ def store_engine() -> Engine:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _programme(url: str, scope: Scope, version: int) -> ProgrammeData:
     if scope.confidential_regions is None:
         return load_programme(engine(url))
@@ -161,7 +179,7 @@ def programme(scope: Scope) -> ProgrammeData:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _regions(url: str, version: int) -> ProgrammeRegions:
     return load_regions(engine(url))
 
@@ -173,7 +191,7 @@ def programme_regions() -> ProgrammeRegions:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
     """Per-project facts computed from the whole programme, then as `scope` may see them."""
     data = _programme(url, _ALL, version)
@@ -182,7 +200,7 @@ def _facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _progress(url: str, today: date, scope: Scope, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     data = _programme(url, scope, version)
     return (
@@ -197,7 +215,7 @@ def project_progress(today: date, scope: Scope) -> tuple[pd.DataFrame, pd.DataFr
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _dashboard(url: str, filters: Filters, scope: Scope, version: int) -> views.Dashboard:
     return views.dashboard(
         _facts(url, _ALL, version), _facts(url, scope, version), filters, _regions(url, version), scope
@@ -210,7 +228,7 @@ def dashboard(filters: Filters, scope: Scope) -> views.Dashboard:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _filter_options(url: str, scope: Scope, version: int) -> dict[str, list]:
     if scope.public:  # the other choices (editions, regions, NAF, statuses) are public
         return {**filter_choices(_programme(url, _ALL, version), _regions(url, version)), "coaches": []}
@@ -223,7 +241,7 @@ def filter_options(scope: Scope) -> dict[str, list]:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _dashboard_figures(url: str, filters: Filters, scope: Scope, version: int) -> dict:
     board = _dashboard(url, filters, scope, version)
     regions = _regions(url, version)
@@ -239,7 +257,7 @@ def dashboard_figures(filters: Filters, scope: Scope) -> dict:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=256, show_spinner=False, hash_funcs=_KEYS)
 def _editions_figure(url: str, filters: Filters, column: str, scope: Scope, version: int) -> go.Figure:
     return kpi_figures.editions(
         _dashboard(url, filters, scope, version).by_edition_region, column, _regions(url, version)
@@ -251,7 +269,7 @@ def editions_figure(filters: Filters, column: str, scope: Scope) -> go.Figure:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _progress_view(url: str, filters: Filters, today: date, scope: Scope, version: int) -> views.Progress:
     projects, stages = _progress(url, today, scope, version)
     return views.progress(
@@ -265,7 +283,7 @@ def progress(filters: Filters, today: date, scope: Scope) -> views.Progress:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _progress_figures(url: str, filters: Filters, today: date, scope: Scope, version: int) -> dict:
     prog = _progress_view(url, filters, today, scope, version)
     if prog.projects.empty:
@@ -298,13 +316,13 @@ def progress_figures(filters: Filters, today: date, scope: Scope) -> dict:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _outcome_facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
     return kpi_definitions.outcome_facts(_programme(url, _ALL, version))
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _outcomes(
     url: str, filters: Filters, scope: Scope, version: int
 ) -> tuple[kpi_definitions.OutcomeView, go.Figure]:
@@ -325,7 +343,7 @@ def outcomes(filters: Filters, scope: Scope) -> tuple[kpi_definitions.OutcomeVie
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _inventory(url: str, register_path: str, scope: Scope, version: int) -> inventory.Inventory:
     return inventory.store_inventory(engine(url), Path(register_path))
 
@@ -345,14 +363,14 @@ class IndustryData:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _industry(url: str, scope: Scope, version: int) -> IndustryData:
     eng = engine(url)
     return IndustryData(load_industry(eng), load_site_events(eng))
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _available_series(url: str, scope: Scope, version: int) -> pd.DataFrame:
     return industry.available_series(_industry(url, scope, version).stats)
 
@@ -364,7 +382,7 @@ def available_series(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _site_events(url: str, scope: Scope, version: int) -> pd.DataFrame:
     return _industry(url, scope, version).events
 
@@ -375,7 +393,18 @@ def site_events(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+def _project_choices(url: str, scope: Scope, version: int) -> dict[int, str]:
+    return industry_views.project_choices(_programme(url, scope, version).projects, scope.public)
+
+
+def project_choices(scope: Scope) -> dict[int, str]:
+    """Projects to pick, newest edition first (`industry.views.project_choices`; shared, read-only)."""
+    return _project_choices(_url(), scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _site_events_figure(url: str, measure: str, source: str, scope: Scope, version: int) -> go.Figure:
     rows, source_text = industry_views.events_of(_industry(url, scope, version).events, measure, source)
     return industry_figures.site_events_figure(rows, source_text, _regions(url, version))
@@ -386,14 +415,14 @@ def site_events_figure(measure: str, source: str, scope: Scope) -> go.Figure:
     return _site_events_figure(_url(), measure, source, scope, _version())
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, hash_funcs=_KEYS)
 def population() -> pd.Series:
     """Population per département (reference data, shared read-only)."""
     return industry.population_by_departement(geo.communes())
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _indicators(
     url: str, year: int, source: str, definition: str, scope: Scope, version: int
 ) -> pd.DataFrame:
@@ -407,7 +436,7 @@ def indicators(year: int, source: str, definition: str, scope: Scope) -> pd.Data
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _programme_figures(
     url: str, year: int, source: str, definition: str, indicator: str, scope: Scope, version: int
 ) -> tuple[go.Figure, ...]:
@@ -441,7 +470,7 @@ def programme_figures(
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _comparison(
     url: str,
     year: int,
@@ -469,6 +498,13 @@ def comparison(
     return _comparison(_url(), int(year), source, definition, territory, reference, scope, _version())
 
 
+def _rendered(fmap: folium.Map) -> folium.Map:
+    """A cached map rendered once: the pages draw it with `st_folium(..., render=False)`, which would
+    otherwise render the whole figure again on every run of every session."""
+    fmap.get_root().render()
+    return fmap
+
+
 @dataclass(frozen=True)
 class IndustryMap:
     """One view of the « Industrie régionale » map."""
@@ -484,7 +520,7 @@ class IndustryMap:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner="Préparation de la carte…")
+@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner="Préparation de la carte…", hash_funcs=_KEYS)
 def _industry_map(url: str, view: IndustryMap, scope: Scope, version: int) -> folium.Map:
     dep = _indicators(url, view.year, view.source, view.definition, scope, version)
     regions = _regions(url, version)
@@ -504,14 +540,16 @@ def _industry_map(url: str, view: IndustryMap, scope: Scope, version: int) -> fo
             geo.commune_point,
             None if view.territory == "france" else regions.codes,
         )
-    return choropleth.choropleth_map(
-        dep,
-        view.indicator,
-        bounds,
-        source_line=industry.source_line(view.source, view.year),
-        regions=regions,
-        departements=shown,
-        projects=points,
+    return _rendered(
+        choropleth.choropleth_map(
+            dep,
+            view.indicator,
+            bounds,
+            source_line=industry.source_line(view.source, view.year),
+            regions=regions,
+            departements=shown,
+            projects=points,
+        )
     )
 
 
@@ -527,13 +565,13 @@ def register_path() -> str:
     return str(config.register_path())
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=_KEYS)
 def register_connection(path: str) -> register.Register:
     """The register, read-only, shared by all sessions (one DuckDB connection, a cursor per query)."""
     return register.open_register(path, read_only=True)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False)
+@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _register_source(path: str, scope: Scope) -> tuple[str, int]:
     info = register.summary(register_connection(path))
     sources = ", ".join(str(s) for s in info["by_source"]["source"].dropna()) or "inconnue"
@@ -545,7 +583,7 @@ def register_source(scope: Scope) -> tuple[str, int]:
     return _register_source(register_path(), scope)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False)
+@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _register_fictitious(path: str, scope: Scope) -> bool:
     return any_fictitious(register.summary(register_connection(path))["by_source"]["source"])
 
@@ -555,7 +593,7 @@ def register_fictitious(scope: Scope) -> bool:
     return _register_fictitious(register_path(), scope)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner="Recherche des candidats…")
+@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner="Recherche des candidats…", hash_funcs=_KEYS)
 def _ranked_candidates(path: str, search: CandidateSearch, scope: Scope) -> pd.DataFrame:
     found = register.candidates(
         register_connection(path),
@@ -577,7 +615,7 @@ def ranked_candidates(search: CandidateSearch, scope: Scope) -> pd.DataFrame:
     return _ranked_candidates(register_path(), search, scope)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=256, show_spinner=False)
+@st.cache_data(ttl=REGISTER_TTL, max_entries=256, show_spinner=False, hash_funcs=_KEYS)
 def _departement_counts(
     path: str,
     terms: sourcing.SearchTerms,
@@ -609,24 +647,28 @@ def departement_counts(
     return _departement_counts(register_path(), terms, min_band, scope, employer_only, tuple(categories))
 
 
-@st.cache_resource(ttl=REGISTER_TTL, max_entries=16, show_spinner="Préparation de la carte…")
+@st.cache_resource(
+    ttl=REGISTER_TTL, max_entries=16, show_spinner="Préparation de la carte…", hash_funcs=_KEYS
+)
 def _candidate_map(
     path: str, search: CandidateSearch, site_label: str, scheme: str, scope: Scope
 ) -> folium.Map:
     ranked = _ranked_candidates(path, search, scope)
     source, year = _register_source(path, scope)
-    return supplier_map(
-        _departement_counts(
-            path, search.terms, search.min_band, scope, search.employer_only, search.categories
-        ),
-        ranked.iloc[0:0] if scope.public else ranked,  # a point is a named establishment
-        regions=_regions(_url(), _version()),
-        site=search.site,
-        site_label=site_label,
-        commune_names=commune_names(),
-        scheme=scheme,
-        source=source,
-        year=year,
+    return _rendered(
+        supplier_map(
+            _departement_counts(
+                path, search.terms, search.min_band, scope, search.employer_only, search.categories
+            ),
+            ranked.iloc[0:0] if scope.public else ranked,  # a point is a named establishment
+            regions=_regions(_url(), _version()),
+            site=search.site,
+            site_label=site_label,
+            commune_names=commune_names(),
+            scheme=scheme,
+            source=source,
+            year=year,
+        )
     )
 
 
@@ -637,7 +679,7 @@ def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: 
     return _candidate_map(register_path(), search, site_label, scheme, scope)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner=False)
+@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner=False, hash_funcs=_KEYS)
 def _naf_correspondence(path: str, codes: tuple[str, ...]) -> pd.DataFrame:
     return sourcing.correspondence_table(register.naf_correspondence(register_connection(path), codes))
 
@@ -648,7 +690,7 @@ def naf_correspondence(codes: tuple[str, ...]) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _closed_shortlisted(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
     shortlist = _programme(url, scope, version).shortlist
     if "siret" not in shortlist:  # the public view holds no supplier
@@ -682,7 +724,7 @@ def link_counts(links: pd.DataFrame, scope: Scope, min_band: str = "NN") -> dict
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _capability_gaps(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
     data = _programme(url, scope, version)
     sites = {
@@ -702,7 +744,7 @@ def capability_gaps(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _chain(
     url: str, path: str, project_id: int, title: str, source: str, scope: Scope, version: int
 ) -> tuple[pd.DataFrame, go.Figure]:
@@ -722,7 +764,7 @@ def chain(project_id: int, title: str, source: str, scope: Scope) -> tuple[pd.Da
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _link_coverage(url: str, path: str, project_id: int, scope: Scope, version: int) -> pd.DataFrame:
     programme = _programme(url, scope, version)
     region = programme.projects.set_index("id").at[project_id, "region_code"]
@@ -737,7 +779,9 @@ def link_coverage(project_id: int, scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=32, show_spinner="Recherche des capacités manquantes…")
+@st.cache_resource(
+    ttl=CACHE_TTL, max_entries=32, show_spinner="Recherche des capacités manquantes…", hash_funcs=_KEYS
+)
 def _region_gaps(
     url: str,
     path: str,
@@ -770,10 +814,44 @@ def region_gaps(
     return _region_gaps(_url(), register_path(), region_code, edition, source, definition, scope, _version())
 
 
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+def _pitch_choices(url: str, scope: Scope, version: int) -> tuple[dict[int, str], bool]:
+    projects = _programme(url, scope, version).projects
+    choices = pitch.pitchable(projects, scope.public)
+    return dict(zip(choices["id"], choices["label"], strict=True)), views.has_demo(projects)
+
+
+def pitch_choices(scope: Scope) -> tuple[dict[int, str], bool]:
+    """The projects one may pitch (id → « Nom (Région, 2026) », `workshop.pitch.pitchable`) and whether
+    the programme holds demo projects (shared, read-only)."""
+    return _pitch_choices(_url(), scope, _version())
+
+
+@_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+def _pitch_card(url: str, path: str, project_id: int, scope: Scope, version: int) -> pitch.PitchCard | None:
+    programme = _programme(url, scope, version)
+    rows = programme.projects[programme.projects["id"] == project_id]
+    if rows.empty:
+        return None
+    links = programme.links[programme.links["project_id"] == project_id]
+    counts = industry_views.regional_establishments(
+        links, link_counts(links, scope), rows["region_code"].iat[0]
+    )
+    return pitch.pitch_card(programme, project_id, counts)
+
+
+def pitch_card(project_id: int, scope: Scope) -> pitch.PitchCard | None:
+    """The pitch card of one project with its links' establishments in the region (`workshop.pitch`), or
+    None when the project is no longer in the store (shared, read-only)."""
+    return _pitch_card(_url(), register_path(), int(project_id), scope, _version())
+
+
 # --- reference lookups (never written by the app) ---------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, hash_funcs=_KEYS)
 def commune_names() -> dict[str, str]:
     """INSEE code → commune name (shared, read-only)."""
     frame = geo.communes()
@@ -802,7 +880,7 @@ def coach_id_for(email: str) -> int | None:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _coaches(url: str, scope: Scope, version: int) -> pd.DataFrame:
     if scope.public:  # coach names are confidential
         return pd.DataFrame(columns=["id", "name", "region_code"])
@@ -820,7 +898,7 @@ def coaches(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _schemes(url: str, scope: Scope, version: int) -> pd.DataFrame:
     with session_factory(engine(url))() as session:
         rows = session.execute(
@@ -842,7 +920,7 @@ def funding_schemes(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False, hash_funcs=_KEYS)
 def _project_history(url: str, project_id: int, scope: Scope, version: int) -> pd.DataFrame:
     projects = _programme(url, _ALL, version).projects
     region = projects.loc[projects["id"] == project_id, "region_code"]
@@ -859,14 +937,14 @@ def project_history(project_id: int, scope: Scope) -> pd.DataFrame:
     return _project_history(_url(), int(project_id), scope, _version())
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, hash_funcs=_KEYS)
 def naf_choices() -> dict[str, str]:
     """NAF rév. 2 sous-classe → « 13.20Z — Tissage » (picked by code or by words)."""
     table = naf_reference.naf_table()
     return {c: f"{c} — {label.strip()}" for c, label in zip(table["code"], table["label"], strict=True)}
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=64, show_spinner=False)
+@st.cache_data(ttl=REGISTER_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _companies(path: str, text: str, scope: Scope) -> pd.DataFrame:
     if scope.public:
         return pd.DataFrame(columns=COMPANY_COLUMNS)

@@ -135,7 +135,9 @@ def map_section(view: View, scope: Scope) -> None:
         ),
         scope,
     )
-    st_folium(fmap, key="industrie_map", returned_objects=[], height=600, use_container_width=True)
+    st_folium(
+        fmap, key="industrie_map", returned_objects=[], height=600, use_container_width=True, render=False
+    )
     st.caption(
         f"{industry.INDICATORS[view.indicator].label} par département, {md_text(series.source_text)}. Survolez un "
         "département pour sa valeur, son rang et l'écart à sa région. Outre-mer : voir le tableau."
@@ -223,7 +225,7 @@ def site_events(events: pd.DataFrame, scope: Scope) -> None:
 def project_chain(projects: pd.DataFrame, links: pd.DataFrame, scope: Scope) -> None:
     """A project's links and whether the region's fabric has establishments of their activities."""
     st.subheader("Chaîne de valeur d'un projet et tissu régional")
-    labels = views.project_choices(projects, scope.public)
+    labels = data.project_choices(scope)
     if not labels:
         st.info("Aucun projet dans la base.")
         return

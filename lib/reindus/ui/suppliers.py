@@ -152,6 +152,7 @@ def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: 
         height=560,
         width=None,
         returned_objects=["last_active_drawing"],
+        render=False,  # rendered once, in its cache (reindus.ui.data)
     )
     if scope.public:
         st.caption(
