@@ -13,9 +13,18 @@ from reindus.auth import system_viewer
 from reindus.errors import PermissionDeniedError
 from reindus.programme.workspace import milestones as workspace_milestones
 from reindus.programme.workspace import projects as workspace_projects
+from reindus.programme.workspace import rules
 from reindus.reference.programme import STAGE_KEYS
 from reindus.store.db import make_engine, session_factory
-from reindus.store.models import AuditEntry, ChainLink, FundingApplication, FundingScheme, Milestone, Project
+from reindus.store.models import (
+    AuditEntry,
+    ChainLink,
+    FundingApplication,
+    FundingScheme,
+    Milestone,
+    Project,
+    ShortlistEntry,
+)
 from tests.support.accounts import sign_in
 from tests.support.markdown import shown
 from tests.support.paths import ROOT
@@ -300,3 +309,36 @@ def test_a_link_with_the_project_id_opens_its_page(writable_home):
     at.switch_page("pages/projet.py")
     at.run()
     assert at.selectbox(key="projet").value == project.id
+
+
+def test_removing_a_link_asks_first_and_keeps_its_suppliers_in_the_history(writable_home):
+    with store(writable_home)() as s:
+        entry = s.execute(select(ShortlistEntry).order_by(ShortlistEntry.id)).scalars().first()
+        link = s.get(ChainLink, entry.link_id)
+        project = s.get(Project, link.project_id)
+        suppliers = s.query(ShortlistEntry).filter_by(link_id=link.id).count()
+    at = open_page("administrateur", "pages/projet.py", projet=project.id, volet="chaine")
+    at.button(key=f"link:{link.id}:v{link.version}:remove").click().run()
+    assert any(f"Ses {suppliers} fournisseur(s) présélectionné(s)" in w.value for w in at.warning)
+    with store(writable_home)() as s:
+        assert s.get(ChainLink, link.id) is not None  # asked, nothing removed yet
+    at.button(key=f"link:{link.id}:remove:yes").click().run()
+    assert not at.error, errors(at)
+    with store(writable_home)() as s:
+        assert s.get(ChainLink, link.id) is None
+        removed = s.query(AuditEntry).filter_by(table_name="shortlist_entries", action="delete").count()
+        assert removed == suppliers
+
+
+def test_only_an_administrator_edits_the_funding_schemes(writable_home):
+    project = project_of(writable_home, "28")
+    coach = open_page("conseiller-normandie", "pages/projet.py", projet=project.id, volet="financements")
+    assert not [e for e in coach.expander if "Dispositifs" in e.label]
+    at = open_page("administrateur", "pages/projet.py", projet=project.id, volet="financements")
+    at.text_input(key="scheme:new:v0:name").input("Prêt d'honneur Normandie")
+    at.text_input(key="scheme:new:v0:operator").input("Initiative Normandie")
+    at.selectbox(key="scheme:new:v0:kind").set_value(next(iter(rules.FUNDING_KIND_LABELS)))
+    at.button(key="scheme:new:v0:submit").click().run()
+    assert not at.error, errors(at)
+    with store(writable_home)() as s:
+        assert s.query(FundingScheme).filter_by(name="Prêt d'honneur Normandie").count() == 1

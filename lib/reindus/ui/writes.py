@@ -40,9 +40,16 @@ def versioned(base: str, current: int) -> Versioned:
     """The form over the row at `current`, unless its form at an older version was just submitted."""
     seen = st.session_state.get(f"{base}:seen")
     st.session_state[f"{base}:seen"] = current
-    if seen is not None and seen != current and st.session_state.get(f"{base}:v{seen}:submit"):
-        return Versioned(base, int(seen))
+    if seen is not None and seen != current:
+        if st.session_state.get(f"{base}:v{seen}:submit"):
+            return Versioned(base, int(seen))
+        _forget(f"{base}:v{seen}")  # the form of a version no longer shown
     return Versioned(base, int(current))
+
+
+def _forget(prefix: str) -> None:
+    for key in [k for k in st.session_state if str(k).startswith(f"{prefix}:")]:
+        del st.session_state[key]
 
 
 def save(
@@ -65,8 +72,7 @@ def save(
     st.session_state[_FLASH] = (area, "ok", done)
     data.invalidate()
     if forget:
-        for key in [k for k in st.session_state if str(k).startswith(f"{forget}:")]:
-            del st.session_state[key]
+        _forget(forget)
     if then is not None:
         then(result)
     st.rerun()
