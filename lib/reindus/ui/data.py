@@ -880,6 +880,26 @@ def coach_id_for(email: str) -> int | None:
 
 
 @_store
+@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+def _my_projects(
+    url: str, coach_id: int | None, regions: frozenset[str] | None, today: date, scope: Scope, version: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    programme = _programme(url, scope, version)
+    return (
+        workspace_overview.coach_projects(programme, coach_id, today, regions=regions),
+        workspace_overview.to_do(programme, coach_id, today, regions=regions),
+    )
+
+
+def my_projects(
+    coach_id: int | None, regions: frozenset[str] | None, today: date, scope: Scope
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """« Mes projets »: (projects, what waits) of a coach, or of `regions` (shared, read-only; computed
+    once per store version and day, not on every rerun)."""
+    return _my_projects(_url(), coach_id, regions, today, scope, _version())
+
+
+@_store
 @st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _coaches(url: str, scope: Scope, version: int) -> pd.DataFrame:
     if scope.public:  # coach names are confidential

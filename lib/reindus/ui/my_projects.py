@@ -17,7 +17,6 @@ import streamlit as st
 
 from reindus.auth import Role, Viewer
 from reindus.programme import views
-from reindus.programme.workspace import overview
 from reindus.programme.workspace.overview import PROJECT_PAGE
 from reindus.reference.territory import regions as region_names
 from reindus.text import formats
@@ -132,7 +131,7 @@ def my_projects(viewer: Viewer, today: date) -> None:
     """The page's body for a signed-in viewer."""
     who = whose(viewer)
     programme = data.programme(viewer.scope)  # their own projects are in full detail
-    mine = overview.coach_projects(programme, who.coach_id, today, regions=who.regions)
+    mine, todo = data.my_projects(who.coach_id, who.regions, today, viewer.scope)
     demo = views.has_demo(programme.projects[programme.projects["id"].isin(mine["project_id"])])
     demo_banner(demo)
     st.caption(
@@ -154,4 +153,4 @@ def my_projects(viewer: Viewer, today: date) -> None:
         "Projets en cours : étapes en retard ou à risque, maillons sans fournisseur de la région qualifié, "
         "présélections à décider, demandes de financement en attente de décision."
     )
-    to_do_list(overview.to_do(programme, who.coach_id, today, regions=who.regions))
+    to_do_list(todo)
