@@ -754,16 +754,9 @@ def summarise(parquet: Path, register_path: Path | str | None, workdir: Path | N
         con.close()
 
 
-def record(engine, parsed: Parsed, actor: str, summary: Summary, table_name: str) -> None:
-    """The import's audit entry, with what was skipped by reason and what was left out."""
-    from sqlalchemy.orm import Session
-
-    with Session(engine) as session, session.begin():
-        audit_entry(session, parsed, actor, summary, table_name)
-
-
 def audit_entry(session, parsed: Parsed, actor: str, summary: Summary, table_name: str, extra=None):
-    """`record`'s entry, in the caller's session (flushed, returned); `extra` joins its `after`."""
+    """The import's audit entry, with what was skipped by reason and what was left out, in the caller's
+    session (flushed, returned); `extra` joins its `after`."""
     from reindus.store import audit
 
     label = {"establishments": "Établissements (registre)", "legal-units": "Unités légales (registre)"}[

@@ -25,10 +25,12 @@ from pathlib import Path
 import duckdb
 
 from reindus import config, register
-from reindus.ingest import containers, staging
+from reindus.errors import UserError
+from reindus.ingest import containers, register_import, staging
 from reindus.ingest.establishments import (
     PROBLEMS_PER_CHECK,
     ProgressFn,
+    audit_entry,
     bound,
     checksum_meanwhile,
     columns_of,
@@ -36,7 +38,6 @@ from reindus.ingest.establishments import (
     estimate_rows,
     examples,
     match,
-    record,
     settle,
     stage,
 )
@@ -271,14 +272,22 @@ def run_import_path(
         if dry_run or not summary.changed:
             result.applied = not dry_run
             return result
-        try:
-            with register.open_register(register_path) as reg:
-                bound(reg.con, workdir)
-                register.load_legal_units(reg, parquet)
-        except (register.RegisterError, duckdb.Error) as exc:
-            parsed.problems.add(0, "", "", str(exc))
+
+        def load(reg, before_commit) -> None:
+            bound(reg.con, workdir)
+            register.load_legal_units(reg, parquet, before_commit=before_commit)
+
+        def entry(session, extra):
+            return audit_entry(session, parsed, actor, summary, "legal_units", extra)
+
+        try:  # as for the establishments: the audit entry is written before the register commits
+            register_import.load_and_record(engine, parsed, entry, register_path, load)
+        except UserError as exc:  # the register's refusal, a busy store or register: nothing imported
+            parsed.problems.add(0, "", "", exc.message)
             return result
-        record(engine, parsed, actor, summary, "legal_units")
+        except duckdb.Error as exc:
+            parsed.problems.add(0, "", "", f"registre inchangé : {str(exc).splitlines()[0][:200]}")
+            return result
         result.applied = True
         return result
     finally:

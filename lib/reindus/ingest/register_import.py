@@ -1,4 +1,4 @@
-"""One outcome across both stores: an establishments import changes the register (DuckDB) and writes
+"""One outcome across both stores: a register import (establishments, legal units) changes the register (DuckDB) and writes
 its audit entry (the operational store) together, or changes neither.
 
 The register's new table is built and checked inside a DuckDB transaction; before that transaction
@@ -33,7 +33,8 @@ from reindus.store import audit, repository
 from reindus.store.models import AuditEntry
 
 IMPORTS_TABLE = "register_imports"
-TABLE_NAME = "establishments"
+# The audit tables of register imports: establishments, and the legal units that name them.
+TABLE_NAMES = ("establishments", "legal_units")
 log = logging.getLogger(__name__)
 Load = Callable[[register.Register, Callable[[duckdb.DuckDBPyConnection], None]], object]
 
@@ -128,7 +129,7 @@ def reconcile(engine: Engine, reg: register.Register) -> list[int]:
     with Session(engine) as session:
         entries = session.execute(
             select(AuditEntry.id, AuditEntry.after).where(
-                AuditEntry.table_name == TABLE_NAME, AuditEntry.action == "import"
+                AuditEntry.table_name.in_(TABLE_NAMES), AuditEntry.action == "import"
             )
         ).all()
     orphans = [

@@ -304,10 +304,15 @@ def _rebuild(cur: duckdb.DuckDBPyConnection, staged: str, params: Sequence[Any])
     cur.execute(f"ALTER TABLE establishments_new RENAME TO {TABLE}")
 
 
-def load_legal_units(reg: RegisterLike, path: str | Path) -> int:
+def load_legal_units(
+    reg: RegisterLike,
+    path: str | Path,
+    *,
+    before_commit: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> int:
     """Upsert the legal units of a Parquet file (LEGAL_UNIT_SCHEMA) on SIREN, then complete the
-    establishments of those SIRENs with their name, diffusion and category; one transaction. Returns
-    the number of legal units held."""
+    establishments of those SIRENs with their name, diffusion and category; one transaction
+    (`before_commit`: as for `load_file`). Returns the number of legal units held."""
     if isinstance(reg, Register) and reg.read_only:
         raise RegisterError("Le registre est ouvert en lecture seule.")
     cols = ", ".join(LEGAL_UNIT_COLUMNS)
@@ -323,6 +328,8 @@ def load_legal_units(reg: RegisterLike, path: str | Path) -> int:
             _rebuild(cur, f"SELECT * FROM {TABLE}", [])
             (units,) = cur.execute(f"SELECT count(*) FROM {LEGAL_UNITS}").fetchone()
             cur.execute("DROP TABLE incoming_units")
+            if before_commit is not None:
+                before_commit(cur)
             cur.commit()
         except duckdb.Error as exc:
             cur.rollback()
