@@ -22,7 +22,15 @@ from tests.support.paths import ROOT
 from tests.support.rendered import rendered_text
 
 PAGES = [p.file for p in navigation.PAGES]  # the default page first
-NORMANDIE_LINK = {"sourcing_project": "1", "sourcing_link": "1"}  # « Électronique Henry », Normandie
+NORMANDIE_LINK = {"sourcing_project": 1, "sourcing_link": 1}  # « Électronique Henry », Normandie
+# Deep links into Normandie's first project, for the pages that show one
+DEEP_LINKS = {
+    "pages/fournisseurs.py": NORMANDIE_LINK,
+    "pages/projet.py": {"projet": 1},
+    "pages/chaine.py": {"chain_project": 1},
+    "pages/pitch.py": {"projet": 1},
+    "pages/avancement.py": {"projet": 1},
+}
 # What a visitor may press: sign in, and the filter bar's reset (it writes nothing).
 VISITOR_BUTTONS = {"Se connecter", "Réinitialiser les filtres"}
 
@@ -32,7 +40,11 @@ def programme(demo_home):
     return load_programme(make_engine(f"sqlite:///{demo_home / 'reindus.sqlite'}"))
 
 
-def run(account: str | None, page: str, configured: bool = True, **params: str) -> AppTest:
+def run(
+    account: str | None, page: str, configured: bool = True, choose: dict | None = None, **params: str
+) -> AppTest:
+    """The page as `account` sees it, with the selectboxes of `choose` (key → value) set, as a deep
+    link (`?projet=1`) sets them in the browser."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if configured:
         sign_in(at, account)
@@ -42,6 +54,8 @@ def run(account: str | None, page: str, configured: bool = True, **params: str) 
     if page != PAGES[0]:
         at.switch_page(page)
         at.run()
+    for key, value in (choose or {}).items():
+        at.selectbox(key=key).set_value(value).run()
     assert not at.exception, at.exception
     return at
 
@@ -94,8 +108,17 @@ def test_a_coach_sees_other_regions_only_as_public_data(demo_env, programme, pag
             programme.shortlist["siret"].dropna()
         )
         secrets -= candidates
-    at = run("conseiller-idf", page, **(NORMANDIE_LINK if page == "pages/fournisseurs.py" else {}))
+    at = run("conseiller-idf", page, choose=DEEP_LINKS.get(page))
     assert not leaks(rendered_text(at), secrets)
+
+
+def test_a_coach_opening_another_regions_project_sees_it_as_in_public(demo_env, programme):
+    at = run("conseiller-idf", "pages/projet.py", choose={"projet": 1})
+    text = rendered_text(at)
+    headings = [*at.title, *at.header, *at.subheader]
+    assert any("Électronique Henry" in markdown.shown(h.value) for h in headings), [h.value for h in headings]
+    assert not leaks(text, confidential_outside(programme, frozenset({"11"})))
+    assert not controls(at)["editors"] and not at.get("form")
 
 
 def test_a_coach_sees_their_own_regions_coaches(demo_env, programme):
@@ -138,7 +161,7 @@ def test_donnees_offers_import_and_export_by_role(demo_env, account, imports, ex
     ],
 )
 def test_a_normandie_shortlist_by_role(demo_env, programme, account, shortlist):
-    at = run(account, "pages/fournisseurs.py", **NORMANDIE_LINK)
+    at = run(account, "pages/fournisseurs.py", choose=NORMANDIE_LINK)
     adds = [b for b in at.button if b.label.startswith("Ajouter") and "présélection" in b.label]
     editors = controls(at)["editors"]
     # the shortlist's table (the candidates' one names register establishments, public data)

@@ -3,14 +3,27 @@ demo identity provider (oidc-provider-mock) started beside the app."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
-from tests.support.e2e import assert_no_error, local, serve_signed, sign_in, sign_out, signed_out
+from reindus.programme.data import load_programme
+from reindus.store.db import make_engine
+from tests.confidential import confidential_outside, confidential_texts, leaks
+from tests.support.e2e import (
+    assert_no_error,
+    local,
+    serve_signed,
+    sign_in,
+    sign_out,
+    signed_out,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -84,3 +97,41 @@ def test_a_session_older_than_the_maximum_age_is_signed_out(page, demo_home, tmp
         page.wait_for_url(f"{url}/**", timeout=120_000)
         signed_out(page)
         assert "administrateur" not in account_text(page)
+
+
+@pytest.fixture(scope="module")
+def programme(demo_home):
+    return load_programme(make_engine(f"sqlite:///{demo_home / 'reindus.sqlite'}"))
+
+
+def main_text(page) -> str:
+    return page.locator('[data-testid="stMain"]').inner_text(timeout=120_000)
+
+
+def test_a_visitor_gets_the_public_view_only(page, signed_app, programme):
+    page.goto(signed_app)
+    signed_out(page)
+    page.get_by_role("heading", name="Tableau de bord").first.wait_for(timeout=120_000)
+    wait_for_app(page)
+    text = main_text(page)
+    assert "Mode atelier : données publiques seulement" in text
+    assert not leaks(text, confidential_texts(programme))
+    assert page.get_by_role("button", name=re.compile("Télécharger|Exporter")).count() == 0
+
+
+def test_a_coach_deep_linked_to_another_regions_project_sees_nothing_confidential(
+    page, signed_app, programme
+):
+    sign_in(page, signed_app, "conseiller.idf@demo.reindus.fr")
+    # a bound selectbox takes its option's label in the URL, as a copied link gives it
+    label = quote("Électronique Henry (Normandie, 2022)")
+    page.goto(f"{signed_app}/projet?projet={label}")
+    page.get_by_role("heading", name=re.compile("Électronique Henry")).first.wait_for(timeout=120_000)
+    wait_for_app(page)
+    assert "conseiller — Île-de-France" in account_text(page)
+    text = main_text(page)
+    assert "Normandie" in text
+    assert not leaks(text, confidential_outside(programme, frozenset({"11"})))
+    assert "Julien Blanc" not in text  # Normandie's coach
+    assert page.locator('[data-testid="stForm"]').count() == 0  # no form that writes
+    assert_no_error(page)
