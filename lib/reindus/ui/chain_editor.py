@@ -15,7 +15,7 @@ from reindus.programme.workspace import rules
 from reindus.reference.programme import CHAIN_POSITIONS
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data, writes
+from reindus.ui import chain, data, writes
 from reindus.ui.writes import Versioned
 
 AREA = "chain"
@@ -26,7 +26,9 @@ def _codes(text: str) -> list[str]:
     return [c for c in str(text or "").split(",") if c]
 
 
-def _link_fields(form: Versioned, region_code: str, scope: data.Scope) -> None:
+def _link_fields(form: Versioned, region_code: str, scope: data.Scope, *, nested: bool = False) -> None:
+    """Tier, label, NAF codes (with the register's counts as they are picked, and, outside an expander,
+    their observed NAF 2025 counterparts) and need."""
     naf = data.naf_choices()
     left, right = st.columns([1, 2])
     left.selectbox(
@@ -48,6 +50,11 @@ def _link_fields(form: Versioned, region_code: str, scope: data.Scope) -> None:
             f"Candidats : {formats.number(regional)} établissement(s) actif(s) dans la région du projet, "
             f"{formats.number(national)} en France (registre des établissements, {md_text(source)}, {md_text(year)})."
         )
+        if not nested:  # Streamlit allows no expander inside another
+            chain.naf_correspondence(
+                pd.DataFrame({"naf_codes": [",".join(codes)]}),
+                f"registre des établissements ({source}, {year})",
+            )
     st.text_area(LABELS["need"], key=form.key("need"), max_chars=5000)
 
 
@@ -86,7 +93,7 @@ def _edit_link(link, region_code: str, viewer: Viewer, scope: data.Scope) -> Non
             "need": link.need or "",
         },
     )
-    _link_fields(form, region_code, scope)
+    _link_fields(form, region_code, scope, nested=True)
     if st.button("Enregistrer le maillon", key=form.key("submit"), icon=":material/save:"):
         values = _values(form)
         writes.save(
