@@ -1,6 +1,7 @@
 import pytest
 
 from reindus.text import formats
+from reindus.ui.importer import MAX_UPLOAD_MB, REFUSED_TEXT
 from tests.support.e2e import assert_no_error, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -31,3 +32,27 @@ def test_donnees_page_shows_counts_and_demo_banner(page, app_url):
     assert drawn == [["0px", '"Choisir un fichier"'], ["0px", '"50 Mo au plus par fichier • CSV, TXT, XLSX"']]
     shot = screenshot(page, "donnees")
     assert shot.stat().st_size > 20_000
+
+
+def test_a_file_over_the_limit_is_refused_in_french(page, app_url, tmp_path):
+    big = tmp_path / "gros.csv"
+    with big.open("wb") as out:  # one byte over the page's limit, written without holding it in memory
+        out.truncate(MAX_UPLOAD_MB * 1024 * 1024 + 1)
+    page.goto(f"{app_url}/donnees")
+    page.get_by_text("Données chargées").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(big))
+    icon = page.locator('[data-testid="stFileChipIconError"]')
+    icon.wait_for(timeout=30_000)
+    icon.hover()
+    tooltip = page.locator('[data-testid="stTooltipErrorContent"]')
+    tooltip.wait_for(timeout=10_000)
+    alert = page.locator('[data-testid="stFileUploader"] [role="alert"]')
+    for element in (tooltip, alert):
+        size, drawn = element.evaluate(
+            "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+        )
+        assert size == "0px"  # Streamlit's « File must be 50.0MB or smaller. » is not shown…
+        assert drawn == f'"{REFUSED_TEXT}"'  # …this is
+    assert "50 Mo au plus" in REFUSED_TEXT
+    assert_no_error(page)

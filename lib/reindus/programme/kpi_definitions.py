@@ -146,6 +146,8 @@ SUMMED: tuple[str, ...] = (
 )
 # Per-project observations: summed only where recorded, NaN when nobody recorded them.
 OBSERVED: tuple[str, ...] = ("jobs_observed_end", "jobs_observed_12m", "investment_committed")
+# Sums of money: on a public screen, only where `public.amounts_allowed` lets them.
+AMOUNTS: list[str] = [key for key, d in DEFINITIONS.items() if d.kind == "euros"]
 # Projects' identity columns, kept so that `selection.project_mask` applies to the facts.
 IDENTITY: tuple[str, ...] = (
     "project_id",
@@ -352,23 +354,26 @@ def outcome_view(
     """The figures of a selection (`selection.Filters`), its previous edition and its regions side by side.
     In public, `suppress_for_public` applies to each of them; for a coach (`open_regions`: the names of
     their regions), to those that include another region's projects."""
-    from reindus.programme.public import guarded_rows
+    from reindus.programme.public import guarded_rows, withhold_amounts
     from reindus.programme.selection import previous_edition, project_mask
 
     opened = frozenset() if public else open_regions
 
-    def shown(table: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+    def shown(table: pd.DataFrame, chosen: pd.DataFrame, selection=filters) -> pd.DataFrame:
         if opened is None:
             return table
         within = bool(opened) and bool(chosen["region"].isin(opened).all())
-        return suppress_for_public(table, rows=guarded_rows(table, opened, within))
+        out = suppress_for_public(table, rows=guarded_rows(table, opened, within))
+        if not opened:  # a public screen: amounts only where no two figures can be subtracted
+            out = withhold_amounts(out, facts, selection, AMOUNTS, withheld_flags=True)
+        return out
 
     chosen = facts[project_mask(facts, filters)]
     previous = previous_edition(sorted(facts["edition"].unique()), filters.edition)
     previous_total = None
     if previous is not None:
         before = facts[project_mask(facts, filters.with_edition(previous))]
-        previous_total = shown(outcome_kpis(before), before).iloc[0]
+        previous_total = shown(outcome_kpis(before), before, filters.with_edition(previous)).iloc[0]
     return OutcomeView(
         total=shown(outcome_kpis(chosen), chosen).iloc[0],
         previous=previous_total,

@@ -5,7 +5,9 @@ functions for its data, so a confidential value never reaches the browser, whate
 - no amounts of investment or funding per company, no coach names, no SIREN;
 - no shortlisted supplier names, SIRETs, communes or notes;
 - project names and descriptions only for projects flagged public;
-- aggregates over fewer than MIN_PUBLIC_COUNT projects suppressed.
+- aggregates over fewer than MIN_PUBLIC_COUNT projects suppressed;
+- amounts (investment, funding) only where no two figures a public screen can show differ by the amounts
+  of fewer than MIN_PUBLIC_COUNT projects (`withhold_amounts`).
 
 `scoped_programme` / `scoped_facts` apply the same rule per viewer (reindus.auth.Scope): everything for
 the administrateur and the présidence, the public view for the anonymous, and for a coach the full detail
@@ -54,6 +56,57 @@ PROJECT_IDENTITY_COLUMNS: tuple[str, ...] = ("name", "description")
 # Aggregates (counts, sums, shares) over fewer projects than this are not shown in public.
 MIN_PUBLIC_COUNT = 3
 ANONYMOUS_PROJECT = "Projet n° {id} (non public)"
+
+
+def amounts_allowed(facts: pd.DataFrame, edition: int | None, region_code: str | None, column: str) -> bool:
+    """Whether the sum of `column` over one edition (or all) × one region (or all) may be shown in public.
+
+    Suppressing small groups does not stop subtraction: Île-de-France 2023 minus its « terminé » projects
+    was one company's planned investment. So a public screen shows amounts only for the cells of the
+    edition × region grid, never under a sector or status filter nor for several regions together, and a
+    cell only when it has at least MIN_PUBLIC_COUNT contributors (projects with a non-zero amount) and
+    so has what it leaves out of every wider cell of the grid — none, or at least MIN_PUBLIC_COUNT.
+    `facts` are the whole programme's per-project facts (`edition`, `region_code`, `column`)."""
+    given = facts[column].fillna(0) != 0
+
+    def contributors(e: int | None, r: str | None) -> int:
+        mask = given
+        if e is not None:
+            mask = mask & (facts["edition"] == e)
+        if r is not None:
+            mask = mask & (facts["region_code"] == r)
+        return int(mask.sum())
+
+    cell = contributors(edition, region_code)
+    if cell < MIN_PUBLIC_COUNT:
+        return False
+    wider = {(None, region_code), (edition, None), (None, None)} - {(edition, region_code)}
+    return all(not 0 < contributors(e, r) - cell < MIN_PUBLIC_COUNT for e, r in wider)
+
+
+def withhold_amounts(
+    table: pd.DataFrame, facts: pd.DataFrame, filters, columns: list[str], withheld_flags: bool = False
+) -> pd.DataFrame:
+    """`table` (aggregates of the selection `filters`: one total row, or rows by `region` and/or
+    `edition`) with the amounts in `columns` that `amounts_allowed` refuses set to NaN; with
+    `withheld_flags`, their `<column>_withheld` set too (« — », not « non renseigné »)."""
+    out = table.copy()
+    grid_only = not (filters.naf or filters.statuses or filters.coaches)
+    codes = dict(zip(facts["region"], facts["region_code"], strict=False))
+    single = filters.regions[0] if len(filters.regions) == 1 else None
+    for index, row in out.iterrows():
+        edition = int(row["edition"]) if "edition" in out and pd.notna(row["edition"]) else filters.edition
+        if "region" in out:
+            region, possible = codes.get(row["region"]), grid_only
+        else:
+            region, possible = single, grid_only and len(filters.regions) <= 1
+        for column in columns:
+            if column in out and not (possible and amounts_allowed(facts, edition, region, column)):
+                out[column] = out[column].astype(float)
+                out.loc[index, column] = float("nan")
+                if withheld_flags:
+                    out.loc[index, f"{column}_withheld"] = True
+    return out
 
 
 def is_public(projects: pd.DataFrame) -> pd.Series:

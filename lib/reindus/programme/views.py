@@ -24,6 +24,9 @@ from reindus.reference.programme import PROJECT_STATUSES
 from reindus.reference.sources import any_fictitious
 from reindus.reference.territory import regions as region_names
 
+# The KPIs that are sums of money: on a public screen, only where `public.amounts_allowed` lets them.
+AMOUNT_COLUMNS = [c for c, kind in metrics.KPI_KINDS.items() if kind == "euros"]
+
 
 @dataclass(frozen=True)
 class Dashboard:
@@ -80,14 +83,18 @@ def dashboard(
     facts = all_facts[project_mask(all_facts, filters)]
     previous = previous_edition(sorted(all_facts["edition"].unique()), filters.edition)
 
-    def shown(frame: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+    def shown(frame: pd.DataFrame, chosen: pd.DataFrame, selection: Filters = filters) -> pd.DataFrame:
         within = open_regions is not None and bool(chosen["region"].isin(open_regions).all())
-        return public_rule.suppress_small(frame, rows=public_rule.guarded_rows(frame, open_regions, within))
+        out = public_rule.suppress_small(frame, rows=public_rule.guarded_rows(frame, open_regions, within))
+        if scope.public:
+            out = public_rule.withhold_amounts(out, all_facts, selection, AMOUNT_COLUMNS)
+        return out
 
     previous_total = None
     if previous is not None:
-        prev_facts = all_facts[project_mask(all_facts, filters.with_edition(previous))]
-        previous_total = shown(metrics.kpis(prev_facts), prev_facts).iloc[0]
+        prev_filters = filters.with_edition(previous)
+        prev_facts = all_facts[project_mask(all_facts, prev_filters)]
+        previous_total = shown(metrics.kpis(prev_facts), prev_facts, prev_filters).iloc[0]
     return Dashboard(
         facts=scope_facts[scope_facts["project_id"].isin(facts["project_id"])],
         total=shown(metrics.kpis(facts), facts).iloc[0],

@@ -33,16 +33,24 @@ from reindus.ui import data
 UPLOAD_KINDS = ("projects", "links", "shortlists", "industry", "openings")
 MAX_UPLOAD_MB = 50
 UPLOAD_TYPES = ("csv", "txt", "xlsx")
-# Streamlit writes the uploader's button and limits in English and has no parameter for them
-# (streamlit/streamlit#13500): the English text is hidden and French drawn in its place.
+# Streamlit writes the uploader's button, limits and refusals in English and has no parameter for them
+# (streamlit/streamlit#13500): the English text is hidden and French drawn in its place. A file refused in
+# the browser (« File must be 50.0MB or smaller. », « pdf files are not allowed. ») gets one French
+# message in its chip's tooltip and its screen-reader alert: this page's only tooltip error is the
+# uploader's, and the message names both limits.
+TYPES_TEXT = ", ".join(t.upper() for t in UPLOAD_TYPES)
+REFUSED_TEXT = f"Fichier refusé : {MAX_UPLOAD_MB} Mo au plus, au format {TYPES_TEXT}."
 UPLOADER_CSS = f"""<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
-[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span,
+[data-testid="stFileUploader"] [role="alert"],
+[data-testid="stTooltipErrorContent"] {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
   content: "Choisir un fichier"; font-size: 0.875rem; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
-  content: "{MAX_UPLOAD_MB} Mo au plus par fichier • {", ".join(t.upper() for t in UPLOAD_TYPES)}";
-  font-size: 0.75rem; }}
+  content: "{MAX_UPLOAD_MB} Mo au plus par fichier • {TYPES_TEXT}"; font-size: 0.75rem; }}
+[data-testid="stFileUploader"] [role="alert"]::after,
+[data-testid="stTooltipErrorContent"]::after {{ content: "{REFUSED_TEXT}"; font-size: 0.875rem; }}
 </style>"""
 PREVIEW_ROWS = isolated.PREVIEW_ROWS
 _CHECKED = "import_checked"  # session state: (kind, sha256) → the dry run's result
