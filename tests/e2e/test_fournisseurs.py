@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reindus.register import append, open_register
-from tests.support.e2e import assert_no_error, local, screenshot, serve_signed, wait_for_app
+from tests.support.e2e import assert_no_error, local, screenshot, serve_signed, sign_in, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -131,10 +131,9 @@ def test_map_clusters_choropleth_and_shortlist_survives_reload(page, app_url):
 
 
 @pytest.fixture(scope="module")
-def evil_app_url(demo_home: Path, tmp_path_factory, admin_state) -> str:
+def evil_app_url(demo_home: Path, tmp_path_factory) -> str:
     """A second server on a copy of the demo home whose register holds suppliers with hostile names,
-    candidates for the first link (26.11Z) of the first project (Normandie). Copied after the
-    administrateur signed in on the first server: same cookie secret, so the same signed-in browser."""
+    candidates for the first link (26.11Z) of the first project (Normandie)."""
     home = tmp_path_factory.mktemp("evil-home")
     shutil.copytree(demo_home, home, dirs_exist_ok=True)
     evil = pd.DataFrame(
@@ -161,7 +160,9 @@ def evil_app_url(demo_home: Path, tmp_path_factory, admin_state) -> str:
 PWNED = "() => typeof window.__pwned"
 
 
-def test_hostile_supplier_names_never_run(page, evil_app_url):
+def test_hostile_supplier_names_never_run(anonymous_page, evil_app_url):
+    page = anonymous_page
+    sign_in(page, evil_app_url, "admin@demo.reindus.fr")  # the candidates' list is for the signed-in
     _open(page, f"{evil_app_url}/fournisseurs")
     frame = _map_frame(page)
     page.get_by_text("Candidats dans la région").wait_for()

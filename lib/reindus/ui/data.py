@@ -166,8 +166,9 @@ def store_engine() -> Engine:
 @_store
 @st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _programme(url: str, scope: Scope, version: int) -> ProgrammeData:
-    if scope.confidential_regions is None:
+    if scope == _ALL:
         return load_programme(engine(url))
+    # one read of the store per version; every other scope derives from it (the présidence: as is)
     return public_rule.scoped_programme(_programme(url, _ALL, version), scope)
 
 
