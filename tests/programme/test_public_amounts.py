@@ -14,7 +14,7 @@ from itertools import combinations
 import pandas as pd
 import pytest
 
-from reindus.auth import ANONYMOUS_SCOPE
+from reindus.auth import ANONYMOUS_SCOPE, Role, Scope
 from reindus.programme import kpi_definitions, metrics, public, regions, views
 from reindus.programme.data import load_programme
 from reindus.programme.selection import Filters, project_mask
@@ -62,18 +62,20 @@ def _figures(frame: pd.DataFrame, chosen: pd.DataFrame, columns) -> list[Figure]
     return out
 
 
-def _public_figures(data, programme_regions) -> tuple[list[Figure], pd.DataFrame, pd.DataFrame]:
+def _public_figures(data, programme_regions, scope) -> tuple[list[Figure], pd.DataFrame, pd.DataFrame]:
     facts = metrics.project_facts(data)
     outcome_facts = kpi_definitions.outcome_facts(data)
-    public_facts = public.scoped_facts(facts, data.projects, ANONYMOUS_SCOPE)
+    public_facts = public.scoped_facts(facts, data.projects, scope)
     order = programme_regions.order_names(outcome_facts["region"].dropna())
     figures: list[Figure] = []
     for filters in _selections(data, programme_regions):
         chosen = facts[project_mask(facts, filters)]
         if chosen.empty:
             continue
-        board = views.dashboard(facts, public_facts, filters, programme_regions, ANONYMOUS_SCOPE)
-        outcome = kpi_definitions.outcome_view(outcome_facts, filters, order, public=True)
+        board = views.dashboard(facts, public_facts, filters, programme_regions, scope)
+        outcome = kpi_definitions.outcome_view(
+            outcome_facts, filters, order, public=scope.public, open_regions=views.open_region_names(scope)
+        )
         for frame in (board.total.to_frame().T, board.by_region, board.by_edition_region):
             figures += _figures(frame, chosen, views.AMOUNT_COLUMNS)
         for frame in (outcome.total.to_frame().T, outcome.by_region):
@@ -85,8 +87,15 @@ def _public_figures(data, programme_regions) -> tuple[list[Figure], pd.DataFrame
     return figures, facts, outcome_facts
 
 
-def test_no_company_amount_is_a_public_figure_or_the_difference_of_two(demo):
-    figures, facts, outcome_facts = _public_figures(*demo)
+# A coach sees their regions' projects in full, the others as in public: the amounts they could not see
+# must not be derivable either (they know their own, so those do not hide anybody's).
+COACH = Scope(Role.CONSEILLER, frozenset({"28"}))
+
+
+@pytest.mark.parametrize("scope", [ANONYMOUS_SCOPE, COACH], ids=["public", "coach-normandie"])
+def test_no_company_amount_is_a_public_figure_or_the_difference_of_two(demo, scope):
+    figures, facts, outcome_facts = _public_figures(*demo, scope)
+    known = set(facts.loc[facts["region_code"].isin(scope.confidential_regions or ()), "project_id"])
     assert {c for c, _, _ in figures} >= {"investment", "investment_planned"}, "amounts are shown somewhere"
     amount = {
         **{
@@ -102,7 +111,11 @@ def test_no_company_amount_is_a_public_figure_or_the_difference_of_two(demo):
     }
 
     def contributors(column: str, projects) -> list[int]:
-        return [p for p in projects if pd.notna(amount[(column, p)]) and amount[(column, p)] != 0]
+        return [
+            p
+            for p in projects
+            if p not in known and pd.notna(amount[(column, p)]) and amount[(column, p)] != 0
+        ]
 
     def few(column: str, projects) -> bool:
         return 0 < len(contributors(column, projects)) < public.MIN_PUBLIC_COUNT
@@ -127,12 +140,13 @@ def test_the_probe_s_differencing_is_refused(demo):
     data, programme_regions = demo
     facts = metrics.project_facts(data)
     public_facts = public.scoped_facts(facts, data.projects, ANONYMOUS_SCOPE)
-    code = facts["region_code"].mode()[0]
-    edition = int(facts["edition"].max())
+    # the biggest group of one region, edition and status: narrowed from its region's edition
+    edition, code, status = facts.groupby(["edition", "region_code", "status"]).size().idxmax()
+    assert public.amounts_allowed(facts, int(edition), code, "investment")  # shown without the status
     for narrowed in (
-        Filters(edition=edition, regions=(code,), statuses=("termine",)),
-        Filters(edition=edition, regions=(code,), naf=("C",)),
-        Filters(edition=edition, regions=tuple(sorted(set(facts["region_code"])))[:2]),
+        Filters(edition=int(edition), regions=(code,), statuses=(status,)),
+        Filters(edition=int(edition), regions=(code,), naf=("C",)),
+        Filters(edition=int(edition), regions=tuple(sorted(set(facts["region_code"])))[:2]),
     ):
         board = views.dashboard(facts, public_facts, narrowed, programme_regions, ANONYMOUS_SCOPE)
         assert board.total[views.AMOUNT_COLUMNS].isna().all(), narrowed

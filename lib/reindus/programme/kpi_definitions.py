@@ -363,10 +363,14 @@ def outcome_view(
         if opened is None:
             return table
         within = bool(opened) and bool(chosen["region"].isin(opened).all())
-        out = suppress_for_public(table, rows=guarded_rows(table, opened, within))
-        if not opened:  # a public screen: amounts only where no two figures can be subtracted
-            out = withhold_amounts(out, facts, selection, AMOUNTS, withheld_flags=True)
-        return out
+        guarded = guarded_rows(table, opened, within)
+        out = suppress_for_public(table, rows=guarded)
+        # amounts only where no two figures can be subtracted down to a few companies' (a coach already
+        # knows their regions' projects)
+        known = frozenset(facts.loc[facts["region"].isin(opened), "project_id"])
+        return withhold_amounts(
+            out, facts, selection, AMOUNTS, withheld_flags=True, known=known, rows=guarded
+        )
 
     chosen = facts[project_mask(facts, filters)]
     previous = previous_edition(sorted(facts["edition"].unique()), filters.edition)

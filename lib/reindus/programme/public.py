@@ -58,7 +58,13 @@ MIN_PUBLIC_COUNT = 3
 ANONYMOUS_PROJECT = "Projet n° {id} (non public)"
 
 
-def amounts_allowed(facts: pd.DataFrame, edition: int | None, region_code: str | None, column: str) -> bool:
+def amounts_allowed(
+    facts: pd.DataFrame,
+    edition: int | None,
+    region_code: str | None,
+    column: str,
+    known: frozenset = frozenset(),
+) -> bool:
     """Whether the sum of `column` over one edition (or all) × one region (or all) may be shown in public.
 
     Suppressing small groups does not stop subtraction: Île-de-France 2023 minus its « terminé » projects
@@ -66,8 +72,10 @@ def amounts_allowed(facts: pd.DataFrame, edition: int | None, region_code: str |
     edition × region grid, never under a sector or status filter nor for several regions together, and a
     cell only when it has at least MIN_PUBLIC_COUNT contributors (projects with a non-zero amount) and
     so has what it leaves out of every wider cell of the grid — none, or at least MIN_PUBLIC_COUNT.
-    `facts` are the whole programme's per-project facts (`edition`, `region_code`, `column`)."""
-    given = facts[column].fillna(0) != 0
+    `facts` are the whole programme's per-project facts (`project_id`, `edition`, `region_code`,
+    `column`). A coach already knows the amounts of their regions' projects (`known` ids): only the
+    others count as contributors, and a cell with none of them is theirs to see."""
+    given = (facts[column].fillna(0) != 0) & ~facts["project_id"].isin(known)
 
     def contributors(e: int | None, r: str | None) -> int:
         mask = given
@@ -78,30 +86,42 @@ def amounts_allowed(facts: pd.DataFrame, edition: int | None, region_code: str |
         return int(mask.sum())
 
     cell = contributors(edition, region_code)
-    if cell < MIN_PUBLIC_COUNT:
+    if 0 < cell < MIN_PUBLIC_COUNT or (cell == 0 and not known):
         return False
     wider = {(None, region_code), (edition, None), (None, None)} - {(edition, region_code)}
     return all(not 0 < contributors(e, r) - cell < MIN_PUBLIC_COUNT for e, r in wider)
 
 
 def withhold_amounts(
-    table: pd.DataFrame, facts: pd.DataFrame, filters, columns: list[str], withheld_flags: bool = False
+    table: pd.DataFrame,
+    facts: pd.DataFrame,
+    filters,
+    columns: list[str],
+    withheld_flags: bool = False,
+    known: frozenset = frozenset(),
+    rows: pd.Series | None = None,
 ) -> pd.DataFrame:
     """`table` (aggregates of the selection `filters`: one total row, or rows by `region` and/or
     `edition`) with the amounts in `columns` that `amounts_allowed` refuses set to NaN; with
-    `withheld_flags`, their `<column>_withheld` set too (« — », not « non renseigné »)."""
+    `withheld_flags`, their `<column>_withheld` set too (« — », not « non renseigné »). With `rows`
+    (`guarded_rows`), only those rows; `known`: the projects whose amounts the viewer sees anyway."""
     out = table.copy()
+    guarded = (
+        pd.Series(True, index=out.index) if rows is None else pd.Series(rows.to_numpy(), index=out.index)
+    )
     grid_only = not (filters.naf or filters.statuses or filters.coaches)
     codes = dict(zip(facts["region"], facts["region_code"], strict=False))
     single = filters.regions[0] if len(filters.regions) == 1 else None
     for index, row in out.iterrows():
+        if not guarded[index]:
+            continue
         edition = int(row["edition"]) if "edition" in out and pd.notna(row["edition"]) else filters.edition
         if "region" in out:
             region, possible = codes.get(row["region"]), grid_only
         else:
             region, possible = single, grid_only and len(filters.regions) <= 1
         for column in columns:
-            if column in out and not (possible and amounts_allowed(facts, edition, region, column)):
+            if column in out and not (possible and amounts_allowed(facts, edition, region, column, known)):
                 out[column] = out[column].astype(float)
                 out.loc[index, column] = float("nan")
                 if withheld_flags:

@@ -83,11 +83,16 @@ def dashboard(
     facts = all_facts[project_mask(all_facts, filters)]
     previous = previous_edition(sorted(all_facts["edition"].unique()), filters.edition)
 
+    known = frozenset(all_facts.loc[all_facts["region"].isin(open_regions or ()), "project_id"])
+
     def shown(frame: pd.DataFrame, chosen: pd.DataFrame, selection: Filters = filters) -> pd.DataFrame:
         within = open_regions is not None and bool(chosen["region"].isin(open_regions).all())
-        out = public_rule.suppress_small(frame, rows=public_rule.guarded_rows(frame, open_regions, within))
-        if scope.public:
-            out = public_rule.withhold_amounts(out, all_facts, selection, AMOUNT_COLUMNS)
+        guarded = public_rule.guarded_rows(frame, open_regions, within)
+        out = public_rule.suppress_small(frame, rows=guarded)
+        if open_regions is not None:  # the public, and a coach beyond their regions
+            out = public_rule.withhold_amounts(
+                out, all_facts, selection, AMOUNT_COLUMNS, known=known, rows=guarded
+            )
         return out
 
     previous_total = None
