@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from reindus.store.db import make_engine, session_factory
 from reindus.store.models import IndustryStat, Project
+from reindus.ui import navigation
 from tests.support.e2e import assert_no_error, free_port, serve, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -126,3 +127,17 @@ def test_the_tables_toolbar_offers_no_download(page, hostile_app):
     buttons = [b.get_attribute("aria-label") or "" for b in toolbar.locator("button").all()]
     assert any("creen" in b or "earch" in b for b in buttons), buttons  # the toolbar is there…
     assert not [b for b in buttons if "ownload" in b or "élécharger" in b], buttons  # …without its download
+
+
+@pytest.mark.parametrize("atelier", [False, True], ids=["normal", "atelier"])
+def test_every_page_shows_no_markup_from_the_data_and_fetches_nothing(page, hostile_app, atelier):
+    url, *_ = hostile_app
+    _Log.hits.clear()
+    for spec in navigation.PAGES:
+        path = "" if spec.default else spec.url_path
+        page.goto(f"{url}/{path}{'?mode=atelier' if atelier else ''}")
+        wait_for_app(page)
+        page.wait_for_timeout(500)  # fragments and charts finish drawing
+        assert not _markup(page), (path, _markup(page))
+        assert_no_error(page)
+    assert _Log.hits == []
