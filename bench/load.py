@@ -9,6 +9,7 @@ AppTest does not count: the server serialising figures, maps and tables for the 
     .venv/bin/python bench/load.py --sessions 1 --pages fournisseurs
     .venv/bin/python bench/load.py --url http://127.0.0.1:8501 --pid 1234 --sessions 10
     .venv/bin/python bench/load.py --before 99f2e80 --sessions 40     # and the same on older code, ratio
+    .venv/bin/python bench/load.py --soak 600 --sessions 20 --rounds 5   # waves for 10 min, then memory
 
 Prints one line per page, e.g.
     load 40 sessions fournisseurs: open_p50_s=… rerun_p50_s=… rerun_p95_s=… rss_mb=… errors=0
@@ -286,6 +287,32 @@ async def run(servers: list[tuple[str, int | None]], pages: list[str], args: arg
             print(ratio_line(*results), flush=True)
 
 
+async def soak(url: str, pid: int | None, pages: list[str], args: argparse.Namespace) -> None:
+    """Waves of `--sessions` sessions, each on the next page, open, rerun `--rounds` times and leave, for
+    `--soak` seconds; then, once Streamlit has dropped the disconnected sessions (`--settle`), the
+    server's memory against its memory after the warm-up: a leak per session would show there."""
+    for page in pages:  # warm: every cache filled once, as after the first visits of the day
+        await load_page(url, page, 1, 1, pid)
+    rss_start = rss_mb(pid)
+    end = time.monotonic() + args.soak
+    waves = sessions = reruns = errors = 0
+    rss_peak = rss_start
+    while time.monotonic() < end:
+        result = await load_page(url, pages[waves % len(pages)], args.sessions, args.rounds, pid)
+        waves, sessions = waves + 1, sessions + result.sessions
+        reruns, errors = reruns + len(result.reruns), errors + result.errors
+        rss_peak = max(rss_peak, result.rss_mb)
+    await asyncio.sleep(args.settle)
+    rss_end = rss_mb(pid)
+    growth = 100 * (rss_end - rss_start) / rss_start if rss_start else float("nan")
+    print(
+        f"soak {args.soak:.0f} s: waves={waves} sessions={sessions} reruns={reruns} errors={errors} "
+        f"rss_start_mb={rss_start:.0f} rss_peak_mb={rss_peak:.0f} rss_end_mb={rss_end:.0f} "
+        f"rss_growth_pct={growth:.1f} load={os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server (default: start one on the demo)")
@@ -300,8 +327,23 @@ def main() -> None:
         metavar="REF",
         help="also measure the code at this git ref, page by page, and print the ratio",
     )
+    parser.add_argument(
+        "--soak", type=float, help="seconds of waves of sessions, then the memory once they left"
+    )
+    parser.add_argument("--settle", type=float, default=130, help="seconds to wait after a soak (Streamlit "
+                        "keeps a disconnected session 120 s by default)")  # fmt: skip
     args = parser.parse_args()
     pages = [p for p in args.pages.split(",") if p]
+    if args.soak:
+        if args.url:
+            asyncio.run(soak(args.url.rstrip("/"), args.pid, pages, args))
+            return
+        with (
+            tempfile.TemporaryDirectory(prefix="reindus-soak-") as tmp,
+            own_server(Path(tmp), args.port) as server,
+        ):
+            asyncio.run(soak(*server, pages, args))
+        return
     if args.url:
         asyncio.run(run([(args.url.rstrip("/"), args.pid)], pages, args))
         return

@@ -10,6 +10,7 @@ from reindus.ui import brief as brief_download
 from reindus.ui import captions, cards, data, mode, outcomes, project_detail, tables
 from reindus.ui import filters as filter_bar
 from reindus.ui.banner import demo_banner
+from reindus.ui.derived import derived
 
 scope = mode.scope()
 public = scope.public  # atelier mode: public data only, refreshed on its own
@@ -62,10 +63,9 @@ def body() -> None:
         on_select="rerun",
         selection_mode="points",
     )
-    region_table = metrics.labelled(board.by_region, list(metrics.KPI_LABELS), {"region": "Région"})
-    st.dataframe(
-        region_table, hide_index=True, width="stretch", column_config=tables.kpi_column_config(region_table)
-    )
+    region_table = tables.region_kpis(board.by_region)
+    kpi_config = tables.kpi_column_config(region_table)
+    st.dataframe(tables.arrow(region_table), hide_index=True, width="stretch", column_config=kpi_config)
     if not public:  # no exports on a shared screen
         tables.download_buttons(region_table, "indicateurs_par_region", "Indicateurs par région")
 
@@ -95,7 +95,7 @@ def body() -> None:
         cards.region_summary(board, region)
     st.caption("Sélectionnez une ligne pour ouvrir le détail du projet.")
     picked = st.dataframe(
-        views.projects_table(projects),
+        tables.arrow(derived(projects, "projects_table", views.projects_table)),
         hide_index=True,
         width="stretch",
         key="projects_table",

@@ -4,19 +4,16 @@
 layout), and the figures of the pages come from shared caches (`reindus.ui.data`): the same object, run
 after run and session after session. `shown(figure)` takes that dict once and hands Streamlit a figure
 that returns it, so a rerun costs the JSON encoding only; in atelier mode the enlarged copy is also made
-once. Both are remembered for as long as the cached figure lives (by identity: figures are unhashable).
+once. Both are remembered for as long as the cached figure lives (`reindus.ui.derived`).
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
 from typing import Any
 
 import plotly.graph_objects as go
 
-_SHOWN: dict[tuple[int, bool], tuple[weakref.ref, go.Figure]] = {}
-_LOCK = threading.Lock()
+from reindus.ui.derived import derived
 
 
 class ShownFigure(go.Figure):
@@ -55,17 +52,4 @@ def shown(figure: go.Figure, large: bool = False) -> go.Figure:
     """`figure` (enlarged when `large`) ready for `st.plotly_chart`, prepared once while `figure` lives."""
     if isinstance(figure, ShownFigure):
         return figure
-    key = (id(figure), large)
-    entry = _SHOWN.get(key)
-    if entry is not None and entry[0]() is figure:
-        return entry[1]
-    ready = ShownFigure(enlarged(figure) if large else figure)
-    with _LOCK:
-        # the entry goes with its figure (a figure built for one run only is not kept)
-        _SHOWN[key] = (weakref.ref(figure, lambda _ref, key=key: _forget(key)), ready)
-    return ready
-
-
-def _forget(key: tuple[int, bool]) -> None:
-    with _LOCK:
-        _SHOWN.pop(key, None)
+    return derived(figure, "large" if large else "shown", lambda f: ShownFigure(enlarged(f) if large else f))

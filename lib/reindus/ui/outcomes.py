@@ -13,6 +13,7 @@ from reindus.exchange import export
 from reindus.programme import kpi_definitions as kd
 from reindus.text.safe import md_text
 from reindus.ui import mode, tables
+from reindus.ui.derived import derived
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "Emplois : prévus à la sélection, constatés ensuite": (
@@ -60,7 +61,7 @@ def cards(outcome: kd.OutcomeView) -> None:
 
 def region_section(outcome: kd.OutcomeView, panels, public: bool) -> None:
     st.plotly_chart(mode.readable(panels), width="stretch", key="outcome_chart")
-    table = kd.labelled(outcome.by_region)
+    table = derived(outcome.by_region, "outcome_table", kd.labelled)
     config = {}
     for definition in kd.DEFINITIONS.values():
         label = definition.label
@@ -72,7 +73,7 @@ def region_section(outcome: kd.OutcomeView, panels, public: bool) -> None:
             )
         else:
             config[label] = tables.count(label, definition.definition)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    st.dataframe(tables.arrow(table), hide_index=True, width="stretch", column_config=config)
     st.caption(
         "Case vide : non renseigné (aucun projet n'a enregistré ce constat)"
         + (", ou groupe de moins de 3 projets en mode atelier." if public else ".")

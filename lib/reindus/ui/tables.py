@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from reindus.exchange import export
 from reindus.programme import metrics
 from reindus.text.safe import md_text
+from reindus.ui.derived import derived
 
 
 def count(label: str, help: str | None = None) -> st.column_config.NumberColumn:
@@ -31,6 +33,28 @@ def kpi_column_config(table: pd.DataFrame) -> dict:
         elif kind == "count":
             config[label] = count(label)
     return config
+
+
+def arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """`frame` in the Arrow form `st.dataframe` sends, converted once while the frame lives (a cached
+    table is drawn by every run of every session); without its index, which the pages hide."""
+    return derived(frame, "arrow", _to_arrow)
+
+
+def _to_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in a column: Streamlit's conversion copes
+        return frame
+
+
+def region_kpis(by_region: pd.DataFrame) -> pd.DataFrame:
+    """The KPIs per region under their French labels, built once per cached selection."""
+    return derived(
+        by_region,
+        "region_kpis",
+        lambda f: metrics.labelled(f, list(metrics.KPI_LABELS), {"region": "Région"}),
+    )
 
 
 def download_buttons(table: pd.DataFrame, stem: str, sheet: str) -> None:
