@@ -162,7 +162,7 @@ def comparison(dep: pd.DataFrame, view: View, scope: Scope) -> None:
     )
     s = view.series
     table = data.comparison(s.year, s.source, s.definition, territory, reference, scope)
-    result.dataframe(table, hide_index=True, width="stretch")
+    result.dataframe(tables.arrow(table), hide_index=True, width="stretch")
     result.caption(
         f"{md_text(territory.label)} comparé à : {md_text(reference.label)}. Les taux d'un groupe sont calculés sur "
         f"ses totaux. {md_text(view.series.source_text)}."
@@ -278,7 +278,7 @@ def capability_gaps(view: View, projects: pd.DataFrame, scope: data.Scope) -> No
         return
     st.plotly_chart(mode.readable(chart), width="stretch", key="gap_chart")
     st.dataframe(
-        table,
+        tables.arrow(table),
         hide_index=True,
         width="stretch",
         column_config={c: st.column_config.NumberColumn(c, format="localized") for c in gaps.COUNT_LABELS},
