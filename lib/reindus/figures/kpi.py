@@ -37,6 +37,15 @@ def base_layout(fig: go.Figure, *, height: int, title: str | None = None, legend
     return fig
 
 
+def small_multiples_layout(fig: go.Figure, *, height: int) -> go.Figure:
+    """`base_layout` for panels with subplot titles: the legend goes above the top row's titles, which
+    it would otherwise cover."""
+    base_layout(fig, height=height)
+    top = 70
+    fig.update_layout(margin={"t": top}, legend={"y": 1 + 28 / (height - top - 10)})
+    return fig
+
+
 # The KPIs drawn region by region, one panel each.
 REGION_PANELS: tuple[str, ...] = (
     "projects",
@@ -55,11 +64,13 @@ ORIGIN_COLUMNS: dict[str, str] = {
 }
 
 
-def format_value(value: float, kind: str) -> str:
+def format_value(value: float, kind: str, short: bool = False) -> str:
+    """French text of a KPI; with `short`, amounts in « 49,1 M € » form (cards and bar labels, where
+    « 49 074 000 € » is cut or shrunk out of sight)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if kind == "euros":
-        return formats.euros(value)
+        return formats.euros_short(value) if short else formats.euros(value)
     if kind == "ratio":
         return formats.percent(value)
     return formats.number(value)
@@ -94,18 +105,18 @@ def region_panels(
     for i, column in enumerate(columns):
         kind = KPI_KINDS[column]
         values = by_region[column].astype(float)
-        texts = [format_value(v, kind) for v in values]
         fig.add_trace(
             go.Bar(
                 x=names,
                 y=values.fillna(0),
                 marker_color=colours,
-                text=texts,
+                text=[format_value(v, kind, short=True) for v in values],
+                hovertext=[format_value(v, kind) for v in values],
                 textposition="outside",
                 cliponaxis=False,
                 customdata=names,
                 showlegend=False,
-                hovertemplate="%{x}<br>" + html_text(KPI_LABELS[column]) + " : %{text}<extra></extra>",
+                hovertemplate="%{x}<br>" + html_text(KPI_LABELS[column]) + " : %{hovertext}<extra></extra>",
             ),
             row=i // cols + 1,
             col=i % cols + 1,
@@ -120,7 +131,7 @@ def region_panels(
     for region, colour in zip(names, colours, strict=True):  # legend: one entry per region
         fig.add_trace(go.Bar(x=[None], y=[None], name=region, marker_color=colour, showlegend=True))
     fig.update_annotations(font_size=13)
-    return base_layout(fig, height=330 * rows + 40)
+    return small_multiples_layout(fig, height=330 * rows + 70)
 
 
 def supplier_origin(by_region: pd.DataFrame, regions: ProgrammeRegions) -> go.Figure:
@@ -161,20 +172,20 @@ def editions(by_edition_region: pd.DataFrame, column: str, regions: ProgrammeReg
     fig = go.Figure()
     for region in regions.order_names(by_edition_region["region"]):
         rows = by_edition_region[by_edition_region["region"] == region]
-        texts = [format_value(v, kind) for v in rows[column]]
         fig.add_trace(
             go.Bar(
                 name=html_text(region),
                 x=rows["edition"].astype(str),
                 y=rows[column].fillna(0),
-                text=texts,
+                text=[format_value(v, kind, short=True) for v in rows[column]],
+                hovertext=[format_value(v, kind) for v in rows[column]],
                 textposition="outside",
                 cliponaxis=False,
                 marker_color=regions.colour_by_name(region),
                 hovertemplate=html_text(region)
                 + " — édition %{x}<br>"
                 + html_text(KPI_LABELS[column])
-                + " : %{text}<extra></extra>",
+                + " : %{hovertext}<extra></extra>",
             )
         )
     fig.update_xaxes(type="category", title="Édition")

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from reindus.figures.kpi import base_layout
+from reindus.figures.kpi import format_value, small_multiples_layout
 from reindus.programme.kpi_definitions import DEFINITIONS, display
 from reindus.programme.regions import ProgrammeRegions
 from reindus.text.safe import html_text
@@ -37,8 +37,16 @@ TICKS = {
 }
 
 
+def short(row: pd.Series, key: str) -> str:
+    """A bar's label: amounts as « 49,1 M € » (the exact one is in the hover), « — » when withheld."""
+    text = display(row, key)
+    if DEFINITIONS[key].kind == "euros" and pd.notna(row[key]) and not row.get(f"{key}_withheld", False):
+        return format_value(row[key], "euros", short=True)
+    return text
+
+
 def outcome_panels(
-    by_region: pd.DataFrame, regions: ProgrammeRegions, columns: tuple[str, ...] = PANELS, cols: int = 5
+    by_region: pd.DataFrame, regions: ProgrammeRegions, columns: tuple[str, ...] = PANELS, cols: int = 4
 ) -> go.Figure:
     """Small multiples over `kpi_definitions.outcome_kpis_by_region`: one panel per definition."""
     rows = math.ceil(len(columns) / cols)
@@ -61,13 +69,14 @@ def outcome_panels(
                 x=names,
                 y=values.fillna(0),
                 marker_color=colours,
-                text=[display(row, column) for _, row in by_region.iterrows()],
+                text=[short(row, column) for _, row in by_region.iterrows()],
+                hovertext=[display(row, column) for _, row in by_region.iterrows()],
                 textposition="outside",
                 textangle=0,
                 cliponaxis=False,
                 customdata=names,
                 showlegend=False,
-                hovertemplate="%{x}<br>" + html_text(definition.label) + " : %{text}<extra></extra>",
+                hovertemplate="%{x}<br>" + html_text(definition.label) + " : %{hovertext}<extra></extra>",
             ),
             row=row,
             col=col,
@@ -80,6 +89,9 @@ def outcome_panels(
             gridcolor="#eee",
             rangemode="tozero",
             range=[0, top * 1.3] if pd.notna(top) and top > 0 else [0, 1],
+            # a panel with nothing to draw (withheld in public, nothing recorded) has no scale to read:
+            # « ~s » would label its 0–1 axis « 800m € »
+            showticklabels=bool(pd.notna(top) and top > 0),
             **TICKS[definition.kind],
         )
     fig.update_xaxes(showticklabels=False)
@@ -87,4 +99,4 @@ def outcome_panels(
         fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker_color=colour, showlegend=True))
     fig.update_annotations(font_size=12)
     fig.update_traces(textfont_size=11)
-    return base_layout(fig, height=300 * rows + 40)
+    return small_multiples_layout(fig, height=300 * rows + 70)

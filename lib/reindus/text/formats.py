@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 LOCALE = "fr_FR"
 # The programme's four regions share one time zone; timestamps are stored in UTC.
@@ -19,6 +19,11 @@ def number(value: float | int, digits: int = 0) -> str:
 
 def euros(value: float | int) -> str:
     return format_currency(value, "EUR", format="#,##0\u00a0¤", locale=LOCALE, currency_digits=False)
+
+
+def euros_short(value: float | int) -> str:
+    """« 131,7 M € »: an amount that fits a metric card or a bar label (the exact one goes in the help)."""
+    return format_compact_currency(value, "EUR", locale=LOCALE, fraction_digits=1)
 
 
 def percent(ratio: float, digits: int = 0) -> str:

@@ -25,21 +25,24 @@ def _delta(value, previous, kind: str) -> str | None:
 def metric_cards(board: Dashboard, columns: list[str], per_row: int = 4) -> None:
     """One `st.metric` per KPI column, French formats, delta against the previous edition when there is one."""
     help_prev = (
-        md_text(f"Écart avec l'édition {board.previous_edition}, mêmes filtres.")
-        if board.previous_edition
-        else None
+        f"Écart avec l'édition {board.previous_edition}, mêmes filtres." if board.previous_edition else ""
     )
     for start in range(0, len(columns), per_row):
         cells = st.columns(per_row)
         for cell, column in zip(cells, columns[start : start + per_row], strict=False):
             kind = metrics.KPI_KINDS[column]
             prev = None if board.previous is None else board.previous[column]
+            value = board.total[column]
+            exact = (
+                f"Montant exact : {format_value(value, kind)}." if kind == "euros" and pd.notna(value) else ""
+            )
+            help_text = " ".join(t for t in (exact, help_prev) if t)
             cell.metric(
                 metrics.KPI_LABELS[column],
-                format_value(board.total[column], kind),
-                delta=_delta(board.total[column], prev, kind),
+                format_value(value, kind, short=True),
+                delta=_delta(value, prev, kind),
                 delta_color="normal",
-                help=md_text(help_prev) if help_prev else None,
+                help=md_text(help_text) if help_text else None,
                 border=True,
             )
 
@@ -52,7 +55,7 @@ def region_summary(board: Dashboard, region: str) -> None:
     ):
         cell.metric(
             metrics.KPI_LABELS[column],
-            format_value(row[column], metrics.KPI_KINDS[column]),
+            format_value(row[column], metrics.KPI_KINDS[column], short=True),
             border=True,
         )
 

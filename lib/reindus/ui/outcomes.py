@@ -11,6 +11,7 @@ import streamlit as st
 
 from reindus.exchange import export
 from reindus.programme import kpi_definitions as kd
+from reindus.text import formats
 from reindus.text.safe import md_text
 from reindus.ui import mode, tables
 from reindus.ui.derived import derived
@@ -49,12 +50,17 @@ def cards(outcome: kd.OutcomeView) -> None:
             value = outcome.total[key]
             previous = None if outcome.previous is None else outcome.previous[key]
             note = kd.recorded_note(outcome.total, key)
+            shown = kd.display(outcome.total, key)
+            exact = ""
+            if definition.kind == "euros" and shown not in (kd.WITHHELD, kd.NOT_RECORDED):
+                # « 131 742 000 € » is cut on a card a quarter of the page wide
+                exact, shown = f" Montant exact : {shown}.", formats.euros_short(value)
             cell.metric(
                 kd.DEFINITIONS[key].label,
-                kd.display(outcome.total, key),
+                md_text(shown),
                 delta=kd.delta_text(value, previous, definition.kind),
                 delta_color="inverse" if key in LOWER_IS_BETTER else "normal",
-                help=md_text(definition.definition + (f" Ici : {note}." if note else "") + since),
+                help=md_text(definition.definition + (f" Ici : {note}." if note else "") + exact + since),
                 border=True,
             )
 
