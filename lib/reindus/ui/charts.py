@@ -9,11 +9,17 @@ once. Both are remembered for as long as the cached figure lives (`reindus.ui.de
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import plotly.graph_objects as go
 
 from reindus.ui.derived import derived
+
+# Plotly does not copy a figure safely in two threads at once (its validators are shared: under 20
+# sessions in atelier mode, traces came out with another trace's properties). Preparing happens once per
+# figure, so one at a time costs nothing after the first run.
+_PREPARING = threading.Lock()
 
 
 class ShownFigure(go.Figure):
@@ -52,4 +58,9 @@ def shown(figure: go.Figure, large: bool = False) -> go.Figure:
     """`figure` (enlarged when `large`) ready for `st.plotly_chart`, prepared once while `figure` lives."""
     if isinstance(figure, ShownFigure):
         return figure
-    return derived(figure, "large" if large else "shown", lambda f: ShownFigure(enlarged(f) if large else f))
+    return derived(figure, "large" if large else "shown", lambda f: _prepare(f, large))
+
+
+def _prepare(figure: go.Figure, large: bool) -> ShownFigure:
+    with _PREPARING:
+        return ShownFigure(enlarged(figure) if large else figure)
