@@ -36,13 +36,21 @@ def card() -> None:
         st.info("Ce projet n'est plus dans la base.")
         return
     st.header(md_text(c.company), anchor=False)
-    cells = st.container(key="pitch_facts").columns([3, 2, 2, 4])
+    cells = st.container(key="pitch_facts").columns([3, 2, 3, 4])
     cells[0].metric("Région", md_text(c.region), border=True)
     cells[1].metric("Édition", md_text(c.edition), border=True)
     cells[2].metric("Emplois prévus", "—" if c.jobs is None else formats.number(c.jobs), border=True)
     cells[3].metric("Étape", md_text(c.stage), border=True, help=f"Statut du projet : {md_text(c.status)}")
     if c.aim:
         st.markdown(f"**Objectif** : {md_text(c.aim)}")
+
+
+def chain() -> None:
+    """The chain below both columns: five boxes in the left column alone were too narrow for their words,
+    which the browser then cut mid-word (« Transfor/mation »)."""
+    c = data.pitch_card(project_id, scope)
+    if c is None:
+        return
     st.subheader(f"Chaîne d'approvisionnement — {md_text(c.coverage)}", anchor=False)
     if not c.chain:
         st.caption("Aucun maillon saisi pour ce projet.")
@@ -78,3 +86,4 @@ with right:
         f"change de couleur dans les {pitch.warning_seconds(seconds, WARNING_SECONDS):d} dernières secondes."
     )
     demo_banner(demo)
+mode.live(chain)

@@ -143,7 +143,19 @@ ATELIER_CSS = """
 """
 
 
+# Streamlit cuts a metric's label and value with « … » when they do not fit their column: « Part des
+# retenus dans la r… », « 03/12/20… ». They wrap instead, in both modes.
+METRIC_CSS = """
+<style>
+  [data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] .stMarkdownEllipsis p,
+  [data-testid="stMetricValue"] .stMarkdownEllipsis, [data-testid="stMetricValue"] .stMarkdownEllipsis p {
+    white-space: normal; overflow: visible; text-overflow: clip; }
+</style>
+"""
+
+
 def style() -> None:
+    st.html(METRIC_CSS)
     if is_atelier():
         st.html(ATELIER_CSS)
 

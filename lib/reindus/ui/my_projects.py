@@ -67,7 +67,8 @@ def projects_table(mine: pd.DataFrame) -> None:
             "Projet": mine["name"],
             "Édition": mine["edition"].astype(str),
             "Région": mine["region"],
-            "Étape": mine["current_stage"],
+            # an abandoned project has no current stage: the grid would print Python's « None »
+            "Étape": mine["current_stage"].fillna("—"),
             "Avancement": mine["progress_label"],
             "Étapes en retard": mine["late_stages"],
             "Étapes à risque": mine["slipping_stages"],
