@@ -2,7 +2,7 @@
 
     nice -n 10 .venv/bin/python bench/import_register.py --rows 1000000 --legal-units 700000
     nice -n 10 .venv/bin/python bench/import_register.py --rows 40000000 --legal-units 28000000 \
-        --baseline-rows 0 --files /tmp/sirene      # keeps the generated files (11 GB + 4.5 GB) for a rerun
+        --baseline-rows 0 --files /tmp/sirene      # keeps the generated files (13 GB + 4.5 GB) for a rerun
 
 First, unless `--baseline-rows 0`, a sample (200 000 establishments, 140 000 legal units) is imported by
 the previous pipeline (BASELINE_REV's lib/, extracted with `git archive`) and by this one, in the same
