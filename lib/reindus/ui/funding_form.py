@@ -53,7 +53,12 @@ def _fields(form: Versioned, scope: data.Scope) -> None:
     names = dict(zip(schemes["id"].astype(int), schemes["name"] + " — " + schemes["operator"], strict=True))
     left, right = st.columns([2, 1])
     left.selectbox(
-        LABELS["scheme_id"], list(names), index=None, format_func=names.get, key=form.key("scheme_id")
+        LABELS["scheme_id"],
+        list(names),
+        index=None,
+        format_func=names.get,
+        placeholder="Choisissez un dispositif",
+        key=form.key("scheme_id"),
     )
     right.selectbox(
         LABELS["status"], list(FUNDING_STATUSES), format_func=FUNDING_STATUSES.get, key=form.key("status")
@@ -128,6 +133,7 @@ def funding_forms(project_id: int, apps: pd.DataFrame, viewer: Viewer, scope: da
             list(labels),
             index=None,
             format_func=labels.get,
+            placeholder="Choisissez une demande",
             key=f"application_choice:{project_id}",
         )
         if chosen is not None:
@@ -168,7 +174,14 @@ def schemes_editor(viewer: Viewer, scope: data.Scope) -> None:
         cols = st.columns(3)
         cols[0].text_input("Dispositif", key=form.key("name"), max_chars=200)
         cols[1].text_input("Opérateur", key=form.key("operator"), max_chars=200)
-        cols[2].selectbox("Nature", list(kinds), index=None, format_func=kinds.get, key=form.key("kind"))
+        cols[2].selectbox(
+            "Nature",
+            list(kinds),
+            index=None,
+            format_func=kinds.get,
+            placeholder="Choisissez",
+            key=form.key("kind"),
+        )
         submitted = st.form_submit_button(
             "Ajouter le dispositif" if chosen is None else "Enregistrer le dispositif", key=form.key("submit")
         )

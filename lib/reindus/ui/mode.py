@@ -143,13 +143,15 @@ ATELIER_CSS = """
 """
 
 
-# Streamlit cuts a metric's label and value with « … » when they do not fit their column: « Part des
-# retenus dans la r… », « 03/12/20… ». They wrap instead, in both modes.
+# Streamlit cuts a metric's label and value with « … » when they do not fit their column on one line:
+# « Part des retenus dans la r… », « 03/12/20… ». They wrap between words instead, in both modes; only a
+# single word wider than its column (« Normandie » in atelier type) still ends in « … », never cut in two.
 METRIC_CSS = """
 <style>
   [data-testid="stMetricLabel"] .stMarkdownEllipsis, [data-testid="stMetricLabel"] .stMarkdownEllipsis p,
   [data-testid="stMetricValue"] .stMarkdownEllipsis, [data-testid="stMetricValue"] .stMarkdownEllipsis p {
-    white-space: normal; overflow: visible; text-overflow: clip; }
+    white-space: normal; overflow-wrap: normal; word-break: normal; overflow: hidden;
+    text-overflow: ellipsis; }
 </style>
 """
 

@@ -55,7 +55,8 @@ def project_header(project: pd.Series, today: date, scope: Scope) -> None:
     all_progress, _ = data.project_progress(today, scope)
     prog = all_progress[all_progress["project_id"] == project_id].iloc[0]
     st.subheader(md_text(project["name"]), anchor=False)
-    cells = st.columns(5)
+    # the region's name is the longest value (« Bourgogne-Franche-Comté »): « Normand… » in atelier type
+    cells = st.columns([3, 1.5, 2, 2, 2])
     cells[0].metric("Région", md_text(regions().get(project["region_code"], project["region_code"])))
     cells[1].metric("Édition", md_text(project["edition"]))
     if scope.public:

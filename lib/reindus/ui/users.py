@@ -72,6 +72,7 @@ def add_form(viewer: Viewer) -> None:
             "Régions (conseiller : sa CCI)",
             sorted(names, key=names.get),
             format_func=names.get,
+            placeholder="Aucune (administrateur) ou une région",
             key="user_regions",
         )
         if st.form_submit_button("Enregistrer", icon=":material/person_add:", type="primary"):
