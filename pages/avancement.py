@@ -45,7 +45,10 @@ def body() -> None:
     with left:
         st.subheader("Étape atteinte par les projets", anchor=False)
         st.plotly_chart(mode.readable(charts["positions"]), width="stretch", key="positions_chart")
-        st.caption("Étape la plus avancée commencée par chaque projet en cours ; projets abandonnés exclus.")
+        st.caption(
+            "Étape la plus avancée commencée par chaque projet en cours ; les projets terminés comptent "
+            "dans « Programme terminé », les abandonnés nulle part."
+        )
     with right:
         st.subheader("Écart moyen au rétroplanning", anchor=False)
         st.plotly_chart(mode.readable(charts["pace"]), width="stretch", key="pace_chart")

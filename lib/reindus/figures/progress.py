@@ -255,7 +255,10 @@ def pace(by_region: pd.DataFrame, regions: ProgrammeRegions) -> go.Figure:
             hovertemplate="%{x}<br>Écart moyen : %{text}<br>sur %{customdata} projet(s) mesuré(s)<extra></extra>",
         )
     )
-    fig.add_hrect(y0=0, y1=LATE_TOLERANCE_DAYS, fillcolor="#FFE9A8", opacity=0.45, line_width=0)
+    # below the bars: drawn over them, the band washed out their region colours and their labels
+    fig.add_hrect(
+        y0=0, y1=LATE_TOLERANCE_DAYS, fillcolor="#FFE9A8", opacity=0.45, line_width=0, layer="below"
+    )
     fig.add_annotation(
         xref="paper",
         x=1,
