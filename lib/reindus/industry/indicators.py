@@ -47,8 +47,8 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "jobs_per_1000",
-            "Emplois industriels pour 1 000 habitants",
-            "emplois pour 1 000 habitants",
+            "Emplois industriels pour 1\u00a0000 habitants",
+            "emplois pour 1\u00a0000 habitants",
             1,
             True,
         ),

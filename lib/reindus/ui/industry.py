@@ -45,7 +45,9 @@ def controls(available: pd.DataFrame) -> View:
     """Year, series (source and definition), indicator and map territory; indicator and territory in the URL."""
     preferred = views.preferred(available)
     years = sorted(available["year"].unique(), reverse=True)
-    cells = st.columns([1, 2, 2, 2])
+    # The segmented controls get a row of their own: in a quarter of the page their options were cut
+    # (« Les régions du programme | Fra »).
+    cells = st.columns([1, 2, 2])
     year = cells[0].selectbox("Année", years, index=years.index(preferred.year), key="ind_year")
     in_year = views.series_in_year(available, year)
     default = next(
@@ -73,7 +75,7 @@ def controls(available: pd.DataFrame) -> View:
         bind="query-params",
     )
     territory = (
-        cells[3].segmented_control(
+        st.segmented_control(
             "Territoire de la carte",
             list(views.MAP_TERRITORIES),
             default="programme",
@@ -102,9 +104,8 @@ def programme_kpis(dep: pd.DataFrame, series: Series, border: bool = False) -> N
 
 def map_section(view: View, scope: Scope) -> None:
     st.subheader("Carte par département")
-    opts = st.columns([3, 2, 2])
     method = (
-        opts[0].segmented_control(
+        st.segmented_control(
             "Seuils des classes",
             list(industry.CLASS_METHODS),
             default="quantiles",
@@ -113,8 +114,9 @@ def map_section(view: View, scope: Scope) -> None:
         )
         or "quantiles"
     )
-    k = opts[1].slider("Nombre de classes", 3, 7, 5, key="ind_k")
-    with_projects = opts[2].toggle(
+    opts = st.columns([3, 4])
+    k = opts[0].slider("Nombre de classes", 3, 7, 5, key="ind_k")
+    with_projects = opts[1].toggle(
         "Projets de l'accélérateur",
         value=True,
         key="ind_projects",
