@@ -79,9 +79,10 @@ def choose_target(projects: pd.DataFrame, links: pd.DataFrame) -> Target:
 
 def choose_search(target: Target) -> tuple[CandidateSearch, str]:
     """Scope (in the URL), smallest headcount and map classes: the search and the map's class scheme."""
-    options = st.columns([5, 2, 3])  # room for the scope's three options in atelier type too
+    # The scope's three options get a row of their own: beside two other controls they were cut
+    # (« … | Tout »), and so were the map's classes (« Seuils naturels (Jenks »).
     scope = (
-        options[0].segmented_control(
+        st.segmented_control(
             "Périmètre",
             list(sourcing.SCOPES),
             format_func=sourcing.SCOPES.get,
@@ -91,7 +92,8 @@ def choose_search(target: Target) -> tuple[CandidateSearch, str]:
         )
         or "region"
     )
-    min_band = options[1].selectbox(
+    options = st.columns([2, 3])
+    min_band = options[0].selectbox(
         "Effectif minimum",
         [b.code for b in headcount.BANDS],
         index=0,
@@ -99,7 +101,7 @@ def choose_search(target: Target) -> tuple[CandidateSearch, str]:
         key="sourcing_band",
     )
     scheme = (
-        options[2].segmented_control(
+        options[1].segmented_control(
             "Classes de la carte",
             list(SCHEMES),
             format_func=SCHEMES.get,
