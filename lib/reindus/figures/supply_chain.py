@@ -95,7 +95,7 @@ def supply_chain_figure(coverage: pd.DataFrame, *, title: str, source: str) -> g
     fig.update_layout(
         title={"text": html_text(title)},
         height=360,
-        margin={"l": 20, "r": 20, "t": 60, "b": 60},
+        margin={"l": 20, "r": 20, "t": 60, "b": 80},
         xaxis={"visible": False, "range": [0.4, len(x) + 0.6]},
         yaxis={"visible": False, "range": [-2.0, 1.6]},
         plot_bgcolor="#FFFFFF",
@@ -105,11 +105,13 @@ def supply_chain_figure(coverage: pd.DataFrame, *, title: str, source: str) -> g
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.12,
+        y=-0.06,
         showarrow=False,
         xanchor="left",
+        yanchor="top",
         font={"size": 11, "color": "#555"},
-        text=f"Amont → aval. Source : {html_text(source)}. ✓ vert : fournisseur régional qualifié ; "
+        # two lines: on one, the key ran past the right edge of a page with its sidebar open
+        text=f"Amont → aval. Source : {html_text(source)}.<br>✓ vert : fournisseur régional qualifié ; "
         "◆ orange : lacune ; ✕ rouge : aucun candidat dans la région.",
     )
     return fig
