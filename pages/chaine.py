@@ -6,7 +6,7 @@ import streamlit as st
 from reindus.programme.public import public_projects
 from reindus.reference.sources import any_fictitious
 from reindus.text.safe import md_text
-from reindus.ui import chain, data, mode, tables
+from reindus.ui import chain, data, id_params, mode, tables
 from reindus.ui.banner import demo_banner
 
 # Atelier mode: public data (reindus.programme.public: no supplier names, SIRETs or notes; names of projects not
@@ -17,14 +17,17 @@ projects = data.programme(scope).projects
 source, year = data.register_source(scope)
 demo_banner(data.register_fictitious(scope) or any_fictitious(projects["source"]))
 
-by_id = projects.set_index("id")
 choosable = public_projects(projects) if scope.public else projects
+labels = {p.id: f"{p.name} — {p.region} ({p.edition})" for p in choosable.itertuples(index=False)}
+# The project's id in the URL (`?chain_project=12`, the link « Mes projets » makes), not its label.
+id_params.from_url("chain_project", labels)
 project_id = st.selectbox(
     "Projet",
-    choosable["id"].tolist(),
+    list(labels),
     key="chain_project",
-    bind="query-params",
-    format_func=lambda i: f"{by_id.at[i, 'name']} — {by_id.at[i, 'region']} ({by_id.at[i, 'edition']})",
+    on_change=id_params.to_url,
+    args=("chain_project",),
+    format_func=labels.get,
 )
 
 

@@ -311,6 +311,26 @@ def test_a_link_with_the_project_id_opens_its_page(writable_home):
     assert at.selectbox(key="projet").value == project.id
 
 
+def test_a_link_with_the_project_id_opens_the_supply_chain_page_on_it(writable_home):
+    """`?chain_project=<id>` (the link the overview makes) chooses that project, and choosing another
+    puts its id, not its label, in the URL."""
+    with store(writable_home)() as s:
+        last, other = (
+            s.execute(select(Project.id).where(Project.archived.is_(False)).order_by(Project.id.desc()))
+            .scalars()
+            .all()[:2]
+        )
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), "administrateur")
+    at.run()  # signed in: every project may be chosen, not only the public ones
+    at.query_params["chain_project"] = str(last)
+    at.switch_page("pages/chaine.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="chain_project").value == last
+    at.selectbox(key="chain_project").set_value(other).run()
+    assert at.query_params["chain_project"] in (str(other), [str(other)])
+
+
 def test_removing_a_link_asks_first_and_keeps_its_suppliers_in_the_history(writable_home):
     with store(writable_home)() as s:
         entry = s.execute(select(ShortlistEntry).order_by(ShortlistEntry.id)).scalars().first()
