@@ -90,7 +90,7 @@ def body() -> None:
         "Là où la région n'a pas la capacité : une opportunité de réindustrialisation. Départements les plus "
         "proches du site du projet qui en ont (distance, nombre d'établissements)."
     )
-    gaps = data.capability_gaps(scope)
+    gaps = data.links_without_regional_candidate(scope)
     st.dataframe(
         gaps.drop(columns=["project_id"]),
         hide_index=True,

@@ -4,6 +4,8 @@
   in the command line;
 - no module imports another module's private names (`_name`): what is shared is public API;
 - pages stay thin (about 120 lines at most);
+- a module defines each top-level name once (ruff misses a second definition once the first is used), and
+  a public function name means one thing across `reindus.sourcing`;
 - no test module imports another test module or a conftest (shared helpers live in `tests/support/`).
 """
 
@@ -103,3 +105,28 @@ def test_no_test_module_imports_another_test_module():
             if module.startswith("tests.") and (leaf.startswith("test_") or leaf == "conftest"):
                 offending.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
     assert not offending, "\n".join(offending)
+
+
+def _top_level_definitions(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+
+
+def test_no_module_defines_a_name_twice():
+    offending = []
+    for path in _python_files(PACKAGE, ROOT / "pages", ROOT / "bench"):
+        names = _top_level_definitions(path)
+        offending += [f"{path.relative_to(ROOT)}: {n}" for n in sorted(set(names)) if names.count(n) > 1]
+    assert not offending, "defined twice:\n" + "\n".join(offending)
+
+
+def test_sourcing_functions_have_one_meaning_each():
+    """Two `capability_gaps` (links without a regional candidate; activities a region lacks) were two facts
+    under one name."""
+    owners: dict[str, list[str]] = {}
+    for path in _python_files(PACKAGE / "sourcing"):
+        for name in _top_level_definitions(path):
+            if not name.startswith("_"):
+                owners.setdefault(name, []).append(path.name)
+    shared = {name: files for name, files in owners.items() if len(files) > 1}
+    assert not shared, shared

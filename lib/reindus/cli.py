@@ -291,12 +291,6 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(args.streamlit_args, demo_auth=args.demo_auth)
 
 
-def _cli_actor() -> str:
-    import getpass
-
-    return f"cli:{getpass.getuser()}"
-
-
 def _users(args: argparse.Namespace) -> int:
     from reindus.auth import users
     from reindus.errors import UserError

@@ -177,11 +177,13 @@ def test_coverage_counts_progress_and_gaps():
     assert distribution["furthest_label"] == "Aucun fournisseur" and distribution["national_candidates"] == 0
 
 
-def test_capability_gaps_name_nearest_departements():
+def test_links_without_regional_candidate_name_nearest_departements():
     projects = pd.DataFrame({"id": [10], "name": ["Vélos"], "region_code": ["28"]})
     counts = {1: _counts([("76", 5)]), 2: _counts([("59", 2), ("80", 1), ("13", 9)]), 3: _counts([])}
     centroids = {"59": (3.2, 50.5), "80": (2.3, 49.9), "13": (5.1, 43.5), "76": (1.0, 49.6)}
-    gaps = sourcing.capability_gaps(projects, _links(), counts, {10: (1.09, 49.44)}, centroids)
+    gaps = sourcing.links_without_regional_candidate(
+        projects, _links(), counts, {10: (1.09, 49.44)}, centroids
+    )
     assert gaps["label"].tolist() == ["Acier", "<b>Distribution</b>"]
     acier = gaps.iloc[0]
     assert acier["nearest"].startswith("80 – Somme")  # nearest first

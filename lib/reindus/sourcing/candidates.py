@@ -12,8 +12,8 @@ to read the answer:
   (distance, size, exact-versus-prefix NAF match) are columns of their own, shown next to the total.
 - `coverage` says, per link of a project, how many candidates the region and France have, how far
   the shortlist has gone and whether the link is a gap (no regional supplier qualified yet).
-- `capability_gaps` lists links whose region has no candidate at all, with the nearest départements
-  that do have some.
+- `links_without_regional_candidate` lists links whose region has no candidate at all, with the nearest
+  départements that do have some (`reindus.sourcing.gaps` ranks the activities a region lacks).
 """
 
 from __future__ import annotations
@@ -377,11 +377,20 @@ def nearest_with_capability(
     return [(have["departement"].iloc[i], float(km[i]), int(have["establishments"].iloc[i])) for i in order]
 
 
-GAP_COLUMNS = ["project_id", "project", "region", "position", "tier_label", "label", "naf", "national_candidates",
-               "nearest"]  # fmt: skip
+UNSOURCED_LINK_COLUMNS = [
+    "project_id",
+    "project",
+    "region",
+    "position",
+    "tier_label",
+    "label",
+    "naf",
+    "national_candidates",
+    "nearest",
+]
 
 
-def capability_gaps(
+def links_without_regional_candidate(
     projects: pd.DataFrame,
     links: pd.DataFrame,
     counts: Mapping[int, pd.DataFrame],
@@ -425,7 +434,7 @@ def capability_gaps(
                 or "Aucun département",
             }
         )
-    return pd.DataFrame(rows, columns=GAP_COLUMNS)
+    return pd.DataFrame(rows, columns=UNSOURCED_LINK_COLUMNS)
 
 
 def shortlist_row(candidate: Mapping[str, object]) -> dict[str, object]:

@@ -726,22 +726,22 @@ def link_counts(links: pd.DataFrame, scope: Scope, min_band: str = "NN") -> dict
 
 @_store
 @st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
-def _capability_gaps(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
+def _links_without_regional_candidate(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
     data = _programme(url, scope, version)
     sites = {
         int(i): site
         for i, site in ((i, project_site(p)) for i, p in data.projects.set_index("id").iterrows())
         if site is not None
     }
-    return sourcing.capability_gaps(
+    return sourcing.links_without_regional_candidate(
         data.projects, data.links, link_counts(data.links, scope), sites, departement_centroids()
     )
 
 
-def capability_gaps(scope: Scope) -> pd.DataFrame:
+def links_without_regional_candidate(scope: Scope) -> pd.DataFrame:
     """Links of every project with no candidate in the project's region (computed once per refresh,
     not per rerun: it walks every link of the programme)."""
-    return _capability_gaps(_url(), register_path(), scope, _version())
+    return _links_without_regional_candidate(_url(), register_path(), scope, _version())
 
 
 @_store
