@@ -331,6 +331,37 @@ def test_a_link_with_the_project_id_opens_the_supply_chain_page_on_it(writable_h
     assert at.query_params["chain_project"] in (str(other), [str(other)])
 
 
+def test_a_coach_archives_a_project_then_reactivates_it_from_mes_projets(writable_home):
+    project = project_of(writable_home, "28")
+    at = open_page("conseiller-normandie", "pages/projet.py", projet=project.id)
+    at.checkbox(key=key_of(at, "checkbox", ":archive_sure")).check().run()
+    at.button(key=key_of(at, "button", ":archive")).click().run()
+    assert not at.error, errors(at)
+    assert any(f"« {project.name} » archivé" in shown(s.value) for s in at.success)  # on « Mes projets »
+    reactivate = f"project:{project.id}:v{project.version + 1}:reactivate"
+    assert [b for b in at.button if b.key == reactivate]
+    other = open_page("conseiller-idf", "pages/mes_projets.py")
+    assert not [e for e in other.expander if "archivés" in e.label]  # not in their region: not offered
+
+    at.switch_page("pages/mes_projets.py")  # AppTest would otherwise rerun the page it last switched to
+    at.button(key=reactivate).click().run()
+    assert not at.error, errors(at)
+    assert at.selectbox(key="projet").value == project.id  # its page opens
+    assert any(f"« {project.name} » réactivé" in shown(s.value) for s in at.success)
+    with store(writable_home)() as s:
+        assert not s.get(Project, project.id).archived
+        details = (
+            s.execute(
+                select(AuditEntry.detail)
+                .where(AuditEntry.table_name == "projects", AuditEntry.row_key == str(project.id))
+                .order_by(AuditEntry.id)
+            )
+            .scalars()
+            .all()
+        )
+    assert details[-2:] == ["projet archivé", "projet réactivé"]
+
+
 def test_removing_a_link_asks_first_and_keeps_its_suppliers_in_the_history(writable_home):
     with store(writable_home)() as s:
         entry = s.execute(select(ShortlistEntry).order_by(ShortlistEntry.id)).scalars().first()

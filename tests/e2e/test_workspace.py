@@ -4,6 +4,7 @@ creates a project, adds a supply-chain link and a funding application, and finds
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 
 import pytest
@@ -116,3 +117,38 @@ def test_a_coach_runs_a_project_from_the_app(page, workspace_app):
     page.get_by_role("heading", name="Fiche projet").wait_for(timeout=60_000)
     main(page).get_by_text("Nouvelle demande de financement").wait_for(timeout=60_000)
     assert NAME in main(page).inner_text()
+
+
+def first_normandie_project(home) -> tuple[int, str]:
+    with sqlite3.connect(home / "reindus.sqlite") as db:
+        return db.execute(
+            "SELECT id, name FROM projects WHERE region_code = '28' AND NOT archived ORDER BY id LIMIT 1"
+        ).fetchone()
+
+
+def test_a_coach_archives_a_project_and_brings_it_back(page, workspace_app, demo_home):
+    url = workspace_app
+    project_id, name = first_normandie_project(demo_home)
+    sign_in(page, url, COACH)
+    # the supply-chain page opens on the project its link names
+    page.goto(f"{url}/chaine?chain_project={project_id}")
+    page.get_by_role("heading", name="Chaîne d'approvisionnement").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert name in main(page).get_by_role("combobox", name="Projet").input_value()
+
+    page.goto(f"{url}/projet?projet={project_id}")
+    page.get_by_role("heading", name="Fiche projet").wait_for(timeout=60_000)
+    wait_for_app(page)
+    main(page).get_by_text("Archiver le projet").click()
+    main(page).get_by_text("Je confirme l'archivage de ce projet").click()
+    wait_for_app(page)
+    main(page).get_by_role("button", name="Archiver").click()
+    page.get_by_role("heading", name="Mes projets").wait_for(timeout=60_000)
+    main(page).get_by_text(f"Projet « {name} » archivé").wait_for(timeout=60_000)
+    main(page).get_by_text("Projets archivés (1)").click()
+    main(page).get_by_role("button", name="Réactiver").click()
+    page.get_by_role("heading", name="Fiche projet").wait_for(timeout=60_000)
+    main(page).get_by_text(f"Projet « {name} » réactivé").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_no_error(page)
+    assert name in main(page).get_by_role("combobox", name="Projet").input_value()

@@ -61,6 +61,7 @@ from reindus.programme.regions import load as load_regions
 from reindus.programme.selection import Filters, project_mask
 from reindus.programme.workspace import history as workspace_history
 from reindus.programme.workspace import overview as workspace_overview
+from reindus.programme.workspace import projects as workspace_projects
 from reindus.reference import geo
 from reindus.reference import naf as naf_reference
 from reindus.reference.sources import any_fictitious
@@ -898,6 +899,18 @@ def my_projects(
     """« Mes projets »: (projects, what waits) of a coach, or of `regions` (shared, read-only; computed
     once per store version and day, not on every rerun)."""
     return _my_projects(_url(), coach_id, regions, today, scope, _version())
+
+
+@_store
+@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
+def _archived_projects(url: str, scope: Scope, version: int) -> pd.DataFrame:
+    with session_factory(engine(url))() as session:
+        return workspace_projects.archived_projects(session, scope)
+
+
+def archived_projects(scope: Scope) -> pd.DataFrame:
+    """The archived projects `scope` may bring back (`workspace.projects.archived_projects`)."""
+    return _archived_projects(_url(), scope, _version())
 
 
 @_store

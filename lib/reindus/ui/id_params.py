@@ -18,9 +18,10 @@ def _seen(key: str) -> str:
 
 def from_url(key: str, valid: Collection[int] | Collection[str]) -> None:
     """Before the widget `key`: a new `?key=<id>` naming one of `valid` (ids, or keys such as
-    « financements ») selects it; others are ignored."""
+    « financements ») selects it; others are ignored. « New »: not the one read last, or the widget has
+    no value (the page was left, and a link comes back to it with the same id)."""
     raw = st.query_params.get(key)
-    if raw is None or st.session_state.get(_seen(key)) == raw:
+    if raw is None or (st.session_state.get(_seen(key)) == raw and st.session_state.get(key) is not None):
         return
     st.session_state[_seen(key)] = raw
     options = set(valid)

@@ -17,11 +17,12 @@ import streamlit as st
 
 from reindus.auth import Role, Viewer
 from reindus.programme import views
+from reindus.programme.workspace import projects as workspace_projects
 from reindus.programme.workspace.overview import PROJECT_PAGE
 from reindus.reference.territory import regions as region_names
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import captions, data, tables
+from reindus.ui import captions, data, project_form, tables, writes
 from reindus.ui.banner import demo_banner
 from reindus.ui.navigation import page
 
@@ -128,6 +129,42 @@ def to_do_list(todo: pd.DataFrame) -> None:
                 _page_link(item.link, item.label, KIND_ICONS[item.kind])
 
 
+def archived_projects(viewer: Viewer) -> None:
+    """The archived projects the viewer may bring back, each with « Réactiver » (checked again on the
+    server, versioned and audited like the archiving); then the project's page opens."""
+    archived = data.archived_projects(viewer.scope)
+    if archived.empty:
+        return
+    names = region_names()
+    with st.expander(f"Projets archivés ({len(archived)})", icon=":material/inventory_2:"):
+        st.caption(
+            "Un projet réactivé revient dans toutes les vues et tous les chiffres, avec ses données et son "
+            "historique."
+        )
+        for row in archived.itertuples(index=False):
+            project_id, version = int(row.id), int(row.version)
+            when = (
+                ""
+                if row.archived_at is None or pd.isna(row.archived_at)
+                else f", archivé le {formats.day(pd.Timestamp(row.archived_at).date())} par {row.archived_by}"
+            )
+            text, button = st.columns([5, 1], vertical_alignment="center")
+            text.text(f"{row.name} — {names.get(row.region_code, row.region_code)} ({row.edition}){when}")
+            if button.button(
+                "Réactiver", key=f"project:{project_id}:v{version}:reactivate", icon=":material/unarchive:"
+            ):
+                writes.save(
+                    project_form.AREA,
+                    lambda s, pid=project_id, v=version: workspace_projects.reactivate_project(
+                        s, pid, v, viewer
+                    ),
+                    f"Projet « {row.name} » réactivé.",
+                    then=lambda _, pid=project_id: st.switch_page(
+                        "pages/projet.py", query_params={PROJECT_PAGE[1]: str(pid)}
+                    ),
+                )
+
+
 def my_projects(viewer: Viewer, today: date) -> None:
     """The page's body for a signed-in viewer."""
     who = whose(viewer)
@@ -140,18 +177,20 @@ def my_projects(viewer: Viewer, today: date) -> None:
         + captions.source_caption(demo, captions.years_text(mine["edition"]))
         + f" Situation au {formats.day(today)}."
     )
+    writes.flash(project_form.AREA)  # « Projet … archivé. », after the project's page sent them here
     if mine.empty:
         st.info("Aucun projet pour l'instant.")
-        return
-    st.subheader("Projets", anchor=False)
-    projects_table(mine)
-    st.caption(
-        "Édition en cours d'abord. Étape : la plus avancée commencée ; en retard / à risque : par rapport "
-        "au rétroplanning commun."
-    )
-    st.subheader("À traiter", anchor=False)
-    st.caption(
-        "Projets en cours : étapes en retard ou à risque, maillons sans fournisseur de la région qualifié, "
-        "présélections à décider, demandes de financement en attente de décision."
-    )
-    to_do_list(todo)
+    else:
+        st.subheader("Projets", anchor=False)
+        projects_table(mine)
+        st.caption(
+            "Édition en cours d'abord. Étape : la plus avancée commencée ; en retard / à risque : par "
+            "rapport au rétroplanning commun."
+        )
+        st.subheader("À traiter", anchor=False)
+        st.caption(
+            "Projets en cours : étapes en retard ou à risque, maillons sans fournisseur de la région "
+            "qualifié, présélections à décider, demandes de financement en attente de décision."
+        )
+        to_do_list(todo)
+    archived_projects(viewer)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from reindus.auth import Role, Scope
 from reindus.errors import PermissionDeniedError
 from reindus.ingest.importer import run_import
 from reindus.programme import data as programme_data
@@ -135,6 +136,38 @@ def test_an_archived_project_leaves_the_views_and_comes_back(Session, engine):
     with Session.begin() as s:
         projects.archive_project(s, project.id, 2, ACTOR, archived=False)
     assert project.id in set(programme_data.load_projects(engine)["id"])
+
+
+def test_only_a_coach_of_its_region_or_an_administrator_reactivates_an_archived_project(Session, engine):
+    project = create(Session)  # in Normandie (27)
+    with Session.begin() as s:
+        projects.archive_project(s, project.id, 1, COACH_NORMANDIE)
+    normandie, paris = Scope(Role.CONSEILLER, frozenset({"28"})), Scope(Role.CONSEILLER, frozenset({"11"}))
+    with Session() as s:
+        listed = projects.archived_projects(s, normandie)
+        assert listed[["id", "name", "version", "archived_by"]].values.tolist() == [
+            [project.id, project.name, 2, COACH_NORMANDIE.actor]
+        ]
+        assert listed["archived_at"].notna().all()
+        assert projects.archived_projects(s, paris).empty
+        assert projects.archived_projects(s, Scope(Role.PRESIDENCE)).empty  # reads, never changes
+        assert projects.archived_projects(s, Scope(Role.ADMIN))["id"].tolist() == [project.id]
+    with pytest.raises(PermissionDeniedError, match="hors de votre périmètre"), Session.begin() as s:
+        projects.reactivate_project(s, project.id, 2, COACH_PARIS)
+    with pytest.raises(StaleEditError), Session.begin() as s:
+        projects.reactivate_project(s, project.id, 1, COACH_NORMANDIE)  # the form showed it before
+    with Session.begin() as s:
+        assert projects.reactivate_project(s, project.id, 2, COACH_NORMANDIE).version == 3
+    assert project.id in set(programme_data.load_projects(engine)["id"])
+    with Session() as s:
+        assert projects.archived_projects(s, normandie).empty
+        last = s.execute(select(AuditEntry).order_by(AuditEntry.id.desc())).scalars().first()
+        assert (last.actor, last.detail, last.row_key) == (
+            COACH_NORMANDIE.actor,
+            "projet réactivé",
+            str(project.id),
+        )
+        assert '"archived": false' in last.after
 
 
 def test_a_viewer_changes_only_the_projects_of_its_regions(Session):

@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from reindus.auth import Scope
 from reindus.errors import ValidationError
 from reindus.ingest import checks
 from reindus.programme.workspace import milestones as milestones_mod
@@ -22,9 +24,10 @@ from reindus.programme.workspace import rules
 from reindus.programme.workspace.access import Actor, authorize
 from reindus.reference.territory import region_of, regions
 from reindus.store import repository
-from reindus.store.models import Coach, Project
+from reindus.store.models import AuditEntry, Coach, Project
 
 SOURCE = "saisie"  # rows typed in the app (imports say « import:fichier »)
+ARCHIVED, REACTIVATED = "projet archivé", "projet réactivé"  # the audit entries' detail
 # Columns a form may set; region_code follows the département.
 EDITABLE = (
     *(f.key for f in rules.PROJECT_FIELDS),
@@ -171,5 +174,45 @@ def archive_project(
     """Archive (or bring back) a project: it leaves every view and figure, its rows and history stay."""
     current = repository.load(session, Project, project_id)
     name = authorize(actor, current.region_code, f"le projet « {current.name} »")
-    detail = "projet archivé" if archived else "projet désarchivé"
+    detail = ARCHIVED if archived else REACTIVATED
     return write_project(session, project_id, shown_version, {"archived": archived}, name, detail=detail)
+
+
+def reactivate_project(session: Session, project_id: int, shown_version: int, actor: Actor) -> Project:
+    """« Réactiver »: an archived project comes back to every view and figure, with its rows and
+    history; versioned and audited like the archiving, by the same people (its region's coaches, an
+    administrator)."""
+    return archive_project(session, project_id, shown_version, actor, archived=False)
+
+
+ARCHIVED_COLUMNS = ["id", "name", "edition", "region_code", "version", "archived_at", "archived_by"]
+
+
+def archived_projects(session: Session, scope: Scope) -> pd.DataFrame:
+    """The archived projects `scope` may bring back (its regions' for a coach, all for an administrator,
+    none for anyone else), latest archived first: id, name, edition, region_code, version, and when and
+    by whom they were archived (the last audit entry that archived them)."""
+    if not scope.may_edit:
+        return pd.DataFrame(columns=ARCHIVED_COLUMNS)
+    rows = session.execute(
+        select(Project.id, Project.name, Project.edition, Project.region_code, Project.version)
+        .where(Project.archived.is_(True))
+        .order_by(Project.id)
+    ).all()
+    rows = [r for r in rows if scope.may_edit_project(r.region_code)]
+    archived_by: dict[str, tuple] = {}
+    if rows:
+        entries = session.execute(
+            select(AuditEntry.row_key, AuditEntry.at, AuditEntry.actor)
+            .where(
+                AuditEntry.table_name == Project.__tablename__,
+                AuditEntry.row_key.in_([str(r.id) for r in rows]),
+                AuditEntry.detail == ARCHIVED,
+            )
+            .order_by(AuditEntry.id)
+        ).all()
+        archived_by = {e.row_key: (e.at, e.actor) for e in entries}  # the last one wins
+    frame = pd.DataFrame(
+        [(*r, *archived_by.get(str(r.id), (None, None))) for r in rows], columns=ARCHIVED_COLUMNS
+    )
+    return frame.sort_values(["archived_at", "id"], ascending=False, na_position="last", ignore_index=True)
