@@ -25,6 +25,7 @@ from reindus.store.models import (
     Project,
     ShortlistEntry,
 )
+from reindus.text import formats
 from tests.support.accounts import sign_in
 from tests.support.markdown import shown
 from tests.support.paths import ROOT
@@ -194,6 +195,35 @@ def test_a_stale_edit_is_refused(writable_home):
     assert created(writable_home, "Nom changé trop tard") is None
 
 
+def test_amounts_are_shown_and_typed_the_french_way(writable_home):
+    """« 397000.00 » was the investment a number input showed; the form shows and reads « 397 000 »."""
+    project = project_of(writable_home, "28")
+    at = open_page("conseiller-normandie", "pages/projet.py", projet=project.id)
+    field = widget(at, "text_input", ":planned_investment")
+    assert field.value == formats.amount(float(project.planned_investment))
+    assert "." not in field.value and "\u202f" in field.value  # thousands apart, no decimal point
+    field.input("1 250 000,50")
+    at.button(key=key_of(at, "button", ":submit")).click().run()
+    assert not at.error, errors(at)
+    with store(writable_home)() as s:
+        assert float(s.get(Project, project.id).planned_investment) == 1_250_000.5
+    assert widget(at, "text_input", ":planned_investment").value == "1\u202f250\u202f000,50"
+    widget(at, "text_input", ":planned_investment").input("12.500,5")
+    at.button(key=key_of(at, "button", ":submit")).click().run()
+    assert "Investissement (€) : nombre ambigu" in errors(at)
+
+    at.button_group(key="volet").set_value("financements").run()
+    with store(writable_home)() as s:
+        app = (
+            s.execute(select(FundingApplication).where(FundingApplication.project_id == project.id))
+            .scalars()
+            .first()
+        )
+    at.selectbox(key=f"application_choice:{project.id}").set_value(app.id).run()
+    shown_amount = widget(at, "text_input", ":amount_requested").value
+    assert shown_amount == formats.amount(float(app.amount_requested)) and "." not in shown_amount
+
+
 def test_edit_then_restore_from_the_history(writable_home):
     project = project_of(writable_home, "28")
     at = open_page("conseiller-normandie", "pages/projet.py", projet=project.id)
@@ -233,6 +263,9 @@ def test_a_link_with_naf_codes_and_counts_then_a_funding_application(writable_ho
     assert any("dans la région du projet" in c.value and "en France" in c.value for c in at.caption)
     at.button(key=f"{base}:submit").click().run()
     assert not at.error, errors(at)
+    # an empty choice says what to choose in French, not Streamlit's « Choose an option »
+    empty = [w for w in [*at.selectbox, *at.multiselect] if w.value in (None, [])]
+    assert empty and all(w.placeholder for w in empty), [w.key for w in empty if not w.placeholder]
     with store(writable_home)() as s:
         link = s.execute(select(ChainLink).where(ChainLink.label == "Fil de lin")).scalar_one()
         assert (link.project_id, link.naf_codes) == (project.id, "13.10Z")
@@ -242,12 +275,12 @@ def test_a_link_with_naf_codes_and_counts_then_a_funding_application(writable_ho
     with store(writable_home)() as s:
         scheme = s.execute(select(FundingScheme.id).order_by(FundingScheme.id)).scalars().first()
     at.selectbox(key=f"{base}:scheme_id").set_value(scheme)
-    at.number_input(key=f"{base}:amount_requested").set_value(80_000.0)
+    at.text_input(key=f"{base}:amount_requested").input("80 000")
     at.date_input(key=f"{base}:applied_on").set_value(date(2026, 3, 2))
-    at.number_input(key=f"{base}:amount_paid").set_value(1_000.0)  # not for a « déposé » one
+    at.text_input(key=f"{base}:amount_paid").input("1 000")  # not for a « déposé » one
     at.button(key=f"{base}:submit").click().run()
     assert "Montant versé (€) : pas de montant versé pour une demande « Déposé »" in errors(at)
-    at.number_input(key=f"{base}:amount_paid").set_value(None)
+    at.text_input(key=f"{base}:amount_paid").input("")
     at.button(key=f"{base}:submit").click().run()
     assert not at.error, errors(at)
     with store(writable_home)() as s:

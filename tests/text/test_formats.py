@@ -14,3 +14,13 @@ def test_dates_in_french_and_in_paris_time():
     assert formats.day(date(2023, 11, 30)) == "30 novembre 2023"
     # 13:05 UTC in November is 14:05 in Paris
     assert formats.moment(datetime(2026, 11, 26, 13, 5, tzinfo=UTC)) == "26/11/2026 14:05"
+
+
+def test_an_amount_in_a_form_reads_back_as_a_spreadsheet_cell_does():
+    from reindus.ingest.textfile import parse_amount
+
+    assert formats.amount(397000.0) == "397\u202f000"  # not « 397000.00 »
+    assert formats.amount(1234.5) == "1\u202f234,50"
+    assert formats.amount(None) == formats.amount(float("nan")) == ""
+    for value in (397000.0, 1234.5, 0.0, 12.25):
+        assert parse_amount(formats.amount(value)) == value

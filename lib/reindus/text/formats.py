@@ -21,6 +21,14 @@ def euros(value: float | int) -> str:
     return format_currency(value, "EUR", format="#,##0\u00a0¤", locale=LOCALE, currency_digits=False)
 
 
+def amount(value: float | int | None) -> str:
+    """An amount as a form shows it for editing: « 397 000 », « 1 234,5 » (the label carries the « € »),
+    read back by the same rule as a spreadsheet cell (`ingest.textfile.parse_amount`); empty for None."""
+    if value is None or value != value:
+        return ""
+    return number(value, 0 if float(value).is_integer() else 2)
+
+
 def euros_short(value: float | int) -> str:
     """« 131,7 M € »: an amount that fits a metric card or a bar label (the exact one goes in the help)."""
     return format_compact_currency(value, "EUR", locale=LOCALE, fraction_digits=1)

@@ -32,7 +32,11 @@ def _link_fields(form: Versioned, region_code: str, scope: data.Scope, *, nested
     naf = data.naf_choices()
     left, right = st.columns([1, 2])
     left.selectbox(
-        LABELS["tier"], list(CHAIN_POSITIONS), format_func=CHAIN_POSITIONS.get, key=form.key("tier")
+        LABELS["tier"],
+        list(CHAIN_POSITIONS),
+        format_func=CHAIN_POSITIONS.get,
+        key=form.key("tier"),
+        placeholder="Choisir le niveau",
     )
     right.text_input(LABELS["label"], key=form.key("label"), max_chars=200, placeholder="ex. Filature du lin")
     codes = st.multiselect(

@@ -10,6 +10,7 @@ from reindus.auth import Viewer
 from reindus.programme.workspace import funding as workspace_funding
 from reindus.programme.workspace import rules
 from reindus.reference.programme import FUNDING_STATUSES
+from reindus.text import formats
 from reindus.ui import data, tables, writes
 from reindus.ui.writes import Versioned
 
@@ -40,8 +41,8 @@ def applications_table(apps: pd.DataFrame, public: bool) -> None:
     )
 
 
-def _number(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+def _amount(value) -> str:
+    return "" if value is None or pd.isna(value) else formats.amount(float(value))
 
 
 def _date(value):
@@ -65,7 +66,7 @@ def _fields(form: Versioned, scope: data.Scope) -> None:
     )
     cols = st.columns(3)
     for col, k in zip(cols, MONEY, strict=True):
-        col.number_input(LABELS[k], min_value=0.0, step=1000.0, format="%.2f", value=None, key=form.key(k))
+        writes.amount_input(col, form, k, LABELS[k])
     cols = st.columns(2)
     for col, k in zip(cols, DATES, strict=True):
         col.date_input(LABELS[k], value=None, format="DD/MM/YYYY", key=form.key(k))
@@ -79,7 +80,9 @@ def _values(form: Versioned) -> dict:
 def add_application(project_id: int, viewer: Viewer, scope: data.Scope) -> None:
     base = f"application:new:{project_id}"
     form = Versioned(base, 0)
-    writes.init(form, {"scheme_id": None, "status": "depose"} | dict.fromkeys((*MONEY, *DATES)))
+    writes.init(
+        form, {"scheme_id": None, "status": "depose"} | dict.fromkeys(MONEY, "") | dict.fromkeys(DATES)
+    )
     with st.form(form.key("form")):
         _fields(form, scope)
         if st.form_submit_button(
@@ -99,7 +102,7 @@ def edit_application(app, viewer: Viewer, scope: data.Scope) -> None:
     writes.init(
         form,
         {"scheme_id": int(app.scheme_id), "status": app.status}
-        | {k: _number(getattr(app, k)) for k in MONEY}
+        | {k: _amount(getattr(app, k)) for k in MONEY}
         | {k: _date(getattr(app, k)) for k in DATES},
     )
     with st.form(form.key("form")):

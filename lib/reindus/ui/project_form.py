@@ -17,6 +17,7 @@ from reindus.programme.workspace import rules
 from reindus.reference import geo
 from reindus.reference.programme import PROJECT_STATUSES
 from reindus.reference.territory import departements, region_departements, region_of
+from reindus.text import formats
 from reindus.ui import data, writes
 from reindus.ui.writes import Versioned
 
@@ -55,8 +56,7 @@ def _stored(project: pd.Series) -> dict:
     values["edition"] = int(values["edition"])
     values["cohort_start"] = pd.Timestamp(values["cohort_start"]).date()
     values["target_jobs"] = None if values["target_jobs"] is None else int(values["target_jobs"])
-    if values["planned_investment"] is not None:
-        values["planned_investment"] = float(values["planned_investment"])
+    values["planned_investment"] = formats.amount(values["planned_investment"])
     values["public"] = bool(values["public"])
     values["description"] = values["description"] or ""
     return values
@@ -76,7 +76,7 @@ def _blank(viewer: Viewer, coach_id: int | None) -> dict:
         "coach_id": coach_id,
         "description": "",
         "target_jobs": None,
-        "planned_investment": None,
+        "planned_investment": "",
         "status": "en_cours",
         "public": False,
     }
@@ -187,14 +187,7 @@ def _fields(form: Versioned, viewer: Viewer, scope: data.Scope) -> None:
     st.text_area(LABELS["description"], key=key("description"), max_chars=5000)
     cols = st.columns(4)
     cols[0].number_input(LABELS["target_jobs"], min_value=0, step=1, value=None, key=key("target_jobs"))
-    cols[1].number_input(
-        LABELS["planned_investment"],
-        min_value=0.0,
-        step=10_000.0,
-        format="%.2f",
-        value=None,
-        key=key("planned_investment"),
-    )
+    writes.amount_input(cols[1], form, "planned_investment", LABELS["planned_investment"])
     cols[2].selectbox(
         LABELS["status"], list(PROJECT_STATUSES), format_func=PROJECT_STATUSES.get, key=key("status")
     )
