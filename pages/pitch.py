@@ -36,11 +36,13 @@ def card() -> None:
         st.info("Ce projet n'est plus dans la base.")
         return
     st.header(md_text(c.company), anchor=False)
-    cells = st.container(key="pitch_facts").columns([3, 2, 3, 4])
+    # Four cells in a row gave the region a quarter of the column: « Hauts-/de-/France » on three lines.
+    facts = st.container(key="pitch_facts")
+    cells = facts.columns([5, 2, 3])
     cells[0].metric("Région", md_text(c.region), border=True)
     cells[1].metric("Édition", md_text(c.edition), border=True)
     cells[2].metric("Emplois prévus", "—" if c.jobs is None else formats.number(c.jobs), border=True)
-    cells[3].metric("Étape", md_text(c.stage), border=True, help=f"Statut du projet : {md_text(c.status)}")
+    facts.metric("Étape", md_text(c.stage), border=True, help=f"Statut du projet : {md_text(c.status)}")
     if c.aim:
         st.markdown(f"**Objectif** : {md_text(c.aim)}")
 

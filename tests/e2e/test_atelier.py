@@ -217,3 +217,23 @@ def test_pitch_countdown_runs_changes_colour_and_reaches_zero(page, app_url, sec
     assert clock.get_attribute("data-remaining") == "0"
     assert not leaks(all_text(page), secrets)
     assert_no_error(page)
+
+
+LINES = """e => {
+    const p = e.querySelector('p') || e;
+    return Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+}"""
+
+
+@pytest.mark.parametrize("width", [1600, 1920])
+def test_pitch_region_fits_on_one_line(anonymous_page, app_url, width):
+    """« Hauts-de-France » wrapped over three lines (« Hauts- / de- / France ») in a quarter of the column."""
+    page = anonymous_page
+    page.set_viewport_size({"width": width, "height": 1080})
+    open_view(page, f"{app_url}/pitch", "Pitch")
+    facts = page.locator(".st-key-pitch_facts")
+    region = facts.get_by_test_id("stMetric").filter(has_text="Région").get_by_test_id("stMetricValue")
+    expect(region).to_have_text("Hauts-de-France")  # the newest public project, first offered
+    assert region.evaluate(LINES) == 1
+    stage = facts.get_by_test_id("stMetric").filter(has_text="Étape").get_by_test_id("stMetricValue")
+    assert stage.evaluate(LINES) == 1

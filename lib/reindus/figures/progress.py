@@ -195,26 +195,67 @@ def gantt(
     return fig
 
 
+STAGE_ROW_PX = 50  # a stage's row: its name above its bar
+
+
 def stage_positions(positions: pd.DataFrame, regions: ProgrammeRegions) -> go.Figure:
-    """Projects per current stage, a bar per region (metrics.stage_positions)."""
+    """Projects per current stage (metrics.stage_positions): a row per stage, top to bottom in the
+    programme's order, its name above a horizontal bar stacked by region in their colours, each region's
+    count inside its segment and the stage's total after the bar.
+
+    Grouped vertical bars, four per stage in half a page, put their labels on top of one another (« 3455 »)
+    and their legend took more room than the bars. Stacked, a count sits in its own segment or is left to
+    the hover (plotly hides those that do not fit), and the total never meets another label; the names
+    above the bars leave them, and the legend, the whole width (as axis labels they took 40 % of it)."""
+    stages = list(dict.fromkeys(positions["current_stage"]))
+    row = {stage: i for i, stage in enumerate(stages)}
     fig = go.Figure()
     for region, rows in positions.groupby("region", sort=False):
         fig.add_trace(
             go.Bar(
                 name=html_text(region),
-                x=rows["current_stage"].map(html_text),
-                y=rows["projects"],
-                text=[str(v) if v else "" for v in rows["projects"]],
-                textposition="outside",
-                cliponaxis=False,
+                orientation="h",
+                y=rows["current_stage"].map(row),
+                x=rows["projects"],
+                width=0.44,
+                text=[formats.number(v) if v else "" for v in rows["projects"]],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                customdata=rows["current_stage"].map(html_text),
                 marker_color=regions.colour_by_name(region),
-                hovertemplate=html_text(region) + " — %{x}<br>%{y} projet(s)<extra></extra>",
+                hovertemplate=html_text(region) + " — %{customdata}<br>%{x} projet(s)<extra></extra>",
             )
         )
-    fig.update_yaxes(title="Projets", tickformat=",d", rangemode="tozero", gridcolor="#eee", dtick=1)
-    fig.update_xaxes(tickangle=-30)
-    fig.update_layout(barmode="group")
-    return base_layout(fig, height=420)
+    totals = positions.groupby("current_stage", sort=False)["projects"].sum()
+    fig.add_trace(
+        go.Scatter(
+            x=totals.to_numpy(),
+            y=[row[s] for s in totals.index],
+            mode="text",
+            text=[formats.number(t) if t else "" for t in totals],
+            textposition="middle right",
+            textfont={"color": "#31333F"},
+            cliponaxis=False,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    for stage, i in row.items():
+        fig.add_annotation(
+            x=0, xref="paper", xanchor="left", y=i - 0.25, yanchor="bottom", text=html_text(stage),
+            showarrow=False, font={"color": "#555"},
+        )  # fmt: skip
+    top = max(float(totals.max()) if len(totals) else 0.0, 1.0)
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "hide"})
+    fig.update_xaxes(
+        title="Projets", range=[0, top * 1.12], tickformat=",d", gridcolor="#eee", zeroline=False
+    )
+    fig.update_yaxes(range=[len(stages) - 0.5, -0.95], showticklabels=False, showgrid=False, zeroline=False)
+    fig = base_layout(fig, height=130 + STAGE_ROW_PX * len(stages))
+    # a stacked chart's legend lists the regions upside down
+    fig.update_layout(legend={"traceorder": "normal"})
+    return fig
 
 
 def status_by_region(counts: pd.DataFrame, regions: ProgrammeRegions) -> go.Figure:
