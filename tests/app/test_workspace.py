@@ -290,6 +290,31 @@ def test_a_link_with_naf_codes_and_counts_then_a_funding_application(writable_ho
         assert 80_000 in [float(a.amount_requested) for a in apps]
 
 
+def test_a_link_in_naf_2025_is_picked_from_the_naf_2025_tree(writable_home):
+    project = project_of(writable_home, "28")
+    at = open_page("conseiller-normandie", "pages/projet.py", projet=project.id, volet="chaine")
+    base = f"link:new:{project.id}:v0"
+    assert "13.20Z — Tissage" in at.multiselect(key=f"{base}:naf_codes").options  # NAF rév. 2 by default
+    at.button_group(key=f"{base}:naf_version").set_value("NAF2025").run()
+    picker = at.multiselect(key=f"{base}:naf_codes_2025")
+    assert "13.20Y — Tissage" in picker.options and not any(o.startswith("13.20Z") for o in picker.options)
+    at.selectbox(key=f"{base}:tier").set_value("fabrication")
+    at.text_input(key=f"{base}:label").input("Tissage du lin")
+    picker.set_value(["13.20Y"]).run()
+    # the demo register has no NAF 2025 code (SIRENE files before December 2025): the coach is told
+    assert any(
+        "Aucun établissement du registre ne porte encore de code NAF 2025" in c.value for c in at.caption
+    )
+    at.button(key=f"{base}:submit").click().run()
+    assert not at.error, errors(at)
+    with store(writable_home)() as s:
+        link = s.execute(select(ChainLink).where(ChainLink.label == "Tissage du lin")).scalar_one()
+        assert (link.naf_codes, link.naf_version) == ("13.20Y", "NAF2025")
+    assert any(
+        f"{link.position}. Fabrication — Tissage du lin (13.20Y (NAF 2025))" in t.value for t in at.text
+    )
+
+
 def _stage_of_a_running_project(home) -> tuple[int, int]:
     with store(home)() as s:
         project = (

@@ -229,6 +229,37 @@ def test_naf_2025_search_and_observed_correspondence(engine, tmp_path):
     assert observed["share"].round(3).tolist() == [0.667, 0.333]
 
 
+def test_a_link_in_naf_2025_finds_candidates_by_their_naf_2025_code_only(engine, tmp_path):
+    """« 25.62Y » (NAF 2025: locks and fittings) is not « 25.62A » (rév. 2: bar turning) nor anything
+    under the rév. 2 prefix « 25.62 »: a 2025-coded link matches the register's NAF 2025 column."""
+    from reindus.sourcing import candidates as sourcing
+    from reindus.sourcing import gaps
+    from tests.fixtures.sirene import ESTABLISHMENT_2025_12
+
+    rows = [
+        establishment(COMPANY, 1, naf="25.62A", naf25="25.62Y"),  # double-coded: found by its 2025 code
+        establishment(COMPANY, 2, naf="25.62A", naf25=""),  # same rév. 2 code, no 2025 one: not found
+        establishment(COMPANY, 3, naf="25.72Z", naf25="25.62Y"),
+        establishment(SIGNED, 1, naf="25.62B", naf25="24.10Y"),
+    ]
+    _load(engine, tmp_path, "establishments", write_csv(tmp_path / "e.csv", rows, ESTABLISHMENT_2025_12))
+    terms = sourcing.search_terms("25.62Y")  # a link's codes, as its page and the counts read them
+    with register.open_register(tmp_path / "register.duckdb", read_only=True) as reg:
+        found = register.candidates(reg, naf_codes=terms.codes, naf_prefixes=terms.prefixes)
+        counted = register.counts_by_departement(reg, naf_codes=terms.codes)
+        by_activity = gaps.register_counts(reg, ["25.62Y", "25.62A", "25"])
+        observed = register.naf_correspondence(reg, ["25.62Y"])
+    assert sorted(found["siret"]) == [make_siret(COMPANY, "1"), make_siret(COMPANY, "3")]
+    assert int(counted["establishments"].sum()) == 2
+    totals = {a: int(f["establishments"].sum()) for a, f in by_activity.items()}
+    assert totals == {"25.62Y": 2, "25.62A": 2, "25": 4}  # the prefix reads rév. 2 codes only
+    # what leads to the 2025 code, the share over each rév. 2 code's double-coded establishments
+    assert observed[["naf", "naf25", "establishments", "share"]].values.tolist() == [
+        ["25.62A", "25.62Y", 1, 1.0],
+        ["25.72Z", "25.62Y", 1, 1.0],
+    ]
+
+
 def test_a_register_of_an_earlier_version_says_how_to_upgrade(tmp_path, monkeypatch):
     import duckdb
 

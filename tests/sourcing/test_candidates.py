@@ -148,7 +148,8 @@ def _links():
             "position": [2, 1, 3],
             "tier": ["fabrication", "matiere", "distribution"],
             "label": ["Usinage", "Acier", "<b>Distribution</b>"],
-            "naf_codes": ["25.62A", "24.10Z", "46.69B"],
+            "naf_codes": ["25.62A", "24.10Z", "46.61Y"],
+            "naf_version": ["NAFRev2", "NAFRev2", "NAF2025"],
         }
     )
 
@@ -175,6 +176,7 @@ def test_coverage_counts_progress_and_gaps():
     assert acier["furthest"] == "retenu" and acier["gap"]  # retained, but outside the region
     assert acier["capability_gap"] and not usinage["capability_gap"]
     assert distribution["furthest_label"] == "Aucun fournisseur" and distribution["national_candidates"] == 0
+    assert (usinage["naf"], distribution["naf"]) == ("25.62A", "46.61Y (NAF 2025)")  # a 2025 code says so
 
 
 def test_links_without_regional_candidate_name_nearest_departements():

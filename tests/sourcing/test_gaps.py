@@ -185,3 +185,20 @@ def test_register_counts_in_one_read_equal_one_query_per_activity(tmp_path):
             assert list(fast[activity]["departement"]) == list(slow["departement"]), activity
             assert list(fast[activity]["establishments"]) == list(slow["establishments"]), activity
     assert fast["99.99Z"].empty
+
+
+def test_a_naf_2025_activity_has_its_own_label_and_no_rev2_division_figures():
+    """URSSAF counts by NAF rév. 2 division: « 13 » of NAF 2025 is not that division, so it has none."""
+    projects = pd.DataFrame([(1, REGION)], columns=["id", "region_code"])
+    links = pd.DataFrame([(10, 1, "13.20Y"), (11, 1, "13.20Z")], columns=["id", "project_id", "naf_codes"])
+    shortlist = pd.DataFrame(columns=["id", "link_id", "status", "supplier_country", "supplier_region_code"])
+    counts = {"13.20Y": pd.DataFrame({"departement": ["76"], "establishments": [3]})}
+    industry = pd.DataFrame([("76", "13", 2024, 8, 150)], columns=INDUSTRY_COLUMNS)
+    table = gaps.capability_gaps(projects, links, shortlist, REGION, DEPS, counts, industry, CENTROIDS)
+    by_activity = table.set_index("activity")
+    assert by_activity.at["13.20Y", "label"] == "Tissage (NAF 2025)"
+    assert by_activity.at["13.20Y", "region_establishments"] == 3
+    assert pd.isna(by_activity.at["13.20Y", "division"]) and pd.isna(
+        by_activity.at["13.20Y", "region_employers"]
+    )
+    assert (by_activity.at["13.20Z", "division"], by_activity.at["13.20Z", "region_employers"]) == ("13", 8)

@@ -142,6 +142,7 @@ def test_vocabularies_frozen_in_the_migration_accept_every_reference_key(Session
         "UPDATE milestones SET stage = 'pitch'",
         "INSERT INTO audit_log (at, actor, action, table_name, row_key) VALUES (CURRENT_TIMESTAMP, 'a', 'drop', 't', '1')",
         "UPDATE chain_links SET position = 0",
+        "UPDATE chain_links SET naf_version = 'NAFRev1'",
         "UPDATE programme_regions SET colour = '#FF0000'",
         "UPDATE programme_regions SET code = '28'",
     ],
@@ -182,6 +183,41 @@ def test_a_store_at_the_first_revision_gets_the_pilots_and_keeps_its_projects(em
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM programme_regions")).scalar_one() == 4
         assert conn.execute(text("SELECT name FROM projects")).scalar_one() == "P"
+
+
+def test_links_stored_before_0008_are_naf_rev2_and_a_downgrade_drops_only_naf_2025_codes(empty_engine):
+    cfg = db.alembic_config()
+    with empty_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")
+        conn.execute(
+            text(
+                "INSERT INTO projects (name, commune, departement, region_code, naf, edition, cohort, "
+                "cohort_start, source) VALUES ('P', '76540', '76', '28', '13.20Z', 2023, 'c', '2023-07-13', 't')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO chain_links (project_id, position, tier, label, naf_codes, source) "
+                "SELECT id, 1, 'fabrication', 'Tissage', '13.20Z', 't' FROM projects"
+            )
+        )
+    db.init_schema(empty_engine)
+    with empty_engine.begin() as conn:
+        assert conn.execute(text("SELECT naf_codes, naf_version FROM chain_links")).one() == (
+            "13.20Z",
+            "NAFRev2",
+        )
+        conn.execute(
+            text(
+                "INSERT INTO chain_links (project_id, position, tier, label, naf_codes, naf_version, source) "
+                "SELECT id, 2, 'fabrication', 'Tissage', '13.20Y', 'NAF2025', 't' FROM projects"
+            )
+        )
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+        rows = conn.execute(text("SELECT position, naf_codes FROM chain_links ORDER BY position")).all()
+    assert [tuple(r) for r in rows] == [(1, "13.20Z"), (2, "")]
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from reindus.auth import Viewer
 from reindus.exchange import export
 from reindus.programme.stages import current_stages, stage_label
+from reindus.reference.naf import NAF_VERSIONS
 from reindus.reference.programme import (
     CHAIN_POSITIONS,
     PROJECT_STATUSES,
@@ -114,12 +115,23 @@ def links_frame(engine: Engine) -> pd.DataFrame:
             "niveau": CHAIN_POSITIONS.get(link.tier, link.tier),
             "libellé": link.label,
             "codes NAF": link.naf_codes,
+            "nomenclature NAF": NAF_VERSIONS.get(link.naf_version, link.naf_version),
             "besoin": link.need,
         }
         for link, name, edition in rows
     ]
     return pd.DataFrame.from_records(
-        records, columns=["projet", "édition", "maillon", "niveau", "libellé", "codes NAF", "besoin"]
+        records,
+        columns=[
+            "projet",
+            "édition",
+            "maillon",
+            "niveau",
+            "libellé",
+            "codes NAF",
+            "nomenclature NAF",
+            "besoin",
+        ],
     )
 
 

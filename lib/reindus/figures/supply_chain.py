@@ -43,7 +43,7 @@ def supply_chain_figure(coverage: pd.DataFrame, *, title: str, source: str) -> g
             f"<br>Présélection : {html_text(row.furthest_label)} ({formats.number(row.shortlisted)})"
             f"<br><b>{'⚠ Lacune' if row.gap else '✓ Qualifié en région'}</b>"
         )
-        hover.append(f"{html_text(row.label)}<br>{status}<br>NAF : {html_text(row.naf_codes)}")
+        hover.append(f"{html_text(row.label)}<br>{status}<br>NAF : {html_text(row.naf)}")
     fig = go.Figure()
     if len(cov) > 1:
         fig.add_trace(

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from reindus.programme.stages import current_stages, stage_label
-from reindus.reference.naf import naf_label
+from reindus.reference.naf import any_label
 from reindus.reference.programme import ProjectStatus
 from reindus.reference.sources import is_fictitious
 from reindus.reference.territory import departements, is_arrondissement, regions
@@ -285,7 +285,7 @@ def division_shares(
 
 def division_label(code: str) -> str:
     try:
-        return naf_label(code).strip()
+        return any_label(code).strip()
     except KeyError:
         return f"Division {code}"
 

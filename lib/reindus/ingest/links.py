@@ -3,7 +3,9 @@
 Columns: `projet` (aliases entreprise, nom) and `édition` (année) name an existing project; `maillon`
 (position, rang: 1 = raw material … ), `niveau` (matière première, transformation, fabrication,
 assemblage / finition, distribution), `libellé` (maillon libellé, intitulé), `codes NAF` (naf, separated
-by commas, semicolons or spaces), `besoin` (optional).
+by commas, semicolons or spaces: sous-classes of NAF rév. 2, « 13.20Z », or of NAF 2025, « 13.20Y »),
+`nomenclature NAF` (optional: « NAF rév. 2 » or « NAF 2025 »; without it, the one of the codes), `besoin`
+(optional). A link is in one nomenclature; its codes are never read as codes of the other.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reindus.errors import ValidationError
 from reindus.ingest import checks, textfile
 from reindus.ingest.importer import Parsed, Summary, changed_values, checksum, project_ids, source_of
 from reindus.ingest.textfile import Column
@@ -27,6 +30,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("tier", "niveau", ("étage", "type de maillon"), required=True),
     Column("label", "libellé", ("intitulé", "maillon libellé"), required=True),
     Column("naf_codes", "codes NAF", ("naf", "code naf", "secteurs")),
+    Column("naf_version", "nomenclature NAF", ("nomenclature", "version NAF", "nomenclature des codes NAF")),
     Column("need", "besoin", ("besoins",)),
 )
 # The rules of each field, shared with the link forms (reindus.programme.workspace.rules).
@@ -47,7 +51,14 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
         position, tier, label = (
             row.cell(k, FIELDS[k].parse, required=True) for k in ("position", "tier", "label")
         )
-        naf = row.cell("naf_codes", FIELDS["naf_codes"].parse, default="") or ""
+        naf = row.cell("naf_codes", FIELDS["naf_codes"].parse, default="")
+        version = row.cell("naf_version", FIELDS["naf_version"].parse)
+        # codes and nomenclature read (an empty nomenclature is the one of the codes): do they agree?
+        if naf is not None and (version is not None or not row.text("naf_version").strip()):
+            try:
+                version = rules.link_naf_version(naf, version)
+            except ValidationError as exc:
+                row.error("naf_codes", exc.message)
         need = row.cell("need", FIELDS["need"].parse, default="") or ""
         pid = None
         if project and edition:
@@ -68,6 +79,7 @@ def read(raw: bytes, name: str, session: Session | None) -> Parsed:
                     "tier": tier,
                     "label": label,
                     "naf_codes": naf,
+                    "naf_version": version,
                     "need": need,
                 }
             )

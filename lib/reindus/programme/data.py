@@ -110,6 +110,7 @@ def load_links(engine: Engine) -> pd.DataFrame:
             cl.tier,
             cl.label,
             cl.naf_codes,
+            cl.naf_version,
             cl.need,
             cl.source,
             cl.version,

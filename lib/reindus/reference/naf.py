@@ -22,6 +22,7 @@ from reindus.errors import ValidationError
 
 NAF_VERSION = "NAFRev2"
 NAF2025_VERSION = "NAF2025"
+NAF_VERSIONS: dict[str, str] = {NAF_VERSION: "NAF rév. 2", NAF2025_VERSION: "NAF 2025"}
 MANUFACTURING_SECTION = "C"
 MANUFACTURING_DIVISIONS: tuple[str, ...] = tuple(f"{d:02d}" for d in range(10, 34))
 
@@ -58,14 +59,55 @@ def subclasses2025() -> dict[str, str]:
 
 
 def normalize_naf2025(value: str) -> str:
-    """`1320Y`, `13.20y` → `13.20Y`. Raises ValueError if it is not a NAF 2025 sous-classe."""
+    """`1320Y`, `13.20y` → `13.20Y`. Raises ValidationError if it is not a NAF 2025 sous-classe."""
     match = _CODE.match(str(value))
     if not match:
-        raise ValueError(f"« {value} » n'a pas la forme d'un code NAF 2025 (ex. 13.20Y)")
+        raise ValidationError(f"« {value} » n'a pas la forme d'un code NAF 2025 (ex. 13.20Y)")
     code = f"{match[1]}.{match[2]}{match[3].upper()}"
     if code not in naf2025_table().index:
-        raise ValueError(f"« {value} » n'existe pas dans la NAF 2025")
+        raise ValidationError(f"« {value} » n'existe pas dans la NAF 2025")
     return code
+
+
+def version_of(code: str) -> str | None:
+    """The nomenclature (`NAF_VERSION` or `NAF2025_VERSION`) whose table holds the dotted sous-classe
+    `code`, None for neither. The two sets of codes are disjoint: a code is looked up in each table, never
+    compared with a code of the other version."""
+    if code in naf_table().index:
+        return NAF_VERSION
+    if code in naf2025_table().index:
+        return NAF2025_VERSION
+    return None
+
+
+def normalize_subclass(value: str) -> tuple[str, str]:
+    """`1320Z` → (`13.20Z`, NAF rév. 2), `13.20y` → (`13.20Y`, NAF 2025): a sous-classe of either
+    nomenclature and its version. Raises ValidationError if it is in neither."""
+    match = _CODE.match(str(value))
+    if not match:
+        raise ValidationError(
+            f"« {value} » n'a pas la forme d'un code NAF (ex. 13.20Z, ou 13.20Y en NAF 2025)"
+        )
+    code = f"{match[1]}.{match[2]}{match[3].upper()}"
+    version = version_of(code)
+    if version is None:
+        raise ValidationError(f"« {value} » n'existe ni dans la NAF rév. 2 ni dans la NAF 2025")
+    return code, version
+
+
+def codes_text(codes: str, version: str = NAF_VERSION) -> str:
+    """A link's codes as shown: NAF rév. 2 ones as they are (« 13.20Z,13.30Z »), NAF 2025 ones saying so
+    (« 13.20Y (NAF 2025) »), since the two are easily mistaken."""
+    return f"{codes} ({NAF_VERSIONS[NAF2025_VERSION]})" if codes and version == NAF2025_VERSION else codes
+
+
+def any_label(code: str) -> str:
+    """The label of a NAF rév. 2 code of any level (`naf_label`) or of a NAF 2025 sous-classe, the
+    latter followed by « (NAF 2025) »; KeyError for neither."""
+    try:
+        return naf_label(code)
+    except KeyError:
+        return f"{naf2025_table().at[code, 'label']} (NAF 2025)"
 
 
 def normalize_naf(value: str) -> str:

@@ -457,15 +457,20 @@ def _by_nomenclature(codes: list[str]) -> tuple[list[str], list[str]]:
 
 def naf_correspondence(reg: RegisterLike, naf_codes: Iterable[str]) -> pd.DataFrame:
     """The correspondence NAF rév. 2 → NAF 2025 as observed on the establishments coded in both:
-    `naf`, `naf25`, `establishments`, `share` (of the rév. 2 code's double-coded establishments)."""
-    codes, _ = _by_nomenclature(_naf_codes(naf_codes))
+    `naf`, `naf25`, `establishments`, `share` (of the rév. 2 code's double-coded establishments). For
+    the NAF rév. 2 codes among `naf_codes`, every NAF 2025 code observed with them; for the NAF 2025
+    ones, the rév. 2 codes observed with them (each code read in its own nomenclature)."""
+    codes, codes25 = _by_nomenclature(_naf_codes(naf_codes))
+    wanted = "(list_contains(?, naf) OR list_contains(?, naf25))"
     with _cursor(reg) as cur:
         return cur.execute(
-            f"SELECT naf, naf25, count(*) AS establishments, "
+            # the share is over all the rév. 2 code's double-coded establishments, not only the rows asked
+            f"WITH observed AS (SELECT naf, naf25, count(*) AS establishments, "
             "count(*) / sum(count(*)) OVER (PARTITION BY naf) AS share "
-            f"FROM {TABLE} WHERE list_contains(?, naf) AND naf25 IS NOT NULL "
-            "GROUP BY naf, naf25 ORDER BY naf, establishments DESC, naf25",
-            [codes],
+            f"FROM {TABLE} WHERE naf25 IS NOT NULL AND naf IN "
+            f"(SELECT DISTINCT naf FROM {TABLE} WHERE naf25 IS NOT NULL AND {wanted}) GROUP BY naf, naf25) "
+            f"SELECT * FROM observed WHERE {wanted} ORDER BY naf, establishments DESC, naf25",
+            [codes, codes25, codes, codes25],
         ).df()
 
 
@@ -754,10 +759,10 @@ def closures(reg: RegisterLike, sirets: Iterable[str]) -> pd.DataFrame:
 def summary(reg: RegisterLike) -> dict[str, Any]:
     """Inventory of the register: totals, and per-source and per-département counts (total and active)."""
     with _cursor(reg) as cur:
-        rows, active, approximate, sole, located, first, last = cur.execute(
+        rows, active, approximate, sole, located, first, last, naf25 = cur.execute(
             "SELECT count(*), count(*) FILTER (WHERE active), count(*) FILTER (WHERE approximate), "
             "count(*) FILTER (WHERE legal_category = ?), count(longitude) FILTER (WHERE latitude IS NOT NULL), "
-            f"min(created), max(created) FROM {TABLE}",
+            f"min(created), max(created), count(naf25) FROM {TABLE}",
             [SOLE_TRADER],
         ).fetchone()
         by_source = cur.execute(
@@ -782,6 +787,7 @@ def summary(reg: RegisterLike) -> dict[str, Any]:
         "created_min": first,
         "created_max": last,
         "naf_versions": naf_versions,
+        "naf25_coded": naf25,  # establishments with a NAF 2025 code (files published since December 2025)
         "by_source": by_source,
         "by_departement": by_departement,
     }

@@ -50,10 +50,9 @@ class SearchTerms:
         parts = []
         for code in (*self.codes, *self.prefixes):
             try:
-                parts.append(f"{code} {naf.naf_label(code)}")
+                parts.append(f"{code} {naf.any_label(code)}")
             except KeyError:
-                label = naf.subclasses2025().get(code)
-                parts.append(f"{code} {label} (NAF 2025)" if label else code)
+                parts.append(code)
         return " ; ".join(parts)
 
 
@@ -86,7 +85,7 @@ def search_terms(values: str | Iterable[str], *, max_label_matches: int = 40) ->
         try:  # a NAF 2025 sous-classe (`13.20Y`): matched on the establishments' NAF 2025 code
             codes.append(naf.normalize_naf2025(item))
             continue
-        except ValueError:
+        except ValidationError:
             pass
         candidate = item.upper()
         if re.fullmatch(r"\d{4}", candidate):  # URSSAF-style class without the dot
@@ -296,7 +295,8 @@ def furthest_status(statuses: Iterable[str]) -> str | None:
 
 
 COVERAGE_COLUMNS = [
-    "link_id", "project_id", "position", "tier", "tier_label", "label", "naf_codes", "regional_candidates",
+    "link_id", "project_id", "position", "tier", "tier_label", "label", "naf_codes", "naf_version", "naf",
+    "regional_candidates",
     "national_candidates", "shortlisted", "contacted", "qualified", "regional_qualified", "furthest",
     "furthest_label", "gap", "capability_gap",
 ]  # fmt: skip
@@ -311,6 +311,7 @@ def coverage(
     """One row per link of a project, upstream (position 1) to downstream.
 
     - `counts[link_id]`: the register's `counts_by_departement` for the link's NAF codes;
+    - `naf`: the codes as shown (`naf.codes_text`: those of NAF 2025 say so);
     - `regional_candidates` / `national_candidates`: matching establishments in the project's region
       and in France;
     - `shortlisted` (entries not écartées), `contacted`, `qualified` (qualifié or retenu), and
@@ -338,6 +339,8 @@ def coverage(
                 "tier_label": CHAIN_POSITIONS.get(link.tier, link.tier),
                 "label": link.label,
                 "naf_codes": link.naf_codes,
+                "naf_version": link.naf_version,
+                "naf": naf.codes_text(link.naf_codes, link.naf_version),
                 "regional_candidates": in_region,
                 "national_candidates": in_france,
                 "shortlisted": int(suppliers.at[link.id, "shortlisted"]),

@@ -1,6 +1,8 @@
 """Capability gaps of a region: the activities its projects' supply chains need and cannot source there.
 
-An activity is a NAF code (or prefix) listed on a supply-chain link. A project *needs* an activity when
+An activity is a NAF code (or prefix) listed on a supply-chain link: a NAF rév. 2 one, or a sous-classe
+of NAF 2025 (counted on the establishments' NAF 2025 code; the URSSAF statistics, by NAF rév. 2
+division, have no figure for it: a division of one nomenclature is not one of the other). A project *needs* an activity when
 one of its links lists it; it *lacks a regional supplier* for it when none of those links has a qualified
 or retained supplier established in the project's region. Activities are ranked by how many of the
 region's projects lack one, then by how many need it: the reindustrialisation opportunities the region's
@@ -24,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from reindus import register
+from reindus.reference import naf
 from reindus.reference.geo import departement_centroids, haversine_km
-from reindus.reference.naf import naf_label
 from reindus.reference.programme import QUALIFIED_STATUSES
 from reindus.reference.territory import departements, region_departements
 from reindus.text import formats
@@ -133,13 +135,14 @@ def needs(
     return frame.groupby(["project_id", "activity"], as_index=False)["covered"].any()
 
 
-def _division(activity: str) -> str:
-    return activity[:2]
+def _division(activity: str) -> str | None:
+    """The NAF rév. 2 division of the URSSAF statistics; None for a NAF 2025 code."""
+    return None if naf.version_of(activity) == naf.NAF2025_VERSION else activity[:2]
 
 
 def _label(activity: str) -> str:
     try:
-        return naf_label(activity).strip()
+        return naf.any_label(activity).strip()
     except KeyError:
         return activity
 
@@ -300,26 +303,43 @@ def register_counts(reg, activities: Iterable[str]) -> dict[str, pd.DataFrame]:
     """Active establishments per département of each activity (a NAF code or prefix), from the register.
 
     One grouped read over the activities' divisions (the register is sorted by département then NAF),
-    then each activity takes the codes it covers."""
+    then each activity takes the codes it covers; NAF 2025 codes are counted on the NAF 2025 column."""
     activities = sorted(set(activities))
-    divisions = sorted({a[:2] for a in activities})
-    if not divisions:
+    codes25 = [a for a in activities if naf.version_of(a) == naf.NAF2025_VERSION]
+    divisions = sorted({a[:2] for a in activities if a not in codes25})
+    if not activities:
         return {}
-    sql = (
-        "SELECT departement, naf, count(*) AS establishments FROM establishments "
-        f"WHERE active AND substr(naf, 1, 2) IN ({', '.join('?' for _ in divisions)}) "
-        "AND naf BETWEEN ? AND ? GROUP BY departement, naf"
-    )
+    per_code: dict[str, dict[str, int]] = {}  # NAF rév. 2 code → département → establishments
+    per_code25: dict[str, dict[str, int]] = {}  # the same for NAF 2025: a prefix never reaches them
     with reg.cursor() as cur:
-        rows = cur.execute(sql, [*divisions, divisions[0], divisions[-1] + "\uffff"]).df()
-    per_code: dict[str, dict[str, int]] = {}
-    for dep, naf, n in zip(rows["departement"], rows["naf"], rows["establishments"], strict=True):
-        per_code.setdefault(naf, {})[dep] = int(n)
+        if divisions:
+            sql = (
+                "SELECT departement, naf, count(*) AS establishments FROM establishments "
+                f"WHERE active AND substr(naf, 1, 2) IN ({', '.join('?' for _ in divisions)}) "
+                "AND naf BETWEEN ? AND ? GROUP BY departement, naf"
+            )
+            rows = cur.execute(sql, [*divisions, divisions[0], divisions[-1] + "\uffff"]).df()
+            for dep, code, n in zip(rows["departement"], rows["naf"], rows["establishments"], strict=True):
+                per_code.setdefault(code, {})[dep] = int(n)
+        if codes25:
+            rows = cur.execute(
+                "SELECT departement, naf25, count(*) AS establishments FROM establishments "
+                "WHERE active AND list_contains(?, naf25) GROUP BY departement, naf25",
+                [codes25],
+            ).df()
+            for dep, code, n in zip(rows["departement"], rows["naf25"], rows["establishments"], strict=True):
+                per_code25.setdefault(code, {})[dep] = int(n)
     out = {}
     for activity in activities:
         totals: dict[str, int] = {}
-        for code in [activity] if len(activity) == 6 else [c for c in per_code if c.startswith(activity)]:
-            for dep, n in per_code.get(code, {}).items():
+        if activity in codes25:
+            found = [per_code25.get(activity, {})]
+        elif len(activity) == 6:
+            found = [per_code.get(activity, {})]
+        else:
+            found = [n for c, n in per_code.items() if c.startswith(activity)]
+        for by_dep in found:
+            for dep, n in by_dep.items():
                 totals[dep] = totals.get(dep, 0) + n
         out[activity] = pd.DataFrame(
             {"departement": sorted(totals), "establishments": [totals[d] for d in sorted(totals)]}

@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
-from reindus.reference.naf import NAF_VERSION
+from reindus.reference.naf import NAF_VERSION, NAF_VERSIONS
 from reindus.reference.palette import REGION_PALETTE
 from reindus.reference.programme import (
     CHAIN_POSITIONS,
@@ -239,16 +239,19 @@ class ChainLink(VersionedMixin, Base):
         UniqueConstraint("project_id", "position"),
         CheckConstraint(_in("tier", CHAIN_POSITIONS), name="tier"),
         CheckConstraint("position >= 1", name="position_positive"),
+        CheckConstraint(_in("naf_version", NAF_VERSIONS), name="naf_version"),
     )
     table_label = "Maillons des chaînes de valeur"
     row_noun = "le maillon"
-    column_choices = {"tier": tuple(CHAIN_POSITIONS)}
+    column_choices = {"tier": tuple(CHAIN_POSITIONS), "naf_version": tuple(NAF_VERSIONS)}
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     position: Mapped[int] = mapped_column(Integer)  # 1 = raw material (upstream) ... distribution
     tier: Mapped[str] = mapped_column(String(30))  # key of programme.CHAIN_POSITIONS
     label: Mapped[str] = mapped_column(String(200))
     naf_codes: Mapped[str] = mapped_column(String(500), default="", server_default="")  # « 13.20Z,13.30Z »
+    # The nomenclature of every code of `naf_codes`: NAF rév. 2 (« 13.20Z ») or NAF 2025 (« 13.20Y »).
+    naf_version: Mapped[str] = mapped_column(String(20), default=NAF_VERSION, server_default=NAF_VERSION)
     need: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     project: Mapped[Project] = relationship(back_populates="chain_links")

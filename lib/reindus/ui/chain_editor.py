@@ -1,7 +1,8 @@
 """A project's supply chain on its page: « Ajouter un maillon », edit, move upstream / downstream and
 remove (asked first; shortlisted suppliers go with the link and stay in the history), through
-`reindus.programme.workspace.links`. Each link's NAF codes are picked from the NAF tree by code or
-words, with the register's count of candidates in the project's region and in France as they are picked.
+`reindus.programme.workspace.links`. Each link's NAF codes are picked from the tree of its nomenclature
+(NAF rév. 2 or NAF 2025) by code or words, with the register's count of candidates in the project's
+region and in France as they are picked.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import streamlit as st
 from reindus.auth import Viewer
 from reindus.programme.workspace import links as workspace_links
 from reindus.programme.workspace import rules
+from reindus.reference.naf import NAF2025_VERSION, NAF_VERSION, NAF_VERSIONS, codes_text
 from reindus.reference.programme import CHAIN_POSITIONS
 from reindus.text import formats
 from reindus.text.safe import md_text
@@ -20,6 +22,15 @@ from reindus.ui.writes import Versioned
 
 AREA = "chain"
 LABELS = {f.key: f.label for f in rules.LINK_FIELDS}
+# One picker per nomenclature, each with its own tree: switching keeps what was picked in the other.
+CODES_KEYS = {NAF_VERSION: "naf_codes", NAF2025_VERSION: "naf_codes_2025"}
+CODES_HELP = {
+    NAF_VERSION: "Sous-classes de la NAF rév. 2 : les candidats du registre sont cherchés sur leur code "
+    "NAF rév. 2.",
+    NAF2025_VERSION: "Sous-classes de la NAF 2025 (officielle au 1er janvier 2027) : les candidats sont "
+    "cherchés sur le code NAF 2025 que SIRENE donne depuis décembre 2025, jamais sur un code rév. 2 "
+    "qui s'écrit pareil.",
+}
 
 
 def _codes(text: str) -> list[str]:
@@ -27,9 +38,8 @@ def _codes(text: str) -> list[str]:
 
 
 def _link_fields(form: Versioned, region_code: str, scope: data.Scope, *, nested: bool = False) -> None:
-    """Tier, label, NAF codes (with the register's counts as they are picked, and, outside an expander,
-    their observed NAF 2025 counterparts) and need."""
-    naf = data.naf_choices()
+    """Tier, label, nomenclature and NAF codes (with the register's counts as they are picked, and,
+    outside an expander, their observed counterparts in the other NAF) and need."""
     left, right = st.columns([1, 2])
     left.selectbox(
         LABELS["tier"],
@@ -39,13 +49,26 @@ def _link_fields(form: Versioned, region_code: str, scope: data.Scope, *, nested
         placeholder="Choisir le niveau",
     )
     right.text_input(LABELS["label"], key=form.key("label"), max_chars=200, placeholder="ex. Filature du lin")
+    version = (
+        st.segmented_control(
+            LABELS["naf_version"],
+            list(NAF_VERSIONS),
+            format_func=NAF_VERSIONS.get,
+            key=form.key("naf_version"),
+            required=True,
+        )
+        or NAF_VERSION
+    )
+    naf = data.naf_choices(version)
     codes = st.multiselect(
         LABELS["naf_codes"],
         list(naf),
         format_func=naf.get,
-        key=form.key("naf_codes"),
-        placeholder="Code (13.20Z) ou mots (tissage)",
-        help="Sous-classes de la NAF rév. 2 : les candidats du registre sont cherchés sur ces codes.",
+        key=form.key(CODES_KEYS[version]),
+        placeholder="Code (13.20Y) ou mots (tissage)"
+        if version == NAF2025_VERSION
+        else "Code (13.20Z) ou mots (tissage)",
+        help=CODES_HELP[version],
     )
     if codes:
         regional, national = data.link_candidate_counts(",".join(codes), region_code, scope)
@@ -53,6 +76,12 @@ def _link_fields(form: Versioned, region_code: str, scope: data.Scope, *, nested
         st.caption(
             f"Candidats : {formats.number(regional)} établissement(s) actif(s) dans la région du projet, "
             f"{formats.number(national)} en France (registre des établissements, {md_text(source)}, {md_text(year)})."
+            + (
+                " Aucun établissement du registre ne porte encore de code NAF 2025 (fichiers SIRENE publiés "
+                "depuis décembre 2025) : exprimez le maillon en NAF rév. 2 pour y trouver des candidats."
+                if version == NAF2025_VERSION and not data.register_naf2025(scope)
+                else ""
+            )
         )
         if not nested:  # Streamlit allows no expander inside another
             chain.naf_correspondence(
@@ -63,10 +92,12 @@ def _link_fields(form: Versioned, region_code: str, scope: data.Scope, *, nested
 
 
 def _values(form: Versioned) -> dict:
+    version = writes.value(form, "naf_version") or NAF_VERSION
     return {
         "tier": writes.value(form, "tier"),
         "label": writes.value(form, "label"),
-        "naf_codes": ",".join(writes.value(form, "naf_codes") or []),
+        "naf_version": version,
+        "naf_codes": ",".join(writes.value(form, CODES_KEYS[version]) or []),
         "need": writes.value(form, "need") or "",
     }
 
@@ -74,7 +105,16 @@ def _values(form: Versioned) -> dict:
 def add_link(project_id: int, region_code: str, viewer: Viewer, scope: data.Scope) -> None:
     base = f"link:new:{project_id}"
     form = Versioned(base, 0)
-    writes.init(form, {"tier": None, "label": "", "naf_codes": [], "need": ""})
+    writes.init(
+        form,
+        {
+            "tier": None,
+            "label": "",
+            "naf_version": NAF_VERSION,
+            **dict.fromkeys(CODES_KEYS.values(), []),
+            "need": "",
+        },
+    )
     _link_fields(form, region_code, scope)
     if st.button("Ajouter le maillon", key=form.key("submit"), type="primary", icon=":material/add_link:"):
         values = _values(form)
@@ -93,7 +133,9 @@ def _edit_link(link, region_code: str, viewer: Viewer, scope: data.Scope) -> Non
         {
             "tier": link.tier,
             "label": link.label,
-            "naf_codes": _codes(link.naf_codes),
+            "naf_version": link.naf_version,
+            **dict.fromkeys(CODES_KEYS.values(), []),
+            CODES_KEYS[link.naf_version]: _codes(link.naf_codes),
             "need": link.need or "",
         },
     )
@@ -147,7 +189,7 @@ def chain_editor(
             text, up, down, remove = st.columns([8, 1, 1, 1])
             text.text(
                 f"{link.position}. {CHAIN_POSITIONS.get(link.tier, link.tier)} — {link.label}"
-                + (f" ({link.naf_codes})" if link.naf_codes else "")
+                + (f" ({codes_text(link.naf_codes, link.naf_version)})" if link.naf_codes else "")
             )
             for col, step, icon, label in ((up, -1, ":material/arrow_upward:", "Monter"),
                                            (down, 1, ":material/arrow_downward:", "Descendre")):  # fmt: skip

@@ -595,6 +595,17 @@ def register_fictitious(scope: Scope) -> bool:
     return _register_fictitious(register_path(), scope)
 
 
+@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+def _register_naf2025(path: str, scope: Scope) -> int:
+    return int(register.summary(register_connection(path))["naf25_coded"])
+
+
+def register_naf2025(scope: Scope) -> int:
+    """How many establishments of the register carry a NAF 2025 code (0 before the SIRENE files of
+    December 2025): a link in NAF 2025 finds candidates among those only."""
+    return _register_naf2025(register_path(), scope)
+
+
 @st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner="Recherche des candidats…", hash_funcs=_KEYS)
 def _ranked_candidates(path: str, search: CandidateSearch, scope: Scope) -> pd.DataFrame:
     found = register.candidates(
@@ -972,9 +983,12 @@ def project_history(project_id: int, scope: Scope) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=_KEYS)
-def naf_choices() -> dict[str, str]:
-    """NAF rév. 2 sous-classe → « 13.20Z — Tissage » (picked by code or by words)."""
-    table = naf_reference.naf_table()
+def naf_choices(version: str = naf_reference.NAF_VERSION) -> dict[str, str]:
+    """The sous-classes of one NAF (rév. 2 by default, or NAF 2025) → « 13.20Z — Tissage » (picked by
+    code or by words)."""
+    table = (
+        naf_reference.naf_table() if version == naf_reference.NAF_VERSION else naf_reference.naf2025_table()
+    )
     return {c: f"{c} — {label.strip()}" for c, label in zip(table["code"], table["label"], strict=True)}
 
 

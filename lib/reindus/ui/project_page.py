@@ -20,6 +20,7 @@ from reindus.programme.workspace.overview import (
     SECTION_PARAM,
     STAGES_SECTION,
 )
+from reindus.reference.naf import codes_text
 from reindus.reference.programme import CHAIN_POSITIONS
 from reindus.sourcing.coverage import supplier_counts
 from reindus.ui import (
@@ -59,7 +60,9 @@ def _chain_table(links: pd.DataFrame, shortlist: pd.DataFrame) -> None:
                 "Rang": links["position"],
                 "Position": links["tier"].map(CHAIN_POSITIONS),
                 "Maillon": links["label"],
-                "Codes NAF": links["naf_codes"],
+                "Codes NAF": [
+                    codes_text(c, v) for c, v in zip(links["naf_codes"], links["naf_version"], strict=True)
+                ],
                 "Identifiés": links["id"].map(suppliers["identified"]),
                 "Qualifiés ou retenus": links["id"].map(suppliers["qualified"]),
                 "Retenus": links["id"].map(suppliers["retained"]),

@@ -18,6 +18,7 @@ from reindus import register
 from reindus.auth import Scope, Viewer
 from reindus.figures.supplier_map import SCHEMES
 from reindus.reference import headcount
+from reindus.reference.naf import codes_text
 from reindus.sourcing import candidates as sourcing
 from reindus.sourcing.search import CandidateSearch
 from reindus.text import formats
@@ -64,7 +65,10 @@ def choose_target(projects: pd.DataFrame, links: pd.DataFrame) -> Target:
         format_func=lambda i: (
             "Recherche libre (code NAF, division ou libellé)"
             if i == FREE_SEARCH
-            else "{}. {} ({})".format(*project_links.loc[i, ["position", "label", "naf_codes"]])
+            else "{}. {} ({})".format(
+                *project_links.loc[i, ["position", "label"]],
+                codes_text(*project_links.loc[i, ["naf_codes", "naf_version"]]),
+            )
         ),
     )
     if link_id == FREE_SEARCH:

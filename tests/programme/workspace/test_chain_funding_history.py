@@ -268,7 +268,9 @@ def test_a_link_edit_is_checked_and_versioned(Session):
     _, (a, _, _) = with_links(Session)
     with pytest.raises(FormError) as caught, Session.begin() as s:
         links.update_link(s, a.id, 1, {"naf_codes": "13.10Z, 99.99Z"}, ACTOR)
-    assert caught.value.errors == {"naf_codes": "« 99.99Z » n'existe pas dans la NAF rév. 2"}
+    assert caught.value.errors == {
+        "naf_codes": "« 99.99Z » n'existe ni dans la NAF rév. 2 ni dans la NAF 2025"
+    }
     with Session.begin() as s:
         link = links.update_link(s, a.id, 1, {"label": "Fibre de lin teillée", "naf_codes": "1310Z"}, ACTOR)
         assert (link.label, link.naf_codes, link.version) == ("Fibre de lin teillée", "13.10Z", 2)

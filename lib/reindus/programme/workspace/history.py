@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from reindus.errors import UserError
 from reindus.programme.workspace import funding, links, milestones, projects, rules
 from reindus.programme.workspace.access import Actor
+from reindus.reference.naf import NAF_VERSIONS
 from reindus.reference.programme import (
     CHAIN_POSITIONS,
     FUNDING_STATUSES,
@@ -60,6 +61,7 @@ _CHOICES = {
     ("funding_applications", "status"): FUNDING_STATUSES,
     ("shortlist_entries", "status"): SHORTLIST_STATUSES,
     ("chain_links", "tier"): CHAIN_POSITIONS,
+    ("chain_links", "naf_version"): NAF_VERSIONS,
     ("milestones", "stage"): STAGE_LABELS,
 }
 _MONEY = {"planned_investment", "amount_requested", "amount_granted", "amount_paid"}
@@ -67,6 +69,8 @@ _MONEY = {"planned_investment", "amount_requested", "amount_granted", "amount_pa
 _TOGETHER = {
     ("projects", "departement"): ("departement", "commune"),
     ("projects", "commune"): ("departement", "commune"),
+    ("chain_links", "naf_codes"): ("naf_codes", "naf_version"),  # codes are read in their nomenclature
+    ("chain_links", "naf_version"): ("naf_codes", "naf_version"),
 }
 _RESTORABLE = {
     "projects": set(projects.EDITABLE) | {"archived"},

@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from reindus.errors import ValidationError
 from reindus.programme.workspace import rules
 from reindus.programme.workspace.access import Actor, authorize
+from reindus.reference.naf import NAF_VERSION
 from reindus.store import audit, repository
 from reindus.store.models import ChainLink, Project, ShortlistEntry
 from reindus.store.types import utcnow
@@ -24,12 +26,23 @@ class ConfirmationRequired(repository.StoreError):
     `confirm=True` once they agreed."""
 
 
-def check_link(values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """Tier, label, NAF codes and need of a link (form values or cell text), by the import's rules."""
+def check_link(values: Mapping[str, Any], *, current: ChainLink | None = None) -> dict[str, Any]:
+    """Tier, label, NAF codes and their nomenclature, and need of a link (form values or cell text), by
+    the import's rules. With `current`, only the keys given are checked, against the link's other
+    values (new codes without a nomenclature keep the link's when they are in it)."""
     unknown = sorted(set(values) - {f.key for f in FORM_FIELDS})
     if unknown:
         raise ValueError(f"Champs inconnus pour un maillon : {', '.join(unknown)}")
-    return rules.check(FORM_FIELDS, values, partial=partial).raise_if_any()
+    out = rules.check(FORM_FIELDS, values, partial=current is not None)
+    naf_given = {"naf_codes", "naf_version"} & set(values)
+    if (current is None or naf_given) and not {"naf_codes", "naf_version"} & set(out.errors):
+        codes = out.values.get("naf_codes", current.naf_codes if current is not None else "")
+        default = current.naf_version if current is not None else NAF_VERSION
+        try:
+            out.values["naf_version"] = rules.link_naf_version(codes, out.values.get("naf_version"), default)
+        except ValidationError as exc:
+            out.error("naf_codes", exc.message)
+    return out.raise_if_any()
 
 
 def _project(session: Session, project_id: int, actor: Actor) -> tuple[Project, str]:
@@ -89,7 +102,7 @@ def update_link(
 ) -> ChainLink:
     link = repository.load(session, ChainLink, link_id)
     _, name = _project(session, link.project_id, actor)
-    return write_link(session, link_id, shown_version, check_link(values, partial=True), name, detail=detail)
+    return write_link(session, link_id, shown_version, check_link(values, current=link), name, detail=detail)
 
 
 def reorder_links(

@@ -20,6 +20,7 @@ from typing import Any
 
 from reindus.errors import ValidationError
 from reindus.ingest import checks, textfile
+from reindus.reference import naf
 from reindus.reference.programme import (
     CHAIN_POSITIONS,
     CURRENT_STAGE_LABELS,
@@ -97,9 +98,37 @@ def tier(t: str) -> str | None:
 
 
 def naf_codes(t: str) -> str:
-    """`13.20Z, 1330Z;13.10Z` → `13.20Z,13.30Z,13.10Z` (each checked, duplicates dropped)."""
-    codes = [checks.check_naf(c) for c in re.split(r"[,;\s]+", t.strip()) if c]
+    """`13.20Z, 1330Z;13.10Z` → `13.20Z,13.30Z,13.10Z`: sous-classes of NAF rév. 2 or of NAF 2025, each
+    checked, duplicates dropped. Which nomenclature a link is in: `link_naf_version`."""
+    codes = [naf.normalize_subclass(c)[0] for c in re.split(r"[,;\s]+", t.strip()) if c]
     return ",".join(dict.fromkeys(codes))
+
+
+def naf_version(t: str) -> str | None:
+    """« NAF rév. 2 » / « NAF 2025 » (or their keys)."""
+    return textfile.parse_choice(t, naf.NAF_VERSIONS)
+
+
+def link_naf_version(codes: str, version: str | None, default: str = naf.NAF_VERSION) -> str:
+    """The nomenclature of a link's checked `codes`: `version` when given, and then every code must be
+    one of its codes; otherwise the one its codes belong to (`default` without codes). A link is in one
+    nomenclature: codes of both are refused (ValidationError, French reason)."""
+    first: dict[str, str] = {}  # version → its first code
+    for code in filter(None, codes.split(",")):
+        first.setdefault(naf.version_of(code) or "", code)
+    if len(first) > 1:
+        listed = " ; ".join(f"{code} : {naf.NAF_VERSIONS.get(v, v)}" for v, code in first.items())
+        raise ValidationError(
+            f"codes de deux nomenclatures dans un même maillon ({listed}) : un maillon s'exprime dans une "
+            "seule, NAF rév. 2 ou NAF 2025"
+        )
+    if version and first and version not in first:
+        other, code = next(iter(first.items()))
+        raise ValidationError(
+            f"« {code} » est un code de la {naf.NAF_VERSIONS.get(other, other)}, or le maillon est en "
+            f"{naf.NAF_VERSIONS[version]} : choisissez ses codes dans cette nomenclature"
+        )
+    return version or next(iter(first), default)
 
 
 def funding_status(t: str) -> str | None:
@@ -147,6 +176,7 @@ LINK_FIELDS: tuple[Field, ...] = (
     Field("tier", "Niveau", tier, required=True),
     Field("label", "Libellé", text(200), required=True),
     Field("naf_codes", "Codes NAF", naf_codes, default=""),
+    Field("naf_version", "Nomenclature NAF", naf_version),  # empty: the one of the codes
     Field("need", "Besoin", text(5000), default=""),
 )
 
