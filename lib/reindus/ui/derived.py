@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -27,5 +28,11 @@ def derived(source: Any, name: str, build: Callable[[Any], T]) -> T:
         return entry[1]
     value = build(source)
     # the entry goes with its source (what a run built for itself only is not kept)
-    _DERIVED[key] = (weakref.ref(source, lambda _ref, key=key: _DERIVED.pop(key, None)), value)
+    _DERIVED[key] = (weakref.ref(source, partial(_forget, key, _DERIVED)), value)
     return value
+
+
+def _forget(key: tuple[int, str], entries: dict, _ref: weakref.ref) -> None:
+    # The dict is bound when the entry is made: a source that dies while the interpreter shuts down, after
+    # this module's globals were cleared, would otherwise find `_DERIVED` None.
+    entries.pop(key, None)
