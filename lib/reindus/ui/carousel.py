@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from reindus.auth import ANONYMOUS_SCOPE
 from reindus.industry import indicators as industry
@@ -18,7 +17,7 @@ from reindus.industry import views as industry_views
 from reindus.programme.selection import Filters
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import captions, cards, data, mode
+from reindus.ui import captions, cards, data, maps, mode
 from reindus.ui.banner import demo_banner
 from reindus.ui.industry import programme_kpis
 from reindus.ui.navigation import CAROUSEL_VIEWS
@@ -79,14 +78,7 @@ def industry_view(title: str, key: str) -> None:
     demo_banner(series.is_demo)
     programme_kpis(data.indicators(series.year, series.source, series.definition, SCOPE), series, border=True)
     view = data.IndustryMap(series.year, series.source, series.definition, indicator)
-    st_folium(
-        data.industry_map(view, SCOPE),
-        key=f"{key}_map",
-        returned_objects=[],
-        height=560,
-        use_container_width=True,
-        render=False,  # rendered once, in its cache (reindus.ui.data)
-    )
+    maps.show(data.industry_map(view, SCOPE), f"{key}_map", 560, returned_objects=[])
     st.caption(f"{industry.INDICATORS[indicator].label} par département. {md_text(series.source_text)}.")
 
 

@@ -17,7 +17,7 @@
 - Results derived per selection are shared read-only objects (`st.cache_resource`: no copy per run);
   nothing downstream mutates them (pages build new frames, `st.plotly_chart` serialises a copy).
 - A rerun should cost little more than drawing (`bench/load.py`): what a page shows is built here once
-  per input and scope, maps are rendered once (`st_folium(..., render=False)`), figures are prepared
+  per input and scope, maps are rendered once (`reindus.ui.maps`), figures are prepared
   once for `st.plotly_chart` (`reindus.ui.charts`), and the store's counter is read once per run.
 - `invalidate()` clears every cache a write to the store can change, data and resources alike; a page
   that writes (edits, shortlist, import) calls it.
@@ -501,8 +501,8 @@ def comparison(
 
 
 def _rendered(fmap: folium.Map) -> folium.Map:
-    """A cached map rendered once: the pages draw it with `st_folium(..., render=False)`, which would
-    otherwise render the whole figure again on every run of every session."""
+    """A cached map rendered once; the pages draw it with `reindus.ui.maps.show`, which prepares the
+    component's arguments once too."""
     fmap.get_root().render()
     return fmap
 

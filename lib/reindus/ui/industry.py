@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from reindus.auth import Scope
 from reindus.figures.choropleth import format_value
@@ -24,7 +23,7 @@ from reindus.reference.territory import regions
 from reindus.sourcing import gaps
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data, mode, tables
+from reindus.ui import data, maps, mode, tables
 
 NO_STATISTICS = (
     "Aucune statistique industrielle dans la base. Importez le fichier URSSAF « Établissements et "
@@ -137,9 +136,7 @@ def map_section(view: View, scope: Scope) -> None:
         ),
         scope,
     )
-    st_folium(
-        fmap, key="industrie_map", returned_objects=[], height=600, use_container_width=True, render=False
-    )
+    maps.show(fmap, "industrie_map", 600, returned_objects=[])
     st.caption(
         f"{industry.INDICATORS[view.indicator].label} par département, {md_text(series.source_text)}. Survolez un "
         "département pour sa valeur, son rang et l'écart à sa région. Outre-mer : voir le tableau."

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from reindus import register
 from reindus.auth import Scope, Viewer
@@ -23,7 +22,7 @@ from reindus.sourcing import candidates as sourcing
 from reindus.sourcing.search import CandidateSearch
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data, id_params, tables
+from reindus.ui import data, id_params, maps, tables
 from reindus.ui import shortlist as shortlist_ui
 
 FREE_SEARCH = 0  # the link choice « Recherche libre »
@@ -152,13 +151,11 @@ def counts(ranked: pd.DataFrame, search: CandidateSearch, scope: Scope) -> None:
 def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: Scope) -> str | None:
     """The map, its caption, and the département clicked last (None: no filter)."""
     source, year = data.register_source(scope)
-    clicked = st_folium(
+    clicked = maps.show(
         data.candidate_map(search, site_label, scheme, scope),
-        key="supplier_map",
-        height=560,
-        width=None,
+        "supplier_map",
+        560,
         returned_objects=["last_active_drawing"],
-        render=False,  # rendered once, in its cache (reindus.ui.data)
     )
     if scope.public:
         st.caption(
