@@ -74,6 +74,20 @@ def test_reads_are_cached_per_scope_until_invalidated(counted_loads):
     assert data.dashboard(Filters(), ADMIN) is not board
 
 
+def test_a_readers_change_to_its_frames_never_reaches_the_cache(counted_loads):
+    """Store reads are shared between sessions without a copy per read: what one page does to its frames
+    (a column set, a cell changed, a column deleted) stays in its own copy."""
+    first = data.programme(ADMIN)
+    name = first.projects["name"].iat[0]
+    first.projects.loc[first.projects.index[0], "name"] = "Changé par une page"
+    first.projects["region"] = "ailleurs"
+    del first.links["naf_codes"]
+    again = data.programme(ADMIN)
+    assert len(counted_loads) == 1  # the same cached value, read again
+    assert again.projects["name"].iat[0] == name and (again.projects["region"] != "ailleurs").all()
+    assert "naf_codes" in again.links
+
+
 def test_a_committed_change_is_read_at_once(counted_loads, demo_env):
     """Caches follow the store's change counter, not a clock: a write through any process shows next run."""
     from reindus.store.db import session_factory

@@ -15,7 +15,9 @@
 - The register (DuckDB) is opened read-only and replaced only with the app stopped: its reads are
   bounded in number and age (`REGISTER_TTL`), and no write of the app changes them.
 - Results derived per selection are shared read-only objects (`st.cache_resource`: no copy per run);
-  nothing downstream mutates them (pages build new frames, `st.plotly_chart` serialises a copy).
+  nothing downstream mutates them (pages build new frames, `st.plotly_chart` serialises a copy). Reads
+  that pages may change (frames of the store and the register) are shared too, each read a shallow copy
+  (`_shared`: pandas copies on write), not an unpickled copy per run as `st.cache_data` makes.
 - A rerun should cost little more than drawing (`bench/load.py`): what a page shows is built here once
   per input and scope, maps are rendered once (`reindus.ui.maps`), figures are prepared
   once for `st.plotly_chart` (`reindus.ui.charts`), and the store's counter is read once per run.
@@ -25,6 +27,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -128,6 +132,44 @@ _KEYS: dict[Any, Callable[[Any], Any]] = {
 } | {f"{__name__}.IndustryMap": _key}
 
 
+def _view(value: Any) -> Any:
+    """What a reader of a shared cached value gets: the value, its frames copied shallow.
+
+    pandas copies on write: a reader that changes its frame (a column added, a cell set) changes its copy
+    only, as with `st.cache_data`'s copy, but a shallow copy costs microseconds where unpickling one cost
+    milliseconds on every run of every session (the whole programme on every page)."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    if type(value) is tuple:
+        return tuple(_view(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        frames = {
+            f.name: getattr(value, f.name).copy(deep=False)
+            for f in dataclasses.fields(value)
+            if isinstance(getattr(value, f.name), pd.DataFrame | pd.Series)
+        }
+        return dataclasses.replace(value, **frames) if frames else value
+    return value
+
+
+def _shared(**options: Any) -> Callable[[Callable], Callable]:
+    """A cache like `st.cache_data(**options)` without its copy per read: one value shared by every
+    session (`st.cache_resource`), each read a `_view` of it. For values of frames, tuples, dataclasses of
+    frames and immutable scalars: anything else inside a value would be shared as is."""
+
+    def decorate(load: Callable) -> Callable:
+        cached = st.cache_resource(**options)(load)
+
+        @functools.wraps(load)
+        def read(*args: Any, **kwargs: Any) -> Any:
+            return _view(cached(*args, **kwargs))
+
+        read.clear = cached.clear  # type: ignore[attr-defined]
+        return read
+
+    return decorate
+
+
 _STORE_CACHES: list[Any] = []
 
 
@@ -165,7 +207,7 @@ def store_engine() -> Engine:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _programme(url: str, scope: Scope, version: int) -> ProgrammeData:
     if scope == _ALL:
         return load_programme(engine(url))
@@ -181,7 +223,7 @@ def programme(scope: Scope) -> ProgrammeData:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _regions(url: str, version: int) -> ProgrammeRegions:
     return load_regions(engine(url))
 
@@ -193,7 +235,7 @@ def programme_regions() -> ProgrammeRegions:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
     """Per-project facts computed from the whole programme, then as `scope` may see them."""
     data = _programme(url, _ALL, version)
@@ -202,7 +244,7 @@ def _facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _progress(url: str, today: date, scope: Scope, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     data = _programme(url, scope, version)
     return (
@@ -318,7 +360,7 @@ def progress_figures(filters: Filters, today: date, scope: Scope) -> dict:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _outcome_facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
     return kpi_definitions.outcome_facts(_programme(url, _ALL, version))
 
@@ -345,7 +387,7 @@ def outcomes(filters: Filters, scope: Scope) -> tuple[kpi_definitions.OutcomeVie
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _inventory(url: str, register_path: str, scope: Scope, version: int) -> inventory.Inventory:
     return inventory.store_inventory(engine(url), Path(register_path))
 
@@ -365,7 +407,7 @@ class IndustryData:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _industry(url: str, scope: Scope, version: int) -> IndustryData:
     eng = engine(url)
     return IndustryData(load_industry(eng), load_site_events(eng))
@@ -384,7 +426,7 @@ def available_series(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _site_events(url: str, scope: Scope, version: int) -> pd.DataFrame:
     return _industry(url, scope, version).events
 
@@ -424,7 +466,7 @@ def population() -> pd.Series:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _indicators(
     url: str, year: int, source: str, definition: str, scope: Scope, version: int
 ) -> pd.DataFrame:
@@ -573,7 +615,7 @@ def register_connection(path: str) -> register.Register:
     return register.open_register(path, read_only=True)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=REGISTER_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _register_source(path: str, scope: Scope) -> tuple[str, int]:
     info = register.summary(register_connection(path))
     sources = ", ".join(str(s) for s in info["by_source"]["source"].dropna()) or "inconnue"
@@ -585,7 +627,7 @@ def register_source(scope: Scope) -> tuple[str, int]:
     return _register_source(register_path(), scope)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=REGISTER_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _register_fictitious(path: str, scope: Scope) -> bool:
     return any_fictitious(register.summary(register_connection(path))["by_source"]["source"])
 
@@ -595,7 +637,7 @@ def register_fictitious(scope: Scope) -> bool:
     return _register_fictitious(register_path(), scope)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=REGISTER_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _register_naf2025(path: str, scope: Scope) -> int:
     return int(register.summary(register_connection(path))["naf25_coded"])
 
@@ -606,7 +648,7 @@ def register_naf2025(scope: Scope) -> int:
     return _register_naf2025(register_path(), scope)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner="Recherche des candidats…", hash_funcs=_KEYS)
+@_shared(ttl=REGISTER_TTL, max_entries=32, show_spinner="Recherche des candidats…", hash_funcs=_KEYS)
 def _ranked_candidates(path: str, search: CandidateSearch, scope: Scope) -> pd.DataFrame:
     found = register.candidates(
         register_connection(path),
@@ -628,7 +670,7 @@ def ranked_candidates(search: CandidateSearch, scope: Scope) -> pd.DataFrame:
     return _ranked_candidates(register_path(), search, scope)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=256, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=REGISTER_TTL, max_entries=256, show_spinner=False, hash_funcs=_KEYS)
 def _departement_counts(
     path: str,
     terms: sourcing.SearchTerms,
@@ -692,7 +734,7 @@ def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: 
     return _candidate_map(register_path(), search, site_label, scheme, scope)
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=32, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=REGISTER_TTL, max_entries=32, show_spinner=False, hash_funcs=_KEYS)
 def _naf_correspondence(path: str, codes: tuple[str, ...]) -> pd.DataFrame:
     return sourcing.correspondence_table(register.naf_correspondence(register_connection(path), codes))
 
@@ -703,7 +745,7 @@ def naf_correspondence(codes: tuple[str, ...]) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _closed_shortlisted(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
     shortlist = _programme(url, scope, version).shortlist
     if "siret" not in shortlist:  # the public view holds no supplier
@@ -737,7 +779,7 @@ def link_counts(links: pd.DataFrame, scope: Scope, min_band: str = "NN") -> dict
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _links_without_regional_candidate(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
     data = _programme(url, scope, version)
     sites = {
@@ -913,7 +955,7 @@ def my_projects(
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _archived_projects(url: str, scope: Scope, version: int) -> pd.DataFrame:
     with session_factory(engine(url))() as session:
         return workspace_projects.archived_projects(session, scope)
@@ -925,7 +967,7 @@ def archived_projects(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _coaches(url: str, scope: Scope, version: int) -> pd.DataFrame:
     if scope.public:  # coach names are confidential
         return pd.DataFrame(columns=["id", "name", "region_code"])
@@ -943,7 +985,7 @@ def coaches(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _schemes(url: str, scope: Scope, version: int) -> pd.DataFrame:
     with session_factory(engine(url))() as session:
         rows = session.execute(
@@ -965,7 +1007,7 @@ def funding_schemes(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=CACHE_TTL, max_entries=32, show_spinner=False, hash_funcs=_KEYS)
 def _project_history(url: str, project_id: int, scope: Scope, version: int) -> pd.DataFrame:
     projects = _programme(url, _ALL, version).projects
     region = projects.loc[projects["id"] == project_id, "region_code"]
@@ -992,7 +1034,7 @@ def naf_choices(version: str = naf_reference.NAF_VERSION) -> dict[str, str]:
     return {c: f"{c} — {label.strip()}" for c, label in zip(table["code"], table["label"], strict=True)}
 
 
-@st.cache_data(ttl=REGISTER_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_shared(ttl=REGISTER_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _companies(path: str, text: str, scope: Scope) -> pd.DataFrame:
     if scope.public:
         return pd.DataFrame(columns=COMPANY_COLUMNS)
