@@ -4,7 +4,7 @@ import streamlit as st
 
 from reindus.programme.regions import partners
 from reindus.text.safe import md_text
-from reindus.ui import auth, data, mode
+from reindus.ui import auth, data, mode, serve
 from reindus.ui.link import copy_link_button
 from reindus.ui.navigation import APP_TITLE, FAVICON, navigation
 
@@ -27,4 +27,5 @@ mode.switch()
 copy_link_button()
 if not atelier:
     st.sidebar.caption(f"Accélérateur de Relocalisations — {md_text(partners(data.programme_regions()))}")
+serve.settle(page.url_path)  # the libraries and reference data a page loaded, out of the collector's way
 page.run()
