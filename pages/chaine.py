@@ -9,6 +9,20 @@ from reindus.text.safe import md_text
 from reindus.ui import chain, data, id_params, mode, tables
 from reindus.ui.banner import demo_banner
 
+COVERAGE_COLUMNS = [
+    "position",
+    "tier_label",
+    "label",
+    "naf",
+    "regional_candidates",
+    "national_candidates",
+    "shortlisted",
+    "qualified",
+    "regional_qualified",
+    "furthest_label",
+    "gap",
+]
+
 # Atelier mode: public data (reindus.programme.public: no supplier names, SIRETs or notes; names of projects not
 # flagged public masked), only public projects to choose, refreshed on its own.
 scope = mode.scope()
@@ -35,11 +49,11 @@ def body() -> None:
     """The project's chain and the capability gaps, read afresh on each (atelier) refresh."""
     programme = data.programme(scope)
     links = programme.links
-    by_id = programme.projects.set_index("id")
-    if project_id not in by_id.index:
+    rows = programme.projects[programme.projects["id"] == project_id]
+    if rows.empty:
         st.info("Ce projet n'est plus dans la base.")
         return
-    project = by_id.loc[project_id]
+    project = rows.iloc[0]
     project_links = links[links["project_id"] == project_id]
     src = f"registre des établissements ({source}, {year}) ; présélections de l'accélérateur"
     title = f"{project['name']} : de la matière première à la distribution"
@@ -48,21 +62,7 @@ def body() -> None:
     if not scope.public:
         chain.closed_suppliers(project_links, f"registre des établissements ({source}, {year})", scope)
     st.dataframe(
-        coverage[
-            [
-                "position",
-                "tier_label",
-                "label",
-                "naf",
-                "regional_candidates",
-                "national_candidates",
-                "shortlisted",
-                "qualified",
-                "regional_qualified",
-                "furthest_label",
-                "gap",
-            ]
-        ],
+        tables.arrow_of(coverage, "shown", lambda c: c[COVERAGE_COLUMNS]),
         hide_index=True,
         width="stretch",
         column_config={
@@ -92,7 +92,7 @@ def body() -> None:
     )
     gaps = data.links_without_regional_candidate(scope)
     st.dataframe(
-        gaps.drop(columns=["project_id"]),
+        tables.arrow_of(gaps, "shown", lambda g: g.drop(columns=["project_id"])),
         hide_index=True,
         width="stretch",
         column_config={

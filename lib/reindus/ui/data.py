@@ -426,13 +426,14 @@ def available_series(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@_shared(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _site_events(url: str, scope: Scope, version: int) -> pd.DataFrame:
     return _industry(url, scope, version).events
 
 
 def site_events(scope: Scope) -> pd.DataFrame:
-    """Openings and closures of industrial sites per region × half-year (without the statistics)."""
+    """Openings and closures of industrial sites per region × half-year (without the statistics; shared,
+    read-only)."""
     return _site_events(_url(), scope, _version())
 
 
@@ -466,7 +467,7 @@ def population() -> pd.Series:
 
 
 @_store
-@_shared(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _indicators(
     url: str, year: int, source: str, definition: str, scope: Scope, version: int
 ) -> pd.DataFrame:
@@ -475,7 +476,8 @@ def _indicators(
 
 
 def indicators(year: int, source: str, definition: str, scope: Scope) -> pd.DataFrame:
-    """`industry.departement_indicators` of one series (year, source, definition)."""
+    """`industry.departement_indicators` of one series (year, source, definition; shared, read-only: the
+    page derives its tables from it once, `reindus.ui.derived`)."""
     return _indicators(_url(), int(year), source, definition, scope, _version())
 
 
@@ -779,7 +781,7 @@ def link_counts(links: pd.DataFrame, scope: Scope, min_band: str = "NN") -> dict
 
 
 @_store
-@_shared(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@st.cache_resource(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _links_without_regional_candidate(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
     data = _programme(url, scope, version)
     sites = {
@@ -794,7 +796,7 @@ def _links_without_regional_candidate(url: str, path: str, scope: Scope, version
 
 def links_without_regional_candidate(scope: Scope) -> pd.DataFrame:
     """Links of every project with no candidate in the project's region (computed once per refresh,
-    not per rerun: it walks every link of the programme)."""
+    not per rerun: it walks every link of the programme; shared, read-only)."""
     return _links_without_regional_candidate(_url(), register_path(), scope, _version())
 
 

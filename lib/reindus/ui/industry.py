@@ -24,6 +24,7 @@ from reindus.sourcing import gaps
 from reindus.text import formats
 from reindus.text.safe import md_text
 from reindus.ui import data, maps, mode, tables
+from reindus.ui.derived import derived
 
 NO_STATISTICS = (
     "Aucune statistique industrielle dans la base. Importez le fichier URSSAF « Établissements et "
@@ -42,13 +43,14 @@ class View:
 
 def controls(available: pd.DataFrame) -> View:
     """Year, series (source and definition), indicator and map territory; indicator and territory in the URL."""
-    preferred = views.preferred(available)
-    years = sorted(available["year"].unique(), reverse=True)
+    # what the choices are depends on the statistics only: worked out once per cached table
+    preferred = derived(available, "preferred", views.preferred)
+    years = derived(available, "years", lambda a: sorted(a["year"].unique(), reverse=True))
     # The segmented controls get a row of their own: in a quarter of the page their options were cut
     # (« Les régions du programme | Fra »).
     cells = st.columns([1, 2, 2])
     year = cells[0].selectbox("Année", years, index=years.index(preferred.year), key="ind_year")
-    in_year = views.series_in_year(available, year)
+    in_year = derived(available, f"series {year}", lambda a: views.series_in_year(a, year))
     default = next(
         (
             i
@@ -89,8 +91,8 @@ def controls(available: pd.DataFrame) -> View:
 
 def programme_kpis(dep: pd.DataFrame, series: Series, border: bool = False) -> None:
     """The four indicators over the programme's regions together."""
-    programme = industry.programme_territory(data.programme_regions().codes)
-    together = industry.aggregate(dep, industry.territory_departements(programme, dep))
+    codes = data.programme_regions().codes
+    together = derived(dep, f"programme kpis {codes}", lambda d: _programme_values(d, codes))
     for cell, key in zip(st.columns(4), industry.INDICATOR_KEYS, strict=True):
         spec = industry.INDICATORS[key]
         cell.metric(
@@ -99,6 +101,11 @@ def programme_kpis(dep: pd.DataFrame, series: Series, border: bool = False) -> N
             help=md_text(series.source_text),
             border=border,
         )
+
+
+def _programme_values(dep: pd.DataFrame, codes: tuple[str, ...]) -> dict[str, float]:
+    programme = industry.programme_territory(codes)
+    return industry.aggregate(dep, industry.territory_departements(programme, dep))
 
 
 def map_section(view: View, scope: Scope) -> None:
@@ -147,15 +154,16 @@ def comparison(dep: pd.DataFrame, view: View, scope: Scope) -> None:
     """A territory against a reference of the same series, and the table of every département."""
     st.subheader("Comparer un territoire")
     pick, result = st.columns([1, 2])
+    regions = data.programme_regions()
     territory = pick.selectbox(
         "Territoire",
-        views.territory_options(dep, data.programme_regions()),
+        derived(dep, f"territories {regions.codes}", lambda d: views.territory_options(d, regions)),
         format_func=lambda t: t.label,
         key="ind_territory",
     )
     reference = pick.selectbox(
         "Référence",
-        industry.references_for(territory, industry.programme_territory(data.programme_regions().codes)),
+        industry.references_for(territory, industry.programme_territory(regions.codes)),
         format_func=lambda t: t.label,
         key="ind_reference",
     )
@@ -168,7 +176,11 @@ def comparison(dep: pd.DataFrame, view: View, scope: Scope) -> None:
     )
     with st.expander("Tableau par département"):
         st.dataframe(
-            views.departement_table(dep, view.indicator),
+            tables.arrow_of(
+                dep,
+                f"departement table {view.indicator}",
+                lambda d: views.departement_table(d, view.indicator),
+            ),
             hide_index=True,
             width="stretch",
             column_config={
@@ -209,7 +221,7 @@ def site_events(events: pd.DataFrame, scope: Scope) -> None:
             "fermetures de sites » : région, semestre AAAA-S1/S2, ouvertures, fermetures, mesure, source)."
         )
         return
-    kinds = views.event_kinds(events)
+    kinds = derived(events, "kinds", views.event_kinds)
     kind = st.selectbox(
         "Mesure",
         range(len(kinds)),
@@ -229,10 +241,12 @@ def project_chain(projects: pd.DataFrame, links: pd.DataFrame, scope: Scope) -> 
         st.info("Aucun projet dans la base.")
         return
     pid = st.selectbox("Projet", list(labels), format_func=labels.get, key="ind_project")
-    project = projects.set_index("id").loc[pid]
+    project = projects[projects["id"] == pid].iloc[0]
     coverage = data.link_coverage(pid, scope)
     st.dataframe(
-        coverage.assign(covered=coverage["covered"].map({True: "oui", False: "non"})),
+        tables.arrow_of(
+            coverage, "shown", lambda c: c.assign(covered=c["covered"].map({True: "oui", False: "non"}))
+        ),
         hide_index=True,
         width="stretch",
         column_config={

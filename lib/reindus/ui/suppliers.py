@@ -54,21 +54,25 @@ def choose_target(projects: pd.DataFrame, links: pd.DataFrame) -> Target:
         format_func=labels.get,
     )
     project_links = links[links["project_id"] == project_id].set_index("id")
+    link_labels = {
+        i: f"{position}. {label} ({codes_text(codes, version)})"
+        for i, position, label, codes, version in zip(
+            project_links.index,
+            project_links["position"],
+            project_links["label"],
+            project_links["naf_codes"],
+            project_links["naf_version"],
+            strict=True,
+        )
+    } | {FREE_SEARCH: "Recherche libre (code NAF, division ou libellé)"}
     id_params.from_url("sourcing_link", project_links.index.tolist())
     link_id = top[1].selectbox(
         "Maillon de la chaîne",
-        [*project_links.index.tolist(), FREE_SEARCH],
+        list(link_labels),
         key="sourcing_link",
         on_change=id_params.to_url,
         args=("sourcing_link",),
-        format_func=lambda i: (
-            "Recherche libre (code NAF, division ou libellé)"
-            if i == FREE_SEARCH
-            else "{}. {} ({})".format(
-                *project_links.loc[i, ["position", "label"]],
-                codes_text(*project_links.loc[i, ["naf_codes", "naf_version"]]),
-            )
-        ),
+        format_func=link_labels.get,
     )
     if link_id == FREE_SEARCH:
         query = st.text_input(
@@ -77,7 +81,7 @@ def choose_target(projects: pd.DataFrame, links: pd.DataFrame) -> Target:
         terms = sourcing.search_terms(query)
     else:
         terms = sourcing.search_terms(project_links.at[link_id, "naf_codes"])
-    return Target(project_id, projects.set_index("id").loc[project_id], link_id, terms)
+    return Target(project_id, projects[projects["id"] == project_id].iloc[0], link_id, terms)
 
 
 def choose_search(target: Target) -> tuple[CandidateSearch, str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -39,6 +42,12 @@ def arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
     """`frame` in the Arrow form `st.dataframe` sends, converted once while the frame lives (a cached
     table is drawn by every run of every session); without its index, which the pages hide."""
     return derived(frame, "arrow", _to_arrow)
+
+
+def arrow_of(source: Any, name: str, table: Callable[[Any], pd.DataFrame]) -> pa.Table | pd.DataFrame:
+    """The Arrow form of `table(source)` (a table as displayed, built from a cached object), built and
+    converted once while `source` lives."""
+    return derived(source, name, lambda s: _to_arrow(table(s)))
 
 
 def _to_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
