@@ -37,11 +37,12 @@ st.caption(f"Activités recherchées : {md_text(target.terms.describe())}")
 
 ranked = data.ranked_candidates(search, scope)
 demo_banner(data.register_fictitious(scope) or any_fictitious(ranked["source"]))
-sections.counts(ranked, search, scope)
+tally = sections.counts(search, scope)
 dep = sections.candidate_map(search, target.project["name"], scheme, scope)
 if scope.public:
     st.stop()
+shown, found = sections.departement_filter(ranked, dep, tally)
 picked = sections.candidate_table(
-    sections.departement_filter(ranked, dep), f"candidats-projet{target.project_id}-maillon{target.link_id}"
+    shown, f"candidats-projet{target.project_id}-maillon{target.link_id}", found
 )
 sections.shortlist_section(target, picked, auth.viewer(), scope)

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from reindus.store.db import make_engine
+from reindus.text import formats
 from reindus.text.safe import md_text
 from tests.support.accounts import sign_in
 
@@ -68,3 +69,60 @@ def test_a_synthetic_register_gets_the_demo_banner(writable_home):
     at.switch_page("pages/fournisseurs.py").run()
     assert not at.exception, at.exception
     assert any("Données de démonstration" in w.value for w in at.warning)
+
+
+def _metrics(at: AppTest) -> dict[str, int]:
+    return {m.label: int(str(m.value).replace("\u202f", "").replace("\u00a0", "")) for m in at.metric}
+
+
+def test_the_counts_before_any_list_or_export_follow_every_filter(writable_home):
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), "administrateur")
+    at.run()
+    at.switch_page("pages/fournisseurs.py").run()
+    every = _metrics(at)
+    at.toggle(key="sourcing_employer").set_value(True).run()
+    employers = _metrics(at)
+    at.multiselect(key="sourcing_categories").set_value(["ETI", "GE"]).run()
+    larger = _metrics(at)
+    assert not at.exception, at.exception
+    for label in ("Candidats dans la région", "Candidats dans le périmètre", "Candidats en France"):
+        assert every[label] > employers[label] >= larger[label], label  # France too, not the region only
+    assert employers["Candidats en France"] > larger["Candidats en France"] > 0
+    export = next(b for b in at.get("download_button") if "CSV" in b.proto.label)
+    assert f"({larger['Candidats dans le périmètre']} ligne" in export.proto.label
+
+
+def test_a_shortlisted_supplier_closed_since_is_flagged_on_the_shortlist_and_the_chain(writable_home):
+    from datetime import date
+
+    from reindus.register import open_register
+
+    engine = make_engine(f"sqlite:///{writable_home / 'reindus.sqlite'}")
+    with engine.connect() as conn:
+        link, project, siret, name = conn.execute(
+            text(
+                "SELECT e.link_id, l.project_id, e.siret, e.supplier_name FROM shortlist_entries e "
+                "JOIN chain_links l ON l.id = e.link_id JOIN projects p ON p.id = l.project_id "
+                "WHERE e.siret IS NOT NULL AND NOT p.archived ORDER BY e.id LIMIT 1"
+            )
+        ).one()
+    engine.dispose()
+    with open_register(writable_home / "register.duckdb") as reg, reg.cursor() as cur:  # next month's stock
+        cur.execute(
+            "UPDATE establishments SET active = false, closed_since = ? WHERE siret = ?",
+            [date.today(), siret],
+        )
+    flag = f"fermé depuis le {formats.day(date.today())}"
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), "administrateur")
+    at.run()
+    at.switch_page("pages/fournisseurs.py").run()
+    at.selectbox(key="sourcing_project").set_value(project).run()
+    at.selectbox(key="sourcing_link").set_value(link).run()
+    assert not at.exception, at.exception
+    editor = next(d.value for d in at.dataframe if "remove" in d.value.columns).set_index("supplier_name")
+    assert editor.at[name, "etat"] == flag
+    at.switch_page("pages/chaine.py").run()
+    at.selectbox(key="chain_project").set_value(project).run()
+    assert any(md_text(name) in w.value and flag in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]

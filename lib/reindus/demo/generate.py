@@ -15,7 +15,7 @@ import pandas as pd
 
 from reindus.demo import catalogue as cat
 from reindus.programme.regions import ProgrammeRegions
-from reindus.reference import naf, programme, siret
+from reindus.reference import headcount, naf, programme, siret
 from reindus.reference.programme import FundingStatus, ProjectStatus, ShortlistStatus
 from reindus.reference.sources import DEMO_SOURCE
 from reindus.reference.territory import departement_of_commune, departements, is_arrondissement
@@ -404,6 +404,12 @@ def make_establishments(rng: np.random.Generator, communes: pd.DataFrame, n: int
         }
     )
     frame.insert(2, "nic", frame["siret"].str[9:])
+    # SIRENE's employer flag and the legal unit's category, from the headcount (one establishment per
+    # company here; INSEE: PME under 250 employees, ETI under 5 000, GE beyond), so that the sourcing
+    # filters on them find something in the demo. Derived, not drawn: the other columns stay as they were.
+    low = frame["band"].map(lambda code: headcount.band(code).low)
+    frame["employer"] = low.fillna(0) > 0
+    frame["company_category"] = np.select([low.fillna(0) >= 5000, low.fillna(0) >= 250], ["GE", "ETI"], "PME")
     return frame.sort_values(["departement", "naf", "siret"], ignore_index=True)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from reindus.reference.territory import region_departements
 from reindus.sourcing.candidates import SearchTerms, scope_departements
 
@@ -43,3 +45,28 @@ class CandidateSearch:
             employer_only=employer_only,
             categories=tuple(categories),
         )
+
+    def tally(self, by_departement: pd.DataFrame) -> Tally:
+        """The search's counts from the register's matches per département (`counts_by_departement` run
+        with the same filters): exact at any size, where the ranked list stops at its limit."""
+        counts = dict(
+            zip(by_departement["departement"], by_departement["establishments"].astype(int), strict=True)
+        )
+        searched = counts if self.departements is None else {d: counts.get(d, 0) for d in self.departements}
+        return Tally(
+            regional=sum(counts.get(d, 0) for d in self.regional),
+            in_scope=sum(searched.values()),
+            france=sum(counts.values()),
+            by_departement={d: n for d, n in searched.items() if n},
+        )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many establishments a search finds: in the project's region, in the départements searched,
+    in France, and per département searched (those with none left out)."""
+
+    regional: int
+    in_scope: int
+    france: int
+    by_departement: dict[str, int]

@@ -19,7 +19,7 @@ from reindus.figures.supplier_map import SCHEMES
 from reindus.reference import headcount
 from reindus.reference.naf import codes_text
 from reindus.sourcing import candidates as sourcing
-from reindus.sourcing.search import CandidateSearch
+from reindus.sourcing.search import CandidateSearch, Tally
 from reindus.text import formats
 from reindus.text.safe import md_text
 from reindus.ui import data, id_params, maps, tables
@@ -144,12 +144,17 @@ def choose_search(target: Target) -> tuple[CandidateSearch, str]:
     return search, scheme
 
 
-def counts(ranked: pd.DataFrame, search: CandidateSearch, scope: Scope) -> None:
+def counts(search: CandidateSearch, scope: Scope) -> Tally:
+    """The search's counts, every filter applied (size, employers, company category), before any list
+    or export."""
+    tally = search.tally(
+        data.departement_counts(search.terms, scope, search.min_band, search.employer_only, search.categories)
+    )
     cells = st.columns(3)
-    cells[0].metric("Candidats dans la région", formats.number(int(ranked["regional"].sum())))
-    cells[1].metric("Candidats dans le périmètre", formats.number(len(ranked)))
-    in_france = data.departement_counts(search.terms, scope, search.min_band)["establishments"].sum()
-    cells[2].metric("Candidats en France", formats.number(int(in_france)))
+    cells[0].metric("Candidats dans la région", formats.number(tally.regional))
+    cells[1].metric("Candidats dans le périmètre", formats.number(tally.in_scope))
+    cells[2].metric("Candidats en France", formats.number(tally.france))
+    return tally
 
 
 def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: Scope) -> str | None:
@@ -180,19 +185,19 @@ def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: 
     return st.session_state.get(_DEP)
 
 
-def departement_filter(ranked: pd.DataFrame, dep: str | None) -> pd.DataFrame:
-    """The candidates of the département clicked on the map, with a button that removes the filter."""
+def departement_filter(ranked: pd.DataFrame, dep: str | None, tally: Tally) -> tuple[pd.DataFrame, int]:
+    """The candidates of the département clicked on the map, with a button that removes the filter, and
+    how many the register has for that list."""
     if not dep:
-        return ranked
+        return ranked, tally.in_scope
     shown = ranked[ranked["departement"] == dep]
+    found = tally.by_departement.get(dep, 0)
     cols = st.columns([4, 1])
-    cols[0].write(
-        f"Filtre : {md_text(sourcing.departement_label(dep))} ({formats.number(len(shown))} candidats)"
-    )
+    cols[0].write(f"Filtre : {md_text(sourcing.departement_label(dep))} ({formats.number(found)} candidats)")
     if cols[1].button("Retirer le filtre", icon=":material/filter_alt_off:"):
         st.session_state[_DEP] = None
         st.rerun()
-    return shown
+    return shown, found
 
 
 CANDIDATE_COLUMNS = {
@@ -216,9 +221,9 @@ CANDIDATE_COLUMNS = {
 }
 
 
-def candidate_table(shown: pd.DataFrame, stem: str) -> pd.DataFrame:
+def candidate_table(shown: pd.DataFrame, stem: str, found: int) -> pd.DataFrame:
     """The ranked candidates (the first TABLE_LIMIT), exportable as `stem`.csv/xlsx; returns the rows the
-    coach selected."""
+    coach selected. `found`: how many the register has for this list (the ranking stops at its limit)."""
     st.subheader("Candidats")
     st.caption(
         "Rang : régionaux d'abord, puis score sur 100 = distance au site (50) + taille (30) + "
@@ -227,6 +232,12 @@ def candidate_table(shown: pd.DataFrame, stem: str) -> pd.DataFrame:
         "« non diffusible »."
     )
     first = shown.head(shortlist_ui.TABLE_LIMIT)
+    if len(first) < found:
+        st.caption(
+            f"Liste et export : les {formats.number(len(first))} premiers candidats sur "
+            f"{formats.number(found)} (régionaux d'abord, puis les plus proches du site du projet). "
+            "Resserrez la recherche (effectif, employeurs, catégorie, département) pour les voir tous."
+        )
     table = sourcing.display_table(first, data.commune_names())
     selection = st.dataframe(
         table,
