@@ -126,3 +126,30 @@ def test_a_shortlisted_supplier_closed_since_is_flagged_on_the_shortlist_and_the
     assert any(md_text(name) in w.value and flag in w.value for w in at.warning), [
         w.value for w in at.warning
     ]
+
+
+def test_a_sole_traders_name_goes_to_a_coach_and_never_to_the_presidence(writable_home):
+    """A sole trader is a person: the name (diffusible) is shown to a signed-in coach, masked otherwise."""
+    from reindus.register import MASKED_NAME, open_register
+
+    with open_register(writable_home / "register.duckdb", read_only=True) as reg, reg.cursor() as cur:
+        code, name = cur.execute(
+            "SELECT naf, any_value(name) FROM establishments WHERE active AND legal_category = '1000' "
+            "AND departement IN ('14', '27', '50', '61', '76') GROUP BY naf "
+            "ORDER BY (SELECT count(*) FROM establishments e WHERE e.naf = establishments.naf) LIMIT 1"
+        ).fetchone()
+
+    def candidates(account: str) -> set[str]:
+        at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), account)
+        at.run()
+        at.switch_page("pages/fournisseurs.py").run()
+        at.selectbox(key="sourcing_link").set_value(0).run()  # « Recherche libre »
+        at.text_input(key="sourcing_query").input(code).run()
+        assert not at.exception, at.exception
+        table = next(d.value for d in at.dataframe if "score" in d.value.columns)
+        return set(table["name"])
+
+    coach = candidates("conseiller-normandie")
+    assert name in coach and MASKED_NAME not in coach
+    presidence = candidates("presidence")
+    assert name not in presidence and MASKED_NAME in presidence

@@ -76,6 +76,12 @@ class Scope:
         return self.role is Role.CONSEILLER and region_code is not None and region_code in self.regions
 
     @property
+    def sees_personal_names(self) -> bool:
+        """Sole traders are persons: their names (where INSEE diffuses them) go to the signed-in coaches
+        and administrators who contact suppliers, never to the public view nor the présidence's."""
+        return self.role in (Role.CONSEILLER, Role.ADMIN)
+
+    @property
     def may_edit(self) -> bool:
         """May change some project (its own region's, for a coach)."""
         return self.role is Role.ADMIN or (self.role is Role.CONSEILLER and bool(self.regions))

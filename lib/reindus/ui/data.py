@@ -663,6 +663,7 @@ def _ranked_candidates(path: str, search: CandidateSearch, scope: Scope) -> pd.D
         limit=POINT_LIMIT,
         employer_only=search.employer_only,
         company_categories=search.categories,
+        show_personal_names=scope.sees_personal_names,
     )
     return sourcing.rank(found)
 

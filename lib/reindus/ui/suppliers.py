@@ -228,8 +228,8 @@ def candidate_table(shown: pd.DataFrame, stem: str, found: int) -> pd.DataFrame:
     st.caption(
         "Rang : régionaux d'abord, puis score sur 100 = distance au site (50) + taille (30) + "
         "correspondance NAF exacte (20) ou par préfixe (10). Nom : enseigne ou nom de l'établissement, sinon "
-        "celui de l'unité légale ; noms des entrepreneurs individuels masqués, personnes non diffusibles "
-        "« non diffusible »."
+        "celui de l'unité légale ; noms des entrepreneurs individuels (des personnes) montrés aux seuls "
+        "conseillers et administrateurs, masqués pour les autres ; personnes non diffusibles « non diffusible »."
     )
     first = shown.head(shortlist_ui.TABLE_LIMIT)
     if len(first) < found:
