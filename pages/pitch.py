@@ -5,7 +5,7 @@ import streamlit as st
 from reindus.figures.countdown import PITCH_SECONDS, WARNING_SECONDS, countdown_html
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data, mode
+from reindus.ui import data, id_params, mode
 from reindus.ui.banner import demo_banner
 from reindus.workshop import pitch
 
@@ -20,12 +20,16 @@ if not labels:
 seconds = pitch.countdown_seconds(st.query_params.get("duree"), PITCH_SECONDS)
 left, right = st.columns([5, 3], gap="large")
 with right:
+    # The project's id in the URL (`?projet=12`): a label bound to the URL would also hold « projet »
+    # for this page, and a link to that project's Fiche projet would then lose it.
+    id_params.from_url("projet", labels)
     project_id = st.selectbox(
         "Projet présenté",
         list(labels),
         format_func=labels.get,
         key="projet",
-        bind="query-params",
+        on_change=id_params.to_url,
+        args=("projet",),
         help="En mode atelier, seuls les projets publics sont proposés.",
     )
 

@@ -389,6 +389,23 @@ def test_a_link_with_the_project_id_opens_the_supply_chain_page_on_it(writable_h
     assert at.query_params["chain_project"] in (str(other), [str(other)])
 
 
+def test_a_link_to_a_project_page_still_opens_that_project_after_the_pitch_page(writable_home):
+    """Pitch and Fiche projet both take `?projet=<id>`: the Pitch picker once bound the parameter to its
+    own page, and a link to a Fiche projet then opened the project last pitched."""
+    project = project_of(writable_home, "28")
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), "administrateur")
+    at.run()
+    at.switch_page("pages/pitch.py").run()
+    pitched = at.selectbox(key="projet").value
+    assert pitched != project.id
+    at.query_params["projet"] = str(project.id)
+    at.switch_page("pages/projet.py").run()
+    assert at.selectbox(key="projet").value == project.id
+    at.query_params["projet"] = str(pitched)
+    at.switch_page("pages/pitch.py").run()  # and a link to a pitch by id opens it
+    assert at.selectbox(key="projet").value == pitched
+
+
 def test_a_coach_archives_a_project_then_reactivates_it_from_mes_projets(writable_home):
     project = project_of(writable_home, "28")
     at = open_page("conseiller-normandie", "pages/projet.py", projet=project.id)
