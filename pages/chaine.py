@@ -9,20 +9,6 @@ from reindus.text.safe import md_text
 from reindus.ui import chain, data, id_params, mode, tables
 from reindus.ui.banner import demo_banner
 
-COVERAGE_COLUMNS = [
-    "position",
-    "tier_label",
-    "label",
-    "naf",
-    "regional_candidates",
-    "national_candidates",
-    "shortlisted",
-    "qualified",
-    "regional_qualified",
-    "furthest_label",
-    "gap",
-]
-
 # Atelier mode: public data (reindus.programme.public: no supplier names, SIRETs or notes; names of projects not
 # flagged public masked), only public projects to choose, refreshed on its own.
 scope = mode.scope()
@@ -62,7 +48,7 @@ def body() -> None:
     if not scope.public:
         chain.closed_suppliers(project_links, f"registre des établissements ({source}, {year})", scope)
     st.dataframe(
-        tables.arrow_of(coverage, "shown", lambda c: c[COVERAGE_COLUMNS]),
+        tables.arrow_of(coverage, "shown", chain.coverage_table),
         hide_index=True,
         width="stretch",
         column_config={

@@ -69,7 +69,8 @@ def chain() -> None:
                 f"**{formats.number(step.regional_candidates)}** établissement"
                 f"{'s' if step.regional_candidates > 1 else ''} dans la région"
             )
-        box.caption(md_text(step.progress))
+        if step.progress is not None:
+            box.caption(md_text(step.progress))
         box.markdown(
             ":green-badge[:material/check: Couvert]"
             if step.covered
@@ -78,7 +79,8 @@ def chain() -> None:
     st.caption(
         "De la matière première (1) à la distribution. Couvert : au moins un fournisseur qualifié ou "
         "retenu. Établissements : actifs, des activités du maillon, dans la région du projet (registre "
-        "des établissements, format SIRENE). Présélection : fournisseurs identifiés, qualifiés, retenus."
+        "des établissements, format SIRENE)."
+        + (" Présélection : fournisseurs identifiés, qualifiés, retenus." if c.shortlist_shown else "")
     )
 
 

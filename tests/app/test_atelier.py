@@ -3,6 +3,8 @@ the mode survives a page switch, imports/exports and edits are off."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -103,3 +105,40 @@ def test_pitch_offers_only_public_projects_in_atelier_mode(demo_env, secrets):
     assert options and not leaks(" ".join(options), secrets)
     at_all = run("pages/pitch.py")
     assert len(at_all.selectbox(key="projet").options) > len(options)
+
+
+def open_as(account: str | None, page: str) -> AppTest:
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), account)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart_text(at: AppTest) -> str:
+    """The text of every plotly chart on the page, as drawn (its JSON spec escapes accents)."""
+    return "\n".join(
+        json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in at.get("plotly_chart")
+    )
+
+
+SHORTLIST_COLUMNS = {"shortlisted", "qualified", "regional_qualified", "furthest_label"}
+
+
+def test_anonymous_sees_each_links_coverage_but_no_shortlist_in_figures(demo_env):
+    """The atelier note promises « ni fournisseurs présélectionnés », yet the public view carried the
+    shortlists' statuses: the chain showed « Présélection : Retenu (3) » per link and the pitch « 3
+    identifiés · 1 qualifié · 0 retenu ». The data layer withholds them; each link's coverage stays."""
+    chain = open_as(None, "pages/chaine.py")
+    assert "Présélection :" not in chart_text(chain) and "Qualifié en région" in chart_text(chain)
+    table = chain.dataframe[0].value
+    assert "gap" in table and not SHORTLIST_COLUMNS & set(table.columns)
+    pitch = open_as(None, "pages/pitch.py")
+    assert "identifié" not in rendered_text(pitch) and "Couvert" in rendered_text(pitch)
+    # the same pages show them to the présidence: the checks above would see them
+    chain = open_as("presidence", "pages/chaine.py")
+    assert "Présélection :" in chart_text(chain) and SHORTLIST_COLUMNS <= set(
+        chain.dataframe[0].value.columns
+    )
+    assert "identifié" in rendered_text(open_as("presidence", "pages/pitch.py"))

@@ -6,6 +6,7 @@ import pytest
 
 from reindus.programme import metrics, public
 from reindus.programme.data import load_programme
+from reindus.sourcing import candidates, coverage
 from reindus.store.db import make_engine
 
 
@@ -123,12 +124,59 @@ def test_a_coach_sees_the_detail_of_their_region_only(programme):
     assert not rendered(shown.projects[~own].drop(columns=["id", "version"])) & secret
     assert shown.projects.loc[~own, "planned_investment"].isna().all()
     other_ids = set(others["id"])
-    for frame in (shown.shortlist, shown.applications):
-        rows = frame[frame["project_id"].isin(other_ids)]
-        assert (
-            len(rows)
-            and rows[[c for c in frame.columns if c in public.CONFIDENTIAL_COLUMNS]].isna().all().all()
+    rows = shown.applications[shown.applications["project_id"].isin(other_ids)]
+    confidential = [c for c in rows.columns if c in public.CONFIDENTIAL_COLUMNS]
+    assert len(rows) and rows[confidential].isna().all().all()
+    # shortlists: their own projects' entries as stored, none of the others'
+    mine = programme.shortlist[~programme.shortlist["project_id"].isin(other_ids)]
+    pd.testing.assert_frame_equal(shown.shortlist.reset_index(drop=True), mine.reset_index(drop=True))
+    withheld = shown.links.set_index("project_id")[coverage.WITHHELD]
+    assert (
+        withheld[withheld.index.isin(other_ids)].all() and not withheld[~withheld.index.isin(other_ids)].any()
+    )
+
+
+def test_public_view_keeps_whether_each_link_is_covered_but_no_shortlist(programme):
+    """The Chaîne and Pitch pages showed « 3 identifiés · 1 retenu » per link to the public: a shortlist
+    in figures. What stays is the coverage, worked out from the whole shortlist on the server."""
+    shown = public.public_programme(programme)
+    assert len(programme.shortlist) > 1000 and shown.shortlist.empty
+    links = shown.links.set_index("id")
+    assert links[coverage.WITHHELD].all()
+    assert set(links.index[links[coverage.COVERED]]) == set(coverage.covered_links(programme.shortlist))
+    # covered in the project's region: what the chain page calls « Qualifié en région » (no « Lacune »)
+    full = programme.projects.set_index("id")
+    for project_id in programme.projects["id"].head(20):
+        own = programme.links[programme.links["project_id"] == project_id]
+        region = full.at[project_id, "region_code"]
+        truth = candidates.coverage(own, programme.shortlist, {}, region).set_index("link_id")
+        seen = candidates.coverage(
+            shown.links[shown.links["project_id"] == project_id], shown.shortlist, {}, region
         )
+        seen = seen.set_index("link_id")
+        assert seen["gap"].equals(truth["gap"])
+        assert seen[["shortlisted", "qualified", "regional_qualified"]].isna().all().all()
+        assert seen["furthest_label"].isna().all()
+        counts = coverage.link_suppliers(
+            shown.links[shown.links["project_id"] == project_id], shown.shortlist
+        )
+        assert counts[list(coverage.SUPPLIER_COUNT_COLUMNS)].isna().all().all()
+        assert counts["covered"].equals(coverage.supplier_counts(programme.shortlist, own["id"])["covered"])
+
+
+def test_public_facts_carry_no_count_of_shortlist_entries(programme):
+    facts = metrics.project_facts(programme)
+    assert facts["suppliers_retained"].sum() > 0
+    for shown in (
+        public.public_facts(facts, programme.projects),
+        public.scoped_facts(facts, programme.projects, ANONYMOUS_SCOPE),
+    ):
+        assert not {"suppliers_identified", "suppliers_retained", "retained_in_region"} & set(shown.columns)
+        assert shown["links_covered"].equals(facts["links_covered"])  # coverage stays
+    coach = public.scoped_facts(facts, programme.projects, COACH_11)
+    others = coach["region_code"] != "11"
+    assert coach.loc[others, "suppliers_retained"].isna().all()
+    assert (coach.loc[~others, "suppliers_retained"] == facts.loc[~others, "suppliers_retained"]).all()
 
 
 def test_coaches_of_two_regions_see_each_other_only_in_public(programme):

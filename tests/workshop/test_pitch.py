@@ -55,6 +55,7 @@ def _programme() -> ProgrammeData:
             "position": [1, 1, 1, 2],
             "siret": ["1" * 14] * 4,
             "supplier_name": ["Liniers SA", "Teillage", "Fibres", "Filatures"],
+            "supplier_region_code": ["28", "11", "28", "28"],
             "status": ["retenu", "qualifie", "ecarte", "contacte"],
             "note": ["prix", "", "", "délai"],
         }
@@ -99,7 +100,12 @@ def test_card_from_the_public_programme_shows_nothing_confidential():
     text = repr(card)
     for secret in ("Anne Coach", "Liniers SA", "11111111111111", "prix", "1234567", "Secret SAS"):
         assert secret not in text
-    assert card.chain[0].retained == 1  # statuses survive, names do not
+    # no shortlist in figures either (« 3 identifiés · 1 retenu »): only whether each link is covered
+    fibre, filature = card.chain
+    assert (fibre.identified, fibre.contacted, fibre.qualified, fibre.retained) == (None,) * 4
+    assert fibre.progress is None and not card.shortlist_shown
+    assert fibre.covered and not filature.covered and card.coverage == "1 maillon couvert sur 2"
+    assert pitch.pitch_card(_programme(), 1).shortlist_shown  # signed in: the counts
     hidden = pitch.pitch_card(data, 2)
     assert hidden.company != "Secret SAS" and hidden.aim == ""
 

@@ -1,7 +1,8 @@
 """A project's supply chain as an ordered flow, upstream (raw material) to downstream (distribution).
 
 One node per link, left to right by position, joined by arrows. Above each node its place in the chain
-and its label; below, the candidates in the region and in France and how far the shortlist has gone.
+and its label; below, the candidates in the region and in France and how far the shortlist has gone (where
+the viewer may see it: `furthest_label` None otherwise).
 A link with no regional supplier qualified yet is drawn as an orange diamond marked « Lacune ».
 Text from data is HTML-escaped: plotly renders <a>, <b>, <br> from labels and hover text.
 """
@@ -38,10 +39,14 @@ def supply_chain_figure(coverage: pd.DataFrame, *, title: str, source: str) -> g
         status = (
             "Lacune : aucun fournisseur régional qualifié" if row.gap else "Fournisseur régional qualifié"
         )
+        shortlist = (
+            ""
+            if row.furthest_label is None
+            else f"<br>Présélection : {html_text(row.furthest_label)} ({formats.number(row.shortlisted)})"
+        )
         below.append(
             f"Région : {formats.number(row.regional_candidates)} · France : {formats.number(row.national_candidates)}"
-            f"<br>Présélection : {html_text(row.furthest_label)} ({formats.number(row.shortlisted)})"
-            f"<br><b>{'⚠ Lacune' if row.gap else '✓ Qualifié en région'}</b>"
+            f"{shortlist}<br><b>{'⚠ Lacune' if row.gap else '✓ Qualifié en région'}</b>"
         )
         hover.append(f"{html_text(row.label)}<br>{status}<br>NAF : {html_text(row.naf)}")
     fig = go.Figure()

@@ -3,7 +3,9 @@
 The confidential fields are declared here and only here. In atelier mode the ui layer asks these
 functions for its data, so a confidential value never reaches the browser, whatever the page does:
 - no amounts of investment or funding per company, no coach names, no SIREN;
-- no shortlisted supplier names, SIRETs, communes or notes;
+- no shortlist: of a project's sourcing, only whether each link is covered (a supplier qualified or
+  retained) and covered in its region; no entry, status or count per link or per project
+  (`withhold_shortlists`). Aggregates over projects follow the rule of every aggregate;
 - project names and descriptions only for projects flagged public;
 - aggregates over fewer than MIN_PUBLIC_COUNT projects suppressed;
 - amounts (investment, funding) only where no two figures a public screen can show differ by the amounts
@@ -11,7 +13,8 @@ functions for its data, so a confidential value never reaches the browser, whate
 
 `scoped_programme` / `scoped_facts` apply the same rule per viewer (reindus.auth.Scope): everything for
 the administrateur and the présidence, the public view for the anonymous, and for a coach the full detail
-of the projects of their regions with the other projects' rows as in public (confidential cells blank).
+of the projects of their regions with the other projects' rows as in public (confidential cells blank,
+shortlists withheld).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from reindus.programme.data import ProgrammeData
+from reindus.sourcing import coverage
 
 if TYPE_CHECKING:
     from reindus.auth import Scope
@@ -49,6 +53,14 @@ CONFIDENTIAL_COLUMNS: frozenset[str] = frozenset(
         "supplier_name",
         "supplier_commune",
         "note",
+        # a project's counts of shortlist entries (metrics.project_facts): its shortlist, in figures
+        "suppliers_identified",
+        "suppliers_contacted",
+        "suppliers_qualified",
+        "suppliers_retained",
+        "retained_in_region",
+        "retained_in_france",
+        "retained_abroad",
     }
 )
 # Columns of a project's identity, shown only when the project is flagged public.
@@ -160,14 +172,43 @@ def mask_projects(projects: pd.DataFrame, id_column: str = "id") -> pd.DataFrame
     return out
 
 
+def withhold_shortlists(
+    data: ProgrammeData, hidden: pd.Series, links: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(links, shortlist) with the shortlists of the projects flagged in `hidden` (by project id) withheld:
+    their entries dropped, their links marked `coverage.WITHHELD` and carrying their coverage
+    (`coverage.coverage_flags`, worked out here from the whole shortlist). A per-link count (« 3
+    identifiés · 1 retenu ») tells a company's sourcing as much as the names do. `links`: the links frame
+    to mark (default `data.links`)."""
+    links = data.links if links is None else links
+    flags = coverage.coverage_flags(
+        data.links, data.shortlist, data.projects.set_index("id")["region_code"]
+    ).reindex(links["id"])
+    marked = links.assign(
+        **{
+            coverage.WITHHELD: links["project_id"].map(hidden).fillna(True).astype(bool).to_numpy(),
+            coverage.COVERED: flags[coverage.COVERED].fillna(False).astype(bool).to_numpy(),
+            coverage.COVERED_IN_REGION: flags[coverage.COVERED_IN_REGION]
+            .fillna(False)
+            .astype(bool)
+            .to_numpy(),
+        }
+    )
+    kept = ~data.shortlist["project_id"].map(hidden).fillna(True).astype(bool)
+    return marked, data.shortlist[kept]
+
+
 def public_programme(data: ProgrammeData) -> ProgrammeData:
-    """The programme as it may be shown in public: same rows, confidential fields removed."""
+    """The programme as it may be shown in public: same rows but no shortlist entry, confidential fields
+    removed."""
+    everyone = pd.Series(True, index=data.projects["id"].to_numpy())
+    links, shortlist = withhold_shortlists(data, everyone, strip(data.links))
     return replace(
         data,
         projects=mask_projects(data.projects),
         milestones=strip(data.milestones),
-        links=strip(data.links),
-        shortlist=strip(data.shortlist),
+        links=links,
+        shortlist=strip(shortlist),
         applications=strip(data.applications),
     )
 
@@ -248,12 +289,14 @@ def scoped_programme(data: ProgrammeData, scope: Scope) -> ProgrammeData:
     def others(frame: pd.DataFrame) -> pd.Series:
         return ~frame["project_id"].isin(own)
 
+    hidden = pd.Series(~data.projects["id"].isin(own).to_numpy(), index=data.projects["id"].to_numpy())
+    links, shortlist = withhold_shortlists(data, hidden, _blank(data.links, others(data.links)))
     return replace(
         data,
         projects=_mask_rows(data.projects, ~data.projects["id"].isin(own), "id"),
         milestones=_blank(data.milestones, others(data.milestones)),
-        links=_blank(data.links, others(data.links)),
-        shortlist=_blank(data.shortlist, others(data.shortlist)),
+        links=links,
+        shortlist=shortlist,
         applications=_blank(data.applications, others(data.applications)),
     )
 

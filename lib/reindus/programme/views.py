@@ -135,7 +135,8 @@ def gantt_edition(filters: Filters, projects: pd.DataFrame) -> int:
 
 
 def projects_table(facts: pd.DataFrame) -> pd.DataFrame:
-    """One row per project; the columns absent from public facts (coach, amounts) are left out."""
+    """One row per project; the columns absent from public facts (coach, amounts, shortlist counts) are
+    left out."""
     columns = {
         "Projet": facts["name"],
         "Région": facts["region"],
@@ -145,8 +146,8 @@ def projects_table(facts: pd.DataFrame) -> pd.DataFrame:
         "Emplois prévus": facts["jobs"],
         "Investissement prévu": facts.get("investment"),
         "Financements accordés": facts.get("funding_granted"),
-        "Fournisseurs retenus": facts["suppliers_retained"],
-        "Dont dans la région": facts["retained_in_region"],
+        "Fournisseurs retenus": facts.get("suppliers_retained"),
+        "Dont dans la région": facts.get("retained_in_region"),
         "Maillons couverts": facts["links_covered"].astype(str) + " / " + facts["links"].astype(str),
     }
     return pd.DataFrame({k: v for k, v in columns.items() if v is not None}).reset_index(drop=True)

@@ -31,7 +31,12 @@ from reindus.errors import ValidationError
 from reindus.reference import countries, headcount, naf, territory
 from reindus.reference.programme import CHAIN_POSITIONS, SHORTLIST_PROGRESS, SHORTLIST_STATUSES
 from reindus.reference.territory import region_departements
-from reindus.sourcing.coverage import regional_and_national, supplier_counts
+from reindus.sourcing.coverage import (
+    COVERED_IN_REGION,
+    WITHHELD,
+    link_suppliers,
+    regional_and_national,
+)
 
 # --- what to search for ---------------------------------------------------------------------------
 
@@ -318,18 +323,26 @@ def coverage(
       `regional_qualified` (qualified and located in the project's region);
     - `furthest`: the most advanced status reached (`furthest_label` in French);
     - `gap`: no regional supplier qualified yet; `capability_gap`: the region has no candidate at all.
+    Where the viewer may not see a link's shortlist (`coverage.WITHHELD`), its counts and `furthest` are
+    missing (NaN, None) and `gap` comes from the coverage kept on the link.
     """
     regional = region_departements(region_code)
     entries = shortlist[shortlist["link_id"].isin(links["id"])]
-    suppliers = supplier_counts(entries, links["id"])
+    suppliers = link_suppliers(links, entries)
     in_region_entries = entries[entries["supplier_region_code"] == region_code]
-    regional_suppliers = supplier_counts(in_region_entries, links["id"])
+    regional_suppliers = link_suppliers(links, in_region_entries)
+    withheld = links.set_index("id")[WITHHELD].astype(bool) if WITHHELD in links else pd.Series(dtype=bool)
     rows = []
     for link in links.sort_values("position").itertuples(index=False):
+        hidden = bool(withheld.get(link.id, False))
         statuses = list(entries.loc[entries["link_id"] == link.id, "status"])
-        regional_qualified = int(regional_suppliers.at[link.id, "qualified"])
         in_region, in_france = regional_and_national(counts.get(link.id), regional)
-        furthest = furthest_status(statuses)
+        furthest = None if hidden else furthest_status(statuses)
+        covered_here = (
+            bool(getattr(link, COVERED_IN_REGION))
+            if hidden
+            else regional_suppliers.at[link.id, "qualified"] > 0
+        )
         rows.append(
             {
                 "link_id": link.id,
@@ -343,15 +356,13 @@ def coverage(
                 "naf": naf.codes_text(link.naf_codes, link.naf_version),
                 "regional_candidates": in_region,
                 "national_candidates": in_france,
-                "shortlisted": int(suppliers.at[link.id, "shortlisted"]),
-                "contacted": int(suppliers.at[link.id, "contacted"]),
-                "qualified": int(suppliers.at[link.id, "qualified"]),
-                "regional_qualified": regional_qualified,
+                "shortlisted": suppliers.at[link.id, "shortlisted"],
+                "contacted": suppliers.at[link.id, "contacted"],
+                "qualified": suppliers.at[link.id, "qualified"],
+                "regional_qualified": regional_suppliers.at[link.id, "qualified"],
                 "furthest": furthest,
-                "furthest_label": SHORTLIST_STATUSES.get(furthest, "Aucun fournisseur")
-                if furthest
-                else "Aucun fournisseur",
-                "gap": regional_qualified == 0,
+                "furthest_label": None if hidden else SHORTLIST_STATUSES.get(furthest, "Aucun fournisseur"),
+                "gap": not covered_here,
                 "capability_gap": in_region == 0,
             }
         )

@@ -11,6 +11,27 @@ from reindus.sourcing import candidates as sourcing
 from reindus.text.safe import md_text
 from reindus.ui import data, tables
 
+COVERAGE_COLUMNS = [
+    "position",
+    "tier_label",
+    "label",
+    "naf",
+    "regional_candidates",
+    "national_candidates",
+    "shortlisted",
+    "qualified",
+    "regional_qualified",
+    "furthest_label",
+    "gap",
+]
+SHORTLIST_COLUMNS = ("shortlisted", "qualified", "regional_qualified", "furthest_label")
+
+
+def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The chain's table (`sourcing.coverage` columns shown); without the shortlist's columns where the viewer
+    may not see it (`reindus.programme.public` leaves them empty)."""
+    return coverage[[c for c in COVERAGE_COLUMNS if c not in SHORTLIST_COLUMNS or coverage[c].notna().any()]]
+
 
 def closed_suppliers(project_links: pd.DataFrame, source: str, scope: Scope) -> None:
     """A warning naming the shortlisted suppliers of these links closed since their shortlisting (those

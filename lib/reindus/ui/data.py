@@ -218,7 +218,8 @@ def _programme(url: str, scope: Scope, version: int) -> ProgrammeData:
 def programme(scope: Scope) -> ProgrammeData:
     """Projects, milestones, links, shortlists and funding applications as `scope` may see them, through
     `reindus.programme.public.scoped_programme` (in public: names of projects not flagged public masked,
-    no coach, SIREN, amounts, supplier names, SIRETs or notes; for a coach, so for other regions' rows)."""
+    no coach, SIREN or amounts, no shortlist entry but each link's coverage; for a coach, so for other
+    regions' projects)."""
     return _programme(_url(), scope, _version())
 
 
@@ -850,7 +851,9 @@ def _region_gaps(
     scope: Scope,
     version: int,
 ) -> tuple[pd.DataFrame, str, go.Figure]:
-    data = _programme(url, scope, version)  # activities and counts only: no project or company is named
+    # activities and counts of projects only, no project or company named: from the whole programme, as
+    # the shortlists behind them are withheld from the public and from coaches beyond their regions
+    data = _programme(url, _ALL, version)
     history = industry.series_history(_industry(url, scope, version).stats, source, definition)
     present = Path(path).exists()
     reg = register_connection(path) if present else None

@@ -10,13 +10,14 @@ import streamlit as st
 
 from reindus.auth import Scope
 from reindus.programme import metrics
+from reindus.reference.naf import codes_text
 from reindus.reference.programme import (
     CHAIN_POSITIONS,
     FUNDING_STATUSES,
     PROJECT_STATUSES,
 )
 from reindus.reference.territory import regions
-from reindus.sourcing.coverage import supplier_counts
+from reindus.sourcing import coverage
 from reindus.text import formats
 from reindus.text.safe import md_text
 from reindus.ui import data, id_params, tables
@@ -47,6 +48,35 @@ def project_picker(projects: pd.DataFrame) -> int | None:
 
 def _yes_no(values: pd.Series) -> pd.Series:
     return values.map({True: "Oui", False: "Non"})
+
+
+CHAIN_COLUMNS = {c: tables.count(c) for c in ("Identifiés", "Qualifiés ou retenus", "Retenus")} | {
+    "Rang": st.column_config.NumberColumn("Rang", format="%d")
+}
+
+
+def chain_table(links: pd.DataFrame, shortlist: pd.DataFrame, with_naf: bool = False) -> pd.DataFrame:
+    """A project's links, upstream first, with their suppliers (`coverage.link_suppliers`) and whether
+    each is covered; where the viewer may not see the shortlist, coverage only (no count columns)."""
+    suppliers = coverage.link_suppliers(links, shortlist)
+    table = pd.DataFrame(
+        {
+            "Rang": links["position"],
+            "Position": links["tier"].map(CHAIN_POSITIONS),
+            "Maillon": links["label"],
+            "Codes NAF": [
+                codes_text(c, v) for c, v in zip(links["naf_codes"], links["naf_version"], strict=True)
+            ]
+            if with_naf
+            else None,
+            "Identifiés": links["id"].map(suppliers["identified"]),
+            "Qualifiés ou retenus": links["id"].map(suppliers["qualified"]),
+            "Retenus": links["id"].map(suppliers["retained"]),
+            "Couvert": _yes_no(links["id"].map(suppliers["covered"])),
+        }
+    ).sort_values("Rang")
+    shown = [c for c in table.columns if table[c].notna().any() or c in ("Rang", "Position", "Maillon")]
+    return table[shown].reset_index(drop=True)
 
 
 def project_header(project: pd.Series, today: date, scope: Scope) -> None:
@@ -126,21 +156,8 @@ def project_detail(project_id: int, today: date, editable: bool, scope: Scope) -
         st.markdown("**Chaîne de valeur : couverture des maillons**")
         links = programme.links[programme.links["project_id"] == project_id]
         shortlist = programme.shortlist[programme.shortlist["project_id"] == project_id]
-        suppliers = supplier_counts(shortlist, links["id"])
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Rang": links["position"],
-                    "Position": links["tier"].map(CHAIN_POSITIONS),
-                    "Maillon": links["label"],
-                    "Identifiés": links["id"].map(suppliers["identified"]),
-                    "Qualifiés ou retenus": links["id"].map(suppliers["qualified"]),
-                    "Retenus": links["id"].map(suppliers["retained"]),
-                    "Couvert": _yes_no(links["id"].map(suppliers["covered"])),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+            chain_table(links, shortlist), hide_index=True, width="stretch", column_config=CHAIN_COLUMNS
         )
         st.markdown("**Financements**")
         apps = programme.applications[programme.applications["project_id"] == project_id]

@@ -20,9 +20,6 @@ from reindus.programme.workspace.overview import (
     SECTION_PARAM,
     STAGES_SECTION,
 )
-from reindus.reference.naf import codes_text
-from reindus.reference.programme import CHAIN_POSITIONS
-from reindus.sourcing.coverage import supplier_counts
 from reindus.ui import (
     chain_editor,
     data,
@@ -53,23 +50,11 @@ def section_choice() -> str:
 
 
 def _chain_table(links: pd.DataFrame, shortlist: pd.DataFrame) -> None:
-    suppliers = supplier_counts(shortlist, links["id"])
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Rang": links["position"],
-                "Position": links["tier"].map(CHAIN_POSITIONS),
-                "Maillon": links["label"],
-                "Codes NAF": [
-                    codes_text(c, v) for c, v in zip(links["naf_codes"], links["naf_version"], strict=True)
-                ],
-                "Identifiés": links["id"].map(suppliers["identified"]),
-                "Qualifiés ou retenus": links["id"].map(suppliers["qualified"]),
-                "Retenus": links["id"].map(suppliers["retained"]),
-            }
-        ).sort_values("Rang"),
+        project_detail.chain_table(links, shortlist, with_naf=True),
         hide_index=True,
         width="stretch",
+        column_config=project_detail.CHAIN_COLUMNS,
     )
 
 

@@ -1,8 +1,9 @@
 """The hackathon's pitch card: one project on one screen, from the programme's frames (no Streamlit).
 
 Called with the public programme in atelier mode (`reindus.programme.public.public_programme`): the card uses only
-fields that survive it (name, region, aim, jobs, stage, links, shortlist statuses), so the same code serves
-both modes and never needs a confidential column.
+fields that survive it (name, region, aim, jobs, stage, links and whether each is covered), so the same code
+serves both modes and never needs a confidential column. Where the shortlist is withheld, a link has no
+supplier counts (None), only its coverage.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from reindus.programme.data import ProgrammeData
 from reindus.programme.public import public_projects
 from reindus.programme.stages import current_stages, stage_label
 from reindus.reference.programme import CHAIN_POSITIONS, PROJECT_STATUSES
-from reindus.sourcing.coverage import supplier_counts
+from reindus.sourcing.coverage import link_suppliers
 from reindus.text import formats
 from reindus.text.params import bounded_int
 
@@ -26,16 +27,19 @@ class ChainStep:
     position: int
     tier: str  # « Matière première » … « Distribution »
     label: str
-    identified: int
-    contacted: int
-    qualified: int
-    retained: int
+    identified: int | None  # None: the viewer may not see the link's shortlist (its coverage only)
+    contacted: int | None
+    qualified: int | None
+    retained: int | None
     regional_candidates: int | None  # establishments of the link's activities in the project's region
     covered: bool  # `reindus.sourcing.coverage`: at least one supplier qualified or retained
 
     @property
-    def progress(self) -> str:
-        """« 4 identifiés · 1 qualifié · 0 retenu » (contacted suppliers are in `contacted`)."""
+    def progress(self) -> str | None:
+        """« 4 identifiés · 1 qualifié · 0 retenu » (contacted suppliers are in `contacted`); None when the
+        shortlist is withheld."""
+        if self.identified is None:
+            return None
         return " · ".join(
             _count(n, word)
             for n, word in (
@@ -60,6 +64,11 @@ class PitchCard:
     chain: tuple[ChainStep, ...]
 
     @property
+    def shortlist_shown(self) -> bool:
+        """Whether the viewer sees the links' supplier counts (not only their coverage)."""
+        return any(step.identified is not None for step in self.chain)
+
+    @property
     def coverage(self) -> str:
         """« 3 maillons couverts sur 5 »."""
         covered = sum(step.covered for step in self.chain)
@@ -67,6 +76,10 @@ class PitchCard:
             f"{formats.number(covered)} maillon{'s' if covered > 1 else ''} couvert{'s' if covered > 1 else ''} "
             f"sur {formats.number(len(self.chain))}"
         )
+
+
+def _whole(value) -> int | None:
+    return None if pd.isna(value) else int(value)
 
 
 def _count(n: int, word: str) -> str:
@@ -99,7 +112,7 @@ def pitch_card(
     p = rows.iloc[0]
     links = data.links[data.links["project_id"] == project_id].sort_values("position")
     shortlist = data.shortlist[data.shortlist["project_id"] == project_id]
-    suppliers = supplier_counts(shortlist, links["id"])
+    suppliers = link_suppliers(links, shortlist)
     chain = []
     for link in links.itertuples(index=False):
         counts = suppliers.loc[link.id]
@@ -109,10 +122,10 @@ def pitch_card(
                 position=int(link.position),
                 tier=CHAIN_POSITIONS.get(link.tier, str(link.tier)),
                 label=str(link.label),
-                identified=int(counts["identified"]),
-                contacted=int(counts["contacted"]),
-                qualified=int(counts["qualified"]),
-                retained=int(counts["retained"]),
+                identified=_whole(counts["identified"]),
+                contacted=_whole(counts["contacted"]),
+                qualified=_whole(counts["qualified"]),
+                retained=_whole(counts["retained"]),
                 regional_candidates=None if candidates is None else int(candidates),
                 covered=bool(counts["covered"]),
             )
