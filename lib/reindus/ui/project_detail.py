@@ -21,18 +21,12 @@ from reindus.sourcing import coverage
 from reindus.text import formats
 from reindus.text.safe import md_text
 from reindus.ui import data, id_params, tables
+from reindus.ui.derived import derived
 
 
 def project_picker(projects: pd.DataFrame) -> int | None:
     """A project of the selection, its id in the URL (`?projet=12`) so a link opens its detail."""
-    ordered = projects.sort_values(["edition", "region", "name"], ascending=[False, True, True])
-    names = dict(
-        zip(
-            ordered["project_id"],
-            ordered["name"] + " (" + ordered["region"] + ", " + ordered["edition"].astype(str) + ")",
-            strict=True,
-        )
-    )
+    names = derived(projects, "picker", _picker_names)  # once per cached selection
     id_params.from_url("projet", names)
     choice = st.selectbox(
         "Projet",
@@ -44,6 +38,17 @@ def project_picker(projects: pd.DataFrame) -> int | None:
         help="Coordonnées du projet, avancement et mise à jour par son conseiller.",
     )
     return None if choice is None else int(choice)
+
+
+def _picker_names(projects: pd.DataFrame) -> dict[int, str]:
+    ordered = projects.sort_values(["edition", "region", "name"], ascending=[False, True, True])
+    return dict(
+        zip(
+            ordered["project_id"],
+            ordered["name"] + " (" + ordered["region"] + ", " + ordered["edition"].astype(str) + ")",
+            strict=True,
+        )
+    )
 
 
 def _yes_no(values: pd.Series) -> pd.Series:
