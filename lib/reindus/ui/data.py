@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -152,13 +153,27 @@ def _view(value: Any) -> Any:
     return value
 
 
+def _resource(**options: Any) -> Callable[[Callable], Callable]:
+    """`st.cache_resource(**options)`, its function's signature worked out once.
+
+    On every call of a cached function Streamlit asks for the function's signature once per argument
+    (`inspect.signature`, to name it): with the signature set on the function, a cached read costs
+    half as much, and a page makes a dozen or more of them per run."""
+
+    def decorate(load: Callable) -> Callable:
+        load.__signature__ = inspect.signature(load)  # type: ignore[attr-defined]
+        return st.cache_resource(**options)(load)
+
+    return decorate
+
+
 def _shared(**options: Any) -> Callable[[Callable], Callable]:
     """A cache like `st.cache_data(**options)` without its copy per read: one value shared by every
-    session (`st.cache_resource`), each read a `_view` of it. For values of frames, tuples, dataclasses of
+    session (`_resource`), each read a `_view` of it. For values of frames, tuples, dataclasses of
     frames and immutable scalars: anything else inside a value would be shared as is."""
 
     def decorate(load: Callable) -> Callable:
-        cached = st.cache_resource(**options)(load)
+        cached = _resource(**options)(load)
 
         @functools.wraps(load)
         def read(*args: Any, **kwargs: Any) -> Any:
@@ -189,7 +204,7 @@ def invalidate() -> None:
 # --- the store --------------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="Préparation de la base de données…", hash_funcs=_KEYS)
+@_resource(show_spinner="Préparation de la base de données…", hash_funcs=_KEYS)
 def engine(url: str | None = None) -> Engine:
     """The store's engine, with the schema migrated and the demo loaded on a first start."""
     from reindus import demo
@@ -260,7 +275,7 @@ def project_progress(today: date, scope: Scope) -> tuple[pd.DataFrame, pd.DataFr
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _dashboard(url: str, filters: Filters, scope: Scope, version: int) -> views.Dashboard:
     return views.dashboard(
         _facts(url, _ALL, version), _facts(url, scope, version), filters, _regions(url, version), scope
@@ -273,7 +288,7 @@ def dashboard(filters: Filters, scope: Scope) -> views.Dashboard:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _filter_options(url: str, scope: Scope, version: int) -> dict[str, list]:
     if scope.public:  # the other choices (editions, regions, NAF, statuses) are public
         return {**filter_choices(_programme(url, _ALL, version), _regions(url, version)), "coaches": []}
@@ -286,7 +301,7 @@ def filter_options(scope: Scope) -> dict[str, list]:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _dashboard_figures(url: str, filters: Filters, scope: Scope, version: int) -> dict:
     board = _dashboard(url, filters, scope, version)
     regions = _regions(url, version)
@@ -302,7 +317,7 @@ def dashboard_figures(filters: Filters, scope: Scope) -> dict:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=256, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=256, show_spinner=False, hash_funcs=_KEYS)
 def _editions_figure(url: str, filters: Filters, column: str, scope: Scope, version: int) -> go.Figure:
     return kpi_figures.editions(
         _dashboard(url, filters, scope, version).by_edition_region, column, _regions(url, version)
@@ -314,7 +329,7 @@ def editions_figure(filters: Filters, column: str, scope: Scope) -> go.Figure:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _progress_view(url: str, filters: Filters, today: date, scope: Scope, version: int) -> views.Progress:
     projects, stages = _progress(url, today, scope, version)
     return views.progress(
@@ -328,7 +343,7 @@ def progress(filters: Filters, today: date, scope: Scope) -> views.Progress:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _progress_figures(url: str, filters: Filters, today: date, scope: Scope, version: int) -> dict:
     prog = _progress_view(url, filters, today, scope, version)
     if prog.projects.empty:
@@ -367,7 +382,7 @@ def _outcome_facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _outcomes(
     url: str, filters: Filters, scope: Scope, version: int
 ) -> tuple[kpi_definitions.OutcomeView, go.Figure]:
@@ -415,7 +430,7 @@ def _industry(url: str, scope: Scope, version: int) -> IndustryData:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _available_series(url: str, scope: Scope, version: int) -> pd.DataFrame:
     return industry.available_series(_industry(url, scope, version).stats)
 
@@ -427,7 +442,7 @@ def available_series(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _site_events(url: str, scope: Scope, version: int) -> pd.DataFrame:
     return _industry(url, scope, version).events
 
@@ -439,7 +454,7 @@ def site_events(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _project_choices(url: str, scope: Scope, version: int) -> dict[int, str]:
     return industry_views.project_choices(_programme(url, scope, version).projects, scope.public)
 
@@ -450,7 +465,7 @@ def project_choices(scope: Scope) -> dict[int, str]:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _site_events_figure(url: str, measure: str, source: str, scope: Scope, version: int) -> go.Figure:
     rows, source_text = industry_views.events_of(_industry(url, scope, version).events, measure, source)
     return industry_figures.site_events_figure(rows, source_text, _regions(url, version))
@@ -461,14 +476,14 @@ def site_events_figure(measure: str, source: str, scope: Scope) -> go.Figure:
     return _site_events_figure(_url(), measure, source, scope, _version())
 
 
-@st.cache_resource(show_spinner=False, hash_funcs=_KEYS)
+@_resource(show_spinner=False, hash_funcs=_KEYS)
 def population() -> pd.Series:
     """Population per département (reference data, shared read-only)."""
     return industry.population_by_departement(geo.communes())
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _indicators(
     url: str, year: int, source: str, definition: str, scope: Scope, version: int
 ) -> pd.DataFrame:
@@ -483,7 +498,7 @@ def indicators(year: int, source: str, definition: str, scope: Scope) -> pd.Data
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=16, show_spinner=False, hash_funcs=_KEYS)
 def _programme_figures(
     url: str, year: int, source: str, definition: str, indicator: str, scope: Scope, version: int
 ) -> tuple[go.Figure, ...]:
@@ -517,7 +532,7 @@ def programme_figures(
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _comparison(
     url: str,
     year: int,
@@ -567,7 +582,7 @@ class IndustryMap:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=16, show_spinner="Préparation de la carte…", hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=16, show_spinner="Préparation de la carte…", hash_funcs=_KEYS)
 def _industry_map(url: str, view: IndustryMap, scope: Scope, version: int) -> folium.Map:
     dep = _indicators(url, view.year, view.source, view.definition, scope, version)
     regions = _regions(url, version)
@@ -612,7 +627,7 @@ def register_path() -> str:
     return str(config.register_path())
 
 
-@st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=_KEYS)
+@_resource(show_spinner=False, max_entries=2, hash_funcs=_KEYS)
 def register_connection(path: str) -> register.Register:
     """The register, read-only, shared by all sessions (one DuckDB connection, a cursor per query)."""
     return register.open_register(path, read_only=True)
@@ -706,9 +721,7 @@ def departement_counts(
     return _departement_counts(register_path(), terms, min_band, scope, employer_only, tuple(categories))
 
 
-@st.cache_resource(
-    ttl=REGISTER_TTL, max_entries=16, show_spinner="Préparation de la carte…", hash_funcs=_KEYS
-)
+@_resource(ttl=REGISTER_TTL, max_entries=16, show_spinner="Préparation de la carte…", hash_funcs=_KEYS)
 def _candidate_map(
     path: str, search: CandidateSearch, site_label: str, scheme: str, scope: Scope
 ) -> folium.Map:
@@ -783,7 +796,7 @@ def link_counts(links: pd.DataFrame, scope: Scope, min_band: str = "NN") -> dict
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=4, show_spinner=False, hash_funcs=_KEYS)
 def _links_without_regional_candidate(url: str, path: str, scope: Scope, version: int) -> pd.DataFrame:
     data = _programme(url, scope, version)
     sites = {
@@ -803,7 +816,7 @@ def links_without_regional_candidate(scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _chain(
     url: str, path: str, project_id: int, title: str, source: str, scope: Scope, version: int
 ) -> tuple[pd.DataFrame, go.Figure]:
@@ -823,7 +836,7 @@ def chain(project_id: int, title: str, source: str, scope: Scope) -> tuple[pd.Da
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _link_coverage(url: str, path: str, project_id: int, scope: Scope, version: int) -> pd.DataFrame:
     programme = _programme(url, scope, version)
     region = programme.projects.set_index("id").at[project_id, "region_code"]
@@ -838,7 +851,7 @@ def link_coverage(project_id: int, scope: Scope) -> pd.DataFrame:
 
 
 @_store
-@st.cache_resource(
+@_resource(
     ttl=CACHE_TTL, max_entries=32, show_spinner="Recherche des capacités manquantes…", hash_funcs=_KEYS
 )
 def _region_gaps(
@@ -876,7 +889,7 @@ def region_gaps(
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
 def _pitch_choices(url: str, scope: Scope, version: int) -> tuple[dict[int, str], bool]:
     projects = _programme(url, scope, version).projects
     choices = pitch.pitchable(projects, scope.public)
@@ -890,7 +903,7 @@ def pitch_choices(scope: Scope) -> tuple[dict[int, str], bool]:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _pitch_card(url: str, path: str, project_id: int, scope: Scope, version: int) -> pitch.PitchCard | None:
     programme = _programme(url, scope, version)
     rows = programme.projects[programme.projects["id"] == project_id]
@@ -912,7 +925,7 @@ def pitch_card(project_id: int, scope: Scope) -> pitch.PitchCard | None:
 # --- reference lookups (never written by the app) ---------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False, hash_funcs=_KEYS)
+@_resource(show_spinner=False, hash_funcs=_KEYS)
 def commune_names() -> dict[str, str]:
     """INSEE code → commune name (shared, read-only)."""
     frame = geo.communes()
@@ -941,7 +954,7 @@ def coach_id_for(email: str) -> int | None:
 
 
 @_store
-@st.cache_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+@_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _my_projects(
     url: str, coach_id: int | None, regions: frozenset[str] | None, today: date, scope: Scope, version: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1030,7 +1043,7 @@ def project_history(project_id: int, scope: Scope) -> pd.DataFrame:
     return _project_history(_url(), int(project_id), scope, _version())
 
 
-@st.cache_resource(show_spinner=False, hash_funcs=_KEYS)
+@_resource(show_spinner=False, hash_funcs=_KEYS)
 def naf_choices(version: str = naf_reference.NAF_VERSION) -> dict[str, str]:
     """The sous-classes of one NAF (rév. 2 by default, or NAF 2025) → « 13.20Z — Tissage » (picked by
     code or by words)."""
