@@ -66,7 +66,7 @@ def _fields(form: Versioned, scope: data.Scope) -> None:
     )
     cols = st.columns(3)
     for col, k in zip(cols, MONEY, strict=True):
-        writes.amount_input(col, form, k, LABELS[k])
+        col.text_input(LABELS[k], **writes.amount_field(form, k))
     cols = st.columns(2)
     for col, k in zip(cols, DATES, strict=True):
         col.date_input(LABELS[k], value=None, format="DD/MM/YYYY", key=form.key(k))

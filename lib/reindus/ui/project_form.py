@@ -187,7 +187,7 @@ def _fields(form: Versioned, viewer: Viewer, scope: data.Scope) -> None:
     st.text_area(LABELS["description"], key=key("description"), max_chars=5000)
     cols = st.columns(4)
     cols[0].number_input(LABELS["target_jobs"], min_value=0, step=1, value=None, key=key("target_jobs"))
-    writes.amount_input(cols[1], form, "planned_investment", LABELS["planned_investment"])
+    cols[1].text_input(LABELS["planned_investment"], **writes.amount_field(form, "planned_investment"))
     cols[2].selectbox(
         LABELS["status"], list(PROJECT_STATUSES), format_func=PROJECT_STATUSES.get, key=key("status")
     )

@@ -84,11 +84,12 @@ def init(form: Versioned, values: dict[str, Any]) -> None:
         st.session_state.setdefault(form.key(name), value)
 
 
-def amount_input(container, form: Versioned, name: str, label: str) -> None:
-    """An amount in euros typed the French way (« 397 000 », « 12 500,50 »): a number input would show
-    « 397000.00 ». The text goes to the field's rule, which reads it as it reads a spreadsheet cell; the
-    starting value is `formats.amount` of the stored one."""
-    container.text_input(md_text(label), key=form.key(name), placeholder="ex. 250 000", max_chars=30)
+def amount_field(form: Versioned, name: str) -> dict[str, Any]:
+    """`text_input` arguments for an amount in euros typed the French way (« 397 000 », « 12 500,50 »): a
+    number input would show « 397000.00 ». The text goes to the field's rule, which reads it as it reads a
+    spreadsheet cell; the starting value is `formats.amount` of the stored one. The label stays with the
+    caller: escaped for markdown, it would reach the field's aria-label with its backslashes."""
+    return {"key": form.key(name), "placeholder": "ex. 250 000", "max_chars": 30}
 
 
 def value(form: Versioned, name: str) -> Any:
