@@ -220,6 +220,50 @@ def test_links_stored_before_0008_are_naf_rev2_and_a_downgrade_drops_only_naf_20
     assert [tuple(r) for r in rows] == [(1, "13.20Z"), (2, "")]
 
 
+def test_a_populated_store_goes_down_and_up_every_revision_and_keeps_its_rows(engine, factory):
+    """SQLite copies a table to change it: done with foreign keys on, dropping the original refused while
+    shortlist entries point at it (0008) or deleted a project's milestones with it (0006)."""
+    project = factory.project()
+    factory.milestone(project)
+    link = factory.link(project)
+    scheme = factory.scheme()
+    factory.application(project, scheme)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO shortlist_entries (link_id, siret, supplier_name, source) VALUES (:l, :s, 'F', 't')"
+            ),
+            {"l": link.id, "s": "55210055400013"},
+        )
+    tables = ("projects", "milestones", "chain_links", "shortlist_entries", "funding_applications")
+
+    def counts() -> list[int]:
+        with engine.connect() as conn:
+            return [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables]
+
+    assert counts() == [1, 1, 1, 1, 1]
+    with db.migration_connection(engine) as conn:
+        cfg = db.alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")
+    assert counts() == [1, 1, 1, 1, 1]
+    db.init_schema(engine)
+    assert db.schema_revision(engine) == db.head_revision()
+    assert counts() == [1, 1, 1, 1, 1]
+
+
+def test_sqlite_migrations_leave_foreign_keys_enforced(empty_engine):
+    if empty_engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite setting")
+    db.init_schema(empty_engine)
+    with empty_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+        with pytest.raises(IntegrityError):
+            conn.execute(
+                text("INSERT INTO milestones (project_id, stage, source) VALUES (999, 'selection', 't')")
+            )
+
+
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'wal.sqlite'}")
     try:

@@ -10,6 +10,8 @@ with Session.begin() as session:       # commits on success, rolls back on error
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # together do not both try to create the tables.
 _MIGRATION_LOCK_KEY = zlib.crc32(b"reindus.store.migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class MigrationError(RuntimeError):
+    """A migration that would break the database; rolled back. A bug in a revision, not in the data."""
 
 
 def make_engine(url: str | URL | None = None, **engine_kwargs: Any) -> Engine:
@@ -90,15 +96,40 @@ def init_schema(engine: Engine) -> None:
 
     Works on an empty database and does nothing when the schema is already current.
     """
-    cfg = alembic_config()
+    with migration_connection(engine) as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction for Alembic to migrate on, committed if the block ends normally.
+
+    PostgreSQL: an advisory lock lets one process migrate while the others wait. SQLite: foreign keys
+    are off while the transaction runs, as Alembic's batch mode needs. It copies a table, drops the
+    original and renames the copy: with foreign keys on, dropping `chain_links` is refused as long as
+    a shortlist entry points at it, and dropping `projects` deletes their milestones (ON DELETE CASCADE).
+    Every reference is checked before the commit instead (`PRAGMA foreign_key_check`).
+    """
     with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
             conn.execution_options(sqlite_begin_immediate=True)
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            # a no-op inside a transaction: set before BEGIN, on the driver's connection
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise MigrationError(f"migration would leave rows pointing nowhere: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
 
 def schema_revision(engine: Engine) -> str | None:
