@@ -10,6 +10,8 @@ AppTest does not count: the server serialising figures, maps and tables for the 
     .venv/bin/python bench/load.py --url http://127.0.0.1:8501 --pid 1234 --sessions 10
     .venv/bin/python bench/load.py --before 99f2e80 --sessions 40     # and the same on older code, ratio
     .venv/bin/python bench/load.py --soak 600 --sessions 20 --rounds 5   # waves for 10 min, then memory
+    .venv/bin/python bench/load.py --processes 2 --soak 600 --sessions 4 --waves 25 --rounds 5
+                                       # the same through haproxy, two processes on PostgreSQL (deploy/)
 
 Prints one line per page, e.g.
     load 40 sessions fournisseurs: open_p50_s=… rerun_p50_s=… rerun_p95_s=… rss_mb=… errors=0
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import http.cookies
 import os
 import statistics
 import subprocess
@@ -30,6 +33,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +41,8 @@ from pathlib import Path
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from reindus import loopback
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = (
@@ -50,6 +56,7 @@ PAGES = (
     "donnees",
 )
 TIMEOUT_S = 120.0
+STICKY_COOKIE = "STSRV"  # deploy/haproxy.cfg: the process that holds a session
 
 
 @dataclass
@@ -58,6 +65,10 @@ class Session:
 
     url: str
     page: str
+    # Behind haproxy: the process that serves this tab (its sticky cookie STSRV). Empty: ask the proxy, as a
+    # browser does on its first page load; set: the tab is sent there (the warm-up visits each process).
+    server: str = ""
+    proxied: bool = False
     ws: websockets.ClientConnection | None = None
     page_script_hash: str = ""
     errors: list[str] = field(default_factory=list)
@@ -71,9 +82,25 @@ class Session:
     async def open(self) -> float:
         started = time.perf_counter()
         ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"
+        headers = {}
+        if self.proxied:
+            if not self.server:
+                self.server = await asyncio.to_thread(sticky_server, f"{self.url}/{self.page}")
+            headers["Cookie"] = f"{STICKY_COOKIE}={self.server}"
         self.ws = await websockets.connect(
-            ws_url, subprotocols=["streamlit"], max_size=None, origin=self.url, open_timeout=TIMEOUT_S
+            ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            origin=self.url,
+            open_timeout=TIMEOUT_S,
+            additional_headers=headers,
         )
+        if self.proxied:
+            # haproxy sets the cookie again only when it sent the request to another process than the one
+            # named: the tab would then lose its session at the next reconnection.
+            moved = cookie_value(self.ws.response.headers.get_all("Set-Cookie"))
+            if moved and moved != self.server:
+                self.errors.append(f"session envoyée à {moved} au lieu de {self.server}")
         await self._run(first=True)
         return time.perf_counter() - started
 
@@ -127,12 +154,26 @@ class Session:
             await self.ws.close()
 
 
-def rss_mb(pid: int | None) -> float:
-    """Resident memory of the server process (and its children), in MB; 0 when unknown."""
-    if pid is None:
-        return 0.0
+def sticky_server(url: str) -> str:
+    """The process haproxy chose for a new visitor of `url`: the STSRV cookie of its answer."""
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
+        server = cookie_value(response.headers.get_all("Set-Cookie") or [])
+    if not server:
+        raise RuntimeError(f"pas de cookie {STICKY_COOKIE} dans la réponse de {url}")
+    return server
+
+
+def cookie_value(set_cookies: list[str]) -> str:
+    jar = http.cookies.SimpleCookie()
+    for header in set_cookies:
+        jar.load(header)
+    return jar[STICKY_COOKIE].value if STICKY_COOKIE in jar else ""
+
+
+def rss_mb(*pids: int) -> float:
+    """Resident memory of the server processes (and their children), in MB; 0 when unknown."""
     total = 0
-    for p in [pid, *_children(pid)]:
+    for p in [q for pid in pids for q in (pid, *_children(pid))]:
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -140,15 +181,15 @@ def rss_mb(pid: int | None) -> float:
     return total / 1024
 
 
-def cpu_s(pid: int | None) -> float:
-    """CPU time (user + system) the server process has used, in seconds; 0 when unknown. Unlike wall time,
-    it does not grow when other work shares the machine's cores."""
-    if pid is None:
-        return 0.0
-    with contextlib.suppress(OSError):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return 0.0
+def cpu_s(*pids: int) -> float:
+    """CPU time (user + system) the server processes have used, in seconds; 0 when unknown. Unlike wall
+    time, it does not grow when other work shares the machine's cores."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _children(pid: int) -> list[int]:
@@ -178,6 +219,8 @@ class Result:
     rerun_cpu_ms: float
     rerun_kb: float
     errors: int
+    served: Counter[str] = field(default_factory=Counter)  # sessions per process, behind haproxy
+    rss_each_mb: dict[str, float] = field(default_factory=dict)  # per process, sessions open
 
     def line(self, label: str = "") -> str:
         opened = statistics.median(self.open_times) if self.open_times else float("nan")
@@ -204,22 +247,36 @@ def ratio_line(before: Result, after: Result) -> str:
     )
 
 
-async def load_page(url: str, page: str, sessions: int, rounds: int, pid: int | None) -> Result:
-    rss_before = rss_mb(pid)
-    tabs = [Session(url, page) for _ in range(sessions)]
+@dataclass
+class Target:
+    """Where the sessions go: one server, or haproxy in front of several processes (by cookie name)."""
+
+    url: str
+    pids: dict[str, int]  # process name (haproxy's cookie value, or "" for a lone server) -> pid
+    proxied: bool = False
+
+    def rss_each_mb(self) -> dict[str, float]:
+        return {name: rss_mb(pid) for name, pid in self.pids.items()}
+
+
+async def load_page(target: Target, page: str, sessions: int, rounds: int, server: str = "") -> Result:
+    pids = list(target.pids.values())
+    rss_before = rss_mb(*pids)
+    tabs = [Session(target.url, page, server=server, proxied=target.proxied) for _ in range(sessions)]
     opened = await asyncio.gather(*(t.open() for t in tabs), return_exceptions=True)
     open_times = [x for x in opened if isinstance(x, float)]
     failures = [repr(x) for x in opened if not isinstance(x, float)]
-    rss_open = rss_mb(pid)
+    rss_each = target.rss_each_mb()
+    rss_open = sum(rss_each.values())
     reruns: list[float] = []
     live = [t for t, x in zip(tabs, opened, strict=True) if isinstance(x, float)]
     opened_bytes = sum(t.received_bytes for t in live)
-    cpu_open = cpu_s(pid)
+    cpu_open = cpu_s(*pids)
     for _ in range(rounds):
         results = await asyncio.gather(*(t.rerun() for t in live), return_exceptions=True)
         reruns += [x for x in results if isinstance(x, float)]
         failures += [repr(x) for x in results if not isinstance(x, float)]
-    rerun_cpu_ms = (cpu_s(pid) - cpu_open) * 1000 / max(1, len(reruns))
+    rerun_cpu_ms = (cpu_s(*pids) - cpu_open) * 1000 / max(1, len(reruns))
     rerun_kb = (sum(t.received_bytes for t in live) - opened_bytes) / 1024 / max(1, len(reruns))
     await asyncio.gather(*(t.close() for t in tabs), return_exceptions=True)
     errors = len(failures) + sum(len(t.errors) for t in tabs)
@@ -227,12 +284,13 @@ async def load_page(url: str, page: str, sessions: int, rounds: int, pid: int | 
         print(f"  erreur ({page}) : {message[:200]}", file=sys.stderr)
     per_session = (rss_open - rss_before) / max(1, len(live))
     return Result(
-        page, sessions, open_times, reruns, rss_open, rss_before, per_session, rerun_cpu_ms, rerun_kb, errors
-    )
+        page, sessions, open_times, reruns, rss_open, rss_before, per_session, rerun_cpu_ms, rerun_kb, errors,
+        Counter(t.server for t in live if t.server), rss_each,
+    )  # fmt: skip
 
 
 @contextlib.contextmanager
-def own_server(home: Path, port: int, root: Path = ROOT) -> Iterator[tuple[str, int]]:
+def own_server(home: Path, port: int, root: Path = ROOT) -> Iterator[Target]:
     """`reindus serve` of the checkout `root` on the demo in `home`, as `make run` starts it."""
     env = {**os.environ, "REINDUS_HOME": str(home), "PYTHONPATH": str(root / "lib")}
     env.pop("REINDUS_DATABASE_URL", None)
@@ -253,7 +311,7 @@ def own_server(home: Path, port: int, root: Path = ROOT) -> Iterator[tuple[str, 
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError((home / "streamlit.log").read_text())
             time.sleep(0.3)
-        yield url, server.pid
+        yield Target(url, {"": server.pid})
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -270,16 +328,39 @@ def checkout(ref: str, into: Path) -> Iterator[Path]:
         subprocess.run(["git", "worktree", "remove", "--force", str(into)], cwd=ROOT, check=False)
 
 
-async def measure(url: str, pid: int | None, page: str, args: argparse.Namespace) -> Result:
+@contextlib.contextmanager
+def deployment(home: Path, database_url: str) -> Iterator[Target]:
+    """The deployment of deploy/ on loopback (`reindus.loopback`, as tests/deploy starts it): the demo in a
+    schema of its own on the PostgreSQL server at `database_url`, dropped at the end."""
+    haproxy = loopback.haproxy_path()
+    if haproxy is None:
+        raise SystemExit("haproxy introuvable (paquet Debian `haproxy`)")
+    schema = loopback.create_schema(database_url, "reindus_bench")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
+    try:
+        with loopback.deployment(loopback.schema_url(database_url, schema), home, env, haproxy) as deployed:
+            yield Target(deployed.url, {name: p.pid for name, p in deployed.processes.items()}, proxied=True)
+    finally:
+        loopback.drop_schema(database_url, schema)
+
+
+async def warm(target: Target, pages: list[str]) -> None:
+    """Every page once on every process: its caches filled, as after the first visits of the day."""
+    for page in pages:
+        for server in target.pids if target.proxied else [""]:
+            await load_page(target, page, 1, 1, server)
+
+
+async def measure(target: Target, page: str, args: argparse.Namespace) -> Result:
     if not args.cold:  # a first visit fills the caches, as the first coach of the morning does
-        await load_page(url, page, 1, 1, pid)
-    return await load_page(url, page, args.sessions, args.rounds, pid)
+        await warm(target, [page])
+    return await load_page(target, page, args.sessions, args.rounds)
 
 
-async def run(servers: list[tuple[str, int | None]], pages: list[str], args: argparse.Namespace) -> None:
+async def run(targets: list[Target], pages: list[str], args: argparse.Namespace) -> None:
     """Every page on each server in turn (with `--before`: the older code first, then this one)."""
     for page in pages:
-        results = [await measure(url, pid, page, args) for url, pid in servers]
+        results = [await measure(target, page, args) for target in targets]
         if len(results) == 2:
             print(results[0].line(f" (avant, {args.before})"), flush=True)
         print(results[-1].line(), flush=True)
@@ -287,30 +368,52 @@ async def run(servers: list[tuple[str, int | None]], pages: list[str], args: arg
             print(ratio_line(*results), flush=True)
 
 
-async def soak(url: str, pid: int | None, pages: list[str], args: argparse.Namespace) -> None:
+async def soak(target: Target, pages: list[str], args: argparse.Namespace) -> None:
     """Waves of `--sessions` sessions, each on the next page, open, rerun `--rounds` times and leave, for
-    `--soak` seconds; then, once Streamlit has dropped the disconnected sessions (`--settle`), the
-    server's memory against its memory after the warm-up: a leak per session would show there."""
-    for page in pages:  # warm: every cache filled once, as after the first visits of the day
-        await load_page(url, page, 1, 1, pid)
-    rss_start = rss_mb(pid)
-    end = time.monotonic() + args.soak
+    `--soak` seconds (back to back, or `--waves` of them spread evenly); then, once Streamlit has dropped
+    the disconnected sessions (`--settle`), each process's memory against its memory after the warm-up: a
+    leak per session would show there."""
+    await warm(target, pages)
+    rss_start = target.rss_each_mb()
+    rss_peak = dict(rss_start)
+    started = time.monotonic()
     waves = sessions = reruns = errors = 0
-    rss_peak = rss_start
-    while time.monotonic() < end:
-        result = await load_page(url, pages[waves % len(pages)], args.sessions, args.rounds, pid)
+    served: Counter[str] = Counter()
+    while time.monotonic() - started < args.soak and (args.waves is None or waves < args.waves):
+        if args.waves:
+            await asyncio.sleep(max(0.0, started + waves * args.soak / args.waves - time.monotonic()))
+        result = await load_page(target, pages[waves % len(pages)], args.sessions, args.rounds)
         waves, sessions = waves + 1, sessions + result.sessions
         reruns, errors = reruns + len(result.reruns), errors + result.errors
-        rss_peak = max(rss_peak, result.rss_mb)
+        served += result.served
+        rss_peak = {name: max(mb, result.rss_each_mb.get(name, 0.0)) for name, mb in rss_peak.items()}
+    if args.waves:  # the last wave's sessions leave at the end of the period, not when they are done
+        await asyncio.sleep(max(0.0, started + args.soak - time.monotonic()))
     await asyncio.sleep(args.settle)
-    rss_end = rss_mb(pid)
-    growth = 100 * (rss_end - rss_start) / rss_start if rss_start else float("nan")
+    rss_end = target.rss_each_mb()
+
+    def mb(values: dict[str, float]) -> str:
+        return "+".join(f"{v:.0f}" for v in values.values())
+
+    def growth(names: list[str]) -> float:
+        start = sum(rss_start[n] for n in names)
+        return 100 * (sum(rss_end[n] for n in names) - start) / start if start else float("nan")
+
+    processes = f" processes={len(target.pids)}" if target.proxied else ""
     print(
-        f"soak {args.soak:.0f} s: waves={waves} sessions={sessions} reruns={reruns} errors={errors} "
-        f"rss_start_mb={rss_start:.0f} rss_peak_mb={rss_peak:.0f} rss_end_mb={rss_end:.0f} "
-        f"rss_growth_pct={growth:.1f} load={os.getloadavg()[0]:.1f}",
+        f"soak {args.soak:.0f} s{processes}: waves={waves} sessions={sessions} reruns={reruns} errors={errors} "
+        f"rss_start_mb={mb(rss_start)} rss_peak_mb={mb(rss_peak)} rss_end_mb={mb(rss_end)} "
+        f"rss_growth_pct={growth(list(target.pids)):.1f} load={os.getloadavg()[0]:.1f}",
         flush=True,
     )
+    if target.proxied:
+        for name in target.pids:
+            print(
+                f"  {name}: sessions={served[name]} rss_start_mb={rss_start[name]:.0f} "
+                f"rss_peak_mb={rss_peak[name]:.0f} rss_end_mb={rss_end[name]:.0f} "
+                f"rss_growth_pct={growth([name]):.1f}",
+                flush=True,
+            )
 
 
 def main() -> None:
@@ -332,29 +435,37 @@ def main() -> None:
     )
     parser.add_argument("--settle", type=float, default=130, help="seconds to wait after a soak (Streamlit "
                         "keeps a disconnected session 120 s by default)")  # fmt: skip
+    parser.add_argument("--waves", type=int, help="with --soak: this many waves, spread evenly over the "
+                        "period (default: back to back until it ends)")  # fmt: skip
+    parser.add_argument("--processes", type=int, default=1, help="2: the deployment of deploy/ on loopback "
+                        "(two processes on PostgreSQL, haproxy in front), sessions through the proxy")  # fmt: skip
+    parser.add_argument("--database-url", default=loopback.test_database_url(), help="with --processes: "
+                        "the PostgreSQL server where the demo goes, in a schema of its own")  # fmt: skip
     args = parser.parse_args()
     pages = [p for p in args.pages.split(",") if p]
-    if args.soak:
-        if args.url:
-            asyncio.run(soak(args.url.rstrip("/"), args.pid, pages, args))
-            return
-        with (
-            tempfile.TemporaryDirectory(prefix="reindus-soak-") as tmp,
-            own_server(Path(tmp), args.port) as server,
-        ):
-            asyncio.run(soak(*server, pages, args))
-        return
-    if args.url:
-        asyncio.run(run([(args.url.rstrip("/"), args.pid)], pages, args))
-        return
+    expected = len(loopback.proxied_processes())
+    if args.processes not in (1, expected):
+        parser.error(f"--processes : 1, ou {expected} (les lignes `server` de deploy/haproxy.cfg)")
+    if args.processes > 1 and (args.url or args.before):
+        parser.error("--processes démarre son propre déploiement : sans --url ni --before")
     with tempfile.TemporaryDirectory(prefix="reindus-load-") as tmp, contextlib.ExitStack() as stack:
-        servers = []
-        if args.before:
-            (Path(tmp) / "before-home").mkdir()
-            root = stack.enter_context(checkout(args.before, Path(tmp) / "before"))
-            servers.append(stack.enter_context(own_server(Path(tmp) / "before-home", args.port + 1, root)))
-        servers.append(stack.enter_context(own_server(Path(tmp), args.port)))
-        asyncio.run(run(servers, pages, args))
+        targets = []
+        if args.url:
+            targets.append(Target(args.url.rstrip("/"), {"": args.pid} if args.pid else {}))
+        elif args.processes > 1:
+            targets.append(stack.enter_context(deployment(Path(tmp), args.database_url)))
+        else:
+            if args.before:
+                (Path(tmp) / "before-home").mkdir()
+                root = stack.enter_context(checkout(args.before, Path(tmp) / "before"))
+                targets.append(
+                    stack.enter_context(own_server(Path(tmp) / "before-home", args.port + 1, root))
+                )
+            targets.append(stack.enter_context(own_server(Path(tmp), args.port)))
+        if args.soak:
+            asyncio.run(soak(targets[-1], pages, args))
+        else:
+            asyncio.run(run(targets, pages, args))
 
 
 if __name__ == "__main__":

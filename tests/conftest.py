@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
 
+from reindus import loopback
 from reindus.programme import regions
 from reindus.store.db import init_schema, make_engine
 from tests.support.browser import CHROMIUM_ARGS, chromium_path
@@ -50,24 +48,17 @@ def demo_env(demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return demo_home
 
 
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
 def pg_url() -> str:
-    return os.environ.get("REINDUS_TEST_PG_URL", DEFAULT_PG_URL)
+    return loopback.test_database_url()
 
 
 @pytest.fixture(scope="session")
 def pg_schema() -> Iterator[tuple[str, str]]:
     """(url, schema): a schema of our own on the test server, dropped at the end of the session."""
     url = pg_url()
-    schema = f"reindus_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 5})
     try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        schema = loopback.create_schema(url, "reindus_test")
     except DBAPIError as exc:
-        admin.dispose()
         shown = make_url(url).render_as_string(hide_password=True)
         reason = f"PostgreSQL injoignable ({shown}) : {exc.orig}".strip()
         if os.environ.get("CI") == "true":
@@ -76,9 +67,7 @@ def pg_schema() -> Iterator[tuple[str, str]]:
     try:
         yield url, schema
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+        loopback.drop_schema(url, schema)
 
 
 @pytest.fixture(scope="session")

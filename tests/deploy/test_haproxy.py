@@ -1,7 +1,7 @@
 """The deployment of deploy/: two `reindus serve` processes on one PostgreSQL store behind haproxy.
 
-Started here on loopback exactly as deploy/ describes it (the same haproxy.cfg, its addresses from the
-environment), then driven in headless Chromium through the proxy:
+Started on loopback by `reindus.loopback` exactly as deploy/ describes it (the same haproxy.cfg, its
+addresses from the environment), then driven in headless Chromium through the proxy:
 - sessions are spread over both processes and each stays on its process (sticky cookie STSRV);
 - a change committed to the store is seen through both processes within 5 s, caches warm;
 - when a process is killed, its visitors are sent to the other one and find the same data.
@@ -10,92 +10,34 @@ environment), then driven in headless Chromium through the proxy:
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
 
+from reindus import loopback
 from reindus.store.db import make_engine, session_factory
 from reindus.store.models import Project
 from reindus.store.repository import update_versioned
-from tests.support.browser import free_port, wait_for_health
 from tests.support.ci import in_ci
 
-ROOT = Path(__file__).resolve().parents[2]
-HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
 pytestmark = [pytest.mark.deploy, pytest.mark.postgres, pytest.mark.e2e]
 
 
-@dataclass
-class Deployment:
-    url: str  # the proxy
-    database_url: str
-    processes: dict[str, subprocess.Popen]  # haproxy cookie value -> app process
-
-
-def _haproxy() -> str:
-    path = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/sbin")
-    if path is None:
+@pytest.fixture(scope="module")
+def deployment(pg_schema, tmp_path_factory) -> Iterator[loopback.Deployment]:
+    haproxy = loopback.haproxy_path()
+    if haproxy is None:
         message = "haproxy introuvable (paquet Debian `haproxy`) : test de déploiement non exécuté"
         if in_ci():
             pytest.fail(message)
         pytest.skip(message)
-    return path
-
-
-@contextmanager
-def _process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
-    with log.open("w") as out:
-        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            yield proc
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                with suppress(subprocess.TimeoutExpired):
-                    proc.wait(timeout=20)
-            if proc.poll() is None:
-                proc.kill()
-
-
-@pytest.fixture(scope="module")
-def deployment(pg_schema, tmp_path_factory) -> Iterator[Deployment]:
-    haproxy = _haproxy()
     url, schema = pg_schema
-    database_url = f"{url}?options={quote(f'-csearch_path={schema}')}"
     home = tmp_path_factory.mktemp("deploy-home")
-    env = {**os.environ, "REINDUS_HOME": str(home), "REINDUS_DATABASE_URL": database_url}
-    subprocess.run([sys.executable, "-m", "reindus.cli", "demo", "--reset"], cwd=ROOT, env=env, check=True)
-    ports = {"app1": free_port(), "app2": free_port()}
-    proxy_port = free_port()
-
-    def serve(name: str):
-        args = [sys.executable, "-m", "reindus.cli", "serve", "--server.port", str(ports[name])]
-        args += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-        return _process(args, env, home / f"{name}.log")
-
-    proxy_env = {
-        **os.environ,
-        "REINDUS_PROXY_BIND": f"127.0.0.1:{proxy_port}",
-        "REINDUS_APP1": f"127.0.0.1:{ports['app1']}",
-        "REINDUS_APP2": f"127.0.0.1:{ports['app2']}",
-    }
-    with serve("app1") as app1, serve("app2") as app2:
-        for name, port in ports.items():
-            wait_for_health(f"http://127.0.0.1:{port}", home / f"{name}.log")
-        with _process([haproxy, "-db", "-f", str(HAPROXY_CFG)], proxy_env, home / "haproxy.log"):
-            proxy = f"http://127.0.0.1:{proxy_port}"
-            wait_for_health(proxy, home / "haproxy.log")
-            yield Deployment(proxy, database_url, {"app1": app1, "app2": app2})
+    with loopback.deployment(loopback.schema_url(url, schema), home, dict(os.environ), haproxy) as deployed:
+        yield deployed
 
 
 def _open(browser, url: str, path: str = "pitch"):
