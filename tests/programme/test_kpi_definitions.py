@@ -10,6 +10,8 @@ import pytest
 
 from reindus.programme import kpi_definitions as kd
 from reindus.programme.data import ProgrammeData
+from reindus.programme.public import shown_aggregates
+from reindus.programme.selection import Filters
 
 REGIONS = ["Normandie", "Île-de-France", "Hauts-de-France", "Bourgogne-Franche-Comté"]
 CODES = dict(zip(REGIONS, ["28", "11", "32", "27"], strict=True))
@@ -119,8 +121,9 @@ def test_by_region_nothing_recorded_reads_non_renseigne(data):
 
 
 def test_public_withholds_observations_recorded_by_too_few_projects(data):
-    table = kd.outcome_kpis_by_region(kd.outcome_facts(data), REGIONS)
-    shown = kd.suppress_for_public(table).set_index("region")
+    facts = kd.outcome_facts(data)
+    table = kd.outcome_kpis_by_region(facts, REGIONS)
+    shown = shown_aggregates(table, facts, facts, Filters(), kd.AMOUNTS, frozenset()).set_index("region")
     normandie = shown.loc["Normandie"]  # 3 projects: shown, but only 1 committed investment recorded
     assert normandie["jobs_planned"] == 22
     assert math.isnan(normandie["investment_committed"])

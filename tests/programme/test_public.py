@@ -6,6 +6,7 @@ import pytest
 
 from reindus.programme import metrics, public
 from reindus.programme.data import load_programme
+from reindus.programme.selection import Filters
 from reindus.sourcing import candidates, coverage
 from reindus.store.db import make_engine
 
@@ -81,10 +82,12 @@ def test_aggregates_over_too_few_projects_are_suppressed():
             "share_in_region": [0.5, 1.0],
         }
     )
-    out = public.suppress_small(table)
+    facts = pd.DataFrame({"project_id": range(7), "region": ["Normandie"] * 5 + ["Île-de-France"] * 2})
+    out = public.shown_aggregates(table, facts, facts, Filters(), (), frozenset())
     assert out.loc[0, "jobs"] == 40 and out.loc[0, "share_in_region"] == 0.5
     assert out.loc[1, ["projects", "jobs", "share_in_region"]].isna().all()
-    assert out.loc[1, "region"] == "Île-de-France"
+    assert out.loc[1, "region"] == "Île-de-France" and out.loc[1, "jobs_withheld"]
+    assert public.shown_aggregates(table, facts, facts, Filters(), (), None) is table  # every region open
 
 
 # --- per viewer: the same rule, region by region (reindus.auth.Scope) ---------------------------------

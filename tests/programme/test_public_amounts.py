@@ -74,7 +74,7 @@ def _public_figures(data, programme_regions, scope) -> tuple[list[Figure], pd.Da
             continue
         board = views.dashboard(facts, public_facts, filters, programme_regions, scope)
         outcome = kpi_definitions.outcome_view(
-            outcome_facts, filters, order, public=scope.public, open_regions=views.open_region_names(scope)
+            outcome_facts, filters, order, open_regions=views.open_region_names(scope)
         )
         for frame in (board.total.to_frame().T, board.by_region, board.by_edition_region):
             figures += _figures(frame, chosen, views.AMOUNT_COLUMNS)

@@ -1,7 +1,8 @@
 """Who may download the « Brief de la région », decided on the server from the viewer's scope.
 
-The brief carries every region's amounts (funding, investment) and per-region figures without the public
-rule's suppression of small groups: it is for the présidence and the administrateurs only. The anonymous
+The brief carries every region's amounts (funding, investment) and per-region figures as they are, without
+the rule that withholds figures beyond a viewer's regions (`reindus.programme.public.shown_aggregates`,
+which withholds nothing for these two roles): it is for the présidence and the administrateurs only. The anonymous
 view (nobody signed in, and atelier mode whoever is signed in) and the coaches are refused, whatever the
 page showed.
 """

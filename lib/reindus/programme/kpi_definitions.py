@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reindus.programme.data import ProgrammeData
-from reindus.programme.public import MIN_PUBLIC_COUNT
+from reindus.programme.public import shown_aggregates
+from reindus.programme.selection import previous_edition, project_mask
 from reindus.reference.programme import DECIDED_STATUSES, GRANTED_STATUSES, FundingStatus, ProjectStatus
 from reindus.text import formats
 
@@ -146,7 +147,7 @@ SUMMED: tuple[str, ...] = (
 )
 # Per-project observations: summed only where recorded, NaN when nobody recorded them.
 OBSERVED: tuple[str, ...] = ("jobs_observed_end", "jobs_observed_12m", "investment_committed")
-# Sums of money: on a public screen, only where `public.amounts_allowed` lets them.
+# Sums of money: beyond the viewer's regions, only where `public.amount_grid` lets them.
 AMOUNTS: list[str] = [key for key, d in DEFINITIONS.items() if d.kind == "euros"]
 # Projects' identity columns, kept so that `selection.project_mask` applies to the facts.
 IDENTITY: tuple[str, ...] = (
@@ -263,36 +264,6 @@ def outcome_kpis_by_region(facts: pd.DataFrame, region_order: list[str]) -> pd.D
 WITHHELD = "—"
 
 
-def suppress_for_public(
-    table: pd.DataFrame, minimum: int = MIN_PUBLIC_COUNT, rows: pd.Series | None = None
-) -> pd.DataFrame:
-    """Atelier mode: groups of fewer than `minimum` projects lose every figure, an observation recorded
-    by fewer than `minimum` projects is withheld (it would be one company's figure), and so are funding
-    amounts.
-
-    A withheld figure becomes NaN and its `<key>_withheld` column True, so that it reads « — » and not
-    « non renseigné »: the figure exists, it is just not shown here. With `rows`, only those rows (the
-    groups a coach may not see in detail: `public.guarded_rows`) follow the rule."""
-    out = table.copy()
-    numeric = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and c != "edition"]
-    out[numeric] = out[numeric].astype(float)
-    guarded = pd.Series(True if rows is None else rows.to_numpy(), index=out.index)
-    small = (out["projects"] < minimum) & guarded
-    withheld = {key: small.copy() for key in DEFINITIONS}
-    for column in OBSERVED:
-        withheld[column] |= (out[f"{column}_reported"] < minimum) & guarded
-    withheld["days_to_concretisation"] |= (out["days_to_concretisation_reported"] < minimum) & guarded
-    # A group's funding total can rest on one company's application (a region where one grant was
-    # decided): amounts of funding are never shown on a public screen, only the success rate.
-    for column in ("funding_asked", "funding_granted", "funding_paid"):
-        withheld[column] |= guarded
-    out.loc[small, numeric] = float("nan")
-    for key, mask in withheld.items():
-        out.loc[mask, key] = float("nan")
-        out[f"{key}_withheld"] = mask.to_numpy()
-    return out
-
-
 def display(row: pd.Series, key: str) -> str:
     """The French text of one figure of a `outcome_kpis` row: « — » when withheld in public,
     « non renseigné » when nobody recorded it."""
@@ -347,30 +318,17 @@ def outcome_view(
     facts: pd.DataFrame,
     filters,
     region_order: list[str],
-    public: bool = False,
     *,
     open_regions: frozenset[str] | None = None,
 ) -> OutcomeView:
-    """The figures of a selection (`selection.Filters`), its previous edition and its regions side by side.
-    In public, `suppress_for_public` applies to each of them; for a coach (`open_regions`: the names of
-    their regions), to those that include another region's projects."""
-    from reindus.programme.public import guarded_rows, withhold_amounts
-    from reindus.programme.selection import previous_edition, project_mask
+    """The figures of a selection (`selection.Filters`), its previous edition and its regions side by side,
+    as `public.shown_aggregates` lets a viewer who sees the detail of the regions `open_regions` see them
+    (None: every region; empty: the public)."""
 
-    opened = frozenset() if public else open_regions
+    grids: dict = {}
 
     def shown(table: pd.DataFrame, chosen: pd.DataFrame, selection=filters) -> pd.DataFrame:
-        if opened is None:
-            return table
-        within = bool(opened) and bool(chosen["region"].isin(opened).all())
-        guarded = guarded_rows(table, opened, within)
-        out = suppress_for_public(table, rows=guarded)
-        # amounts only where no two figures can be subtracted down to a few companies' (a coach already
-        # knows their regions' projects)
-        known = frozenset(facts.loc[facts["region"].isin(opened), "project_id"])
-        return withhold_amounts(
-            out, facts, selection, AMOUNTS, withheld_flags=True, known=known, rows=guarded
-        )
+        return shown_aggregates(table, facts, chosen, selection, AMOUNTS, open_regions, grids)
 
     chosen = facts[project_mask(facts, filters)]
     previous = previous_edition(sorted(facts["edition"].unique()), filters.edition)

@@ -2,10 +2,10 @@
 
 `dashboard` and `progress` take the whole programme's frames and the filter bar's `Filters`, and return
 frozen view models; `reindus.ui.data` caches them per selection and scope (`reindus.auth.Scope`).
-Aggregates come from the whole facts (a sum over several projects is not a per-company amount); an
-aggregate that includes a project the scope may not see in detail (every one in public, another
-region's for a coach) loses every figure under `MIN_PUBLIC_COUNT` projects. The per-project rows are the
-scope's facts. In public (atelier mode) the coach filter does not apply.
+Aggregates come from the whole facts (a sum over several projects is not a per-company amount) and are
+shown as `public.shown_aggregates` decides for an aggregate that includes a project the scope may not see
+in detail (every one in public, another region's for a coach). The per-project rows are the scope's
+facts. In public (atelier mode) the coach filter does not apply.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from reindus.reference.programme import PROJECT_STATUSES
 from reindus.reference.sources import any_fictitious
 from reindus.reference.territory import regions as region_names
 
-# The KPIs that are sums of money: on a public screen, only where `public.amounts_allowed` lets them.
+# The KPIs that are sums of money: beyond the viewer's regions, only where `public.amount_grid` lets them.
 AMOUNT_COLUMNS = [c for c, kind in metrics.KPI_KINDS.items() if kind == "euros"]
 
 
@@ -75,25 +75,20 @@ def dashboard(
     scope: Scope,
 ) -> Dashboard:
     """KPIs of the selection for `scope`. The aggregates are computed from `all_facts` (a sum over several
-    projects is not a per-company amount); those that include a project outside the scope's confidential
-    regions lose their figures under `MIN_PUBLIC_COUNT` projects (`public.suppress_small`). The rows are
-    `scope_facts` (`public.scoped_facts` of the same projects). In public the coach filter does not apply."""
+    projects is not a per-company amount), then shown as `public.shown_aggregates` lets the scope see
+    them. The rows are `scope_facts` (`public.scoped_facts` of the same projects). In public the coach
+    filter does not apply."""
     filters = public_filters(filters, scope.public)
     open_regions = open_region_names(scope)
     facts = all_facts[project_mask(all_facts, filters)]
     previous = previous_edition(sorted(all_facts["edition"].unique()), filters.edition)
 
-    known = frozenset(all_facts.loc[all_facts["region"].isin(open_regions or ()), "project_id"])
+    grids: dict = {}
 
     def shown(frame: pd.DataFrame, chosen: pd.DataFrame, selection: Filters = filters) -> pd.DataFrame:
-        within = open_regions is not None and bool(chosen["region"].isin(open_regions).all())
-        guarded = public_rule.guarded_rows(frame, open_regions, within)
-        out = public_rule.suppress_small(frame, rows=guarded)
-        if open_regions is not None:  # the public, and a coach beyond their regions
-            out = public_rule.withhold_amounts(
-                out, all_facts, selection, AMOUNT_COLUMNS, known=known, rows=guarded
-            )
-        return out
+        return public_rule.shown_aggregates(
+            frame, all_facts, chosen, selection, AMOUNT_COLUMNS, open_regions, grids
+        )
 
     previous_total = None
     if previous is not None:

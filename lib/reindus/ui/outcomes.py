@@ -2,7 +2,7 @@
 definition, the regions side by side with their export.
 
 Public (atelier) views are computed from the whole programme on the server and only their aggregates leave
-it, with `kpi_definitions.suppress_for_public` applied.
+it, as `reindus.programme.public.shown_aggregates` lets them.
 """
 
 from __future__ import annotations
@@ -82,7 +82,12 @@ def region_section(outcome: kd.OutcomeView, panels, public: bool) -> None:
     st.dataframe(tables.arrow(table), hide_index=True, width="stretch", column_config=config)
     st.caption(
         "Case vide : non renseigné (aucun projet n'a enregistré ce constat)"
-        + (", ou groupe de moins de 3 projets en mode atelier." if public else ".")
+        + (
+            ", ou chiffre masqué en mode atelier (groupe de moins de 3 projets, ou montant qui trahirait "
+            "celui d'une entreprise)."
+            if public
+            else "."
+        )
     )
     if not public:
         left, right, _ = st.columns([1, 1, 4])
