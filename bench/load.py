@@ -12,6 +12,13 @@ AppTest does not count: the server serialising figures, maps and tables for the 
     .venv/bin/python bench/load.py --soak 600 --sessions 20 --rounds 5   # waves for 10 min, then memory
     .venv/bin/python bench/load.py --processes 2 --soak 600 --sessions 4 --waves 25 --rounds 5
                                        # the same through haproxy, two processes on PostgreSQL (deploy/)
+    .venv/bin/python bench/load.py --account conseiller.normandie@demo.reindus.fr --sessions 40
+                                       # signed-in sessions: `serve --demo-auth`, each tab signs in first
+
+With `--account`, each session signs in as a browser does before it is measured: it clicks « Se connecter »,
+follows the redirect to the demo identity provider, picks the account there and comes back through
+`/oauth2callback` with the app's cookies, then opens its measured WebSocket with them. A run that does not
+show « Se déconnecter » (the session is not signed in) counts as an error.
 
 Prints one line per page, e.g.
     load 40 sessions fournisseurs: open_p50_s=… rerun_p50_s=… rerun_p95_s=… rss_mb=… errors=0
@@ -25,13 +32,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import http.cookiejar
 import http.cookies
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -41,6 +51,7 @@ from pathlib import Path
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from reindus import loopback
 
@@ -57,6 +68,9 @@ PAGES = (
 )
 TIMEOUT_S = 120.0
 STICKY_COOKIE = "STSRV"  # deploy/haproxy.cfg: the process that holds a session
+# lib/reindus/ui/auth.py: the account box's buttons (their keys end the widget ids, their labels are shown)
+SIGN_IN_KEY = "sign_in"
+SIGNED_IN_LABEL = "Se déconnecter"
 
 
 @dataclass
@@ -69,6 +83,10 @@ class Session:
     # browser does on its first page load; set: the tab is sent there (the warm-up visits each process).
     server: str = ""
     proxied: bool = False
+    # Signed in as this demo account (`sign_in`), and the cookies the app set then: sent with the WebSocket.
+    account: str = ""
+    cookies: str = ""
+    xsrf: str = ""  # sent with the WebSocket as the browser does; without it the server ignores the cookies
     ws: websockets.ClientConnection | None = None
     page_script_hash: str = ""
     errors: list[str] = field(default_factory=list)
@@ -78,18 +96,43 @@ class Session:
     runs: int = 0
     max_age: int = 2
     received_bytes: int = 0
+    buttons: dict[str, str] = field(default_factory=dict)  # the last run's buttons: widget id -> label
+    auth_redirect: str = ""
+
+    async def sign_in(self) -> None:
+        """Sign in as `account`, as a browser does: « Se connecter » on the page, the provider's form, back
+        to the app with its cookies (kept in `cookies` for the measured WebSocket)."""
+        await self._connect()
+        await self._run(first=True)
+        sign_in = [i for i in self.buttons if i.endswith(f"-{SIGN_IN_KEY}")]
+        if not sign_in:
+            raise RuntimeError("pas de bouton « Se connecter » : le serveur tourne-t-il avec --demo-auth ?")
+        await self._run(first=False, clicked=sign_in[0])
+        await self.close()
+        if not self.auth_redirect:
+            raise RuntimeError("« Se connecter » n'a pas renvoyé vers le fournisseur d'identité")
+        self.cookies, self.xsrf = await asyncio.to_thread(
+            provider_sign_in, self.url, self.auth_redirect, self.account
+        )
+        self.page_script_hash, self.cached, self.runs, self.received_bytes = "", {}, 0, 0
 
     async def open(self) -> float:
         started = time.perf_counter()
+        await self._connect()
+        await self._run(first=True)
+        return time.perf_counter() - started
+
+    async def _connect(self) -> None:
         ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"
-        headers = {}
+        cookies = [self.cookies] if self.cookies else []
         if self.proxied:
             if not self.server:
                 self.server = await asyncio.to_thread(sticky_server, f"{self.url}/{self.page}")
-            headers["Cookie"] = f"{STICKY_COOKIE}={self.server}"
+            cookies.append(f"{STICKY_COOKIE}={self.server}")
+        headers = {"Cookie": "; ".join(cookies)} if cookies else {}
         self.ws = await websockets.connect(
             ws_url,
-            subprotocols=["streamlit"],
+            subprotocols=["streamlit", self.xsrf] if self.xsrf else ["streamlit"],
             max_size=None,
             origin=self.url,
             open_timeout=TIMEOUT_S,
@@ -101,25 +144,26 @@ class Session:
             moved = cookie_value(self.ws.response.headers.get_all("Set-Cookie"))
             if moved and moved != self.server:
                 self.errors.append(f"session envoyée à {moved} au lieu de {self.server}")
-        await self._run(first=True)
-        return time.perf_counter() - started
 
     async def rerun(self) -> float:
         started = time.perf_counter()
         await self._run(first=False)
         return time.perf_counter() - started
 
-    async def _run(self, first: bool) -> None:
+    async def _run(self, first: bool, clicked: str = "") -> None:
         assert self.ws is not None
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = ""
+        if clicked:
+            state.widget_states.widgets.append(WidgetState(id=clicked, trigger_value=True))
         if first or not self.page_script_hash:
             state.page_name = self.page
         else:
             state.page_script_hash = self.page_script_hash
         state.cached_message_hashes.extend(self.cached)
         await self.ws.send(msg.SerializeToString())
+        self.buttons = {}
         async with asyncio.timeout(TIMEOUT_S):
             while True:
                 forward = ForwardMsg()
@@ -136,22 +180,61 @@ class Session:
                 elif kind == "navigation":
                     # The page that ran (new_session names the main script): what the browser reruns.
                     self.page_script_hash = forward.navigation.page_script_hash
-                elif kind == "delta" and forward.delta.new_element.WhichOneof("type") == "exception":
-                    self.errors.append(forward.delta.new_element.exception.message)
+                elif kind == "delta":
+                    self._element(forward.delta.new_element)
+                elif kind == "auth_redirect":
+                    self.auth_redirect = forward.auth_redirect.url
                 elif kind == "page_not_found":
                     self.errors.append(f"page introuvable : {self.page}")
-                elif kind == "script_finished":
-                    if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                        continue
-                    if forward.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                        self.errors.append("erreur de compilation")
-                    self.runs += 1
-                    self.cached = {h: n for h, n in self.cached.items() if self.runs - n <= self.max_age}
+                elif kind == "script_finished" and self._finished(forward.script_finished):
                     return
+
+    def _element(self, element) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.errors.append(element.exception.message)
+        elif kind == "button":
+            self.buttons[element.button.id] = element.button.label
+
+    def _finished(self, status: int) -> bool:
+        """Whether the run is over (not cut short by a rerun), with its checks."""
+        if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            return False
+        if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+            self.errors.append("erreur de compilation")
+        self.runs += 1
+        self.cached = {h: n for h, n in self.cached.items() if self.runs - n <= self.max_age}
+        if self.cookies and SIGNED_IN_LABEL not in self.buttons.values():
+            self.errors.append(f"session non connectée ({self.account})")
+        return True
 
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
+
+
+def provider_sign_in(url: str, login_path: str, account: str) -> tuple[str, str]:
+    """The redirects and form a browser goes through after « Se connecter »: the app's `/auth/login`, the
+    demo provider's page, where the account is picked (its button posts `sub`), and back to the app's
+    `/oauth2callback`, which sets the signed-in cookie; then the health check the page makes before its
+    WebSocket, which sets the XSRF cookie. Returns the app's cookies as a `Cookie` header and the XSRF
+    token (the server reads the signed-in cookie only from a WebSocket that names it)."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with browser.open(url + login_path, timeout=TIMEOUT_S) as provider_page:
+        form_url = provider_page.url
+    form = urllib.parse.urlencode({"sub": account}).encode()
+    with browser.open(form_url, data=form, timeout=TIMEOUT_S) as back:
+        if not back.url.startswith(url):
+            raise RuntimeError(f"le fournisseur d'identité n'a pas renvoyé vers l'application : {back.url}")
+    browser.open(f"{url}/_stcore/health", timeout=TIMEOUT_S).close()
+    request = urllib.request.Request(url)
+    jar.add_cookie_header(request)
+    cookies = request.get_header("Cookie") or ""
+    xsrf = next((c.value for c in jar if c.name == "_streamlit_xsrf"), "")
+    if "_streamlit_user=" not in cookies or not xsrf:
+        raise RuntimeError(f"pas de cookie de connexion pour {account}")
+    return cookies, xsrf
 
 
 def sticky_server(url: str) -> str:
@@ -254,6 +337,7 @@ class Target:
     url: str
     pids: dict[str, int]  # process name (haproxy's cookie value, or "" for a lone server) -> pid
     proxied: bool = False
+    account: str = ""  # every session signs in as this demo account (`serve --demo-auth`)
 
     def rss_each_mb(self) -> dict[str, float]:
         return {name: rss_mb(pid) for name, pid in self.pids.items()}
@@ -261,11 +345,21 @@ class Target:
 
 async def load_page(target: Target, page: str, sessions: int, rounds: int, server: str = "") -> Result:
     pids = list(target.pids.values())
+    tabs = [
+        Session(target.url, page, server=server, proxied=target.proxied, account=target.account)
+        for _ in range(sessions)
+    ]
+    # Before the sign-in: the session a tab leaves for the provider's page stays on the server a while, as
+    # a browser's does, and is part of what a signed-in tab costs.
     rss_before = rss_mb(*pids)
-    tabs = [Session(target.url, page, server=server, proxied=target.proxied) for _ in range(sessions)]
+    failures: list[str] = []
+    if target.account:  # not timed: a coach signs in once, then works on the page
+        signed = await asyncio.gather(*(t.sign_in() for t in tabs), return_exceptions=True)
+        failures += [f"connexion : {x!r}" for x in signed if x is not None]
+        tabs = [t for t, x in zip(tabs, signed, strict=True) if x is None]
     opened = await asyncio.gather(*(t.open() for t in tabs), return_exceptions=True)
     open_times = [x for x in opened if isinstance(x, float)]
-    failures = [repr(x) for x in opened if not isinstance(x, float)]
+    failures += [repr(x) for x in opened if not isinstance(x, float)]
     rss_each = target.rss_each_mb()
     rss_open = sum(rss_each.values())
     reruns: list[float] = []
@@ -290,18 +384,23 @@ async def load_page(target: Target, page: str, sessions: int, rounds: int, serve
 
 
 @contextlib.contextmanager
-def own_server(home: Path, port: int, root: Path = ROOT) -> Iterator[Target]:
-    """`reindus serve` of the checkout `root` on the demo in `home`, as `make run` starts it."""
+def own_server(home: Path, port: int, root: Path = ROOT, account: str = "") -> Iterator[Target]:
+    """`reindus serve` of the checkout `root` on the demo in `home`, as `make run` starts it; with an
+    `account`, with the demo identity provider (`--demo-auth`) and sessions that sign in as it."""
     env = {**os.environ, "REINDUS_HOME": str(home), "PYTHONPATH": str(root / "lib")}
+    auth = ["--demo-auth"] if account else []
+    if account:
+        env["REINDUS_DEMO_IDP_PORT"] = str(free_port())
     env.pop("REINDUS_DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "reindus.cli", "demo", "--if-empty"], env=env, check=True, cwd=root)
     log = (home / "streamlit.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "reindus.cli", "serve", "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1"],
+        [sys.executable, "-m", "reindus.cli", "serve", *auth, "--server.port", str(port), "--server.headless",
+         "true", "--server.address", "127.0.0.1"],
         env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    # The sign-in's redirect URI names localhost: the cookies are the app's only under that name.
+    url = f"http://{'localhost' if account else '127.0.0.1'}:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -311,11 +410,17 @@ def own_server(home: Path, port: int, root: Path = ROOT) -> Iterator[Target]:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError((home / "streamlit.log").read_text())
             time.sleep(0.3)
-        yield Target(url, {"": server.pid})
+        yield Target(url, {"": server.pid}, account=account)
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -424,6 +529,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--account", metavar="EMAIL", help="every session signs in as this demo account "
+                        "first (the server runs with --demo-auth; with --url, it must)")  # fmt: skip
     parser.add_argument("--cold", action="store_true", help="no warm-up visit before measuring")
     parser.add_argument(
         "--before",
@@ -448,10 +555,13 @@ def main() -> None:
         parser.error(f"--processes : 1, ou {expected} (les lignes `server` de deploy/haproxy.cfg)")
     if args.processes > 1 and (args.url or args.before):
         parser.error("--processes démarre son propre déploiement : sans --url ni --before")
+    if args.processes > 1 and args.account:
+        parser.error("--account : un processus (le déploiement de deploy/ n'a pas de fournisseur de démo)")
     with tempfile.TemporaryDirectory(prefix="reindus-load-") as tmp, contextlib.ExitStack() as stack:
         targets = []
         if args.url:
-            targets.append(Target(args.url.rstrip("/"), {"": args.pid} if args.pid else {}))
+            pids = {"": args.pid} if args.pid else {}
+            targets.append(Target(args.url.rstrip("/"), pids, account=args.account or ""))
         elif args.processes > 1:
             targets.append(stack.enter_context(deployment(Path(tmp), args.database_url)))
         else:
@@ -459,9 +569,11 @@ def main() -> None:
                 (Path(tmp) / "before-home").mkdir()
                 root = stack.enter_context(checkout(args.before, Path(tmp) / "before"))
                 targets.append(
-                    stack.enter_context(own_server(Path(tmp) / "before-home", args.port + 1, root))
+                    stack.enter_context(
+                        own_server(Path(tmp) / "before-home", args.port + 1, root, args.account or "")
+                    )
                 )
-            targets.append(stack.enter_context(own_server(Path(tmp), args.port)))
+            targets.append(stack.enter_context(own_server(Path(tmp), args.port, account=args.account or "")))
         if args.soak:
             asyncio.run(soak(targets[-1], pages, args))
         else:
