@@ -192,8 +192,10 @@ ESTABLISHMENT_HEADERS = {
     "siret": "siret",
     "name": "raison sociale",
     "naf": "naf",
+    "naf25": "naf 2025",
     "commune": "code commune",
     "band": "effectif",
+    "employer": "employeur",
     "active": "actif",
     "longitude": "longitude",
     "latitude": "latitude",
@@ -221,7 +223,7 @@ def establishment_batches(
         try:
             shown, params = register.display_name_sql("t", show_personal_names=show_personal_names)
             sql = (
-                f"SELECT siret, {shown} AS name, naf, commune, band, active, longitude, latitude, "
+                f"SELECT siret, {shown} AS name, naf, naf25, commune, band, employer, active, longitude, latitude, "
                 "approximate, created, legal_category FROM establishments t ORDER BY siret"
             )
             if limit is not None:
@@ -240,7 +242,7 @@ def establishment_batches(
 
 def _directory_format(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.rename(columns=ESTABLISHMENT_HEADERS)
-    for column in ("actif", "position approchée"):
+    for column in ("employeur", "actif", "position approchée"):
         frame[column] = frame[column].map({True: "oui", False: "non"})
     frame.loc[frame["position approchée"] == "oui", ["longitude", "latitude"]] = None
     frame["date de création"] = pd.to_datetime(frame["date de création"]).dt.strftime("%Y-%m-%d")
