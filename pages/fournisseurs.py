@@ -41,8 +41,8 @@ tally = sections.counts(search, scope)
 dep = sections.candidate_map(search, target.project["name"], scheme, scope)
 if scope.public:
     st.stop()
-shown, found = sections.departement_filter(ranked, dep, tally)
+found = sections.departement_filter(dep, tally)
 picked = sections.candidate_table(
-    shown, f"candidats-projet{target.project_id}-maillon{target.link_id}", found
+    search, dep, scope, f"candidats-projet{target.project_id}-maillon{target.link_id}", found
 )
 sections.shortlist_section(target, picked, auth.viewer(), scope)

@@ -79,6 +79,7 @@ from reindus.sourcing.search import CandidateSearch
 from reindus.store import version as store_version
 from reindus.store.db import session_factory
 from reindus.store.models import Coach, FundingScheme
+from reindus.ui import tables
 from reindus.ui.filters import options as filter_choices
 from reindus.workshop import pitch
 
@@ -687,6 +688,32 @@ def _ranked_candidates(path: str, search: CandidateSearch, scope: Scope) -> pd.D
 def ranked_candidates(search: CandidateSearch, scope: Scope) -> pd.DataFrame:
     """Candidates ranked by `sourcing.rank` (the POINT_LIMIT nearest, regional first)."""
     return _ranked_candidates(register_path(), search, scope)
+
+
+@dataclass(frozen=True)
+class CandidateList:
+    """The candidates listed on « Fournisseurs » for one search, one département (or all) and one scope."""
+
+    rows: pd.DataFrame  # the ranked candidates listed: the first `limit` of the département's
+    shown: Any  # `rows` as displayed (`sourcing.display_table`), in the Arrow form `st.dataframe` sends
+    export: pd.DataFrame  # `rows` as exported (`sourcing.export_table`)
+
+
+@_shared(ttl=REGISTER_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
+def _candidate_list(
+    path: str, search: CandidateSearch, dep: str | None, limit: int, scope: Scope
+) -> CandidateList:
+    ranked = _ranked_candidates(path, search, scope)
+    rows = (ranked[ranked["departement"] == dep] if dep else ranked).head(limit)
+    table = sourcing.display_table(rows, commune_names())
+    return CandidateList(rows, tables.to_arrow(table), sourcing.export_table(table))
+
+
+def candidate_list(search: CandidateSearch, dep: str | None, limit: int, scope: Scope) -> CandidateList:
+    """The candidates of `ranked_candidates(search, scope)` in département `dep` (None: all), the first
+    `limit`, with their table as shown and as exported: labelled and converted once per search,
+    département and scope, not at every rerun (a row selected, a shortlist edit)."""
+    return _candidate_list(register_path(), search, dep, limit, scope)
 
 
 @_shared(ttl=REGISTER_TTL, max_entries=256, show_spinner=False, hash_funcs=_KEYS)

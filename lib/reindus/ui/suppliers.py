@@ -185,19 +185,18 @@ def candidate_map(search: CandidateSearch, site_label: str, scheme: str, scope: 
     return st.session_state.get(_DEP)
 
 
-def departement_filter(ranked: pd.DataFrame, dep: str | None, tally: Tally) -> tuple[pd.DataFrame, int]:
-    """The candidates of the département clicked on the map, with a button that removes the filter, and
-    how many the register has for that list."""
+def departement_filter(dep: str | None, tally: Tally) -> int:
+    """The filter on the département clicked on the map, with a button that removes it; how many
+    candidates the register has for the list (that département's, or the whole scope's)."""
     if not dep:
-        return ranked, tally.in_scope
-    shown = ranked[ranked["departement"] == dep]
+        return tally.in_scope
     found = tally.by_departement.get(dep, 0)
     cols = st.columns([4, 1])
     cols[0].write(f"Filtre : {md_text(sourcing.departement_label(dep))} ({formats.number(found)} candidats)")
     if cols[1].button("Retirer le filtre", icon=":material/filter_alt_off:"):
         st.session_state[_DEP] = None
         st.rerun()
-    return shown, found
+    return found
 
 
 CANDIDATE_COLUMNS = {
@@ -221,9 +220,13 @@ CANDIDATE_COLUMNS = {
 }
 
 
-def candidate_table(shown: pd.DataFrame, stem: str, found: int) -> pd.DataFrame:
-    """The ranked candidates (the first TABLE_LIMIT), exportable as `stem`.csv/xlsx; returns the rows the
-    coach selected. `found`: how many the register has for this list (the ranking stops at its limit)."""
+def candidate_table(
+    search: CandidateSearch, dep: str | None, scope: Scope, stem: str, found: int
+) -> pd.DataFrame:
+    """The ranked candidates of département `dep` (None: all), the first TABLE_LIMIT, exportable as
+    `stem`.csv/xlsx; returns the rows the coach selected. `found`: how many the register has for this
+    list (the ranking stops at its limit). The table is labelled and converted once per search,
+    département and scope (`data.candidate_list`): selecting rows reruns the page."""
     st.subheader("Candidats")
     st.caption(
         "Rang : régionaux d'abord, puis score sur 100 = distance au site (50) + taille (30) + "
@@ -231,16 +234,16 @@ def candidate_table(shown: pd.DataFrame, stem: str, found: int) -> pd.DataFrame:
         "celui de l'unité légale ; noms des entrepreneurs individuels (des personnes) montrés aux seuls "
         "conseillers et administrateurs, masqués pour les autres ; personnes non diffusibles « non diffusible »."
     )
-    first = shown.head(shortlist_ui.TABLE_LIMIT)
+    listed = data.candidate_list(search, dep, shortlist_ui.TABLE_LIMIT, scope)
+    first = listed.rows
     if len(first) < found:
         st.caption(
             f"Liste et export : les {formats.number(len(first))} premiers candidats sur "
             f"{formats.number(found)} (régionaux d'abord, puis les plus proches du site du projet). "
             "Resserrez la recherche (effectif, employeurs, catégorie, département) pour les voir tous."
         )
-    table = sourcing.display_table(first, data.commune_names())
     selection = st.dataframe(
-        table,
+        listed.shown,
         key="candidates",
         hide_index=True,
         width="stretch",
@@ -249,8 +252,8 @@ def candidate_table(shown: pd.DataFrame, stem: str, found: int) -> pd.DataFrame:
         selection_mode="multi-row",
         column_config=CANDIDATE_COLUMNS,
     )
-    shortlist_ui.export_buttons(shown, stem, table=sourcing.export_table(table), sheet="Candidats")
-    return first.iloc[selection.selection.rows] if selection.selection.rows else shown.iloc[0:0]
+    shortlist_ui.export_buttons(first, stem, table=listed.export, sheet="Candidats")
+    return first.iloc[selection.selection.rows] if selection.selection.rows else first.iloc[0:0]
 
 
 def shortlist_section(target: Target, picked: pd.DataFrame, viewer: Viewer, scope: Scope) -> None:

@@ -41,16 +41,17 @@ def kpi_column_config(table: pd.DataFrame) -> dict:
 def arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
     """`frame` in the Arrow form `st.dataframe` sends, converted once while the frame lives (a cached
     table is drawn by every run of every session); without its index, which the pages hide."""
-    return derived(frame, "arrow", _to_arrow)
+    return derived(frame, "arrow", to_arrow)
 
 
 def arrow_of(source: Any, name: str, table: Callable[[Any], pd.DataFrame]) -> pa.Table | pd.DataFrame:
     """The Arrow form of `table(source)` (a table as displayed, built from a cached object), built and
     converted once while `source` lives."""
-    return derived(source, name, lambda s: _to_arrow(table(s)))
+    return derived(source, name, lambda s: to_arrow(table(s)))
 
 
-def _to_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+def to_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """`frame` as `st.dataframe` sends it, without its index (a cached loader converts what it keeps)."""
     try:
         return pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in a column: Streamlit's conversion copes
