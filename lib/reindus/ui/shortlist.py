@@ -9,6 +9,8 @@ functions refuse a project outside their scope, whatever this page showed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -100,44 +102,73 @@ _COLUMNS = {
 }
 
 
-def shortlist_editor(link_id: int, viewer: Viewer, scope: Scope, editable: bool) -> pd.DataFrame:
-    """The link's shortlist, editable (status, note) when `editable`; returns the rows shown.
+@dataclass(frozen=True)
+class _Shown:
+    """A link's shortlist as first shown to this session, and what is drawn from it (once, not at every
+    rerun): kept in session state until saved or reloaded."""
 
-    The rows shown (with their versions) are kept in session state until saved or reloaded, so a save
-    compares against what the coach saw, not against what a rerun just re-read.
-    """
-    key = _shown_key(link_id)
+    scope: Scope  # the viewer's scope when it was read: another scope reads it again
+    rows: pd.DataFrame  # EDIT_COLUMNS, with the versions a save compares against
+    display: pd.DataFrame  # the editor's columns (`_EDITOR_COLUMNS`), labelled
+    closures: list[str]  # its « État » column: « fermé depuis le … » or ""
+    export: pd.DataFrame  # as exported (`export_frame`)
+
+
+_EDITOR_COLUMNS = ["remove", "supplier_name", "annuaire", "commune", "departement", "pays", "etat", "status",
+                   "note", "source"]  # fmt: skip
+
+
+def _read_shown(link_id: int, scope: Scope) -> _Shown:
     fresh = data.programme(scope).shortlist
     fresh = fresh.loc[fresh["link_id"] == link_id, EDIT_COLUMNS].reset_index(drop=True)
-    if key not in st.session_state:
-        st.session_state[key] = fresh.to_dict("records")  # a few rows per link: light
-    shown = pd.DataFrame(st.session_state[key], columns=EDIT_COLUMNS)
-    closed = data.closure_labels(scope)
-    if shown.empty:
-        st.caption("Aucun fournisseur présélectionné pour ce maillon.")
-        return shown
+    shown = pd.DataFrame(fresh.to_dict("records"), columns=EDIT_COLUMNS)  # a few rows per link: light
     names = data.commune_names()
+    closures = _closures(shown, scope)
     display = shown.assign(
         commune=shown["supplier_commune"].map(lambda c: names.get(c, c) if isinstance(c, str) else ""),
         departement=shown["supplier_departement"].map(sourcing.departement_label),
         # "" rather than None: the grid writes « None » for a missing link (suppliers abroad have no SIRET)
         annuaire=shown["siret"].map(lambda s: sourcing.annuaire_url(s) if isinstance(s, str) else ""),
         pays=shown["supplier_country"].map(countries.name),
-        etat=[closed.get(i, "") for i in shown["id"]],
+        etat=closures,
         remove=False,
-    )
-    columns = ["remove", "supplier_name", "annuaire", "commune", "departement", "pays", "etat", "status",
-               "note", "source"]  # fmt: skip
+    )[_EDITOR_COLUMNS]
+    return _Shown(scope, shown, display, closures, export_frame(shown))
+
+
+def _closures(shown: pd.DataFrame, scope: Scope) -> list[str]:
+    closed = data.closure_labels(scope)
+    return [closed.get(i, "") for i in shown["id"]]
+
+
+def shortlist_editor(link_id: int, viewer: Viewer, scope: Scope, editable: bool) -> _Shown:
+    """The link's shortlist, editable (status, note) when `editable`; returns what is shown (its rows
+    and its export).
+
+    The rows shown (with their versions) are kept in session state until saved or reloaded, so a save
+    compares against what the coach saw, not against what a rerun just re-read; so is their labelled
+    table, but not the closures of their establishments, read again at each run.
+    """
+    key = _shown_key(link_id)
+    kept = st.session_state.get(key)
+    if not isinstance(kept, _Shown) or kept.scope != scope:
+        kept = st.session_state[key] = _read_shown(link_id, scope)
+    shown = kept.rows
+    if shown.empty:
+        st.caption("Aucun fournisseur présélectionné pour ce maillon.")
+        return kept
+    closures = _closures(shown, scope)
+    display = kept.display if closures == kept.closures else kept.display.assign(etat=closures)
     if not editable:
         st.dataframe(
-            display[columns[1:]].assign(status=display["status"].map(SHORTLIST_STATUSES)),
+            display[_EDITOR_COLUMNS[1:]].assign(status=display["status"].map(SHORTLIST_STATUSES)),
             hide_index=True,
             width="stretch",
             column_config=_COLUMNS,
         )
-        return shown
+        return kept
     edited = st.data_editor(
-        display[columns],
+        display,
         key=f"shortlist_editor_{link_id}",
         hide_index=True,
         width="stretch",
@@ -170,7 +201,7 @@ def shortlist_editor(link_id: int, viewer: Viewer, scope: Scope, editable: bool)
         data.invalidate()
         _forget_shown(link_id)
         st.rerun()
-    return shown
+    return kept
 
 
 def export_frame(rows: pd.DataFrame) -> pd.DataFrame:

@@ -282,10 +282,12 @@ def shortlist_section(target: Target, picked: pd.DataFrame, viewer: Viewer, scop
     ):
         shortlist_ui.add_to_shortlist(link_id, picked, viewer)
         st.rerun()
-    rows = shortlist_ui.shortlist_editor(link_id, viewer, scope, editable)
+    shown = shortlist_ui.shortlist_editor(link_id, viewer, scope, editable)
     if editable:
         shortlist_ui.foreign_supplier_form(link_id, viewer)
         st.caption(
             f"Chaque changement est inscrit au journal des modifications au nom de {md_text(viewer.actor)}."
         )
-    shortlist_ui.export_buttons(rows, f"preselection-projet{target.project_id}-maillon{link_id}")
+    shortlist_ui.export_buttons(
+        shown.rows, f"preselection-projet{target.project_id}-maillon{link_id}", table=shown.export
+    )
