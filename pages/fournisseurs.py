@@ -3,7 +3,6 @@ and the link's shortlist."""
 
 import streamlit as st
 
-from reindus.programme.public import public_projects
 from reindus.reference.sources import any_fictitious
 from reindus.text.safe import md_text
 from reindus.ui import auth, data, mode
@@ -17,18 +16,17 @@ st.title("Fournisseurs")
 st.caption(
     "Trouver des fournisseurs candidats pour un maillon de la chaîne, en région d'abord puis en France."
 )
-programme = data.programme(scope)
-projects = public_projects(programme.projects) if scope.public else programme.projects
+choices = data.sourcing_choices(scope)
 if scope.public:
     st.info(
         "Mode atelier : nombre d'établissements par département seulement ; la liste des candidats et la "
         "présélection ne sont pas affichées en public.",
         icon=":material/lock:",
     )
-    if projects.empty:
+    if choices.projects.empty:
         st.stop()
 
-target = sections.choose_target(projects, programme.links)
+target = sections.choose_target(choices)
 search, scheme = sections.choose_search(target)
 if target.terms.empty:
     st.info("Choisissez un maillon ou saisissez une activité (code NAF, division ou mots du libellé).")

@@ -691,6 +691,47 @@ def ranked_candidates(search: CandidateSearch, scope: Scope) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class SourcingChoices:
+    """What « Fournisseurs » offers to choose, labelled once per scope and store version."""
+
+    projects: pd.DataFrame  # the projects that may be chosen: in public, those flagged public only
+    project_labels: dict[int, str]  # project id → « name — region »
+    link_labels: dict[int, dict[int, str]]  # project id → its links upstream first, id → « 1. label (codes) »
+    link_codes: dict[int, str]  # link id → its NAF codes
+
+
+@_store
+@_shared(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
+def _sourcing_choices(url: str, scope: Scope, version: int) -> SourcingChoices:
+    data = _programme(url, scope, version)
+    projects = public_rule.public_projects(data.projects) if scope.public else data.projects
+    links = data.links
+    link_labels: dict[int, dict[int, str]] = {}
+    for i, project_id, position, label, codes, naf_version in zip(
+        links["id"], links["project_id"], links["position"], links["label"], links["naf_codes"],
+        links["naf_version"], strict=True,
+    ):  # fmt: skip
+        link_labels.setdefault(project_id, {})[i] = (
+            f"{position}. {label} ({naf_reference.codes_text(codes, naf_version)})"
+        )
+    return SourcingChoices(
+        projects,
+        {
+            i: f"{name} — {region}"
+            for i, name, region in zip(projects["id"], projects["name"], projects["region"], strict=True)
+        },
+        link_labels,
+        dict(zip(links["id"], links["naf_codes"], strict=True)),
+    )
+
+
+def sourcing_choices(scope: Scope) -> SourcingChoices:
+    """The projects « Fournisseurs » offers `scope` (in public: those flagged public) and their links,
+    labelled: the page reruns at each selection, and the labels stay the same until the store changes."""
+    return _sourcing_choices(_url(), scope, _version())
+
+
+@dataclass(frozen=True)
 class CandidateList:
     """The candidates listed on « Fournisseurs » for one search, one département (or all) and one scope."""
 

@@ -17,7 +17,6 @@ from reindus import register
 from reindus.auth import Scope, Viewer
 from reindus.figures.supplier_map import SCHEMES
 from reindus.reference import headcount
-from reindus.reference.naf import codes_text
 from reindus.sourcing import candidates as sourcing
 from reindus.sourcing.search import CandidateSearch, Tally
 from reindus.text import formats
@@ -40,10 +39,10 @@ class Target:
     terms: sourcing.SearchTerms
 
 
-def choose_target(projects: pd.DataFrame, links: pd.DataFrame) -> Target:
+def choose_target(choices: data.SourcingChoices) -> Target:
     """Project and link (both in the URL), or a free activity typed by the coach."""
     top = st.columns([2, 3])
-    labels = {p.id: f"{p.name} — {p.region}" for p in projects.itertuples(index=False)}
+    labels = choices.project_labels
     id_params.from_url("sourcing_project", labels)
     project_id = top[0].selectbox(
         "Projet",
@@ -53,19 +52,9 @@ def choose_target(projects: pd.DataFrame, links: pd.DataFrame) -> Target:
         args=("sourcing_project",),
         format_func=labels.get,
     )
-    project_links = links[links["project_id"] == project_id].set_index("id")
-    link_labels = {
-        i: f"{position}. {label} ({codes_text(codes, version)})"
-        for i, position, label, codes, version in zip(
-            project_links.index,
-            project_links["position"],
-            project_links["label"],
-            project_links["naf_codes"],
-            project_links["naf_version"],
-            strict=True,
-        )
-    } | {FREE_SEARCH: "Recherche libre (code NAF, division ou libellé)"}
-    id_params.from_url("sourcing_link", project_links.index.tolist())
+    project_links = choices.link_labels.get(project_id, {})
+    link_labels = project_links | {FREE_SEARCH: "Recherche libre (code NAF, division ou libellé)"}
+    id_params.from_url("sourcing_link", list(project_links))
     link_id = top[1].selectbox(
         "Maillon de la chaîne",
         list(link_labels),
@@ -80,7 +69,8 @@ def choose_target(projects: pd.DataFrame, links: pd.DataFrame) -> Target:
         )
         terms = sourcing.search_terms(query)
     else:
-        terms = sourcing.search_terms(project_links.at[link_id, "naf_codes"])
+        terms = sourcing.search_terms(choices.link_codes[link_id])
+    projects = choices.projects
     return Target(project_id, projects[projects["id"] == project_id].iloc[0], link_id, terms)
 
 
