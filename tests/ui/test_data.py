@@ -180,3 +180,38 @@ def test_a_result_cached_for_one_scope_is_never_served_to_another(demo_env):
         assert everything["coach"].notna().all()  # the administrateur's entry was not narrowed either
     finally:
         data.invalidate()
+
+
+def test_the_projects_offered_on_fournisseurs_are_those_of_the_scope(demo_env):
+    from reindus.programme.public import public_projects
+
+    data.invalidate()
+    try:
+        for scope in (ANONYMOUS_SCOPE, COACH_NORMANDIE, ANONYMOUS_SCOPE):
+            projects = data.programme(scope).projects
+            offered = public_projects(projects) if scope.public else projects
+            choices = data.sourcing_choices(scope)
+            assert choices.project_labels == {p.id: f"{p.name} — {p.region}" for p in offered.itertuples()}
+            assert set(choices.projects["id"]) == set(offered["id"])
+        assert len(data.sourcing_choices(ANONYMOUS_SCOPE).project_labels) < len(projects)
+    finally:
+        data.invalidate()
+
+
+def test_the_candidate_list_holds_the_first_candidates_of_the_departement(demo_env):
+    from reindus.sourcing import candidates as sourcing
+    from reindus.sourcing.search import CandidateSearch
+    from reindus.ui import tables
+
+    project = data.sourcing_choices(COACH_NORMANDIE).projects.iloc[0]
+    search = CandidateSearch.for_project(
+        sourcing.search_terms("2"), project["region_code"], "france", "NN", data.project_site(project)
+    )
+    ranked = data.ranked_candidates(search, COACH_NORMANDIE)
+    for dep in ("76", None):
+        listed = data.candidate_list(search, dep, 50, COACH_NORMANDIE)
+        expected = (ranked[ranked["departement"] == dep] if dep else ranked).head(50)
+        assert len(expected) == 50 and listed.rows["siret"].tolist() == expected["siret"].tolist()
+        table = sourcing.display_table(expected, data.commune_names())
+        assert listed.shown.equals(tables.to_arrow(table))  # the Arrow form st.dataframe sends
+        assert listed.export.equals(sourcing.export_table(table))
