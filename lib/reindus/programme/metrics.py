@@ -35,6 +35,17 @@ from reindus.sourcing.coverage import covered_links
 
 HOME_COUNTRY = "FR"
 
+# A project's counts of shortlist entries: its shortlist in figures, as confidential as the entries
+# (`public.CONFIDENTIAL_COLUMNS`).
+SHORTLIST_COUNT_COLUMNS: tuple[str, ...] = (
+    "suppliers_identified",
+    "suppliers_contacted",
+    "suppliers_qualified",
+    "suppliers_retained",
+    "retained_in_region",
+    "retained_in_france",
+    "retained_abroad",
+)
 # Summable counts per project (the columns of `project_facts` that `kpis` adds up).
 COUNT_COLUMNS: tuple[str, ...] = (
     "projects",
@@ -48,13 +59,7 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "funding_paid",
     "applications_granted",
     "applications_refused",
-    "suppliers_identified",
-    "suppliers_contacted",
-    "suppliers_qualified",
-    "suppliers_retained",
-    "retained_in_region",
-    "retained_in_france",
-    "retained_abroad",
+    *SHORTLIST_COUNT_COLUMNS,
     "links",
     "links_covered",
 )

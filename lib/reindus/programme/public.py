@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from reindus.programme.data import ProgrammeData
+from reindus.programme.metrics import SHORTLIST_COUNT_COLUMNS
 from reindus.sourcing import coverage
 
 if TYPE_CHECKING:
@@ -60,14 +61,8 @@ CONFIDENTIAL_COLUMNS: frozenset[str] = frozenset(
         "supplier_name",
         "supplier_commune",
         "note",
-        # a project's counts of shortlist entries (metrics.project_facts): its shortlist, in figures
-        "suppliers_identified",
-        "suppliers_contacted",
-        "suppliers_qualified",
-        "suppliers_retained",
-        "retained_in_region",
-        "retained_in_france",
-        "retained_abroad",
+        # a project's counts of shortlist entries: its shortlist, in figures
+        *SHORTLIST_COUNT_COLUMNS,
     }
 )
 # Columns of a project's identity, shown only when the project is flagged public.
