@@ -10,6 +10,7 @@ import pytest
 
 from reindus.programme import kpi_definitions as kd
 from reindus.programme.data import ProgrammeData
+from reindus.programme.metrics import project_facts
 from reindus.programme.public import shown_aggregates
 from reindus.programme.selection import Filters
 
@@ -71,25 +72,28 @@ def data() -> ProgrammeData:
         ],
         columns=["project_id", "stage", "actual_end"],
     )
-    empty = pd.DataFrame(columns=["id", "project_id"])
-    return ProgrammeData(projects, milestones, empty, empty, applications)
+    links = pd.DataFrame(columns=["id", "project_id"])
+    shortlist = pd.DataFrame(
+        columns=["id", "project_id", "link_id", "status", "supplier_country", "supplier_region_code"]
+    )
+    return ProgrammeData(projects, milestones, links, shortlist, applications)
 
 
 def test_forecasts_and_observations_are_separate_and_missing_is_not_zero(data):
-    total = kd.outcome_kpis(kd.outcome_facts(data)).iloc[0]
-    assert total["jobs_planned"] == 42  # 10 + 4 + 8 + 20 (+ nothing for project 5)
+    total = kd.outcome_kpis(project_facts(data)).iloc[0]
+    assert total["jobs"] == 42  # 10 + 4 + 8 + 20 (+ nothing for project 5)
     assert total["jobs_observed_end"] == 9  # 6 + 0 + 3: project 2 and 4 not recorded
     assert total["jobs_observed_end_reported"] == 3
     assert total["jobs_observed_end_planned"] == 18  # what projects 1, 3, 5 had planned: 10 + 8 + 0
     assert total["jobs_observed_12m"] == 9 and total["jobs_observed_12m_reported"] == 1
     assert total["finished"] == 4
-    assert total["investment_planned"] == 3_700_000.0
+    assert total["investment"] == 3_700_000.0
     assert total["investment_committed"] == 850_000.0 and total["investment_committed_reported"] == 2
 
 
 def test_funding_pipeline_asked_granted_paid(data):
-    total = kd.outcome_kpis(kd.outcome_facts(data)).iloc[0]
-    assert total["funding_asked"] == 770_000.0  # 200 + 100 + 80 + 300 + 40 + 50 thousand; not the 999 000
+    total = kd.outcome_kpis(project_facts(data)).iloc[0]
+    assert total["funding_requested"] == 770_000.0  # 200 + 100 + 80 + 300 + 40 + 50 thousand; not the 999 000
     assert total["funding_granted"] == 300_000.0  # 150 + 60 + 40 + 50: « versé » was granted too
     assert total["funding_paid"] == 205_000.0  # 150 + 10 (partial, « accordé ») + 45; unrecorded counts 0
     assert total["applications_granted_unpaid"] == 1
@@ -97,7 +101,7 @@ def test_funding_pipeline_asked_granted_paid(data):
 
 
 def test_median_delay_from_selection_to_concretisation(data):
-    facts = kd.outcome_facts(data).set_index("project_id")
+    facts = project_facts(data).set_index("project_id")
     assert facts.loc[1, "days_to_concretisation"] == 170
     assert math.isnan(facts.loc[4, "days_to_concretisation"])
     total = kd.outcome_kpis(facts.reset_index()).iloc[0]
@@ -106,9 +110,9 @@ def test_median_delay_from_selection_to_concretisation(data):
 
 
 def test_by_region_nothing_recorded_reads_non_renseigne(data):
-    table = kd.outcome_kpis_by_region(kd.outcome_facts(data), REGIONS).set_index("region")
+    table = kd.outcome_kpis_by_region(project_facts(data), REGIONS).set_index("region")
     idf = table.loc["Île-de-France"]
-    assert idf["jobs_planned"] == 20
+    assert idf["jobs"] == 20
     assert math.isnan(idf["jobs_observed_end"]) and idf["jobs_observed_end_reported"] == 0
     assert kd.format_value(idf["jobs_observed_end"], "count") == "non renseigné"
     assert math.isnan(idf["days_to_concretisation"])
@@ -121,21 +125,21 @@ def test_by_region_nothing_recorded_reads_non_renseigne(data):
 
 
 def test_public_withholds_observations_recorded_by_too_few_projects(data):
-    facts = kd.outcome_facts(data)
+    facts = project_facts(data)
     table = kd.outcome_kpis_by_region(facts, REGIONS)
     shown = shown_aggregates(table, facts, facts, Filters(), kd.AMOUNTS, frozenset()).set_index("region")
     normandie = shown.loc["Normandie"]  # 3 projects: shown, but only 1 committed investment recorded
-    assert normandie["jobs_planned"] == 22
+    assert normandie["jobs"] == 22
     assert math.isnan(normandie["investment_committed"])
-    assert math.isnan(shown.loc["Île-de-France", "jobs_planned"])  # 1 project: every figure withheld
+    assert math.isnan(shown.loc["Île-de-France", "jobs"])  # 1 project: every figure withheld
     # withheld reads « — », not recorded reads « non renseigné »
     assert kd.display(normandie, "investment_committed") == "—"
     assert kd.display(table.set_index("region").loc["Île-de-France"], "jobs_observed_end") == "non renseigné"
-    assert kd.display(normandie, "jobs_planned") == "22"
+    assert kd.display(normandie, "jobs") == "22"
 
 
 def test_notes_say_what_an_observation_rests_on(data):
-    total = kd.outcome_kpis(kd.outcome_facts(data)).iloc[0]
+    total = kd.outcome_kpis(project_facts(data)).iloc[0]
     assert kd.recorded_note(total, "jobs_observed_end") == (
         "renseigné pour 3 projet(s) sur 4 terminés ou abandonnés ; emplois prévus par ces projets : 18"
     )

@@ -34,6 +34,7 @@ def _projects(rows) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
     frame["region_code"] = frame["region"].map(CODES)
     frame["source"] = "démo"
+    frame[["jobs_observed_end", "jobs_observed_12m", "committed_investment"]] = None  # nothing observed yet
     return frame
 
 
@@ -186,6 +187,7 @@ def _milestones(rows) -> pd.DataFrame:
         frame[column] = frame[column].astype(object).map(lambda v: D(v) if isinstance(v, str) else None)
     frame.insert(0, "id", range(1, len(frame) + 1))
     frame["source"] = "démo"
+    frame[["jobs_observed_end", "jobs_observed_12m", "committed_investment"]] = None  # nothing observed yet
     return frame
 
 

@@ -15,13 +15,8 @@ from reindus.programme.data import load_programme
 from reindus.programme.selection import Filters, project_mask
 from reindus.store.db import make_engine
 
-# The same sums under the dashboard's name and under « Prévu, décidé, constaté »'s.
-SAME_SUM = {
-    "investment": "investment_planned",
-    "funding_requested": "funding_asked",
-    "funding_granted": "funding_granted",
-    "funding_paid": "funding_paid",
-}
+# The sums of money the dashboard's cards and « Prévu, décidé, constaté »'s both show.
+SAME_SUMS = ("investment", "funding_requested", "funding_granted", "funding_paid")
 COACH = Scope(Role.CONSEILLER, frozenset({"28"}))
 
 
@@ -81,7 +76,6 @@ def _shown(value) -> bool:
 def test_totals_regions_and_editions_follow_one_rule(demo, scope):
     data, programme_regions = demo
     facts = metrics.project_facts(data)
-    outcome_facts = kpi_definitions.outcome_facts(data)
     scope_facts = public.scoped_facts(facts, data.projects, scope)
     open_regions = views.open_region_names(scope)
     known = set(facts.loc[facts["region"].isin(open_regions), "project_id"])
@@ -96,20 +90,20 @@ def test_totals_regions_and_editions_follow_one_rule(demo, scope):
                 continue
             order = programme_regions.order_names(chosen["region"].dropna())
             board = views.dashboard(facts, scope_facts, filters, programme_regions, scope)
-            outcome = kpi_definitions.outcome_view(outcome_facts, filters, order, open_regions=open_regions)
+            outcome = kpi_definitions.outcome_view(facts, filters, order, open_regions=open_regions)
 
             def contributors(rows: pd.DataFrame, column: str) -> int:
                 return int(((rows[column].fillna(0) != 0) & ~rows["project_id"].isin(known)).sum())
 
-            for column, same in SAME_SUM.items():
+            for column in SAME_SUMS:
                 where = (filters, column)
                 # one rule: the cards of both sections, and their regions, show the same sums
-                assert _shown(board.total[column]) == _shown(outcome.total[same]), where
+                assert _shown(board.total[column]) == _shown(outcome.total[column]), where
                 if _shown(board.total[column]):
-                    assert board.total[column] == pytest.approx(outcome.total[same])
+                    assert board.total[column] == pytest.approx(outcome.total[column])
                     funding_shown |= column.startswith("funding")
                 by_region = board.by_region.set_index("region")[column]
-                other = outcome.by_region.set_index("region")[same]
+                other = outcome.by_region.set_index("region")[column]
                 assert by_region.notna().equals(other.reindex(by_region.index).notna()), where
                 # the total and the parts it is the sum of: no figure hidden that the others give away
                 if region is None:  # the regions side by side

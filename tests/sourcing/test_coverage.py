@@ -46,6 +46,9 @@ def test_the_kpi_counts_the_links_that_supplier_counts_calls_covered():
             "source": ["saisie"],
             "target_jobs": [5],
             "planned_investment": [1.0],
+            "jobs_observed_end": [None],
+            "jobs_observed_12m": [None],
+            "committed_investment": [None],
         }
     )
     shortlist = SHORTLIST.assign(
@@ -56,7 +59,7 @@ def test_the_kpi_counts_the_links_that_supplier_counts_calls_covered():
     )
     data = ProgrammeData(
         projects=projects,
-        milestones=pd.DataFrame(),
+        milestones=pd.DataFrame(columns=["project_id", "stage", "actual_end"]),
         links=links,
         shortlist=shortlist,
         applications=applications,

@@ -162,9 +162,9 @@ def _assert_only_its_scope(scope: Scope) -> None:
 
 def _one_amount_rule(board, view) -> None:
     """The dashboard's regions and « Prévu, décidé, constaté »'s show the same sums (one rule)."""
-    for column, same in (("funding_granted", "funding_granted"), ("investment", "investment_planned")):
+    for column in ("funding_granted", "investment"):
         left = board.by_region.set_index("region")[column].notna()
-        right = view.by_region.set_index("region")[same].notna().reindex(left.index)
+        right = view.by_region.set_index("region")[column].notna().reindex(left.index)
         assert left.equals(right), (column, left, right)
 
 

@@ -59,12 +59,12 @@ PROGRAMME_DEFINITIONS: dict[str, kd.KpiDefinition] = {
 }
 HEADLINE: tuple[str, ...] = (
     "projects",
-    "jobs_planned",
+    "jobs",
     "jobs_observed_end",
     "jobs_observed_12m",
-    "investment_planned",
+    "investment",
     "investment_committed",
-    "funding_asked",
+    "funding_requested",
     "funding_granted",
     "funding_paid",
     "success_rate",
@@ -198,11 +198,10 @@ def build_content(
     before = previous_edition(sorted(in_region["edition"].unique()), edition)
     data = _editions(data, {edition, before})  # the brief reads two editions: only those are counted
     facts = metrics.project_facts(data)
-    outcome_facts = kd.outcome_facts(data)
 
     def totals(f: Filters) -> pd.Series:
-        programme = metrics.kpis(facts[project_mask(facts, f)]).iloc[0]
-        outcome = kd.outcome_kpis(outcome_facts[project_mask(outcome_facts, f)]).iloc[0]
+        chosen = facts[project_mask(facts, f)]
+        programme, outcome = metrics.kpis(chosen).iloc[0], kd.outcome_kpis(chosen).iloc[0]
         extra = [c for c in PROGRAMME_DEFINITIONS if c not in outcome.index]
         return pd.concat([outcome, programme[extra]])
 
@@ -224,8 +223,9 @@ def build_content(
 
     order = list(programme.names)
     edition_only = Filters(edition=edition)
-    side = metrics.kpis_by_region(facts[project_mask(facts, edition_only)], order)
-    side_outcomes = kd.outcome_kpis_by_region(outcome_facts[project_mask(outcome_facts, edition_only)], order)
+    edition_facts = facts[project_mask(facts, edition_only)]
+    side = metrics.kpis_by_region(edition_facts, order)
+    side_outcomes = kd.outcome_kpis_by_region(edition_facts, order)
     # The same figure under the same name in both tables (projects, funding granted, success rate) is the
     # same definition: the outcome table's is kept.
     side = side_outcomes.merge(

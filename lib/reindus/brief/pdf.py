@@ -283,7 +283,7 @@ def _headlines(content: BriefContent, s: dict) -> list:
 
 SIDE_COLUMNS: tuple[str, ...] = (
     "projects",
-    "jobs_planned",
+    "jobs",
     "jobs_observed_end",
     "funding_granted",
     "success_rate",
@@ -329,7 +329,7 @@ def _regions(content: BriefContent, s: dict) -> list:
     names = [_short(r) for r in regions]
     cells = []
     chart_w = WIDTH / 3
-    for key in ("jobs_planned", "funding_granted", "share_in_region"):
+    for key in ("jobs", "funding_granted", "share_in_region"):
         definition = DEFINITIONS[key]
         drawing = _bar_chart(
             "",

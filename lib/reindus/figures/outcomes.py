@@ -18,11 +18,11 @@ from reindus.programme.regions import ProgrammeRegions
 from reindus.text.safe import html_text
 
 PANELS: tuple[str, ...] = (
-    "jobs_planned",
+    "jobs",
     "jobs_observed_end",
     "jobs_observed_12m",
-    "investment_planned",
-    "funding_asked",
+    "investment",
+    "funding_requested",
     "funding_granted",
     "funding_paid",
     "investment_committed",

@@ -10,7 +10,8 @@
 An observation nobody recorded is missing, not zero: a sum over projects where none is recorded is NaN,
 shown « non renseigné », and every observed figure travels with how many projects recorded it.
 
-Pure functions: `outcome_facts` gives one row per project, `outcome_kpis` aggregates any grouping.
+Pure functions on the per-project facts of `metrics.project_facts` (the dashboard's: a sum has one name
+on every screen): `outcome_kpis` aggregates any grouping.
 """
 
 from __future__ import annotations
@@ -20,18 +21,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reindus.programme.data import ProgrammeData
 from reindus.programme.public import shown_aggregates
 from reindus.programme.selection import previous_edition, project_mask
-from reindus.reference.programme import DECIDED_STATUSES, GRANTED_STATUSES, FundingStatus, ProjectStatus
 from reindus.text import formats
 
 NOT_RECORDED = "non renseigné"
 # A rate or a delay with nothing to measure yet (no application decided, no project concretised).
 NOT_MEASURABLE = "—"
-# Applications that have left the applicant's hands: « en préparation » is not asked yet. A paid
-# application (« versé ») was granted first: it counts as asked, granted and paid.
-FILED_STATUSES: tuple[FundingStatus, ...] = (FundingStatus.FILED, *DECIDED_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,7 @@ DEFINITIONS: dict[str, KpiDefinition] = {
     d.key: d
     for d in (
         KpiDefinition(
-            "jobs_planned",
+            "jobs",
             "Emplois prévus",
             "count",
             "prévision",
@@ -75,7 +71,7 @@ DEFINITIONS: dict[str, KpiDefinition] = {
             "renseigné ; « non renseigné » si aucun ne l'est (jamais compté zéro).",
         ),
         KpiDefinition(
-            "funding_asked",
+            "funding_requested",
             "Financements demandés",
             "euros",
             "dossiers",
@@ -107,7 +103,7 @@ DEFINITIONS: dict[str, KpiDefinition] = {
             "déposés en attente de décision ne comptent pas.",
         ),
         KpiDefinition(
-            "investment_planned",
+            "investment",
             "Investissement prévu",
             "euros",
             "prévision",
@@ -136,9 +132,9 @@ DEFINITIONS: dict[str, KpiDefinition] = {
 SUMMED: tuple[str, ...] = (
     "projects",
     "finished",
-    "jobs_planned",
-    "investment_planned",
-    "funding_asked",
+    "jobs",
+    "investment",
+    "funding_requested",
     "funding_granted",
     "funding_paid",
     "applications_granted",
@@ -149,17 +145,6 @@ SUMMED: tuple[str, ...] = (
 OBSERVED: tuple[str, ...] = ("jobs_observed_end", "jobs_observed_12m", "investment_committed")
 # Sums of money: beyond the viewer's regions, only where `public.amount_grid` lets them.
 AMOUNTS: list[str] = [key for key, d in DEFINITIONS.items() if d.kind == "euros"]
-# Projects' identity columns, kept so that `selection.project_mask` applies to the facts.
-IDENTITY: tuple[str, ...] = (
-    "project_id",
-    "name",
-    "region_code",
-    "region",
-    "edition",
-    "naf",
-    "coach",
-    "status",
-)
 
 
 def format_value(value: float | None, kind: str, missing: str = NOT_RECORDED) -> str:
@@ -175,54 +160,6 @@ def format_value(value: float | None, kind: str, missing: str = NOT_RECORDED) ->
     return formats.number(value)
 
 
-def _days_between(later: pd.Series, earlier: pd.Series) -> pd.Series:
-    return (pd.to_datetime(later) - pd.to_datetime(earlier)).dt.days.astype(float)
-
-
-def outcome_facts(data: ProgrammeData) -> pd.DataFrame:
-    """One row per project: its identity, forecasts, funding pipeline, observations and delay.
-
-    Observations (`jobs_observed_*`, `investment_committed`) stay NaN where not recorded;
-    `days_to_concretisation` is NaN until both the selection and the concrétisation have an actual end.
-    """
-    p = data.projects
-    facts = pd.DataFrame({c: p[c].to_numpy() for c in IDENTITY[1:]}, index=p["id"].to_numpy())
-    facts.insert(0, "project_id", p["id"].to_numpy())
-    facts["source"] = p["source"].to_numpy()
-    facts["projects"] = 1
-    facts["finished"] = (
-        p["status"].isin([ProjectStatus.FINISHED, ProjectStatus.ABANDONED]).astype(int).to_numpy()
-    )
-    facts["jobs_planned"] = pd.to_numeric(p["target_jobs"], errors="coerce").fillna(0).to_numpy()
-    facts["investment_planned"] = pd.to_numeric(p["planned_investment"], errors="coerce").fillna(0).to_numpy()
-    for column, source in (
-        ("jobs_observed_end", "jobs_observed_end"),
-        ("jobs_observed_12m", "jobs_observed_12m"),
-        ("investment_committed", "committed_investment"),
-    ):
-        facts[column] = pd.to_numeric(p[source], errors="coerce").astype(float).to_numpy()
-
-    apps = data.applications
-    filed = apps[apps["status"].isin(FILED_STATUSES)]
-    granted = apps[apps["status"].isin(GRANTED_STATUSES)]
-    facts["funding_asked"] = filed.groupby("project_id")["amount_requested"].sum()
-    facts["funding_granted"] = granted.groupby("project_id")["amount_granted"].sum()
-    facts["funding_paid"] = granted.groupby("project_id")["amount_paid"].sum()
-    facts["applications_granted"] = granted.groupby("project_id").size()
-    facts["applications_refused"] = apps[apps["status"] == FundingStatus.REFUSED].groupby("project_id").size()
-    facts["applications_granted_unpaid"] = granted[granted["amount_paid"].isna()].groupby("project_id").size()
-    for column in SUMMED:
-        facts[column] = facts[column].fillna(0)
-
-    ms = data.milestones
-    ends = ms.pivot_table(index="project_id", columns="stage", values="actual_end", aggfunc="first")
-    if {"selection", "concretisation"} <= set(ends.columns):
-        facts["days_to_concretisation"] = _days_between(ends["concretisation"], ends["selection"])
-    else:
-        facts["days_to_concretisation"] = float("nan")
-    return facts.reset_index(drop=True)
-
-
 def _aggregate(group: pd.DataFrame) -> pd.Series:
     out = {c: float(group[c].sum()) for c in SUMMED}
     for column in OBSERVED:
@@ -231,7 +168,7 @@ def _aggregate(group: pd.DataFrame) -> pd.Series:
         out[column] = float(group.loc[recorded, column].sum()) if recorded.any() else float("nan")
         # The forecast of the same projects: an observation is compared with like for like.
         if column.startswith("jobs"):
-            out[f"{column}_planned"] = float(group.loc[recorded, "jobs_planned"].sum())
+            out[f"{column}_planned"] = float(group.loc[recorded, "jobs"].sum())
     days = group["days_to_concretisation"].dropna()
     out["days_to_concretisation"] = float(days.median()) if len(days) else float("nan")
     out["days_to_concretisation_reported"] = len(days)

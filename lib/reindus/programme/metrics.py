@@ -1,9 +1,10 @@
 """KPIs of the programme and progress against the common rétroplanning: pure functions, frames in and out.
 
 Two steps for the KPIs: `project_facts` counts everything once per project (jobs, euros, applications,
-suppliers, links), then `kpis` sums those counts over any grouping (region, edition × region, nothing)
-and derives the rates from the sums — so a rate for a region is the ratio of its totals, never an
-average of project ratios.
+suppliers, links, observations), then `kpis` sums those counts over any grouping (region, edition × region,
+nothing) and derives the rates from the sums — so a rate for a region is the ratio of its totals, never an
+average of project ratios. The same facts feed `kpi_definitions.outcome_kpis` (forecasts, pipeline,
+observations): one sum, one name, on every screen.
 
 Progress: `stage_progress` measures each stage against its planned dates at a given `today`;
 `project_progress` turns that into one status per project. The lateness tolerance is
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from reindus.programme.data import ProgrammeData
@@ -21,6 +23,7 @@ from reindus.programme.stages import current_stage_labels
 from reindus.reference.programme import (
     CONTACTED_STATUSES,
     CURRENT_STAGE_LABELS,
+    FILED_STATUSES,
     GRANTED_STATUSES,
     LATE_TOLERANCE_DAYS,
     QUALIFIED_STATUSES,
@@ -117,8 +120,20 @@ def _count_by_project(frame: pd.DataFrame, mask: pd.Series | None = None) -> pd.
     return rows.groupby("project_id").size()
 
 
+def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    """(later - earlier) in whole days, NaN where either is missing."""
+    delta = pd.to_datetime(later) - pd.to_datetime(earlier)
+    return delta.dt.days.astype(float)
+
+
+def _observed(values: pd.Series) -> np.ndarray:
+    """An observation as numbers, NaN where it is not recorded."""
+    return pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+
+
 def project_facts(data: ProgrammeData) -> pd.DataFrame:
-    """One row per project: its identity (id, name, region, edition, NAF, coach, status, source) and its counts.
+    """One row per project: its identity (id, name, region, edition, NAF, coach, status, source), its counts
+    (COUNT_COLUMNS, summed by `kpis`) and what `kpi_definitions.outcome_kpis` adds.
 
     - projects / active / completed / abandoned: 1 or 0 by the project's recorded status;
     - jobs, investment: the planned jobs and investment (€) recorded for the project (missing = 0);
@@ -133,7 +148,13 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
     - retained_in_region / _in_france / _abroad: retained suppliers in the project's own region,
       in another French region, outside France (by `supplier_country`);
     - links / links_covered: its supply-chain links, and those with at least one qualified or retained
-      supplier.
+      supplier;
+    - finished: 1 when « terminé » or « abandonné » (a project whose jobs can be observed), else 0;
+    - applications_granted_unpaid: its granted applications with no amount paid recorded;
+    - jobs_observed_end / jobs_observed_12m / investment_committed: the observations recorded, NaN where
+      not recorded (never 0: nobody said so);
+    - days_to_concretisation: days from the selection's actual end to the concrétisation's, NaN until both
+      are recorded.
     """
     p = data.projects
     facts = pd.DataFrame(
@@ -151,20 +172,28 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
             "active": (p["status"] == ProjectStatus.IN_PROGRESS).astype(int).to_numpy(),
             "completed": (p["status"] == ProjectStatus.FINISHED).astype(int).to_numpy(),
             "abandoned": (p["status"] == ProjectStatus.ABANDONED).astype(int).to_numpy(),
+            "finished": p["status"]
+            .isin([ProjectStatus.FINISHED, ProjectStatus.ABANDONED])
+            .astype(int)
+            .to_numpy(),
             "jobs": pd.to_numeric(p["target_jobs"], errors="coerce").fillna(0).to_numpy(),
             "investment": pd.to_numeric(p["planned_investment"], errors="coerce").fillna(0.0).to_numpy(),
+            "jobs_observed_end": _observed(p["jobs_observed_end"]),
+            "jobs_observed_12m": _observed(p["jobs_observed_12m"]),
+            "investment_committed": _observed(p["committed_investment"]),
         }
     ).set_index("project_id", drop=False)
 
     apps = data.applications
     granted = apps["status"].isin(GRANTED_STATUSES)
-    filed = apps["status"] != FundingStatus.PREPARING
+    filed = apps["status"].isin(FILED_STATUSES)
     facts["funding_requested"] = apps[filed].groupby("project_id")["amount_requested"].sum()
     facts["funding_granted"] = apps[granted].groupby("project_id")["amount_granted"].sum()
     # paid so far: instalments of « accordé » applications count, as the paid « versé » ones
     facts["funding_paid"] = apps[granted].groupby("project_id")["amount_paid"].sum()
     facts["applications_granted"] = _count_by_project(apps, granted)
     facts["applications_refused"] = _count_by_project(apps, apps["status"] == FundingStatus.REFUSED)
+    facts["applications_granted_unpaid"] = _count_by_project(apps, granted & apps["amount_paid"].isna())
 
     sl = data.shortlist
     status = sl["status"]
@@ -184,11 +213,20 @@ def project_facts(data: ProgrammeData) -> pd.DataFrame:
     facts["links"] = _count_by_project(links)
     facts["links_covered"] = _count_by_project(links, links["id"].isin(covered_links(sl)))
 
+    ends = data.milestones.pivot_table(
+        index="project_id", columns="stage", values="actual_end", aggfunc="first"
+    )
+    if {"selection", "concretisation"} <= set(ends.columns):
+        facts["days_to_concretisation"] = _days(ends["concretisation"], ends["selection"])
+    else:
+        facts["days_to_concretisation"] = float("nan")
+
     counts = list(COUNT_COLUMNS)
     facts[counts] = facts[counts].fillna(0)
     for column in counts:
         if KPI_KINDS[column] != "euros":
             facts[column] = facts[column].astype(int)
+    facts["applications_granted_unpaid"] = facts["applications_granted_unpaid"].fillna(0).astype(int)
     return facts.reset_index(drop=True)
 
 
@@ -234,12 +272,6 @@ def kpis_by_region(facts: pd.DataFrame, region_order: list[str]) -> pd.DataFrame
 
 
 # --- progress against the rétroplanning --------------------------------------------------------------
-
-
-def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
-    """(later - earlier) in whole days, NaN where either is missing."""
-    delta = pd.to_datetime(later) - pd.to_datetime(earlier)
-    return delta.dt.days.astype(float)
 
 
 def stage_progress(milestones: pd.DataFrame, today: date) -> pd.DataFrame:

@@ -49,6 +49,7 @@ CONFIDENTIAL_COLUMNS: frozenset[str] = frozenset(
         "planned_investment",
         "committed_investment",
         "investment",
+        "investment_committed",
         "funding_requested",
         "funding_granted",
         "funding_paid",

@@ -153,6 +153,9 @@ CHAIN_POSITIONS: dict[str, str] = ChainPosition.labels()
 # Funding decided in the company's favour (an amount was granted, perhaps paid), and decided at all.
 GRANTED_STATUSES: tuple[FundingStatus, ...] = (FundingStatus.GRANTED, FundingStatus.PAID)
 DECIDED_STATUSES: tuple[FundingStatus, ...] = (*GRANTED_STATUSES, FundingStatus.REFUSED)
+# Applications that have left the applicant's hands: « en préparation » is not asked yet. A paid
+# application (« versé ») was granted first: it counts as asked, granted and paid.
+FILED_STATUSES: tuple[FundingStatus, ...] = (FundingStatus.FILED, *DECIDED_STATUSES)
 
 # The shortlist workflow as progress: « écarté » is not a step forward.
 SHORTLIST_PROGRESS: tuple[ShortlistStatus, ...] = (

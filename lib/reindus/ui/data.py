@@ -377,17 +377,11 @@ def progress_figures(filters: Filters, today: date, scope: Scope) -> dict:
 
 
 @_store
-@_shared(ttl=CACHE_TTL, max_entries=8, show_spinner=False, hash_funcs=_KEYS)
-def _outcome_facts(url: str, scope: Scope, version: int) -> pd.DataFrame:
-    return kpi_definitions.outcome_facts(_programme(url, _ALL, version))
-
-
-@_store
 @_resource(ttl=CACHE_TTL, max_entries=64, show_spinner=False, hash_funcs=_KEYS)
 def _outcomes(
     url: str, filters: Filters, scope: Scope, version: int
 ) -> tuple[kpi_definitions.OutcomeView, go.Figure]:
-    facts = _outcome_facts(url, _ALL, version)  # aggregates of all; those beyond the scope suppressed
+    facts = _facts(url, _ALL, version)  # aggregates of all; those beyond the scope suppressed
     filters = views.public_filters(filters, scope.public)
     regions = _regions(url, version)
     present = set(facts.loc[project_mask(facts, filters), "region"].dropna())

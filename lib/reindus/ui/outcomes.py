@@ -18,17 +18,17 @@ from reindus.ui.derived import derived
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "Emplois : prévus à la sélection, constatés ensuite": (
-        "jobs_planned",
+        "jobs",
         "jobs_observed_end",
         "jobs_observed_12m",
     ),
     "Financements : demandés, accordés, versés": (
-        "funding_asked",
+        "funding_requested",
         "funding_granted",
         "funding_paid",
         "success_rate",
     ),
-    "Investissement et délai": ("investment_planned", "investment_committed", "days_to_concretisation"),
+    "Investissement et délai": ("investment", "investment_committed", "days_to_concretisation"),
 }
 # Where a smaller figure is the better one, its delta is coloured the other way round.
 LOWER_IS_BETTER = {"days_to_concretisation"}
