@@ -35,7 +35,6 @@ import contextlib
 import http.cookiejar
 import http.cookies
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -390,37 +389,14 @@ def own_server(home: Path, port: int, root: Path = ROOT, account: str = "") -> I
     env = {**os.environ, "REINDUS_HOME": str(home), "PYTHONPATH": str(root / "lib")}
     auth = ["--demo-auth"] if account else []
     if account:
-        env["REINDUS_DEMO_IDP_PORT"] = str(free_port())
+        env["REINDUS_DEMO_IDP_PORT"] = str(loopback.free_port())
     env.pop("REINDUS_DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "reindus.cli", "demo", "--if-empty"], env=env, check=True, cwd=root)
-    log = (home / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "reindus.cli", "serve", *auth, "--server.port", str(port), "--server.headless",
-         "true", "--server.address", "127.0.0.1"],
-        env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    # The sign-in's redirect URI names localhost: the cookies are the app's only under that name.
-    url = f"http://{'localhost' if account else '127.0.0.1'}:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((home / "streamlit.log").read_text())
-            time.sleep(0.3)
-        yield Target(url, {"": server.pid}, account=account)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    with loopback.server(port, env, home / "streamlit.log", *auth, cwd=root) as server:
+        # The sign-in's redirect URI names localhost: the cookies are the app's only under that name.
+        yield Target(
+            f"http://{'localhost' if account else '127.0.0.1'}:{port}", {"": server.pid}, account=account
+        )
 
 
 @contextlib.contextmanager

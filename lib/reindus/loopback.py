@@ -2,7 +2,8 @@
 
 Started exactly as deploy/ describes it (the same haproxy.cfg, its addresses from the environment), on free
 local ports. The deployment test (tests/deploy) proves it in Chromium; the load bench (`bench/load.py
---processes 2`) drives sessions through it and watches each process's memory.
+--processes 2`) drives sessions through it and watches each process's memory. `server` is the one way a
+test or the bench starts a single `reindus serve` and waits for it.
 """
 
 from __future__ import annotations
@@ -46,8 +47,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_health(url: str, log: Path, timeout_s: float = 60.0) -> None:
-    """Until `url/_stcore/health` answers 200; the server's log in the error otherwise."""
+def wait_for_health(
+    url: str, log: Path, timeout_s: float = 60.0, proc: subprocess.Popen | None = None
+) -> None:
+    """Until `url/_stcore/health` answers 200; the server's log in the error otherwise, at once if its
+    process `proc` has ended (a server that crashed at start-up would not answer in a minute either)."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -56,7 +60,7 @@ def wait_for_health(url: str, log: Path, timeout_s: float = 60.0) -> None:
                     return
         except OSError:
             pass
-        if time.monotonic() > deadline:
+        if (proc is not None and proc.poll() is not None) or time.monotonic() > deadline:
             raise RuntimeError(f"{url} ne répond pas :\n{log.read_text() if log.exists() else ''}")
         time.sleep(0.3)
 
@@ -107,9 +111,10 @@ def schema_url(url: str, schema: str) -> str:
 
 
 @contextmanager
-def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+def process(args: list[str], env: dict[str, str], log: Path, cwd: Path = ROOT) -> Iterator[subprocess.Popen]:
+    """`args` run in `cwd` with `env`, its output in `log`; stopped on exit (killed if it lingers)."""
     with log.open("w") as out:
-        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             yield proc
         finally:
@@ -119,6 +124,25 @@ def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
                     proc.wait(timeout=20)
             if proc.poll() is None:
                 proc.kill()
+
+
+def serve_command(port: int, *options: str) -> list[str]:
+    """`reindus serve` (with `options`), headless, on 127.0.0.1:`port`."""
+    return [
+        sys.executable, "-m", "reindus.cli", "serve", *options,
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+
+
+@contextmanager
+def server(
+    port: int, env: dict[str, str], log: Path, *options: str, cwd: Path = ROOT
+) -> Iterator[subprocess.Popen]:
+    """`reindus serve` (`serve_command`) of the checkout `cwd`, once its health endpoint answers; stopped on
+    exit. `env` is its whole environment (REINDUS_HOME, the store, PYTHONPATH for another checkout)."""
+    with process(serve_command(port, *options), env, log, cwd) as proc:
+        wait_for_health(f"http://127.0.0.1:{port}", log, proc=proc)
+        yield proc
 
 
 @contextmanager
@@ -134,15 +158,13 @@ def deployment(database_url: str, home: Path, env: dict[str, str], haproxy: str)
     proxy_env |= {f"REINDUS_{name.upper()}": f"127.0.0.1:{port}" for name, port in ports.items()}
     with ExitStack() as stack:
         processes = {}
+        for name, port in ports.items():  # all started, then waited for: they start side by side
+            processes[name] = stack.enter_context(process(serve_command(port), env, home / f"{name}.log"))
         for name, port in ports.items():
-            args = [sys.executable, "-m", "reindus.cli", "serve", "--server.port", str(port)]
-            args += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-            processes[name] = stack.enter_context(process(args, env, home / f"{name}.log"))
-        for name, port in ports.items():
-            wait_for_health(f"http://127.0.0.1:{port}", home / f"{name}.log")
-        stack.enter_context(
+            wait_for_health(f"http://127.0.0.1:{port}", home / f"{name}.log", proc=processes[name])
+        proxy_process = stack.enter_context(
             process([haproxy, "-db", "-f", str(HAPROXY_CFG)], proxy_env, home / "haproxy.log")
         )
         proxy = f"http://127.0.0.1:{proxy_port}"
-        wait_for_health(proxy, home / "haproxy.log")
+        wait_for_health(proxy, home / "haproxy.log", proc=proxy_process)
         yield Deployment(proxy, database_url, processes)

@@ -1,14 +1,14 @@
-"""What browser and server tests share: Debian's Chromium, free loopback ports, waiting for a server."""
+"""What browser and server tests share: Debian's Chromium and free loopback ports."""
 
 from __future__ import annotations
 
 import os
 import shutil
 
-# Ports and health checks belong to the loopback deployment, which the load bench shares.
-from reindus.loopback import free_port, wait_for_health
+# Ports belong to the loopback deployment, which the load bench shares.
+from reindus.loopback import free_port
 
-__all__ = ["CHROMIUM_ARGS", "chromium_path", "free_port", "wait_for_health"]
+__all__ = ["CHROMIUM_ARGS", "chromium_path", "free_port"]
 
 # Without these, Chromium keeps trying to reach Google's services, which this network refuses.
 CHROMIUM_ARGS = [

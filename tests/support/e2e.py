@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reindus.loopback import server
 from tests.support.browser import CHROMIUM_ARGS, chromium_path, free_port
 
 __all__ = ["CHROMIUM_ARGS", "chromium_path", "free_port"]
@@ -28,44 +25,8 @@ def serve(home: Path, *options: str, env_extra: dict[str, str] | None = None) ->
     port = free_port()
     env = {**os.environ, "REINDUS_HOME": str(home), **(env_extra or {})}
     env.pop("REINDUS_DATABASE_URL", None)
-    log = (home / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "reindus.cli",
-            "serve",
-            *options,
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((home / "streamlit.log").read_text())
-            time.sleep(0.3)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+    with server(port, env, home / "streamlit.log", *options):
+        yield f"http://127.0.0.1:{port}"
 
 
 def screenshot(page, name: str) -> Path:
