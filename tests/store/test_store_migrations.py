@@ -155,6 +155,17 @@ def test_database_refuses_values_outside_the_vocabularies(engine, factory, sql):
         conn.execute(text(sql))
 
 
+def _insert_old_project(conn) -> None:
+    """Project « P » straight in SQL, with only the columns every revision since 0001 has: the models
+    describe the newest schema, not the one an old revision left."""
+    conn.execute(
+        text(
+            "INSERT INTO projects (name, commune, departement, region_code, naf, edition, cohort, "
+            "cohort_start, source) VALUES ('P', '76540', '76', '28', '13.20Z', 2023, 'c', '2023-07-13', 't')"
+        )
+    )
+
+
 def test_a_new_store_starts_with_the_four_pilot_regions(engine):
     with engine.connect() as conn:
         rows = conn.execute(
@@ -173,12 +184,7 @@ def test_a_store_at_the_first_revision_gets_the_pilots_and_keeps_its_projects(em
     with empty_engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
-        conn.execute(
-            text(
-                "INSERT INTO projects (name, commune, departement, region_code, naf, edition, cohort, "
-                "cohort_start, source) VALUES ('P', '76540', '76', '28', '13.20Z', 2023, 'c', '2023-07-13', 't')"
-            )
-        )
+        _insert_old_project(conn)
     db.init_schema(empty_engine)
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM programme_regions")).scalar_one() == 4
@@ -190,12 +196,7 @@ def test_links_stored_before_0008_are_naf_rev2_and_a_downgrade_drops_only_naf_20
     with empty_engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0006")
-        conn.execute(
-            text(
-                "INSERT INTO projects (name, commune, departement, region_code, naf, edition, cohort, "
-                "cohort_start, source) VALUES ('P', '76540', '76', '28', '13.20Z', 2023, 'c', '2023-07-13', 't')"
-            )
-        )
+        _insert_old_project(conn)
         conn.execute(
             text(
                 "INSERT INTO chain_links (project_id, position, tier, label, naf_codes, source) "
