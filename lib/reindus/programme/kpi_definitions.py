@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from reindus.programme.metrics import FUNDING_COLUMNS
 from reindus.programme.public import shown_aggregates
 from reindus.programme.selection import previous_edition, project_mask
 from reindus.text import formats
@@ -134,11 +135,7 @@ SUMMED: tuple[str, ...] = (
     "finished",
     "jobs",
     "investment",
-    "funding_requested",
-    "funding_granted",
-    "funding_paid",
-    "applications_granted",
-    "applications_refused",
+    *FUNDING_COLUMNS,
     "applications_granted_unpaid",
 )
 # Per-project observations: summed only where recorded, NaN when nobody recorded them.

@@ -49,6 +49,14 @@ SHORTLIST_COUNT_COLUMNS: tuple[str, ...] = (
     "retained_in_france",
     "retained_abroad",
 )
+# A project's funding pipeline: euros asked, granted, paid, and its applications decided either way.
+FUNDING_COLUMNS: tuple[str, ...] = (
+    "funding_requested",
+    "funding_granted",
+    "funding_paid",
+    "applications_granted",
+    "applications_refused",
+)
 # Summable counts per project (the columns of `project_facts` that `kpis` adds up).
 COUNT_COLUMNS: tuple[str, ...] = (
     "projects",
@@ -57,11 +65,7 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "abandoned",
     "jobs",
     "investment",
-    "funding_requested",
-    "funding_granted",
-    "funding_paid",
-    "applications_granted",
-    "applications_refused",
+    *FUNDING_COLUMNS,
     *SHORTLIST_COUNT_COLUMNS,
     "links",
     "links_covered",
