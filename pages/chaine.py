@@ -47,7 +47,7 @@ def body() -> None:
     st.plotly_chart(mode.readable(figure), width="stretch", config={"displayModeBar": False})
     if not scope.public:
         chain.closed_suppliers(project_links, f"registre des établissements ({source}, {year})", scope)
-    st.dataframe(
+    tables.show(
         tables.arrow_of(coverage, "shown", chain.coverage_table),
         hide_index=True,
         width="stretch",
@@ -77,7 +77,7 @@ def body() -> None:
         "proches du site du projet qui en ont (distance, nombre d'établissements)."
     )
     gaps = data.links_without_regional_candidate(scope)
-    st.dataframe(
+    tables.show(
         tables.arrow_of(gaps, "shown", lambda g: g.drop(columns=["project_id"])),
         hide_index=True,
         width="stretch",

@@ -23,7 +23,7 @@ left, right = st.columns(2)
 with left:
     st.subheader("Base opérationnelle")
     st.caption("Nombre de lignes par table et par source.")
-    st.dataframe(
+    tables.show(
         inv.tables,
         hide_index=True,
         width="stretch",
@@ -32,17 +32,17 @@ with left:
 with right:
     st.subheader("Projets par région et par édition")
     st.caption("2022 : Normandie seule ; le pilote national à quatre régions commence en 2023.")
-    st.dataframe(inv.projects_by_region, hide_index=True, width="stretch")
+    tables.show(inv.projects_by_region, hide_index=True, width="stretch")
 
     st.subheader("Registre des établissements")
     st.caption("Établissements candidats fournisseurs, au format SIRENE.")
-    st.dataframe(
+    tables.show(
         inv.register_by_region,
         hide_index=True,
         width="stretch",
         column_config={"rows": tables.count("Établissements"), "active": tables.count("Dont actifs")},
     )
-    st.dataframe(
+    tables.show(
         inv.register_by_source,
         hide_index=True,
         width="stretch",
@@ -61,7 +61,7 @@ with right:
             f"hors du registre (écartées, par motif ci-dessous), {formats.number(last.left_out)} en erreur "
             "laissée(s) de côté."
         )
-        st.dataframe(
+        tables.show(
             last.skipped,
             hide_index=True,
             width="stretch",

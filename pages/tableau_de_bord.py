@@ -65,7 +65,7 @@ def body() -> None:
     )
     region_table = tables.region_kpis(board.by_region)
     kpi_config = tables.kpi_column_config(region_table)
-    st.dataframe(tables.arrow(region_table), hide_index=True, width="stretch", column_config=kpi_config)
+    tables.show(tables.arrow(region_table), hide_index=True, width="stretch", column_config=kpi_config)
     if not public:  # no exports on a shared screen
         tables.download_buttons(region_table, "indicateurs_par_region", "Indicateurs par région")
 
@@ -94,7 +94,7 @@ def body() -> None:
         st.subheader(f"Détail : {md_text(region)}", anchor=False)
         cards.region_summary(board, region)
     st.caption("Sélectionnez une ligne pour ouvrir le détail du projet.")
-    picked = st.dataframe(
+    picked = tables.show(
         tables.arrow(derived(projects, "projects_table", views.projects_table)),
         hide_index=True,
         width="stretch",

@@ -58,7 +58,7 @@ def naf_correspondence(project_links: pd.DataFrame, source: str) -> None:
     if observed.empty:
         return
     with st.expander("Correspondance observée NAF rév. 2 → NAF 2025 pour les codes de la chaîne"):
-        st.dataframe(
+        tables.show(
             observed,
             hide_index=True,
             width="stretch",

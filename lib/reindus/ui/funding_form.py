@@ -28,7 +28,7 @@ def applications_table(apps: pd.DataFrame, public: bool) -> None:
     shown[LABELS["decided_on"]] = apps["decided_on"]
     if not public:  # amounts per company are confidential
         shown |= {LABELS[k]: apps[k] for k in MONEY}
-    st.dataframe(
+    tables.show(
         pd.DataFrame(shown),
         hide_index=True,
         width="stretch",
@@ -151,7 +151,7 @@ def schemes_editor(viewer: Viewer, scope: data.Scope) -> None:
     """The list of funding schemes; administrators add, rename and remove them."""
     writes.flash(SCHEMES_AREA)
     schemes = data.funding_schemes(scope)
-    st.dataframe(
+    tables.show(
         schemes[["name", "operator", "kind"]].rename(
             columns={"name": "Dispositif", "operator": "Opérateur", "kind": "Nature"}
         ),

@@ -12,7 +12,7 @@ from reindus.programme.data import ProgrammeData
 from reindus.programme.workspace import history as workspace_history
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data, writes
+from reindus.ui import data, tables, writes
 
 AREA = "history"
 # The frame of ProgrammeData that holds each restorable table's rows (and their version).
@@ -25,7 +25,7 @@ FRAMES = {
 
 
 def history_table(trail: pd.DataFrame) -> None:
-    st.dataframe(
+    tables.show(
         pd.DataFrame(
             {
                 "Quand": trail["at"].map(formats.moment),

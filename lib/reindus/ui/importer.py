@@ -27,7 +27,7 @@ from reindus.ingest import importer, isolated
 from reindus.ingest.problems import Problems
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data
+from reindus.ui import data, tables
 
 # The register is opened read-only by the app: establishments are imported with the command line.
 UPLOAD_KINDS = ("projects", "links", "shortlists", "industry", "openings")
@@ -142,13 +142,13 @@ def import_section(viewer: Viewer) -> None:  # noqa: C901 - the upload form, top
             f"{formats.number(parsed.problems.warnings)} avertissement(s) : vérifiez-les avant de confirmer."
         )
     if parsed.problems.items:
-        st.dataframe(problem_frame(parsed.problems), hide_index=True, width="stretch", key="import_problems")
+        tables.show(problem_frame(parsed.problems), hide_index=True, width="stretch", key="import_problems")
     if len(parsed.table.columns):
         st.caption(
             "Aperçu du fichier (numéros de ligne du tableur ; en rouge les erreurs, en jaune les "
             "avertissements)."
         )
-        st.dataframe(highlighted(parsed.table, parsed.problems), width="stretch", key="import_preview")
+        tables.show(highlighted(parsed.table, parsed.problems), width="stretch", key="import_preview")
     if not parsed.ok or result.summary is None:
         return
     st.info(f"Si vous confirmez : {md_text(result.summary.message)}.")

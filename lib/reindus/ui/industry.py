@@ -169,13 +169,13 @@ def comparison(dep: pd.DataFrame, view: View, scope: Scope) -> None:
     )
     s = view.series
     table = data.comparison(s.year, s.source, s.definition, territory, reference, scope)
-    result.dataframe(tables.arrow(table), hide_index=True, width="stretch")
+    tables.show(tables.arrow(table), hide_index=True, width="stretch", where=result)
     result.caption(
         f"{md_text(territory.label)} comparé à : {md_text(reference.label)}. Les taux d'un groupe sont calculés sur "
         f"ses totaux. {md_text(view.series.source_text)}."
     )
     with st.expander("Tableau par département"):
-        st.dataframe(
+        tables.show(
             tables.arrow_of(
                 dep,
                 f"departement table {view.indicator}",
@@ -243,7 +243,7 @@ def project_chain(projects: pd.DataFrame, links: pd.DataFrame, scope: Scope) -> 
     pid = st.selectbox("Projet", list(labels), format_func=labels.get, key="ind_project")
     project = projects[projects["id"] == pid].iloc[0]
     coverage = data.link_coverage(pid, scope)
-    st.dataframe(
+    tables.show(
         tables.arrow_of(
             coverage, "shown", lambda c: c.assign(covered=c["covered"].map({True: "oui", False: "non"}))
         ),
@@ -290,7 +290,7 @@ def capability_gaps(view: View, projects: pd.DataFrame, scope: data.Scope) -> No
         )
         return
     st.plotly_chart(mode.readable(chart), width="stretch", key="gap_chart")
-    st.dataframe(
+    tables.show(
         tables.arrow(table),
         hide_index=True,
         width="stretch",

@@ -23,7 +23,7 @@ def _date(value) -> object:
 
 
 def stages_table(stages: pd.DataFrame) -> None:
-    st.dataframe(
+    tables.show(
         pd.DataFrame(
             {
                 "Étape": stages["stage_label"],

@@ -80,7 +80,7 @@ def projects_table(mine: pd.DataFrame) -> None:
             "Fiche": mine["link"],
         }
     )
-    st.dataframe(
+    tables.show(
         shown,
         hide_index=True,
         width="stretch",

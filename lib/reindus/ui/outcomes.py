@@ -79,9 +79,9 @@ def region_section(outcome: kd.OutcomeView, panels, public: bool) -> None:
             )
         else:
             config[label] = tables.count(label, definition.definition)
-    st.dataframe(tables.arrow(table), hide_index=True, width="stretch", column_config=config)
+    tables.show(tables.arrow(table), hide_index=True, width="stretch", column_config=config)
     st.caption(
-        "Case vide : non renseigné (aucun projet n'a enregistré ce constat)"
+        "« — » : non renseigné (aucun projet n'a enregistré ce constat)"
         + (
             ", ou chiffre masqué en mode atelier (groupe de moins de 3 projets, ou montant qui trahirait "
             "celui d'une entreprise)."

@@ -136,7 +136,7 @@ def project_detail(project_id: int, today: date, editable: bool, scope: Scope) -
     left, right = st.columns(2)
     with left:
         st.markdown("**Étapes du rétroplanning**")
-        st.dataframe(
+        tables.show(
             pd.DataFrame(
                 {
                     "Étape": stages["stage_label"],
@@ -161,7 +161,7 @@ def project_detail(project_id: int, today: date, editable: bool, scope: Scope) -
         st.markdown("**Chaîne de valeur : couverture des maillons**")
         links = programme.links[programme.links["project_id"] == project_id]
         shortlist = programme.shortlist[programme.shortlist["project_id"] == project_id]
-        st.dataframe(
+        tables.show(
             chain_table(links, shortlist), hide_index=True, width="stretch", column_config=CHAIN_COLUMNS
         )
         st.markdown("**Financements**")
@@ -170,7 +170,7 @@ def project_detail(project_id: int, today: date, editable: bool, scope: Scope) -
         if not public:  # amounts per company are confidential
             funding |= {"Demandé": apps["amount_requested"], "Accordé": apps["amount_granted"]}
         funding["Statut"] = apps["status"].map(FUNDING_STATUSES)
-        st.dataframe(
+        tables.show(
             pd.DataFrame(funding),
             hide_index=True,
             width="stretch",

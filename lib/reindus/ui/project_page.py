@@ -29,6 +29,7 @@ from reindus.ui import (
     milestone_form,
     project_detail,
     project_form,
+    tables,
 )
 
 SECTIONS = {
@@ -50,7 +51,7 @@ def section_choice() -> str:
 
 
 def _chain_table(links: pd.DataFrame, shortlist: pd.DataFrame) -> None:
-    st.dataframe(
+    tables.show(
         project_detail.chain_table(links, shortlist, with_naf=True),
         hide_index=True,
         width="stretch",

@@ -23,7 +23,7 @@ from reindus.sourcing import candidates as sourcing
 from reindus.sourcing import shortlist as shortlist_edits
 from reindus.text import formats
 from reindus.text.safe import md_text
-from reindus.ui import data
+from reindus.ui import data, tables
 
 TABLE_LIMIT = 5_000
 
@@ -160,14 +160,14 @@ def shortlist_editor(link_id: int, viewer: Viewer, scope: Scope, editable: bool)
     closures = _closures(shown, scope)
     display = kept.display if closures == kept.closures else kept.display.assign(etat=closures)
     if not editable:
-        st.dataframe(
+        tables.show(
             display[_EDITOR_COLUMNS[1:]].assign(status=display["status"].map(SHORTLIST_STATUSES)),
             hide_index=True,
             width="stretch",
             column_config=_COLUMNS,
         )
         return kept
-    edited = st.data_editor(
+    edited = tables.edit(
         display,
         key=f"shortlist_editor_{link_id}",
         hide_index=True,

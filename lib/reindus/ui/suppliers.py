@@ -232,7 +232,7 @@ def candidate_table(
             f"{formats.number(found)} (régionaux d'abord, puis les plus proches du site du projet). "
             "Resserrez la recherche (effectif, employeurs, catégorie, département) pour les voir tous."
         )
-    selection = st.dataframe(
+    selection = tables.show(
         listed.shown,
         key="candidates",
         hide_index=True,

@@ -14,6 +14,20 @@ from reindus.programme import metrics
 from reindus.text.safe import md_text
 from reindus.ui.derived import derived
 
+# What an empty cell of a table reads, whatever the reason (not recorded, withheld in atelier mode, no
+# value): « — », as on the cards, the charts' labels and the brief; Streamlit's default is a grey « None ».
+MISSING = "—"
+
+
+def show(data: Any, *, where: Any = st, **options: Any) -> Any:
+    """`st.dataframe` (or `where.dataframe`) with the app's missing-value text: every table goes through here."""
+    return where.dataframe(data, placeholder=MISSING, **options)
+
+
+def edit(data: Any, *, where: Any = st, **options: Any) -> Any:
+    """`st.data_editor` with the app's missing-value text, as `show`."""
+    return where.data_editor(data, placeholder=MISSING, **options)
+
 
 def count(label: str, help: str | None = None) -> st.column_config.NumberColumn:
     return st.column_config.NumberColumn(label, format="localized", help=md_text(help) if help else None)

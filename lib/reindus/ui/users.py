@@ -14,7 +14,7 @@ from reindus.auth import users as accounts
 from reindus.errors import UserError
 from reindus.reference.territory import regions as region_names
 from reindus.text.safe import md_text
-from reindus.ui import data
+from reindus.ui import data, tables
 
 ROLES = (Role.ADMIN, Role.PRESIDENCE, Role.CONSEILLER)
 _FLASH = "users_flash"
@@ -38,7 +38,7 @@ def users_table(viewer: Viewer) -> None:
     """The users, their role and regions by name."""
     table = accounts.users_as(data.store_engine(), viewer)
     names = region_names()
-    st.dataframe(
+    tables.show(
         table.assign(
             role=table["role"].map(lambda r: ROLE_LABELS.get(Role(r), r)),
             regions=table["regions"].map(
