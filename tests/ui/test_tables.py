@@ -1,8 +1,9 @@
-"""Tables as every page draws them (`reindus.ui.tables`): one text for an empty cell."""
+"""Tables as every page draws them (`reindus.ui.tables`): one text for an empty cell, amounts in whole euros."""
 
 from __future__ import annotations
 
 import ast
+import json
 
 from streamlit.testing.v1 import AppTest
 
@@ -19,7 +20,7 @@ def _table_page() -> None:
     from reindus.ui import tables
 
     frame = pd.DataFrame({"Région": ["Normandie", None], "Montant": [1234567.0, float("nan")]})
-    tables.show(frame, hide_index=True)
+    tables.show(frame, hide_index=True, column_config={"Montant": tables.euros("Montant")})
     tables.edit(frame, hide_index=True, key="editor")
 
 
@@ -32,6 +33,12 @@ def _tables() -> list:
 def test_an_empty_cell_reads_a_dash_as_the_captions_say():
     # Streamlit's default is a grey « None »; the captions under the tables speak of « — »
     assert [proto.placeholder for proto in _tables()] == ["—", "—"]
+
+
+def test_amounts_show_whole_euros():
+    # Streamlit's « euro » format shows cents (« 1 234 567,00 € ») unless the column's step is whole
+    amount = json.loads(_tables()[0].columns)["Montant"]
+    assert amount["type_config"]["format"] == "euro" and amount["type_config"]["step"] == 1
 
 
 def test_no_page_draws_a_table_but_through_reindus_ui_tables():

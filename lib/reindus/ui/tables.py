@@ -34,7 +34,9 @@ def count(label: str, help: str | None = None) -> st.column_config.NumberColumn:
 
 
 def euros(label: str, help: str | None = None) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="euro", help=md_text(help) if help else None)
+    """An amount of the programme, in whole euros: « 1 234 567 € » (a step of 1 is what makes Streamlit's
+    « euro » format drop its cents)."""
+    return st.column_config.NumberColumn(label, format="euro", step=1, help=md_text(help) if help else None)
 
 
 def kpi_column_config(table: pd.DataFrame) -> dict:
