@@ -76,11 +76,25 @@ def format_value(value: float, kind: str, short: bool = False) -> str:
     return formats.number(value)
 
 
-def _tickformat(kind: str) -> dict:
+def euro_ticks(top: float, count: int = 5) -> dict:
+    """The ticks of an axis of euros from 0 to `top`, read the French way as on the bar labels: « 0 € »,
+    « 20 M € », « 1,5 Md € ». Plotly's own SI format (« ~s ») reads « 60M € » and « 1.5G € »; its
+    `separators` change the decimal mark but not the suffix. About `count` steps of 1, 2 or 5 × 10ⁿ."""
+    if not top > 0:  # NaN, nothing: the axis has no scale to read
+        return {"tickmode": "array", "tickvals": [0], "ticktext": [formats.euros(0)]}
+    rough = top / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    values = [i * step for i in range(int(top // step) + 1)]
+    return {"tickmode": "array", "tickvals": values, "ticktext": [formats.euros_short(v) for v in values]}
+
+
+def _tickformat(kind: str, top: float) -> dict:
+    """The y-axis of a panel of `kind` whose axis reaches `top`."""
     if kind == "ratio":
         return {"tickformat": ".0%", "rangemode": "tozero"}
     if kind == "euros":
-        return {"tickformat": "~s", "ticksuffix": " €", "rangemode": "tozero"}
+        return {**euro_ticks(top), "rangemode": "tozero"}
     return {"tickformat": ",d", "rangemode": "tozero"}
 
 
@@ -121,10 +135,14 @@ def region_panels(
             row=i // cols + 1,
             col=i % cols + 1,
         )
-        fig.update_yaxes(
-            row=i // cols + 1, col=i % cols + 1, showgrid=True, gridcolor="#eee", **_tickformat(kind)
-        )
         top = values.max()
+        fig.update_yaxes(
+            row=i // cols + 1,
+            col=i % cols + 1,
+            showgrid=True,
+            gridcolor="#eee",
+            **_tickformat(kind, top * 1.25 if pd.notna(top) else 0),
+        )
         if pd.notna(top) and top > 0:
             fig.update_yaxes(row=i // cols + 1, col=i % cols + 1, range=[0, top * 1.25])
     fig.update_xaxes(showticklabels=False)
@@ -189,6 +207,10 @@ def editions(by_edition_region: pd.DataFrame, column: str, regions: ProgrammeReg
             )
         )
     fig.update_xaxes(type="category", title="Édition")
-    fig.update_yaxes(title=html_text(KPI_LABELS[column]), gridcolor="#eee", **_tickformat(kind))
+    top = by_edition_region[column].astype(float).max()
+    axis = _tickformat(kind, top * 1.15 if pd.notna(top) else 0)
+    if kind == "euros" and pd.notna(top) and top > 0:  # the ticks are set up to the top: so is the axis
+        axis["range"] = [0, top * 1.15]
+    fig.update_yaxes(title=html_text(KPI_LABELS[column]), gridcolor="#eee", **axis)
     fig.update_layout(barmode="group")
     return base_layout(fig, height=380)

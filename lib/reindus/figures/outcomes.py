@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from reindus.figures.kpi import format_value, small_multiples_layout
+from reindus.figures.kpi import euro_ticks, format_value, small_multiples_layout
 from reindus.programme.kpi_definitions import DEFINITIONS, display
 from reindus.programme.regions import ProgrammeRegions
 from reindus.text.safe import html_text
@@ -31,7 +31,6 @@ PANELS: tuple[str, ...] = (
 )
 TICKS = {
     "ratio": {"tickformat": ".0%"},
-    "euros": {"tickformat": "~s", "ticksuffix": " €"},
     "days": {"tickformat": ",d", "ticksuffix": " j"},
     "count": {"tickformat": ",d"},
 }
@@ -82,6 +81,7 @@ def outcome_panels(
             col=col,
         )
         top = values.max()
+        ticks = euro_ticks(top * 1.3) if definition.kind == "euros" else TICKS[definition.kind]
         fig.update_yaxes(
             row=row,
             col=col,
@@ -90,9 +90,9 @@ def outcome_panels(
             rangemode="tozero",
             range=[0, top * 1.3] if pd.notna(top) and top > 0 else [0, 1],
             # a panel with nothing to draw (withheld in public, nothing recorded) has no scale to read:
-            # « ~s » would label its 0–1 axis « 800m € »
+            # its 0–1 axis would read « 0,2 », « 0,4 »…
             showticklabels=bool(pd.notna(top) and top > 0),
-            **TICKS[definition.kind],
+            **ticks,
         )
     fig.update_xaxes(showticklabels=False)
     for name, colour in zip(names, colours, strict=True):

@@ -1,0 +1,56 @@
+"""Axes of euros read the French way (« 60 M € »), as the bar labels do, not plotly's SI « 60M € »."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reindus.figures import kpi, outcomes
+from reindus.programme.regions import ParticipatingRegion, ProgrammeRegions
+
+NBSP = "\u00a0"
+REGIONS = ProgrammeRegions(
+    (
+        ParticipatingRegion("28", "CCI Normandie", "#0072B2"),
+        ParticipatingRegion("11", "CCI Paris IDF", "#D55E00"),
+    )
+)
+
+
+def _euro_axes(figure) -> list:
+    return [axis for axis in figure.select_yaxes() if axis.ticktext and "€" in "".join(axis.ticktext)]
+
+
+def test_euro_ticks_are_french_compact_amounts():
+    ticks = kpi.euro_ticks(72_000_000)
+    assert ticks["tickvals"] == [0, 20_000_000, 40_000_000, 60_000_000]
+    assert ticks["ticktext"] == [f"0{NBSP}€", f"20{NBSP}M{NBSP}€", f"40{NBSP}M{NBSP}€", f"60{NBSP}M{NBSP}€"]
+    assert kpi.euro_ticks(3_100_000_000)["ticktext"][-1] == f"3{NBSP}Md{NBSP}€"
+    assert kpi.euro_ticks(float("nan"))["ticktext"] == [f"0{NBSP}€"]
+
+
+def test_the_figures_euro_axes_use_them():
+    by_region = pd.DataFrame(
+        {
+            "region": ["Normandie", "Île-de-France"],
+            **{column: [50_000_000.0, 20_000_000.0] for column in kpi.REGION_PANELS},
+        }
+    )
+    panels = kpi.region_panels(by_region, REGIONS)
+    axes = _euro_axes(panels)
+    assert len(axes) == 2  # investment, funding granted
+    for axis in axes:
+        assert axis.tickformat is None and axis.ticksuffix is None
+        assert axis.ticktext[-1] == f"60{NBSP}M{NBSP}€" and axis.range[1] >= axis.tickvals[-1]
+
+    by_edition = pd.DataFrame(
+        {"edition": [2023, 2024], "region": ["Normandie", "Normandie"], "investment": [9e6, 12e6]}
+    )
+    [axis] = _euro_axes(kpi.editions(by_edition, "investment", REGIONS))
+    assert axis.ticktext[-1] == f"10{NBSP}M{NBSP}€" and axis.range[1] >= 12e6
+
+    by_region = pd.DataFrame(
+        {"region": ["Normandie", "Île-de-France"], **{key: [7e5, 3e5] for key in outcomes.PANELS}}
+    )
+    axes = _euro_axes(outcomes.outcome_panels(by_region, REGIONS))
+    assert len(axes) == 5  # planned investment, funding asked, granted, paid, investment committed
+    assert all(axis.ticktext[-1] == f"800{NBSP}k{NBSP}€" for axis in axes)
