@@ -126,6 +126,8 @@ def created(home, name: str) -> Project | None:
 def test_a_normandie_coach_creates_a_project_with_its_stages_and_their_name_in_the_history(writable_home):
     at = open_page("conseiller-normandie", "pages/nouveau_projet.py")
     fill_new_project(at, "Tissage du Vexin", "27", "27056")
+    # the tables and the project page say « Conseiller »: so does the form
+    assert widget(at, "selectbox", ":coach_id").label == "Conseiller"
     at.button(key=key_of(at, "button", ":submit")).click().run()
     assert not at.exception and not at.error, errors(at)
     project = created(writable_home, "Tissage du Vexin")

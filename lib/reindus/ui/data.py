@@ -1060,7 +1060,7 @@ def _coaches(url: str, scope: Scope, version: int) -> pd.DataFrame:
 
 
 def coaches(scope: Scope) -> pd.DataFrame:
-    """The coaches `scope` may see (`id`, `name`, `region_code`), for the project form's « Coach »: a
+    """The coaches `scope` may see (`id`, `name`, `region_code`), for the project form's « Conseiller »: a
     coach's own regions' only, none in public."""
     return _coaches(_url(), scope, _version())
 

@@ -169,7 +169,7 @@ PROJECT_FIELDS: tuple[Field, ...] = (
     Field("public", "Public", textfile.parse_bool, default=False),
 )
 COMMUNE_LABEL = "Commune"
-COACH_LABEL = "Coach"
+COACH_LABEL = "Conseiller"  # as the tables' column and the project page say
 
 LINK_FIELDS: tuple[Field, ...] = (
     Field("position", "Maillon", link_position, required=True),
