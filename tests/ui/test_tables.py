@@ -55,3 +55,24 @@ def test_no_page_draws_a_table_but_through_reindus_ui_tables():
             and node.func.attr in ("dataframe", "data_editor")
         ]
     assert not offending, "tables drawn without tables.show / tables.edit:\n" + "\n".join(offending)
+
+
+DATE_WIDGETS = {"date_input", "datetime_input", "DateColumn", "DatetimeColumn"}
+
+
+def test_every_date_picker_and_date_column_is_given_the_french_format():
+    # Streamlit's default reads « YYYY/MM/DD », in the picker's placeholder and the column's cells
+    offending = []
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        offending += [
+            f"{path.relative_to(ROOT)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in DATE_WIDGETS
+            and not any(
+                k.arg == "format" and ast.unparse(k.value) == "formats.DATE_WIDGET" for k in node.keywords
+            )
+        ]
+    assert not offending, "date widgets without format=formats.DATE_WIDGET:\n" + "\n".join(offending)

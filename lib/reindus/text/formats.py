@@ -9,6 +9,9 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 LOCALE = "fr_FR"
+# Streamlit's date pickers and date columns (`st.date_input`, `DateColumn`), whose default reads
+# « YYYY/MM/DD »: every one of them is given this format.
+DATE_WIDGET = "DD/MM/YYYY"
 # The programme's four regions share one time zone; timestamps are stored in UTC.
 TIME_ZONE = ZoneInfo("Europe/Paris")
 

@@ -33,7 +33,7 @@ def applications_table(apps: pd.DataFrame, public: bool) -> None:
         hide_index=True,
         width="stretch",
         column_config={LABELS[k]: tables.euros(LABELS[k]) for k in MONEY}
-        | {LABELS[k]: st.column_config.DateColumn(LABELS[k], format="DD/MM/YYYY") for k in DATES},
+        | {LABELS[k]: st.column_config.DateColumn(LABELS[k], format=formats.DATE_WIDGET) for k in DATES},
     )
     st.caption(
         "Versé : montant payé à ce jour (un versement peut être partiel) ; il ne dépasse pas le montant "
@@ -69,7 +69,7 @@ def _fields(form: Versioned, scope: data.Scope) -> None:
         col.text_input(LABELS[k], **writes.amount_field(form, k))
     cols = st.columns(2)
     for col, k in zip(cols, DATES, strict=True):
-        col.date_input(LABELS[k], value=None, format="DD/MM/YYYY", key=form.key(k))
+        col.date_input(LABELS[k], value=None, format=formats.DATE_WIDGET, key=form.key(k))
 
 
 def _values(form: Versioned) -> dict:

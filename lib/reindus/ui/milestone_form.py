@@ -11,6 +11,7 @@ from reindus.programme import metrics
 from reindus.programme.workspace import milestones as workspace_milestones
 from reindus.programme.workspace import rules
 from reindus.reference.programme import STAGE_KEYS, STAGE_LABELS
+from reindus.text import formats
 from reindus.ui import tables, writes
 
 AREA = "milestones"
@@ -35,7 +36,9 @@ def stages_table(stages: pd.DataFrame) -> None:
         ),
         hide_index=True,
         width="stretch",
-        column_config={LABELS[k]: st.column_config.DateColumn(LABELS[k], format="DD/MM/YYYY") for k in DATES}
+        column_config={
+            LABELS[k]: st.column_config.DateColumn(LABELS[k], format=formats.DATE_WIDGET) for k in DATES
+        }
         | {"Écart (jours)": tables.count("Écart (jours)", "Négatif : en avance sur le rétroplanning")},
     )
 
@@ -64,7 +67,7 @@ def milestone_forms(project_id: int, stages: pd.DataFrame, viewer: Viewer) -> No
     with st.form(form.key("form")):
         cols = st.columns(4)
         for col, k in zip(cols, DATES, strict=True):
-            col.date_input(LABELS[k], key=form.key(k), format="DD/MM/YYYY", value=None)
+            col.date_input(LABELS[k], key=form.key(k), format=formats.DATE_WIDGET, value=None)
         if st.form_submit_button("Enregistrer l'étape", key=form.key("submit"), icon=":material/save:"):
             values = {k: writes.value(form, k) for k in DATES}
             writes.save(

@@ -152,7 +152,7 @@ def project_detail(project_id: int, today: date, editable: bool, scope: Scope) -
             hide_index=True,
             width="stretch",
             column_config={
-                c: st.column_config.DateColumn(c, format="DD/MM/YYYY")
+                c: st.column_config.DateColumn(c, format=formats.DATE_WIDGET)
                 for c in ("Début prévu", "Fin prévue", "Début réel", "Fin réelle")
             }
             | {"Écart (jours)": tables.count("Écart (jours)", "Négatif : en avance sur le rétroplanning")},

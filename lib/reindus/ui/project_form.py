@@ -170,7 +170,9 @@ def _fields(form: Versioned, viewer: Viewer, scope: data.Scope) -> None:
         LABELS["edition"], min_value=2015, max_value=2100, step=1, value=None, key=key("edition")
     )
     cols[1].text_input(LABELS["cohort"], key=key("cohort"), help="Vide : « édition – région ».")
-    cols[2].date_input(LABELS["cohort_start"], value=None, key=key("cohort_start"), format="DD/MM/YYYY")
+    cols[2].date_input(
+        LABELS["cohort_start"], value=None, key=key("cohort_start"), format=formats.DATE_WIDGET
+    )
     coaches = data.coaches(scope)
     if dep:
         coaches = coaches[coaches["region_code"] == region_of(dep)]
