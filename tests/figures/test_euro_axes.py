@@ -26,6 +26,8 @@ def test_euro_ticks_are_french_compact_amounts():
     assert ticks["ticktext"] == [f"0{NBSP}€", f"20{NBSP}M{NBSP}€", f"40{NBSP}M{NBSP}€", f"60{NBSP}M{NBSP}€"]
     assert kpi.euro_ticks(3_100_000_000)["ticktext"][-1] == f"3{NBSP}Md{NBSP}€"
     assert kpi.euro_ticks(float("nan"))["ticktext"] == [f"0{NBSP}€"]
+    # a tick at the very top of the axis would be read as part of the panel's title
+    assert kpi.euro_ticks(10_010_000)["tickvals"] == [0, 5_000_000]
 
 
 def test_the_figures_euro_axes_use_them():
