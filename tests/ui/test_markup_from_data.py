@@ -224,3 +224,60 @@ def test_the_check_catches_data_in_a_header_and_accepts_md_text(tmp_path):
     )
     found = sorted(int(line.split(" ", 1)[0].split(":")[1]) for line in unescaped(page))
     assert found == [1, 2, 2, 3, 4, 5, 12]  # 12: `{step.position}` may be text; 14 is vouched for
+
+
+# Widgets whose label Streamlit also writes, as it stands, into the field's aria-label: escaped for
+# markdown, it would read « Montant demandé \(€\) » to a screen reader and to the browser tests.
+ARIA_LABELLED = {
+    "text_input",
+    "text_area",
+    "number_input",
+    "selectbox",
+    "multiselect",
+    "date_input",
+    "time_input",
+    "slider",
+    "select_slider",
+    "checkbox",
+    "toggle",
+    "color_picker",
+}
+
+
+def escaped_labels(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for call in ast.walk(tree):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            continue
+        if call.func.attr not in ARIA_LABELLED:
+            continue
+        label = (
+            call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "label"), None)
+        )
+        if label is not None and any(
+            isinstance(n, ast.Call) and _safe_call(n) and "md_text" in ast.unparse(n.func)
+            for n in ast.walk(label)
+        ):
+            found.append(f"{path.relative_to(ROOT) if ROOT in path.parents else path.name}:{call.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_widget_labels_stay_as_written(path):
+    # with the check above: a widget's label is text written in the code, never data escaped for markdown
+    offending = escaped_labels(path)
+    assert not offending, "widget labels escaped for markdown (their aria-label shows the backslashes):\n" + (
+        "\n".join(offending)
+    )
+
+
+def test_the_label_check_catches_an_escaped_label(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text(
+        "col.text_input(md_text(LABELS[k]), key=k)\n"
+        "st.selectbox(label=f'Projet {md_text(name)}', options=[])\n"
+        "col.text_input(LABELS[k], **writes.amount_field(form, k))\n"
+        "st.button(f'Restaurer « {md_text(before)} »')\n"
+    )
+    assert [line.split(":")[1] for line in escaped_labels(page)] == ["1", "2"]
