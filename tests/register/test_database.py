@@ -21,6 +21,7 @@ from reindus.register import (
     candidates,
     counts_by_departement,
     load_file,
+    load_legal_units,
     open_register,
     replace_all,
     summary,
@@ -491,3 +492,65 @@ def test_synth_frame_and_empty():
     assert len(synth_frame(0)) == 0
     frame = synth_frame(300, seed=1)
     assert list(frame.columns) == list(COLUMNS) and frame.siret.is_unique
+
+
+def test_legal_units_complete_every_establishment_and_keep_the_order(small, data, tmp_path):
+    replace_all(small, data.sample(frac=1, random_state=2))
+    before = stored(small)
+    sirens = sorted(set(before.siren))
+    named = sirens[::2]  # half the companies get a unit, the others keep what they held
+    units = pd.DataFrame(
+        {
+            "siren": named,
+            "name": [f"SOCIÉTÉ {s}" for s in named],
+            "diffusible": True,
+            "legal_category": "5710",
+            "company_category": "PME",
+            "employer": True,
+            "ess": False,
+            "mission": False,
+            "active": True,
+            "naf": "25.62A",
+            "naf25": None,
+            "source": "test",
+        }
+    )
+    path = tmp_path / "units.parquet"
+    units.to_parquet(path)
+    load_legal_units(small, path)
+    after = stored(small)
+    assert list(after.siret) == list(before.siret)  # same rows, same storage order: no sort again
+    has_unit = after.siren.isin(named)
+    assert (after.legal_name[has_unit] == "SOCIÉTÉ " + after.siren[has_unit]).all()
+    assert (after.company_category[has_unit] == "PME").all() and (
+        after.legal_category[has_unit] == "5710"
+    ).all()
+    untouched = [
+        c
+        for c in COLUMNS
+        if c not in ("legal_name", "legal_diffusible", "company_category", "legal_category")
+    ]
+    pd.testing.assert_frame_equal(after[untouched], before[untouched])
+    kept = ["legal_name", "company_category", "legal_category"]
+    assert (
+        after.loc[~has_unit, kept].astype(object).fillna("∅")
+        == before.loc[~has_unit, kept].astype(object).fillna("∅")
+    ).all(axis=None)
+
+
+def test_a_siren_twice_among_legal_units_leaves_the_register_unchanged(small, data, tmp_path):
+    replace_all(small, data.iloc[:200])
+    before = stored(small)
+    siren = before.siren[0]
+    twice = pd.DataFrame({"siren": [siren, siren], "name": ["A", "B"]})
+    for column in ("diffusible", "employer", "ess", "mission", "active"):
+        twice[column] = True
+    for column in ("legal_category", "company_category", "naf", "naf25", "source"):
+        twice[column] = None
+    path = tmp_path / "twice.parquet"
+    twice.astype(
+        {c: "string" for c in ("legal_category", "company_category", "naf", "naf25", "source")}
+    ).to_parquet(path)
+    with pytest.raises(RegisterError, match="SIREN en double"):
+        load_legal_units(small, path)
+    pd.testing.assert_frame_equal(stored(small), before)

@@ -169,20 +169,24 @@ def stage(
     fields: dict[str, tuple[str, ...]],
     progress: ProgressFn | None,
     estimate: int,
+    shape: Callable[[str], str] | None = None,
 ) -> tuple[int, list[tuple[int, str]]]:
     """Scan the file once into `staged_rows` (one text column per field, `[ND]` as NULL, in the file's
     order: `con` must keep insertion order) and make the view `staged` over it with `rid` (the row's
     id in `staged_rows`) and `line` (the line a spreadsheet shows); returns (rows read, [(line,
-    reason)] of the malformed lines DuckDB rejected)."""
+    reason)] of the malformed lines DuckDB rejected). `shape(raw)`, when given, is the query stored
+    instead of those text columns, over the query `raw` that reads them (one row out per row in)."""
     select = ", ".join(
         f"nullif(CAST(\"{found[k]}\" AS VARCHAR), '{WITHHELD}') AS {k}"
         if k in found
         else f"CAST(NULL AS VARCHAR) AS {k}"
         for k in fields
     )
+    raw = f"SELECT {select} FROM {source_sql(prepared)}"
+    # A table of the staging database, not a temporary one: DuckDB compresses it as it writes it.
     _execute_with_progress(
         con,
-        f"CREATE TEMP TABLE staged_rows AS SELECT {select} FROM {source_sql(prepared)}",
+        f"CREATE TABLE staged_rows AS {shape(raw) if shape else raw}",
         progress,
         estimate,
     )
@@ -215,7 +219,11 @@ def examples(
     con: duckdb.DuckDBPyConnection, table: str, flag: str, raw: str, limit: int
 ) -> list[tuple[int, object]]:
     """(line, value as read) of the first `limit` rows of `table` where `flag` holds; the value comes
-    from `staged_rows`, joined on `rid`."""
+    from `staged_rows`, joined on `rid` (from `table` itself when `raw` is prefixed with its name)."""
+    if raw.startswith(f"{table}."):
+        return con.execute(
+            f"SELECT line, {raw.removeprefix(table + '.')} FROM {table} WHERE {flag} ORDER BY line LIMIT {int(limit)}"
+        ).fetchall()
     return con.execute(
         f"WITH top AS (SELECT rid, line FROM {table} WHERE {flag} ORDER BY line LIMIT {int(limit)}) "
         f"SELECT top.line, s.{raw} FROM top JOIN staged_rows s ON s.rowid = top.rid ORDER BY top.line"
@@ -325,20 +333,20 @@ def settle(problems: Problems, defects: Problems, budget: int, rows: int, *, wha
 # --- establishments ---------------------------------------------------------------------------------
 
 
-# The row checks over the `checked` table: (flag column, column as reported, raw column of
-# `staged_rows`, reason).
+# The row checks over the `checked` view: (flag column, column as reported, value shown: a column of
+# `staged_rows`, which keeps the value as read where a check fails, or of `checked` when prefixed).
 _CHECKS: tuple[tuple[str, str, str, str], ...] = (
-    ("bad_siret", "siret", "siret", "SIRET invalide (14 chiffres et clé de contrôle)"),
+    ("bad_siret", "siret", "siret_raw", "SIRET invalide (14 chiffres et clé de contrôle)"),
     ("bad_naf", "naf", "naf", "code NAF absent de la NAF rév. 2"),
     ("bad_naf25", "naf 2025", "naf25", "code absent de la NAF 2025"),
-    ("bad_commune", "commune", "commune", "code commune INSEE inconnu"),
+    ("bad_commune", "commune", "commune1", "code commune INSEE inconnu"),
     ("bad_band", "effectif", "band", "tranche d'effectif SIRENE inconnue (NN, 00, 01 … 53)"),
     ("bad_state", "état", "state", "état administratif attendu : A ou F"),
-    ("bad_created", "date de création", "created", "date impossible (aaaa-mm-jj attendu)"),
-    ("bad_longitude", "longitude", "longitude", "nombre attendu"),
-    ("bad_latitude", "latitude", "latitude", "nombre attendu"),
-    ("bad_epsg", "epsg", "epsg", "code EPSG inconnu"),
-    ("bad_position", "longitude", "longitude", "coordonnées hors limites"),
+    ("bad_created", "date de création", "created_raw", "date impossible (aaaa-mm-jj attendu)"),
+    ("bad_longitude", "longitude", "longitude_raw", "nombre attendu"),
+    ("bad_latitude", "latitude", "latitude_raw", "nombre attendu"),
+    ("bad_epsg", "epsg", "other_epsg", "code EPSG inconnu"),
+    ("bad_position", "longitude", "checked.lon", "coordonnées hors limites"),
 )
 PROBLEMS_PER_CHECK = 50  # listed per kind of problem, so that one cannot hide the others; all are counted
 # Coordinate systems converted in SQL; any other EPSG code of a geolocated file goes through pyproj.
@@ -357,15 +365,22 @@ def _dotted(column: str) -> str:
     )
 
 
-def _normalised_sql(*, has_state: bool) -> str:
-    """Every staged row, normalised, with its skip reason (NULL: kept). Cheap string work only: the
-    skip counts read it over all rows, the checks over the kept ones."""
+def _shape(*, has_state: bool) -> Callable[[str], str]:
+    """The staging query over the file's text fields (`raw`), run in the file's order: each row
+    normalised, its skip reason (NULL: kept) and, for the kept rows, the checks that need no reference
+    table and the WGS84 coordinates (Lambert 93 converted in SQL; other EPSG systems by `_reproject`).
+
+    The value as read is kept only where a check fails (for the listing) and a SIRET is stored as a
+    number: the national stock's 40 M rows stay a narrow table instead of twenty text columns."""
     old = ", ".join(_sql_string(n) for n in OLD_NOMENCLATURES)
     overseas = ", ".join(_sql_string(c) for c in OVERSEAS_COLLECTIVITIES)
-    return f"""
+    given = ", ".join(_sql_string(code) for code in _IN_SQL_EPSG[:2])
+
+    def shape(raw: str) -> str:
+        return f"""
     WITH n AS (
-        SELECT rid, line, longitude AS longitude_raw, latitude AS latitude_raw,
-               regexp_replace(coalesce(siret, ''), '[ \u00a0\u202f\u2009.-]', '', 'g') AS s,
+        SELECT siret AS siret_raw, created AS created_raw, longitude AS longitude_raw, latitude AS latitude_raw,
+               regexp_replace(coalesce(siret, ''), '[ \u00a0\u202f\u2009.-]', '', 'g') AS s0,
                upper(trim(coalesce(naf, ''))) AS naf0,
                upper(trim(coalesce(naf25, ''))) AS naf250,
                upper(replace(trim(coalesce(nomenclature, '')), ' ', '')) AS nomenclature,
@@ -375,127 +390,172 @@ def _normalised_sql(*, has_state: bool) -> str:
                upper(trim(coalesce(diffusion, ''))) = 'P' AS withheld,
                upper(trim(coalesce(employer, ''))) AS employer0,
                nullif(trim(created), '') AS created0,
-               state_since, longitude, latitude, lambert_x, lambert_y,
+               state_since,
+               {_number_sql("longitude")} AS x, {_number_sql("latitude")} AS y,
+               {_number_sql("lambert_x")} AS lx, {_number_sql("lambert_y")} AS ly,
                coalesce(trim(epsg), '') AS epsg,
                coalesce(nullif(trim(name), ''), nullif(trim(sign), '')) AS own_name,
                nullif(trim(legal_category), '') AS legal_category
-        FROM staged
+        FROM ({raw})
     ), c AS (
         SELECT *,
-               CASE WHEN length(s) = 13 AND regexp_full_match(s, '[0-9]+') THEN '0' || s ELSE s END AS siret,
+               CASE WHEN length(s0) = 13 AND regexp_full_match(s0, '[0-9]+') THEN '0' || s0 ELSE s0 END AS siret,
                {_dotted("naf0")} AS naf,
                nullif({_dotted("naf250")}, '') AS naf25,
                CASE WHEN regexp_full_match(commune0, '[0-9]{{4}}') THEN '0' || commune0 ELSE commune0 END
                    AS commune1,
-               {"state IN ('A', 'OUI')" if has_state else "true"} AS active
-        FROM n
-    )
-    SELECT *,
-           CASE
-               WHEN nomenclature IN ({old}) THEN 'old_nomenclature'
-               WHEN naf0 = '' AND state IN ('F', 'NON') THEN 'closed_no_activity'
-               WHEN naf = '{PLACEHOLDER_NAF}' THEN 'placeholder'
-               WHEN commune1 = '' AND withheld THEN 'withheld_commune'
-               WHEN commune1 = '' THEN 'abroad'
-               WHEN commune1[1:3] IN ({overseas}) THEN 'overseas_collectivity'
-           END AS skip
-    FROM c
-    """
-
-
-def _checked_sql() -> str:
-    """The kept rows in the register's terms, WGS84 coordinates computed (Lambert 93 in SQL, other
-    systems from `reprojected`), with one flag per check."""
-    given = ", ".join(_sql_string(code) for code in _IN_SQL_EPSG[:2])
-    return f"""
-    WITH k AS (
-        SELECT *, {_number_sql("longitude")} AS lon, {_number_sql("latitude")} AS lat,
-               {_number_sql("lambert_x")} AS lx, {_number_sql("lambert_y")} AS ly,
-               TRY_STRPTIME(created0, '%Y-%m-%d')::DATE AS created, TRY_CAST(siret AS BIGINT) AS siret_n,
+               {"state IN ('A', 'OUI')" if has_state else "true"} AS active,
                CASE WHEN epsg IN ({given}) THEN 'given' WHEN TRY_CAST(epsg AS DOUBLE) = 2154 THEN 'lambert'
                     ELSE 'other' END AS system
-        FROM normalised WHERE skip IS NULL
+        FROM n
+    ), s AS (
+        SELECT *,
+               CASE
+                   WHEN nomenclature IN ({old}) THEN 'old_nomenclature'
+                   WHEN naf0 = '' AND state IN ('F', 'NON') THEN 'closed_no_activity'
+                   WHEN naf = '{PLACEHOLDER_NAF}' THEN 'placeholder'
+                   WHEN commune1 = '' AND withheld THEN 'withheld_commune'
+                   WHEN commune1 = '' THEN 'abroad'
+                   WHEN commune1[1:3] IN ({overseas}) THEN 'overseas_collectivity'
+               END AS skip,
+               TRY_CAST(siret AS BIGINT) AS siret_n
+        FROM c
+    ), k AS (
+        SELECT *,
+               CASE WHEN skip IS NULL THEN NOT {siret.valid_siret_sql("siret", "siret_n")} END AS bad_siret,
+               CASE WHEN skip IS NULL THEN TRY_STRPTIME(created0, '%Y-%m-%d')::DATE END AS created,
+               skip IS NULL AND x IS NOT NULL AND y IS NOT NULL AS positioned
+        FROM s
     ), g AS (
-        SELECT k.*, r.unknown AS bad_epsg, k.lon IS NOT NULL AND k.lat IS NOT NULL AS positioned,
-               CASE WHEN NOT positioned THEN NULL WHEN system = 'given' THEN k.lon
-                    WHEN system = 'lambert' THEN {lambert.longitude_sql("k.lon", "k.lat")}
-                    ELSE r.longitude END AS given_lon,
-               CASE WHEN positioned AND system = 'given' THEN k.lat WHEN positioned AND system = 'other'
-                    THEN r.latitude END AS given_lat,
-               CASE WHEN positioned AND system = 'lambert' THEN {lambert.isometric_sql("k.lon", "k.lat")}
-                    END AS given_isometric
-        FROM k LEFT JOIN reprojected r ON r.rid = k.rid
-    ), f AS (
-        SELECT *, given_lon IS NULL AND lx IS NOT NULL AND ly IS NOT NULL AND NOT starts_with(commune1, '97')
-                  AS from_lambert
-        FROM g
+        SELECT *,
+               CASE WHEN positioned AND system = 'given' THEN x
+                    WHEN positioned AND system = 'lambert' THEN {lambert.longitude_sql("x", "y")} END AS lon1,
+               CASE WHEN positioned AND system = 'given' THEN y END AS given_lat,
+               CASE WHEN positioned AND system = 'lambert' THEN {lambert.isometric_sql("x", "y")} END
+                   AS given_isometric,
+               -- SIRENE's Lambert 93 columns, where the row has no usable coordinates of its own
+               skip IS NULL AND NOT (positioned AND system IN ('given', 'lambert')) AND lx IS NOT NULL
+                   AND ly IS NOT NULL AND NOT starts_with(commune1, '97') AS fallback
+        FROM k
     ), i AS (
         SELECT *,
-               CASE WHEN from_lambert THEN {lambert.longitude_sql("lx", "ly")} ELSE given_lon END AS lon1,
-               CASE WHEN from_lambert THEN {lambert.isometric_sql("lx", "ly")} ELSE given_isometric END
-                   AS isometric
-        FROM f
-    ), x AS (
-        SELECT *,
-               CASE WHEN isometric IS NOT NULL THEN {lambert.latitude_sql("isometric")} ELSE given_lat END
-                   AS lat1
-        FROM i
+               CASE WHEN fallback THEN {lambert.longitude_sql("lx", "ly")} END AS fallback_lon,
+               CASE WHEN fallback THEN {lambert.isometric_sql("lx", "ly")} END AS fallback_isometric
+        FROM g
     )
-    SELECT x.rid, x.line, x.siret, x.siret[1:9] AS siren, x.siret[10:] AS nic,
-           CASE WHEN x.withheld THEN NULL ELSE x.own_name END AS name, x.naf, x.naf25, x.band, x.active,
-           coalesce(p.code, f.commune, x.commune1) AS commune,
-           CASE WHEN starts_with(coalesce(p.code, f.commune, x.commune1), '97')
-                THEN coalesce(p.code, f.commune, x.commune1)[1:3]
-                ELSE coalesce(p.code, f.commune, x.commune1)[1:2] END AS departement,
-           x.lon1 AS lon, x.lat1 AS lat,
-           coalesce(p.longitude, fp.longitude, d.longitude) AS commune_longitude,
-           coalesce(p.latitude, fp.latitude, d.latitude) AS commune_latitude,
-           p.code IS NULL AND f.commune IS NOT NULL AS remapped,
-           p.code IS NULL AND f.commune IS NULL AND d.code IS NOT NULL AS at_departement,
-           x.created, x.legal_category, NOT x.withheld AS diffusible,
-           CASE WHEN x.employer0 IN ('O', 'OUI') THEN true WHEN x.employer0 IN ('N', 'NON') THEN false END
-               AS employer,
-           CASE WHEN x.state IN ('F', 'NON') THEN TRY_STRPTIME(nullif(trim(x.state_since), ''), '%Y-%m-%d')::DATE
-           END AS closed_since,
-           NOT {siret.valid_siret_sql("x.siret", "x.siret_n")} AS bad_siret,
-           x.naf NOT IN (SELECT code FROM ref_naf) AS bad_naf,
-           x.naf25 IS NOT NULL AND x.naf25 NOT IN (SELECT code FROM ref_naf25) AS bad_naf25,
-           p.code IS NULL AND f.commune IS NULL AND d.code IS NULL AS bad_commune,
-           x.band NOT IN (SELECT code FROM ref_band) AS bad_band,
-           x.state NOT IN ('', 'A', 'F', 'OUI', 'NON') AS bad_state,
-           x.created0 IS NOT NULL AND x.created IS NULL AS bad_created,
-           coalesce(trim(x.longitude_raw), '') <> '' AND x.lon IS NULL AS bad_longitude,
-           coalesce(trim(x.latitude_raw), '') <> '' AND x.lat IS NULL AS bad_latitude,
-           coalesce(x.bad_epsg, false) AS bad_epsg,
-           coalesce(abs(x.lon1) > 180 OR abs(x.lat1) > 90 OR NOT isfinite(x.lon1) OR NOT isfinite(x.lat1), false)
+    SELECT skip, siret_n, bad_siret, CASE WHEN bad_siret THEN siret_raw END AS siret_raw,
+           naf, naf25, commune1, band, state, active, NOT withheld AS diffusible,
+           CASE WHEN employer0 IN ('O', 'OUI') THEN true WHEN employer0 IN ('N', 'NON') THEN false END AS employer,
+           created, skip IS NULL AND created0 IS NOT NULL AND created IS NULL AS bad_created,
+           CASE WHEN skip IS NULL AND created0 IS NOT NULL AND created IS NULL THEN created_raw END AS created_raw,
+           CASE WHEN skip IS NULL AND state IN ('F', 'NON')
+                THEN TRY_STRPTIME(nullif(trim(state_since), ''), '%Y-%m-%d')::DATE END AS closed_since,
+           CASE WHEN skip IS NULL AND NOT withheld THEN own_name END AS name, legal_category,
+           lon1,
+           CASE WHEN given_isometric IS NOT NULL THEN {lambert.latitude_sql("given_isometric")} ELSE given_lat END
+               AS lat1,
+           fallback_lon,
+           CASE WHEN fallback THEN {lambert.latitude_sql("fallback_isometric")} END AS fallback_lat,
+           CASE WHEN positioned AND system = 'other' THEN x END AS other_x,
+           CASE WHEN positioned AND system = 'other' THEN y END AS other_y,
+           CASE WHEN positioned AND system = 'other' THEN epsg END AS other_epsg,
+           skip IS NULL AND coalesce(trim(longitude_raw), '') <> '' AND x IS NULL AS bad_longitude,
+           CASE WHEN skip IS NULL AND coalesce(trim(longitude_raw), '') <> '' AND x IS NULL THEN longitude_raw
+               END AS longitude_raw,
+           skip IS NULL AND coalesce(trim(latitude_raw), '') <> '' AND y IS NULL AS bad_latitude,
+           CASE WHEN skip IS NULL AND coalesce(trim(latitude_raw), '') <> '' AND y IS NULL THEN latitude_raw
+               END AS latitude_raw
+    FROM i
+    """
+
+    return shape
+
+
+def _communes(con: duckdb.DuckDBPyConnection) -> None:
+    """`commune_map`: each commune code of the kept rows, resolved once (there are some 40 000 of them
+    for 25 M rows): its current commune (the history maps a merged commune's code), département,
+    point, and whether it was remapped, placed at its département or is unknown."""
+    con.execute(
+        """
+    CREATE TEMP TABLE commune_map AS
+    WITH codes AS (SELECT DISTINCT commune1 AS code FROM staged_rows WHERE skip IS NULL),
+    r AS (
+        SELECT c.code, coalesce(p.code, f.commune, c.code) AS commune,
+               coalesce(p.longitude, fp.longitude, d.longitude) AS commune_longitude,
+               coalesce(p.latitude, fp.latitude, d.latitude) AS commune_latitude,
+               p.code IS NULL AND f.commune IS NOT NULL AS remapped,
+               p.code IS NULL AND f.commune IS NULL AND d.code IS NOT NULL AS at_departement,
+               p.code IS NULL AND f.commune IS NULL AND d.code IS NULL AS bad_commune
+        FROM codes c
+        LEFT JOIN ref_commune p ON p.code = c.code
+        LEFT JOIN ref_former f ON p.code IS NULL AND f.code = c.code
+        LEFT JOIN ref_commune fp ON fp.code = f.commune
+        LEFT JOIN ref_departement d ON p.code IS NULL AND f.commune IS NULL
+             AND regexp_full_match(c.code, '([0-9]{2}|2A|2B)[0-9]{3}')
+             AND d.code = CASE WHEN starts_with(c.code, '97') THEN c.code[1:3] ELSE c.code[1:2] END
+    )
+    SELECT *, CASE WHEN starts_with(commune, '97') THEN commune[1:3] ELSE commune[1:2] END AS departement
+    FROM r
+    """
+    )
+
+
+def _checked_sql(*, reprojected: bool) -> str:
+    """The kept rows in the register's terms, with one flag per check: `staged` joined with its
+    commune (`commune_map`) and, for the few rows in another EPSG system, `reprojected`."""
+    lon = "coalesce(s.lon1, r.longitude, s.fallback_lon)"
+    lat = (
+        "CASE WHEN s.lon1 IS NOT NULL THEN s.lat1 WHEN r.longitude IS NOT NULL THEN r.latitude "
+        "ELSE s.fallback_lat END"
+    )
+    if not reprojected:
+        lon, lat = (
+            "coalesce(s.lon1, s.fallback_lon)",
+            "CASE WHEN s.lon1 IS NOT NULL THEN s.lat1 ELSE s.fallback_lat END",
+        )
+    join = "LEFT JOIN reprojected r ON r.rid = s.rid" if reprojected else ""
+    unknown = "coalesce(r.unknown, false)" if reprojected else "false"
+    return f"""
+    WITH x AS (
+        SELECT s.rid, s.line, lpad(CAST(s.siret_n AS VARCHAR), 14, '0') AS siret, s.siret_n,
+               s.name, s.naf, s.naf25, s.band, s.active, m.commune, m.departement,
+               {lon} AS lon, {lat} AS lat, m.commune_longitude, m.commune_latitude, m.remapped,
+               m.at_departement, s.created, s.legal_category, s.diffusible, s.employer, s.closed_since,
+               coalesce(s.bad_siret, true) AS bad_siret,
+               s.naf NOT IN (SELECT code FROM ref_naf) AS bad_naf,
+               s.naf25 IS NOT NULL AND s.naf25 NOT IN (SELECT code FROM ref_naf25) AS bad_naf25,
+               m.bad_commune,
+               s.band NOT IN (SELECT code FROM ref_band) AS bad_band,
+               s.state NOT IN ('', 'A', 'F', 'OUI', 'NON') AS bad_state,
+               s.bad_created, s.bad_longitude, s.bad_latitude, {unknown} AS bad_epsg
+        FROM staged s JOIN commune_map m ON m.code = s.commune1 {join}
+        WHERE s.skip IS NULL
+    )
+    SELECT *, siret[1:9] AS siren, siret[10:] AS nic,
+           coalesce(abs(lon) > 180 OR abs(lat) > 90 OR NOT isfinite(lon) OR NOT isfinite(lat), false)
                AS bad_position
     FROM x
-    LEFT JOIN ref_commune p ON p.code = x.commune1
-    LEFT JOIN ref_former f ON p.code IS NULL AND f.code = x.commune1
-    LEFT JOIN ref_commune fp ON fp.code = f.commune
-    LEFT JOIN ref_departement d ON p.code IS NULL AND f.commune IS NULL
-         AND regexp_full_match(x.commune1, '([0-9]{{2}}|2A|2B)[0-9]{{3}}')
-         AND d.code = CASE WHEN starts_with(x.commune1, '97') THEN x.commune1[1:3] ELSE x.commune1[1:2] END
     """
 
 
-def _reproject(con: duckdb.DuckDBPyConnection) -> None:
+def _reproject(con: duckdb.DuckDBPyConnection) -> bool:
     """`reprojected(rid, longitude, latitude, unknown)`: the rows of a geolocated file whose per-row
-    EPSG code is neither WGS84 nor Lambert 93 (overseas systems: a few, converted by pyproj)."""
+    EPSG code is neither WGS84 nor Lambert 93 (overseas systems: a few, converted by pyproj); False
+    when there are none."""
+    codes = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT other_epsg FROM staged_rows WHERE other_epsg IS NOT NULL"
+        ).fetchall()
+    ]
+    if not codes:
+        return False
     con.execute(
         "CREATE TEMP TABLE reprojected (rid BIGINT, longitude DOUBLE, latitude DOUBLE, unknown BOOLEAN)"
     )
-    others = ", ".join(_sql_string(code) for code in _IN_SQL_EPSG)
-    wanted = (
-        f"FROM normalised WHERE skip IS NULL AND epsg NOT IN ({others}) "
-        "AND coalesce(TRY_CAST(epsg AS DOUBLE), 0) <> 2154"
-    )
-    codes = [r[0] for r in con.execute(f"SELECT DISTINCT epsg {wanted}").fetchall()]
     for code in codes:
         rows = con.execute(
-            f"SELECT rid, {_number_sql('longitude')} AS x, {_number_sql('latitude')} AS y {wanted} AND epsg = ? "
-            "AND x IS NOT NULL AND y IS NOT NULL",
-            [code],
+            "SELECT rowid AS rid, other_x AS x, other_y AS y FROM staged_rows WHERE other_epsg = ?", [code]
         ).fetchnumpy()
         x, y = (np.asarray(rows[c], dtype=float) for c in ("x", "y"))
         try:
@@ -514,6 +574,7 @@ def _reproject(con: duckdb.DuckDBPyConnection) -> None:
             "nullif(latitude, 'nan'::DOUBLE), unknown FROM reprojected_batch"
         )
         con.unregister("reprojected_batch")
+    return True
 
 
 def _references(con: duckdb.DuckDBPyConnection) -> None:
@@ -580,27 +641,27 @@ def _read(
         if layout:
             parsed.description += f" ; colonnes StockEtablissement {layout}"
             parsed.extra["layout"] = layout
-        total, rejects = stage(con, prepared, found, FIELDS, progress, estimate_rows(path, prepared))
-        con.execute("SET preserve_insertion_order = false")  # every later row carries its line
-        _references(con)
         # Without a state column (a CCI directory lists the establishments it knows to be open),
         # every row is active, and the summary says so.
-        con.execute(f"CREATE TEMP VIEW normalised AS {_normalised_sql(has_state='state' in found)}")
+        shape = _shape(has_state="state" in found)
+        total, rejects = stage(con, prepared, found, FIELDS, progress, estimate_rows(path, prepared), shape)
+        con.execute("SET preserve_insertion_order = false")  # every later row carries its line
         if "state" not in found:
             parsed.extra["all_active"] = True
         skipped = dict(
             con.execute(
-                "SELECT skip, count(*) FROM normalised WHERE skip IS NOT NULL GROUP BY skip"
+                "SELECT skip, count(*) FROM staged_rows WHERE skip IS NOT NULL GROUP BY skip"
             ).fetchall()
         )
-        _reproject(con)
-        con.execute(f"CREATE TEMP TABLE checked AS {_checked_sql()}")
+        _references(con)
+        _communes(con)
+        con.execute(f"CREATE TEMP VIEW checked AS {_checked_sql(reprojected=_reproject(con))}")
         defects = Problems(name)
         for line, message in rejects[:PROBLEMS_PER_CHECK]:
             defects.add(line, "", "", f"ligne mal formée (nombre de champs, guillemets) : {message[:160]}")
         defects.errors += max(0, len(rejects) - PROBLEMS_PER_CHECK)
         counts = con.execute(
-            "SELECT count(*) - count(DISTINCT siret), count(*) FILTER (WHERE remapped), "
+            "SELECT count(siret_n) - count(DISTINCT siret_n), count(*) FILTER (WHERE remapped), "
             "count(*) FILTER (WHERE at_departement), "
             + ", ".join(f"count(*) FILTER (WHERE {flag})" for flag, *_ in _CHECKS)
             + " FROM checked"
@@ -622,8 +683,8 @@ def _read(
         if dup_count:
             con.execute(
                 "CREATE TEMP TABLE duplicates AS SELECT rid, line, siret, first FROM (SELECT rid, line, siret, "
-                "min(line) OVER (PARTITION BY siret) AS first FROM checked WHERE siret IN "
-                "(SELECT siret FROM checked GROUP BY siret HAVING count(*) > 1)) WHERE line > first"
+                "min(line) OVER (PARTITION BY siret_n) AS first FROM checked WHERE siret_n IN "
+                "(SELECT siret_n FROM checked GROUP BY siret_n HAVING count(*) > 1)) WHERE line > first"
             )
             left_out += " OR rid IN (SELECT rid FROM duplicates)"
             rows = con.execute(

@@ -256,8 +256,9 @@ def _load(
         staged = f"SELECT {select_sql} FROM {from_sql}"
         params = [*select_params, *from_params]
         if not replace:
+            # NOT MATERIALIZED: DuckDB would otherwise store the whole new file once more to read it twice.
             staged = (
-                f"WITH new AS ({staged}) SELECT * FROM new UNION ALL "
+                f"WITH new AS NOT MATERIALIZED ({staged}) SELECT * FROM new UNION ALL "
                 f"SELECT * FROM {TABLE} old WHERE NOT EXISTS (SELECT 1 FROM new WHERE new.siret = old.siret)"
             )
         cur.begin()
@@ -278,30 +279,69 @@ def _load(
         return rows
 
 
-def _rebuild(cur: duckdb.DuckDBPyConnection, staged: str, params: Sequence[Any]) -> None:
-    """Replace the table by `staged` (schema columns), completed from the legal units of the same SIREN
-    and sorted; inside the caller's transaction."""
-    known = "lu.siren IS NOT NULL"
-    from_unit = ", ".join(
-        f"CASE WHEN {known} THEN lu.{lu_col} ELSE s.{col} END AS {col}"
+def _from_units(s: str, units: str = "lu") -> str:
+    """The columns an establishment (aliased `s`) takes from its legal unit (aliased `units`, joined on
+    SIREN): the unit's when there is one, else what the establishment held."""
+    known = f"{units}.siren IS NOT NULL"
+    taken = [
+        f"CASE WHEN {known} THEN {units}.{lu_col} ELSE {s}.{col} END AS {col}"
         for col, lu_col in (
             ("legal_name", "name"),
             ("legal_diffusible", "diffusible"),
             ("company_category", "company_category"),
         )
+    ]
+    taken.append(
+        f"CASE WHEN {known} THEN coalesce({units}.legal_category, {s}.legal_category) "
+        f"ELSE {s}.legal_category END AS legal_category"
     )
-    category = (
-        f"CASE WHEN {known} THEN coalesce(lu.legal_category, s.legal_category) ELSE s.legal_category END"
-    )
+    return ", ".join(taken)
+
+
+def _rebuild(cur: duckdb.DuckDBPyConnection, staged: str, params: Sequence[Any]) -> None:
+    """Replace the table by `staged` (schema columns), completed from the legal units of the same SIREN
+    and sorted; inside the caller's transaction."""
     cur.execute("DROP TABLE IF EXISTS establishments_new")
     cur.execute(
-        f"CREATE TABLE establishments_new AS SELECT s.* REPLACE ({from_unit}, {category} AS legal_category) "
+        f"CREATE TABLE establishments_new AS SELECT s.* REPLACE ({_from_units('s')}) "
         f"FROM ({staged}) s LEFT JOIN {LEGAL_UNITS} lu ON lu.siren = s.siren ORDER BY {', '.join(SORT_KEY)}",
         list(params),
     )
     _validate(cur, "establishments_new")
+    _swap(cur)
+
+
+def _swap(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
     cur.execute(f"ALTER TABLE establishments_new RENAME TO {TABLE}")
+
+
+def _complete(cur: duckdb.DuckDBPyConnection, units: str) -> None:
+    """Complete every establishment from the legal units of table `units`, keeping the table's order;
+    inside the caller's transaction.
+
+    Only four columns change, so the table is not sorted again (a sort of 25 M wide rows is most of
+    what a national load costs): the new values are computed per row id, sorted on that narrow pair,
+    and laid beside the rows by position (DuckDB's POSITIONAL JOIN reads both tables in order)."""
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE completion AS SELECT e.rowid AS rid, {_from_units('e', 'u')} "
+        f"FROM {TABLE} e LEFT JOIN {units} u ON u.siren = e.siren ORDER BY rid"
+    )
+    (rows,) = cur.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+    (completed,) = cur.execute("SELECT count(*) FROM completion").fetchone()
+    if completed != rows:  # a SIREN twice among the units would give an establishment two names
+        raise RegisterError(
+            "Chargement refusé, le registre est inchangé : SIREN en double parmi les unités légales"
+        )
+    cur.execute("DROP TABLE IF EXISTS establishments_new")
+    cur.execute("SET preserve_insertion_order = true")  # the new table keeps the order it is read in
+    replaced = ", ".join(f"c.{col} AS {col}" for col in (*FROM_LEGAL_UNIT, "legal_category"))
+    cur.execute(
+        f"CREATE TABLE establishments_new AS SELECT e.* REPLACE ({replaced}) "
+        f"FROM {TABLE} e POSITIONAL JOIN completion c"
+    )
+    cur.execute("DROP TABLE completion")
+    _swap(cur)
 
 
 def load_legal_units(
@@ -325,7 +365,7 @@ def load_legal_units(
             )
             cur.execute(f"DELETE FROM {LEGAL_UNITS} WHERE siren IN (SELECT siren FROM incoming_units)")
             cur.execute(f"INSERT INTO {LEGAL_UNITS} SELECT {cols} FROM incoming_units")
-            _rebuild(cur, f"SELECT * FROM {TABLE}", [])
+            _complete(cur, "incoming_units")
             (units,) = cur.execute(f"SELECT count(*) FROM {LEGAL_UNITS}").fetchone()
             cur.execute("DROP TABLE incoming_units")
             if before_commit is not None:
