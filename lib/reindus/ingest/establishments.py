@@ -376,6 +376,28 @@ def _shape(*, has_state: bool) -> Callable[[str], str]:
     overseas = ", ".join(_sql_string(c) for c in OVERSEAS_COLLECTIVITIES)
     given = ", ".join(_sql_string(code) for code in _IN_SQL_EPSG[:2])
 
+    kept = {
+        "siret_n": "siret_n",
+        "naf": "naf",
+        "naf25": "naf25",
+        "commune1": "commune1",
+        "band": "band",
+        "state": "state",
+        "active": "active",
+        "diffusible": "NOT withheld",
+        "employer": "CASE WHEN employer0 IN ('O', 'OUI') THEN true WHEN employer0 IN ('N', 'NON') THEN false END",
+        "created": "created",
+        "closed_since": "CASE WHEN state IN ('F', 'NON') THEN TRY_STRPTIME(nullif(trim(state_since), ''), "
+        "'%Y-%m-%d')::DATE END",
+        "name": "CASE WHEN NOT withheld THEN own_name END",
+        "legal_category": "legal_category",
+        "lon": "lon",
+        "lat": "lat",
+    }
+    kept_only = ", ".join(
+        f"CASE WHEN skip IS NULL THEN {sql} END AS {column}" for column, sql in kept.items()
+    )
+
     def shape(raw: str) -> str:
         return f"""
     WITH n AS (
@@ -442,30 +464,28 @@ def _shape(*, has_state: bool) -> Callable[[str], str]:
                CASE WHEN fallback THEN {lambert.longitude_sql("lx", "ly")} END AS fallback_lon,
                CASE WHEN fallback THEN {lambert.isometric_sql("lx", "ly")} END AS fallback_isometric
         FROM g
+    ), o AS (
+        SELECT *,
+               coalesce(lon1, fallback_lon) AS lon,
+               CASE WHEN lon1 IS NOT NULL
+                    THEN CASE WHEN given_isometric IS NOT NULL THEN {lambert.latitude_sql("given_isometric")}
+                              ELSE given_lat END
+                    WHEN fallback THEN {lambert.latitude_sql("fallback_isometric")} END AS lat
+        FROM i
     )
-    SELECT skip, siret_n, bad_siret, CASE WHEN bad_siret THEN siret_raw END AS siret_raw,
-           naf, naf25, commune1, band, state, active, NOT withheld AS diffusible,
-           CASE WHEN employer0 IN ('O', 'OUI') THEN true WHEN employer0 IN ('N', 'NON') THEN false END AS employer,
-           created, skip IS NULL AND created0 IS NOT NULL AND created IS NULL AS bad_created,
+    -- A skipped row keeps its reason only (NULLs cost nothing stored); a value as read is kept, in the
+    -- column of the same name, only where its check fails, which is how the checks below find it.
+    SELECT skip, {kept_only},
+           CASE WHEN bad_siret THEN coalesce(siret_raw, '') END AS siret_raw,
            CASE WHEN skip IS NULL AND created0 IS NOT NULL AND created IS NULL THEN created_raw END AS created_raw,
-           CASE WHEN skip IS NULL AND state IN ('F', 'NON')
-                THEN TRY_STRPTIME(nullif(trim(state_since), ''), '%Y-%m-%d')::DATE END AS closed_since,
-           CASE WHEN skip IS NULL AND NOT withheld THEN own_name END AS name, legal_category,
-           lon1,
-           CASE WHEN given_isometric IS NOT NULL THEN {lambert.latitude_sql("given_isometric")} ELSE given_lat END
-               AS lat1,
-           fallback_lon,
-           CASE WHEN fallback THEN {lambert.latitude_sql("fallback_isometric")} END AS fallback_lat,
-           CASE WHEN positioned AND system = 'other' THEN x END AS other_x,
-           CASE WHEN positioned AND system = 'other' THEN y END AS other_y,
-           CASE WHEN positioned AND system = 'other' THEN epsg END AS other_epsg,
-           skip IS NULL AND coalesce(trim(longitude_raw), '') <> '' AND x IS NULL AS bad_longitude,
            CASE WHEN skip IS NULL AND coalesce(trim(longitude_raw), '') <> '' AND x IS NULL THEN longitude_raw
                END AS longitude_raw,
-           skip IS NULL AND coalesce(trim(latitude_raw), '') <> '' AND y IS NULL AS bad_latitude,
            CASE WHEN skip IS NULL AND coalesce(trim(latitude_raw), '') <> '' AND y IS NULL THEN latitude_raw
-               END AS latitude_raw
-    FROM i
+               END AS latitude_raw,
+           CASE WHEN positioned AND system = 'other' THEN x END AS other_x,
+           CASE WHEN positioned AND system = 'other' THEN y END AS other_y,
+           CASE WHEN positioned AND system = 'other' THEN epsg END AS other_epsg
+    FROM o
     """
 
     return shape
@@ -503,31 +523,26 @@ def _communes(con: duckdb.DuckDBPyConnection) -> None:
 def _checked_sql(*, reprojected: bool) -> str:
     """The kept rows in the register's terms, with one flag per check: `staged` joined with its
     commune (`commune_map`) and, for the few rows in another EPSG system, `reprojected`."""
-    lon = "coalesce(s.lon1, r.longitude, s.fallback_lon)"
-    lat = (
-        "CASE WHEN s.lon1 IS NOT NULL THEN s.lat1 WHEN r.longitude IS NOT NULL THEN r.latitude "
-        "ELSE s.fallback_lat END"
-    )
-    if not reprojected:
-        lon, lat = (
-            "coalesce(s.lon1, s.fallback_lon)",
-            "CASE WHEN s.lon1 IS NOT NULL THEN s.lat1 ELSE s.fallback_lat END",
-        )
-    join = "LEFT JOIN reprojected r ON r.rid = s.rid" if reprojected else ""
-    unknown = "coalesce(r.unknown, false)" if reprojected else "false"
+    if reprojected:
+        lon = "CASE WHEN r.longitude IS NOT NULL THEN r.longitude ELSE s.lon END"
+        lat = "CASE WHEN r.longitude IS NOT NULL THEN r.latitude ELSE s.lat END"
+        join, unknown = "LEFT JOIN reprojected r ON r.rid = s.rid", "coalesce(r.unknown, false)"
+    else:
+        lon, lat, join, unknown = "s.lon", "s.lat", "", "false"
     return f"""
     WITH x AS (
         SELECT s.rid, s.line, lpad(CAST(s.siret_n AS VARCHAR), 14, '0') AS siret, s.siret_n,
                s.name, s.naf, s.naf25, s.band, s.active, m.commune, m.departement,
                {lon} AS lon, {lat} AS lat, m.commune_longitude, m.commune_latitude, m.remapped,
                m.at_departement, s.created, s.legal_category, s.diffusible, s.employer, s.closed_since,
-               coalesce(s.bad_siret, true) AS bad_siret,
+               s.siret_raw IS NOT NULL AS bad_siret,
                s.naf NOT IN (SELECT code FROM ref_naf) AS bad_naf,
                s.naf25 IS NOT NULL AND s.naf25 NOT IN (SELECT code FROM ref_naf25) AS bad_naf25,
                m.bad_commune,
                s.band NOT IN (SELECT code FROM ref_band) AS bad_band,
                s.state NOT IN ('', 'A', 'F', 'OUI', 'NON') AS bad_state,
-               s.bad_created, s.bad_longitude, s.bad_latitude, {unknown} AS bad_epsg
+               s.created_raw IS NOT NULL AS bad_created, s.longitude_raw IS NOT NULL AS bad_longitude,
+               s.latitude_raw IS NOT NULL AS bad_latitude, {unknown} AS bad_epsg
         FROM staged s JOIN commune_map m ON m.code = s.commune1 {join}
         WHERE s.skip IS NULL
     )
