@@ -7,8 +7,7 @@
 First, unless `--baseline-rows 0`, a sample (200 000 establishments, 140 000 legal units) is imported by
 the previous pipeline (BASELINE_REV's lib/, extracted with `git archive`) and by this one, in the same
 run: `previous pipeline … speedup=…`. Then, for each size, into one fresh register: the establishments,
-then the legal units (whose import names the establishments already there, so the whole register is
-rebuilt), then the Fournisseurs page's candidate query with the names (`candidates with names …`).
+then the legal units (whose import names the establishments already there, completing them in place), then the Fournisseurs page's candidate query with the names (`candidates with names …`).
 
 The `StockEtablissement` CSV is in the full December 2025 layout (`reindus.register.sirene.
 ESTABLISHMENT_2025_12`, 54 columns in INSEE's order, `,`-separated, quoted where needed) with the
@@ -48,9 +47,9 @@ from reindus.register.sirene import LEGAL_UNIT_2025_12
 
 CHUNK = 500_000
 ROOT = Path(__file__).resolve().parents[1]
-# The pipeline before the checks, coordinates and load ran as set-based SQL (pyproj batches, a staging
-# copy per step, the window numbering): the speed-up is measured against it on a sample.
-BASELINE_REV = "99f2e804b074a9e6f59657f7cab8326df711185f"
+# The pipeline before the narrow staging (every field staged as text, the checks a second table, a legal
+# units import sorting the whole register again): the speed-up is measured against it on a sample.
+BASELINE_REV = "fd4b6d948eb4cf4a7cc23d0d3d742b470ad83c96"
 NORMANDIE = ("14", "27", "50", "61", "76")
 
 CITIES = ("75056", "69123", "13055")  # SIRENE writes the arrondissements instead

@@ -26,14 +26,18 @@ malformed line, duplicate SIRET) are listed with their line;
 up to the error budget (`max_errors`, by default ERROR_SHARE of the rows read) those lines are left out
 and the rest imports, each listed as a warning; above it, nothing imports.
 
-No Python loop runs over the rows: DuckDB scans the file once into a temporary table (in the order of
-the file, which gives each row its line; it spills to the work folder beyond MEMORY_LIMIT), and the
-normalisation, skip reasons, checks, commune history and the Lambert 93 → WGS84 conversion
-(`reference.lambert`) are set-based SQL over it; only the first lines of each defect come back to
-Python to be listed, and the per-row EPSG codes of a geolocated file other than WGS84 and Lambert 93
-(a few overseas rows) go through pyproj. The kept rows are written, in the register schema, to one
-Parquet file by one COPY, which `register.load_file(…, replace=False)` upserts on SIRET in one
-transaction (`ingest.register_import`: the audit entry first).
+No Python loop runs over the rows. DuckDB reads the file once, in its order (which gives each row its
+line), into a narrow staging table of the work folder (`_shape`: compressed as it is written, on disk
+beyond MEMORY_LIMIT): during that read each row is normalised, given its skip reason, checked where no
+reference table is needed (SIRET key, dates, numbers) and its Lambert 93 coordinates converted to WGS84
+(`reference.lambert`); a skipped row keeps only its reason, a SIRET is stored as a number, and a value
+as read only where its check fails. Then, unordered: each commune code is resolved once against the
+commune history (`_communes`), the checks against the NAF, band and commune references run as one
+aggregate, and only the first lines of each defect come back to Python to be listed; the per-row EPSG
+codes of a geolocated file other than WGS84 and Lambert 93 (a few overseas rows) go through pyproj. The
+kept rows are written, in the register schema, to one Parquet file by one COPY, which
+`register.load_file(…, replace=False)` upserts on SIRET in one transaction (`ingest.register_import`:
+the audit entry first).
 """
 
 from __future__ import annotations
