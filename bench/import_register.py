@@ -7,7 +7,8 @@
 First, unless `--baseline-rows 0`, a sample (200 000 establishments, 140 000 legal units) is imported by
 the previous pipeline (BASELINE_REV's lib/, extracted with `git archive`) and by this one, in the same
 run: `previous pipeline … speedup=…`. Then, for each size, into one fresh register: the establishments,
-then the legal units (whose import names the establishments already there, completing them in place), then the Fournisseurs page's candidate query with the names (`candidates with names …`).
+then the legal units (whose import names the establishments already there, completing them in place),
+then the Fournisseurs page's candidate query with the names (`candidates with names …`).
 
 The `StockEtablissement` CSV is in the full December 2025 layout (`reindus.register.sirene.
 ESTABLISHMENT_2025_12`, 54 columns in INSEE's order, `,`-separated, quoted where needed) with the

@@ -549,7 +549,7 @@ def test_a_siren_twice_among_legal_units_leaves_the_register_unchanged(small, da
         twice[column] = None
     path = tmp_path / "twice.parquet"
     twice.astype(
-        {c: "string" for c in ("legal_category", "company_category", "naf", "naf25", "source")}
+        dict.fromkeys(("legal_category", "company_category", "naf", "naf25", "source"), "string")
     ).to_parquet(path)
     with pytest.raises(RegisterError, match="SIREN en double"):
         load_legal_units(small, path)
