@@ -20,4 +20,4 @@ else:
         "Les étapes du projet sont créées d'après le rétroplanning commun, à partir de sa date de début. "
         "Mêmes règles qu'à l'import d'un classeur de projets."
     )
-    project_form.new_project(viewer, mode.scope(), data.coach_id_for(viewer.email))
+    project_form.new_project(viewer, mode.scope(), data.coach_id_for(viewer.email, viewer.scope))

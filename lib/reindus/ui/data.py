@@ -1009,10 +1009,17 @@ def project_site(project: pd.Series) -> tuple[float, float] | None:
 # --- the coach workspace ----------------------------------------------------------------------------
 
 
-def coach_id_for(email: str) -> int | None:
-    """The coach whose record carries this address (a signed-in coach's own projects), if any."""
-    with session_factory(store_engine())() as session:
+@_store
+@_shared(ttl=CACHE_TTL, max_entries=256, show_spinner=False, hash_funcs=_KEYS)
+def _coach_id_for(url: str, email: str, scope: Scope, version: int) -> int | None:
+    with session_factory(engine(url))() as session:
         return workspace_overview.coach_id_for(session, email)
+
+
+def coach_id_for(email: str, scope: Scope) -> int | None:
+    """The coach whose record carries this address (a signed-in coach's own projects), if any: read once
+    per store version, not at every run of « Mes projets »."""
+    return _coach_id_for(_url(), email, scope, _version())
 
 
 @_store

@@ -24,6 +24,7 @@ from reindus.text import formats
 from reindus.text.safe import md_text
 from reindus.ui import captions, data, project_form, tables, writes
 from reindus.ui.banner import demo_banner
+from reindus.ui.derived import derived
 from reindus.ui.navigation import page
 
 KIND_ICONS = {
@@ -47,7 +48,7 @@ def whose(viewer: Viewer) -> Whose:
     names = region_names()
     in_regions = ", ".join(sorted(names.get(c, c) for c in viewer.regions)) or "—"
     if viewer.role is Role.CONSEILLER:
-        coach_id = data.coach_id_for(viewer.email)
+        coach_id = data.coach_id_for(viewer.email, viewer.scope)
         if coach_id is not None:
             return Whose(coach_id, frozenset(viewer.regions), "Les projets que vous suivez")
         return Whose(
@@ -63,25 +64,8 @@ def whose(viewer: Viewer) -> Whose:
 
 
 def projects_table(mine: pd.DataFrame) -> None:
-    shown = pd.DataFrame(
-        {
-            "Projet": mine["name"],
-            "Édition": mine["edition"].astype(str),
-            "Région": mine["region"],
-            # an abandoned project has no current stage: the grid would print Python's « None »
-            "Étape": mine["current_stage"].fillna("—"),
-            "Avancement": mine["progress_label"],
-            "Étapes en retard": mine["late_stages"],
-            "Étapes à risque": mine["slipping_stages"],
-            "Maillons": mine["links"],
-            "Sans fournisseur régional": mine["links_without_regional"],
-            "Présélections à décider": mine["shortlist_pending"],
-            "Financements en attente": mine["funding_pending"],
-            "Fiche": mine["link"],
-        }
-    )
     tables.show(
-        shown,
+        tables.arrow_of(mine, "my_projects_table", _projects_shown),
         hide_index=True,
         width="stretch",
         column_config={
@@ -104,12 +88,69 @@ def projects_table(mine: pd.DataFrame) -> None:
     )
 
 
-def _page_link(href: str, label: str, icon: str) -> None:
+def _projects_shown(mine: pd.DataFrame) -> pd.DataFrame:
+    """The projects under their French headers, as the table shows them (built once per cached list)."""
+    return pd.DataFrame(
+        {
+            "Projet": mine["name"],
+            "Édition": mine["edition"].astype(str),
+            "Région": mine["region"],
+            # an abandoned project has no current stage: the grid would print Python's « None »
+            "Étape": mine["current_stage"].fillna("—"),
+            "Avancement": mine["progress_label"],
+            "Étapes en retard": mine["late_stages"],
+            "Étapes à risque": mine["slipping_stages"],
+            "Maillons": mine["links"],
+            "Sans fournisseur régional": mine["links_without_regional"],
+            "Présélections à décider": mine["shortlist_pending"],
+            "Financements en attente": mine["funding_pending"],
+            "Fiche": mine["link"],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class PageLink:
     """A link the overview made (« /projet?projet=12 ») as a page link of the app: it keeps the session
     (and the sign-in) and works under any base path."""
-    parts = urlsplit(href)
-    params = {k: v[0] for k, v in parse_qs(parts.query).items()}
-    st.page_link(page(parts.path.strip("/")).file, label=md_text(label), icon=icon, query_params=params)
+
+    file: str
+    label: str  # Markdown-safe
+    icon: str
+    params: dict[str, str]
+
+    @classmethod
+    def of(cls, href: str, label: str, icon: str) -> PageLink:
+        parts = urlsplit(href)
+        params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        return cls(page(parts.path.strip("/")).file, md_text(label), icon, params)
+
+    def show(self) -> None:
+        st.page_link(self.file, label=self.label, icon=self.icon, query_params=self.params)
+
+
+def _to_do_links(todo: pd.DataFrame) -> list[tuple[int, list[PageLink]]]:
+    """Per project: the link to its page, then one per item; built once per cached list, not per run."""
+    out = []
+    for project_id, items in todo.groupby("project_id", sort=False):
+        head = PageLink.of(
+            f"/{PROJECT_PAGE[0]}?{PROJECT_PAGE[1]}={project_id}",
+            items.iloc[0]["project"],
+            ":material/folder_open:",
+        )
+        out.append(
+            (
+                int(project_id),
+                [
+                    head,
+                    *(
+                        PageLink.of(i.link, i.label, KIND_ICONS[i.kind])
+                        for i in items.itertuples(index=False)
+                    ),
+                ],
+            )
+        )
+    return out
 
 
 def to_do_list(todo: pd.DataFrame) -> None:
@@ -117,16 +158,10 @@ def to_do_list(todo: pd.DataFrame) -> None:
     if todo.empty:
         st.success("Rien en attente sur vos projets en cours.", icon=":material/task_alt:")
         return
-    for project_id, items in todo.groupby("project_id", sort=False):
+    for project_id, links in derived(todo, "to_do_links", _to_do_links):
         with st.container(border=True, key=f"todo_{project_id}"):
-            first = items.iloc[0]
-            _page_link(
-                f"/{PROJECT_PAGE[0]}?{PROJECT_PAGE[1]}={project_id}",
-                first["project"],
-                ":material/folder_open:",
-            )
-            for item in items.itertuples(index=False):
-                _page_link(item.link, item.label, KIND_ICONS[item.kind])
+            for link in links:
+                link.show()
 
 
 def archived_projects(viewer: Viewer) -> None:
