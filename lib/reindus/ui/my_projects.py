@@ -115,7 +115,7 @@ class PageLink:
     (and the sign-in) and works under any base path."""
 
     file: str
-    label: str  # Markdown-safe
+    label: str  # as written (the overview's text), made Markdown-safe when shown
     icon: str
     params: dict[str, str]
 
@@ -123,10 +123,10 @@ class PageLink:
     def of(cls, href: str, label: str, icon: str) -> PageLink:
         parts = urlsplit(href)
         params = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        return cls(page(parts.path.strip("/")).file, md_text(label), icon, params)
+        return cls(page(parts.path.strip("/")).file, label, icon, params)
 
     def show(self) -> None:
-        st.page_link(self.file, label=self.label, icon=self.icon, query_params=self.params)
+        st.page_link(self.file, label=md_text(self.label), icon=self.icon, query_params=self.params)
 
 
 def _to_do_links(todo: pd.DataFrame) -> list[tuple[int, list[PageLink]]]:
