@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from reindus.figures.kpi import percent_ticks
 from reindus.industry.indicators import INDICATORS
 from reindus.programme.regions import ProgrammeRegions
+from reindus.text import formats
 from reindus.text.safe import html_text
 
 FONT = "sans-serif"
@@ -110,14 +112,15 @@ def division_structure_figure(
                 orientation="h",
                 name=html_text(short),
                 marker_color=colour,
-                hovertemplate=f"%{{y}}<br>{html_text(division)} : %{{x:.1%}} des {label}<extra></extra>",
+                customdata=[formats.percent(v, 1) for v in shares_],  # « 12,3 % », not plotly's « 12,3% »
+                hovertemplate=f"%{{y}}<br>{html_text(division)} : %{{customdata}} des {label}<extra></extra>",
             )
         )
     fig.update_layout(
         barmode="stack",
         legend={"orientation": "h", "y": -0.12, "x": 0, "font": {"size": 11}, "traceorder": "normal"},
     )
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_xaxes(**percent_ticks(1.0, room_at_top=False), range=[0, 1])
     fig.update_yaxes(autorange="reversed")
     return _layout(
         fig, f"Structure par division NAF (part des {label}) — régions du programme", source_line, height=520

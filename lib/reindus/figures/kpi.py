@@ -76,24 +76,43 @@ def format_value(value: float, kind: str, short: bool = False) -> str:
     return formats.number(value)
 
 
+def _steps(top: float, count: int, room_at_top: bool) -> list[float]:
+    """Ticks from 0 to `top` by about `count` steps of 1, 2 or 5 × 10ⁿ."""
+    rough = top / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    # no tick in the top 2 % of a panel's axis: its label would sit level with the panel's title
+    last = top * 0.98 if room_at_top else top * (1 + 1e-9)
+    return [round(i * step, 12) for i in range(int(last // step) + 1)]
+
+
 def euro_ticks(top: float, count: int = 5) -> dict:
     """The ticks of an axis of euros from 0 to `top`, read the French way as on the bar labels: « 0 € »,
     « 20 M € », « 1,5 Md € ». Plotly's own SI format (« ~s ») reads « 60M € » and « 1.5G € »; its
     `separators` change the decimal mark but not the suffix. About `count` steps of 1, 2 or 5 × 10ⁿ."""
     if not top > 0:  # NaN, nothing: the axis has no scale to read
         return {"tickmode": "array", "tickvals": [0], "ticktext": [formats.euros(0)]}
-    rough = top / count
-    power = 10 ** math.floor(math.log10(rough))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
-    # no tick in the top 2 % of the axis: its label would sit level with the panel's title
-    values = [i * step for i in range(int(top * 0.98 // step) + 1)]
+    values = _steps(top, count, room_at_top=True)
     return {"tickmode": "array", "tickvals": values, "ticktext": [formats.euros_short(v) for v in values]}
+
+
+def percent_ticks(top: float, count: int = 5, *, room_at_top: bool = True) -> dict:
+    """The ticks of an axis of ratios from 0 to `top`, read as the bar labels and the cards: « 80 % »
+    (a no-break space before the sign). Plotly's « .0% » reads « 80% », which `separators` do not change.
+    `room_at_top=False` keeps a tick at `top` itself (an axis of shares ending at 100 %, no title above)."""
+    if not top > 0:
+        return {"tickmode": "array", "tickvals": [0], "ticktext": [formats.percent(0)]}
+    values = _steps(top, count, room_at_top)
+    step = values[1] if len(values) > 1 else top
+    # « 0,5 % » where the steps are finer than a point, whole percents otherwise
+    digits = max(0, math.ceil(-math.log10(step * 100) - 1e-9))
+    return {"tickmode": "array", "tickvals": values, "ticktext": [formats.percent(v, digits) for v in values]}
 
 
 def _tickformat(kind: str, top: float) -> dict:
     """The y-axis of a panel of `kind` whose axis reaches `top`."""
     if kind == "ratio":
-        return {"tickformat": ".0%", "rangemode": "tozero"}
+        return {**percent_ticks(top), "rangemode": "tozero"}
     if kind == "euros":
         return {**euro_ticks(top), "rangemode": "tozero"}
     return {"tickformat": ",d", "rangemode": "tozero"}
@@ -179,7 +198,10 @@ def supplier_origin(by_region: pd.DataFrame, regions: ProgrammeRegions) -> go.Fi
             )
         )
     fig.update_yaxes(
-        tickformat=".0%", range=[0, 1.1], gridcolor="#eee", title="Part des fournisseurs retenus"
+        **percent_ticks(1.0, room_at_top=False),
+        range=[0, 1.1],
+        gridcolor="#eee",
+        title="Part des fournisseurs retenus",
     )
     fig.update_layout(barmode="group", bargroupgap=0.05)
     return base_layout(fig, height=380)
@@ -210,7 +232,7 @@ def editions(by_edition_region: pd.DataFrame, column: str, regions: ProgrammeReg
     fig.update_xaxes(type="category", title="Édition")
     top = by_edition_region[column].astype(float).max()
     axis = _tickformat(kind, top * 1.15 if pd.notna(top) else 0)
-    if kind == "euros" and pd.notna(top) and top > 0:  # the ticks are set up to the top: so is the axis
+    if kind in ("euros", "ratio") and pd.notna(top) and top > 0:  # ticks set up to the top: so is the axis
         axis["range"] = [0, top * 1.15]
     fig.update_yaxes(title=html_text(KPI_LABELS[column]), gridcolor="#eee", **axis)
     fig.update_layout(barmode="group")

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from reindus.figures.kpi import euro_ticks, format_value, small_multiples_layout
+from reindus.figures.kpi import euro_ticks, format_value, percent_ticks, small_multiples_layout
 from reindus.programme.kpi_definitions import DEFINITIONS, display
 from reindus.programme.regions import ProgrammeRegions
 from reindus.text.safe import html_text
@@ -30,7 +30,6 @@ PANELS: tuple[str, ...] = (
     "days_to_concretisation",
 )
 TICKS = {
-    "ratio": {"tickformat": ".0%"},
     "days": {"tickformat": ",d", "ticksuffix": " j"},
     "count": {"tickformat": ",d"},
 }
@@ -81,7 +80,10 @@ def outcome_panels(
             col=col,
         )
         top = values.max()
-        ticks = euro_ticks(top * 1.3) if definition.kind == "euros" else TICKS[definition.kind]
+        if definition.kind in ("euros", "ratio"):  # ticks up to the top of the axis, French labels
+            ticks = (euro_ticks if definition.kind == "euros" else percent_ticks)(top * 1.3)
+        else:
+            ticks = TICKS[definition.kind]
         fig.update_yaxes(
             row=row,
             col=col,
