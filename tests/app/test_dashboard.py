@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,11 @@ def test_observed_jobs_and_the_funding_pipeline_match_the_store_with_their_defin
     assert formats.euros(paid) in cards["Financements versés"].help
     assert "Emplois créés constatés par le conseiller" in cards["Emplois constatés en fin de programme"].help
     assert "Prévision" in cards["Emplois prévus"].help
+    # the regions' table writes the rate and the delay as the cards do: « 57 % », « 162 j »
+    [table] = [d.value for d in at.dataframe if "Délai sélection → concrétisation" in d.value.columns]
+    assert all(re.fullmatch(r"\d+\u00a0%|—", v) for v in table["Taux de succès des dossiers"])
+    assert all(re.fullmatch(r"\d+\u00a0j|—", v) for v in table["Délai sélection → concrétisation"])
+    assert set(table["Taux de succès des dossiers"]) != {"—"}
     # 2026 is under way: nobody has observed jobs yet, and it says so instead of « 0 »
     at = start({"edition": "2026"})
     shown = metrics_of(at)

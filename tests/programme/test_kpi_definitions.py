@@ -153,3 +153,23 @@ def test_every_definition_formats_in_french():
     assert kd.DEFINITIONS["success_rate"].format(0.75) == "75\u00a0%"
     for definition in kd.DEFINITIONS.values():
         assert definition.definition.endswith(".") and definition.basis
+
+
+def test_the_table_shows_rates_and_delays_as_the_cards_and_exports_numbers(data):
+    facts = project_facts(data)
+    table = kd.outcome_kpis_by_region(facts, REGIONS)
+    rate, delay = kd.DEFINITIONS["success_rate"].label, kd.DEFINITIONS["days_to_concretisation"].label
+    shown = kd.labelled(table, shown=True).set_index("Région")
+    # Normandie: 2 of 3 decided applications granted (not « 66,67 % »), median of 170 and 180 days
+    assert shown.loc["Normandie", rate] == "67\u00a0%"
+    assert shown.loc["Normandie", delay] == "175\u00a0j"
+    assert shown.loc["Île-de-France", rate] == "—" and shown.loc["Île-de-France", delay] == "—"
+    # the very text of the cards
+    total = kd.outcome_kpis(facts[facts["region"] == "Normandie"]).iloc[0]
+    assert shown.loc["Normandie", rate] == kd.display(total, "success_rate")
+    public = shown_aggregates(table, facts, facts, Filters(), kd.AMOUNTS, frozenset())
+    assert kd.labelled(public, shown=True).set_index("Région").loc["Île-de-France", rate] == "—"
+    # the export keeps numbers
+    exported = kd.labelled(table).set_index("Région")
+    assert exported.loc["Normandie", rate] == pytest.approx(2 / 3)
+    assert exported.loc["Normandie", delay] == 175

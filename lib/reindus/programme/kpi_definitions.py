@@ -290,13 +290,21 @@ def delta_text(value: float, previous: float | None, kind: str) -> str | None:
 
 
 LABELLED_COLUMNS: tuple[str, ...] = tuple(DEFINITIONS)
+# The kinds a table column has no format for: a rate reads « 57,14 % » in Streamlit's « percent » and a
+# delay has no unit. Shown, they read as on the cards (« 57 % », « 162 j »).
+AS_TEXT_KINDS: frozenset[str] = frozenset({"ratio", "days"})
 
 
-def labelled(table: pd.DataFrame) -> pd.DataFrame:
-    """A by-region table under French headings, with how many projects each observation rests on."""
+def labelled(table: pd.DataFrame, *, shown: bool = False) -> pd.DataFrame:
+    """A by-region table under French headings, with how many projects each observation rests on.
+    `shown`: the rates and delays as the cards write them (`display`), for the screen; the export keeps
+    their numbers."""
     out = pd.DataFrame({"Région": table["region"], "Projets": table["projects"]})
     for key in LABELLED_COLUMNS:
-        out[DEFINITIONS[key].label] = table[key]
+        if shown and DEFINITIONS[key].kind in AS_TEXT_KINDS:
+            out[DEFINITIONS[key].label] = [display(row, key) for _, row in table.iterrows()]
+        else:
+            out[DEFINITIONS[key].label] = table[key]
         if key in OBSERVED:
             out[f"{DEFINITIONS[key].label} : projets renseignés"] = table[f"{key}_reported"]
     return out.reset_index(drop=True)

@@ -67,19 +67,18 @@ def cards(outcome: kd.OutcomeView) -> None:
 
 def region_section(outcome: kd.OutcomeView, panels, public: bool) -> None:
     st.plotly_chart(mode.readable(panels), width="stretch", key="outcome_chart")
-    table = derived(outcome.by_region, "outcome_table", kd.labelled)
+    table = derived(outcome.by_region, "outcome_table", kd.labelled)  # exported: numbers
+    shown = derived(outcome.by_region, "outcome_table_shown", lambda t: kd.labelled(t, shown=True))
     config = {}
     for definition in kd.DEFINITIONS.values():
         label = definition.label
         if definition.kind == "euros":
             config[label] = tables.euros(label, definition.definition)
-        elif definition.kind == "ratio":
-            config[label] = st.column_config.NumberColumn(
-                label, format="percent", help=md_text(definition.definition)
-            )
+        elif definition.kind in kd.AS_TEXT_KINDS:  # written as on the cards: « 57 % », « 162 j »
+            config[label] = st.column_config.TextColumn(label, help=md_text(definition.definition))
         else:
             config[label] = tables.count(label, definition.definition)
-    tables.show(tables.arrow(table), hide_index=True, width="stretch", column_config=config)
+    tables.show(tables.arrow(shown), hide_index=True, width="stretch", column_config=config)
     st.caption(
         "« — » : non renseigné (aucun projet n'a enregistré ce constat)"
         + (
