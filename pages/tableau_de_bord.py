@@ -63,9 +63,10 @@ def body() -> None:
         on_select="rerun",
         selection_mode="points",
     )
-    region_table = tables.region_kpis(board.by_region)
-    kpi_config = tables.kpi_column_config(region_table)
-    tables.show(tables.arrow(region_table), hide_index=True, width="stretch", column_config=kpi_config)
+    region_table = tables.region_kpis(board.by_region)  # exported: numbers
+    shown_table = tables.region_kpis(board.by_region, shown=True)
+    kpi_config = tables.kpi_column_config(shown_table)
+    tables.show(tables.arrow(shown_table), hide_index=True, width="stretch", column_config=kpi_config)
     if not public:  # no exports on a shared screen
         tables.download_buttons(region_table, "indicateurs_par_region", "Indicateurs par région")
 

@@ -84,6 +84,9 @@ def test_dashboard_default_view_matches_the_store(demo_env):
         "Bourgogne-Franche-Comté",
     ]
     assert "Part des retenus dans la région" in table.columns
+    # its rates read as the cards: « 58 % », not Streamlit's « 57,89 % »
+    for label in ("Part des retenus dans la région", "Taux de succès des dossiers"):
+        assert all(re.fullmatch(r"\d+\u00a0%|—", v) for v in table[label]), list(table[label])
 
 
 def test_driving_the_filters_changes_the_figures(demo_env):

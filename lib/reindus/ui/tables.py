@@ -10,6 +10,7 @@ import pyarrow as pa
 import streamlit as st
 
 from reindus.exchange import export
+from reindus.figures.kpi import format_value
 from reindus.programme import metrics
 from reindus.text.safe import md_text
 from reindus.ui.derived import derived
@@ -40,15 +41,15 @@ def euros(label: str, help: str | None = None) -> st.column_config.NumberColumn:
 
 
 def kpi_column_config(table: pd.DataFrame) -> dict:
-    """French number formats for a `metrics.labelled` table."""
+    """French number formats for a `region_kpis(shown=True)` table."""
     by_label = {label: column for column, label in metrics.KPI_LABELS.items()}
     config: dict = {}
     for label in table.columns:
         kind = metrics.KPI_KINDS.get(by_label.get(label, ""))
         if kind == "euros":
             config[label] = euros(label)
-        elif kind == "ratio":
-            config[label] = st.column_config.NumberColumn(label, format="percent")
+        elif kind == "ratio":  # already written as on the cards: « 57 % »
+            config[label] = st.column_config.TextColumn(label)
         elif kind == "count":
             config[label] = count(label)
     return config
@@ -74,13 +75,20 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
         return frame
 
 
-def region_kpis(by_region: pd.DataFrame) -> pd.DataFrame:
-    """The KPIs per region under their French labels, built once per cached selection."""
-    return derived(
-        by_region,
-        "region_kpis",
-        lambda f: metrics.labelled(f, list(metrics.KPI_LABELS), {"region": "Région"}),
-    )
+def region_kpis(by_region: pd.DataFrame, *, shown: bool = False) -> pd.DataFrame:
+    """The KPIs per region under their French labels, built once per cached selection. `shown`: the rates
+    as the cards write them (« 57 % »; Streamlit's « percent » reads « 57,14 % »), for the screen; the
+    export keeps their numbers."""
+
+    def build(frame: pd.DataFrame) -> pd.DataFrame:
+        out = metrics.labelled(frame, list(metrics.KPI_LABELS), {"region": "Région"})
+        if shown:
+            for column, kind in metrics.KPI_KINDS.items():
+                if kind == "ratio" and column in metrics.KPI_LABELS:
+                    out[metrics.KPI_LABELS[column]] = [format_value(v, kind) for v in frame[column]]
+        return out
+
+    return derived(by_region, "region_kpis_shown" if shown else "region_kpis", build)
 
 
 def download_buttons(table: pd.DataFrame, stem: str, sheet: str) -> None:
