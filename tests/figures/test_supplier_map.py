@@ -162,3 +162,10 @@ def test_streamlit_folium_gets_the_same_script_on_every_rerun_with_styled_featur
     # the layers' data reach the component's script, with their tooltips and the region outlines
     assert first.count("L.geoJson(") == 2 and '"Candidats","candidats"' in first
     assert all(f'"color":"{region.colour}"' in first for region in new_store_regions)
+
+
+def test_the_scale_reads_kilometres_only(new_store_regions):
+    # Leaflet's default scale adds a line in miles, « 30 mi », under the kilometres
+    script = _component_script(sm.supplier_map(COUNTS, _points(["A"]), regions=new_store_regions))
+    assert "L.control.scale({imperial: false})" in script
+    assert "L.control.scale()" not in script

@@ -141,6 +141,22 @@ class Legend(MacroElement):
         self.html = html
 
 
+class MetricScale(MacroElement):
+    """The map's scale in kilometres only: Leaflet's own (`control_scale`) adds miles, « 30 mi »."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
 def legend_html(classes: Classes, title: str, caption: str, regions: ProgrammeRegions) -> str:
     def swatch(colour: str, border: str = "#999", width: int = 1) -> str:
         return (
@@ -276,7 +292,7 @@ def supplier_map(
         zoom_start=6,
         tiles=tiles,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,  # MetricScale: kilometres, no miles
         height=height,
         attribution_control=tiles is not None,
     )
@@ -337,6 +353,7 @@ def supplier_map(
             ),
         ).add_to(m)
 
+    MetricScale().add_to(m)
     when = f", {year}" if year else ""
     Legend(
         legend_html(
