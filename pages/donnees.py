@@ -27,6 +27,7 @@ with left:
         inv.tables,
         hide_index=True,
         width="stretch",
+        height="content",  # a dozen tables: every row shown, none cut at the box's edge
         column_config={"table": "Table", "source": "Source", "rows": tables.count("Lignes")},
     )
 with right:
