@@ -61,14 +61,21 @@ def test_geolocated_variant_with_per_row_epsg_and_cci_directory(store, tmp_path)
 
 
 @pytest.mark.parametrize(
-    "column, value, reason",
+    "column, value, reason, shown",
     [
-        ("naf", "99.99Z", "NAF rév. 2"),
-        ("code commune", "99999", "commune INSEE inconnu"),
-        ("effectif", "7", "tranche d'effectif"),
+        ("naf", "99.99Z", "NAF rév. 2", "99.99Z"),
+        ("code commune", "99999", "commune INSEE inconnu", "99999"),
+        ("effectif", "7", "tranche d'effectif", "7"),
+        # the value as read, spaces included, not the SIRET the check compacted
+        ("siret", "552 032 534 0004", "SIRET invalide", "552 032 534 0004"),
+        ("date de création", "2023-02-30", "date impossible", "2023-02-30"),
+        ("longitude", "1,1,1", "nombre attendu", "1,1,1"),
+        ("latitude", "nord", "nombre attendu", "nord"),
+        ("longitude", "200", "coordonnées hors limites", "200.0"),
+        ("état", "X", "état administratif", "X"),
     ],
 )
-def test_bad_establishment_rows(store, tmp_path, column, value, reason):
+def test_bad_establishment_rows(store, tmp_path, column, value, reason, shown):
     frame = pd.DataFrame(
         {
             "siret": [make_siret("55203253", "41")],
@@ -76,12 +83,40 @@ def test_bad_establishment_rows(store, tmp_path, column, value, reason):
             "naf": ["13.20Z"],
             "code commune": ["76540"],
             "effectif": ["12"],
+            "date de création": ["2021-06-01"],
+            "état": ["A"],
+            "longitude": ["1,0993"],
+            "latitude": ["49,4431"],
         }
     )
     frame[column] = value
     parsed, parquet = establishments.read_path(_write(tmp_path, frame), "f.csv")
-    assert parquet is None and reason in parsed.problems.items[0].reason
-    assert parsed.problems.items[0].line == 2
+    assert parquet is None, "a single defective line is above the budget of a small file"
+    problem = parsed.problems.items[0]
+    assert reason in problem.reason and problem.line == 2
+    assert str(problem.value) == shown
+
+
+def test_a_good_row_of_the_same_file_imports(store, tmp_path):
+    frame = pd.DataFrame(
+        {
+            "siret": [make_siret("55203253", "41")],
+            "raison sociale": ["A"],
+            "naf": ["1320Z"],
+            "code commune": ["76540"],
+            "effectif": ["12"],
+            "date de création": ["2021-06-01"],
+            "état": ["A"],
+            "longitude": ["1,0993"],
+            "latitude": ["49,4431"],
+        }
+    )
+    parsed, parquet = establishments.read_path(_write(tmp_path, frame), "f.csv")
+    assert parquet is not None, parsed.problems.lines()
+    row = pd.read_parquet(parquet).iloc[0]
+    assert (row["naf"], row["commune"], row["departement"]) == ("13.20Z", "76540", "76")
+    assert row["longitude"] == pytest.approx(1.0993) and row["latitude"] == pytest.approx(49.4431)
+    assert not row["approximate"] and str(row["created"])[:10] == "2021-06-01"
 
 
 def _write(tmp_path, frame):
