@@ -14,7 +14,7 @@ st.set_page_config(page_title=APP_TITLE, page_icon=str(FAVICON), layout="wide")
 engine = data.store_engine()  # migrate the schema and load the demo on a first start, before any page reads
 viewer = auth.setup(engine)  # who is looking: st.user and the users table, nothing else
 mode.setup()  # ?mode=atelier, kept across page switches; a visitor not signed in always gets it
-page = navigation()
+page = navigation(viewer)
 if page.url_path == "carrousel":  # a screen left running in a hall: always public
     mode.force()
 # a visitor keeps the sidebar open: the sign-in button is there

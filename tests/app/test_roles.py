@@ -9,9 +9,10 @@
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from reindus.auth import Role
+from reindus.auth import ANONYMOUS, Role, Viewer
 from reindus.programme.data import load_programme
 from reindus.store.db import make_engine
 from reindus.ui import navigation
@@ -97,6 +98,68 @@ def test_a_visitor_cannot_turn_atelier_mode_off_by_the_url(demo_env, programme):
     at = run(None, "pages/tableau_de_bord.py", mode="normal")
     assert_public_only(at, confidential_texts(programme))
     assert any("Mode atelier : données publiques seulement" in c.value for c in at.caption)
+
+
+# Pages a visitor finds only by their address, and what each tells them there (French, on the server)
+MEMBERS_ONLY = {
+    "Mes projets": "Connectez-vous pour voir vos projets",
+    "Nouveau projet": "non disponible en mode atelier",  # a visitor always gets atelier mode
+    "Données": "réservés aux personnes connectées",
+    "Utilisateurs": "non disponible en mode atelier",
+}
+
+
+@pytest.fixture
+def menus(monkeypatch) -> list[dict[str, list[str]]]:
+    """The menu of each run (section → titles of the listed pages), as app.py hands it to st.navigation."""
+    seen: list[dict[str, list[str]]] = []
+    real = st.navigation
+
+    def recording(pages, *args, **kwargs):
+        listed = {s: [p.title for p in ps if p.visibility == "visible"] for s, ps in pages.items()}
+        seen.append({s: titles for s, titles in listed.items() if titles})
+        return real(pages, *args, **kwargs)
+
+    monkeypatch.setattr(st, "navigation", recording)
+    return seen
+
+
+def listed_titles(menu: dict[str, list[str]]) -> set[str]:
+    return {title for titles in menu.values() for title in titles}
+
+
+@pytest.mark.parametrize(
+    ("role", "regions", "members_pages"),
+    [
+        (None, frozenset(), set()),
+        (Role.CONSEILLER, frozenset({"11"}), {"Mes projets", "Nouveau projet"}),
+        (Role.CONSEILLER, frozenset(), {"Mes projets"}),  # no region: may create no project
+        (Role.PRESIDENCE, frozenset(), {"Mes projets", "Données"}),
+        (Role.ADMIN, frozenset(), set(MEMBERS_ONLY)),
+    ],
+)
+def test_the_menu_lists_the_pages_the_role_may_use(role, regions, members_pages):
+    viewer = ANONYMOUS if role is None else Viewer(role=role, regions=regions, email="x@cci.fr")
+    titles = {p.title for p in navigation.menu(viewer)}
+    assert titles == {p.title for p in navigation.PAGES if p.title not in MEMBERS_ONLY} | members_pages
+
+
+def test_a_visitors_menu_lacks_the_members_pages_whose_addresses_still_answer_in_french(demo_env, menus):
+    at = run(None, PAGES[0])
+    assert not listed_titles(menus[-1]) & set(MEMBERS_ONLY), menus[-1]
+    assert "Administration" not in menus[-1]
+    for title, message in MEMBERS_ONLY.items():
+        at.switch_page(next(p.file for p in navigation.PAGES if p.title == title)).run()
+        assert not at.exception, at.exception
+        assert at.title[0].value.startswith(title), at.title  # « Données chargées »
+        assert any(message in i.value for i in at.info), (title, [i.value for i in at.info])
+        assert not listed_titles(menus[-1]) & set(MEMBERS_ONLY), menus[-1]
+
+
+def test_an_administrateurs_menu_lists_every_page(demo_env, menus):
+    run("administrateur", PAGES[0])
+    assert listed_titles(menus[-1]) == {p.title for p in navigation.PAGES}
+    assert menus[-1]["Administration"] == ["Données", "Utilisateurs"]
 
 
 @pytest.mark.parametrize("page", PAGES)
