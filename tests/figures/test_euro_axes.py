@@ -24,10 +24,24 @@ def test_euro_ticks_are_french_compact_amounts():
     ticks = kpi.euro_ticks(72_000_000)
     assert ticks["tickvals"] == [0, 20_000_000, 40_000_000, 60_000_000]
     assert ticks["ticktext"] == [f"0{NBSP}€", f"20{NBSP}M{NBSP}€", f"40{NBSP}M{NBSP}€", f"60{NBSP}M{NBSP}€"]
-    assert kpi.euro_ticks(3_100_000_000)["ticktext"][-1] == f"3{NBSP}Md{NBSP}€"
+    assert kpi.euro_ticks(3_500_000_000)["ticktext"][-1] == f"3{NBSP}Md{NBSP}€"
     assert kpi.euro_ticks(float("nan"))["ticktext"] == [f"0{NBSP}€"]
-    # a tick at the very top of the axis would be read as part of the panel's title
+    # a tick near the top of the axis would be read as part of the panel's title
     assert kpi.euro_ticks(10_010_000)["tickvals"] == [0, 5_000_000]
+
+
+def test_no_euro_tick_sits_level_with_the_panels_title():
+    # the dashboard's « Investissement prévu »: 49,1 M € at most, an axis up to 1,25 times that
+    by_region = pd.DataFrame(
+        {
+            "region": ["Normandie", "Île-de-France"],
+            **{c: [49_100_000.0, 20_000_000.0] for c in kpi.REGION_PANELS},
+        }
+    )
+    for axis in _euro_axes(kpi.region_panels(by_region, REGIONS)):
+        assert axis.range[1] > 61_000_000
+        assert axis.ticktext[-1] == f"40{NBSP}M{NBSP}€"
+        assert max(axis.tickvals) <= axis.range[1] * (1 - kpi.TOP_CLEARANCE)
 
 
 def test_the_figures_euro_axes_use_them():
@@ -42,7 +56,8 @@ def test_the_figures_euro_axes_use_them():
     assert len(axes) == 2  # investment, funding granted
     for axis in axes:
         assert axis.tickformat is None and axis.ticksuffix is None
-        assert axis.ticktext[-1] == f"60{NBSP}M{NBSP}€" and axis.range[1] >= axis.tickvals[-1]
+        # 60 M € would sit at 96 % of the 62,5 M € axis, level with the panel's title
+        assert axis.ticktext[-1] == f"40{NBSP}M{NBSP}€" and axis.range[1] >= axis.tickvals[-1]
 
     by_edition = pd.DataFrame(
         {"edition": [2023, 2024], "region": ["Normandie", "Normandie"], "investment": [9e6, 12e6]}

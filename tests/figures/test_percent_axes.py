@@ -54,7 +54,7 @@ def test_percent_ticks_are_french_percents():
 
 def test_the_figures_percent_axes_use_them():
     by_region = pd.DataFrame(
-        {"region": ["Normandie", "Île-de-France"], **{c: [0.5, 0.2] for c in kpi.REGION_PANELS}}
+        {"region": ["Normandie", "Île-de-France"], **{c: [0.55, 0.2] for c in kpi.REGION_PANELS}}
     )
     panels = kpi.region_panels(by_region, REGIONS)
     _no_plotly_percent(panels)
@@ -63,7 +63,7 @@ def test_the_figures_percent_axes_use_them():
     assert all(axis.ticktext[-1] == f"60{NBSP}%" and axis.range[1] >= 0.6 for axis in axes)
 
     by_edition = pd.DataFrame(
-        {"edition": [2023, 2024], "region": ["Normandie", "Normandie"], "success_rate": [0.4, 0.55]}
+        {"edition": [2023, 2024], "region": ["Normandie", "Normandie"], "success_rate": [0.4, 0.6]}
     )
     editions = kpi.editions(by_edition, "success_rate", REGIONS)
     _no_plotly_percent(editions)
