@@ -49,3 +49,13 @@ def test_an_unknown_address_gets_a_french_page_with_every_page_listed(page, app_
     main.get_by_text("Avancement des projets", exact=True).click()
     page.get_by_role("heading", name="Avancement des projets", exact=True).first.wait_for(timeout=60_000)
     assert page.get_by_role("dialog").count() == 0
+
+
+def test_a_visitors_menu_lists_no_members_page_whose_address_still_opens(anonymous_page, app_url):
+    open_address(anonymous_page, f"{app_url}/utilisateurs", "Utilisateurs")
+    main = anonymous_page.get_by_test_id("stMain")
+    assert main.get_by_text("non disponible en mode atelier", exact=False).count() == 1
+    menu = anonymous_page.get_by_test_id("stSidebarNav")
+    expect(menu.get_by_text(DEFAULT.title, exact=True)).to_have_count(1)
+    for title in ("Mes projets", "Nouveau projet", "Données", "Utilisateurs", "Administration"):
+        assert menu.get_by_text(title, exact=True).count() == 0, title
