@@ -60,6 +60,22 @@ def test_geolocated_variant_with_per_row_epsg_and_cci_directory(store, tmp_path)
     assert result.summary.added == 3 and not result.applied
 
 
+def _directory_row(**values: str) -> pd.DataFrame:
+    """One good line of a CCI directory, with `values` (by header) instead of its own."""
+    row = {
+        "siret": make_siret("55203253", "41"),
+        "raison sociale": "A",
+        "naf": "13.20Z",
+        "code commune": "76540",
+        "effectif": "12",
+        "date de création": "2021-06-01",
+        "état": "A",
+        "longitude": "1,0993",
+        "latitude": "49,4431",
+    }
+    return pd.DataFrame([row | values])
+
+
 @pytest.mark.parametrize(
     "column, value, reason, shown",
     [
@@ -76,20 +92,7 @@ def test_geolocated_variant_with_per_row_epsg_and_cci_directory(store, tmp_path)
     ],
 )
 def test_bad_establishment_rows(store, tmp_path, column, value, reason, shown):
-    frame = pd.DataFrame(
-        {
-            "siret": [make_siret("55203253", "41")],
-            "raison sociale": ["A"],
-            "naf": ["13.20Z"],
-            "code commune": ["76540"],
-            "effectif": ["12"],
-            "date de création": ["2021-06-01"],
-            "état": ["A"],
-            "longitude": ["1,0993"],
-            "latitude": ["49,4431"],
-        }
-    )
-    frame[column] = value
+    frame = _directory_row(**{column: value})
     parsed, parquet = establishments.read_path(_write(tmp_path, frame), "f.csv")
     assert parquet is None, "a single defective line is above the budget of a small file"
     problem = parsed.problems.items[0]
@@ -98,19 +101,7 @@ def test_bad_establishment_rows(store, tmp_path, column, value, reason, shown):
 
 
 def test_a_good_row_of_the_same_file_imports(store, tmp_path):
-    frame = pd.DataFrame(
-        {
-            "siret": [make_siret("55203253", "41")],
-            "raison sociale": ["A"],
-            "naf": ["1320Z"],
-            "code commune": ["76540"],
-            "effectif": ["12"],
-            "date de création": ["2021-06-01"],
-            "état": ["A"],
-            "longitude": ["1,0993"],
-            "latitude": ["49,4431"],
-        }
-    )
+    frame = _directory_row(naf="1320Z")
     parsed, parquet = establishments.read_path(_write(tmp_path, frame), "f.csv")
     assert parquet is not None, parsed.problems.lines()
     row = pd.read_parquet(parquet).iloc[0]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -41,19 +43,25 @@ def test_amounts_show_whole_euros():
     assert amount["type_config"]["format"] == "euro" and amount["type_config"]["step"] == 1
 
 
-def test_no_page_draws_a_table_but_through_reindus_ui_tables():
-    offending = []
+def _calls(names: set[str]) -> Iterator[tuple[Path, ast.Call]]:
+    """Every call `x.name(…)` with `name` in `names` in the app's sources, with its file."""
     for path in SOURCES:
-        if path.name == "tables.py":
-            continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        offending += [
-            f"{path.relative_to(ROOT)}:{node.lineno}"
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("dataframe", "data_editor")
-        ]
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in names
+            ):
+                yield path, node
+
+
+def test_no_page_draws_a_table_but_through_reindus_ui_tables():
+    offending = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, node in _calls({"dataframe", "data_editor"})
+        if path.name != "tables.py"
+    ]
     assert not offending, "tables drawn without tables.show / tables.edit:\n" + "\n".join(offending)
 
 
@@ -62,17 +70,9 @@ DATE_WIDGETS = {"date_input", "datetime_input", "DateColumn", "DatetimeColumn"}
 
 def test_every_date_picker_and_date_column_is_given_the_french_format():
     # Streamlit's default reads « YYYY/MM/DD », in the picker's placeholder and the column's cells
-    offending = []
-    for path in SOURCES:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        offending += [
-            f"{path.relative_to(ROOT)}:{node.lineno}"
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in DATE_WIDGETS
-            and not any(
-                k.arg == "format" and ast.unparse(k.value) == "formats.DATE_WIDGET" for k in node.keywords
-            )
-        ]
+    offending = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, node in _calls(DATE_WIDGETS)
+        if not any(k.arg == "format" and ast.unparse(k.value) == "formats.DATE_WIDGET" for k in node.keywords)
+    ]
     assert not offending, "date widgets without format=formats.DATE_WIDGET:\n" + "\n".join(offending)

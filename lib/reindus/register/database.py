@@ -68,8 +68,13 @@ SCHEMA: dict[str, str] = {
     "legal_diffusible": "BOOLEAN",
     "company_category": "VARCHAR",  # PME, ETI, GE
 }
-# The establishment columns that come from its legal unit.
-FROM_LEGAL_UNIT: tuple[str, ...] = ("legal_name", "legal_diffusible", "company_category")
+# The establishment columns that come from its legal unit, with the legal unit's column each is taken from.
+LEGAL_UNIT_SOURCES: dict[str, str] = {
+    "legal_name": "name",
+    "legal_diffusible": "diffusible",
+    "company_category": "company_category",
+}
+FROM_LEGAL_UNIT: tuple[str, ...] = tuple(LEGAL_UNIT_SOURCES)
 LEGAL_UNIT_SCHEMA: dict[str, str] = {
     "siren": "VARCHAR",
     "name": "VARCHAR",  # denomination, else acronym; for a person, usage or birth name and first name
@@ -285,11 +290,7 @@ def _from_units(s: str, units: str = "lu") -> str:
     known = f"{units}.siren IS NOT NULL"
     taken = [
         f"CASE WHEN {known} THEN {units}.{lu_col} ELSE {s}.{col} END AS {col}"
-        for col, lu_col in (
-            ("legal_name", "name"),
-            ("legal_diffusible", "diffusible"),
-            ("company_category", "company_category"),
-        )
+        for col, lu_col in LEGAL_UNIT_SOURCES.items()
     ]
     taken.append(
         f"CASE WHEN {known} THEN coalesce({units}.legal_category, {s}.legal_category) "
@@ -327,8 +328,9 @@ def _complete(cur: duckdb.DuckDBPyConnection, units: str) -> None:
         f"CREATE OR REPLACE TEMP TABLE completion AS SELECT e.rowid AS rid, {_from_units('e', 'u')} "
         f"FROM {TABLE} e LEFT JOIN {units} u ON u.siren = e.siren ORDER BY rid"
     )
-    (rows,) = cur.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
-    (completed,) = cur.execute("SELECT count(*) FROM completion").fetchone()
+    rows, completed = cur.execute(
+        f"SELECT (SELECT count(*) FROM {TABLE}), (SELECT count(*) FROM completion)"
+    ).fetchone()
     if completed != rows:  # a SIREN twice among the units would give an establishment two names
         raise RegisterError(
             "Chargement refusé, le registre est inchangé : SIREN en double parmi les unités légales"
